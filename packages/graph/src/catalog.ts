@@ -1,0 +1,61 @@
+/**
+ * The node catalog: the JSON the server publishes and the editor and validator draw from.
+ * Produced from node definitions by `@reelgraph/sdk`'s `toCatalog`.
+ */
+
+export type CachePolicyKind = 'pure' | 'volatile' | 'fingerprint';
+
+export type WidgetKind = 'number' | 'slider' | 'combo' | 'text' | 'toggle' | 'seed' | 'image' | 'socket';
+
+/** One declared input. Scalar-typed inputs are widgets by default and can also take a link. */
+export interface InputSchema {
+  type: string;
+  /** Editor widget; `socket` for inputs that must be linked. */
+  widget: WidgetKind;
+  optional?: boolean;
+  default?: string | number | boolean;
+  min?: number;
+  max?: number;
+  step?: number;
+  /** Combo choices (values are strings). */
+  options?: string[];
+  multiline?: boolean;
+  /** Seed widgets: offer fixed / increment / decrement / randomize after each run. */
+  controlAfterGenerate?: boolean;
+  label?: string;
+  tooltip?: string;
+}
+
+export interface OutputSchema {
+  type: string;
+  label?: string;
+  tooltip?: string;
+}
+
+export interface NodeSchema {
+  type: string;
+  version: number;
+  title: string;
+  category: string;
+  description: string;
+  /** Declaration order is display order. */
+  inputs: Record<string, InputSchema>;
+  outputs: Record<string, OutputSchema>;
+  /** Output nodes are what a run is for: only they and their ancestors are planned. */
+  output: boolean;
+  cache: CachePolicyKind;
+  /** The pack that provides the node. */
+  pack?: string;
+}
+
+export interface SocketTypeSchema {
+  color: string;
+  description?: string;
+  /** Source types accepted besides itself (coercions). */
+  accepts: string[];
+}
+
+export interface Catalog {
+  types: Record<string, SocketTypeSchema>;
+  nodes: Record<string, NodeSchema>;
+}

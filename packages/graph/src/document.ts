@@ -1,0 +1,78 @@
+/** Graph document, version 1: the one format shared by the editor, the HTTP API and the CLI. */
+
+export const GRAPH_VERSION = 1 as const;
+
+/** A link to another node's output: `[nodeId, outputName]`. Any array in `inputs` is a link. */
+export type Link = [nodeId: string, output: string];
+
+/** A constant widget value. Scalars only: arrays are reserved for links. */
+export type ConstantValue = string | number | boolean;
+
+export type InputValue = ConstantValue | Link;
+
+/**
+ * How a node takes part in execution. `muted` nodes never run (nor anything that needs them);
+ * `bypassed` nodes pass each output through from the first linked input of the same type.
+ */
+export type NodeMode = 'active' | 'muted' | 'bypassed';
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+export interface Size {
+  width: number;
+  height: number;
+}
+
+/** Editor-only data: never affects execution or cache keys. */
+export interface NodeMeta {
+  title?: string;
+  position?: Point;
+  size?: Size;
+  color?: string;
+  collapsed?: boolean;
+}
+
+export interface GraphNode {
+  type: string;
+  inputs: Record<string, InputValue>;
+  mode?: NodeMode;
+  meta?: NodeMeta;
+}
+
+export interface GraphGroup {
+  id: string;
+  title: string;
+  color?: string;
+  bounds: Point & Size;
+}
+
+export interface GraphNote {
+  id: string;
+  text: string;
+  position: Point;
+  size?: Size;
+  color?: string;
+}
+
+export interface GraphMeta {
+  title?: string;
+  description?: string;
+  groups?: GraphGroup[];
+  notes?: GraphNote[];
+  viewport?: Point & { zoom: number };
+}
+
+export interface GraphDocument {
+  version: typeof GRAPH_VERSION;
+  nodes: Record<string, GraphNode>;
+  meta?: GraphMeta;
+}
+
+export function isLink(value: unknown): value is Link {
+  return (
+    Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string'
+  );
+}

@@ -1,0 +1,35 @@
+/** Structured validation errors: every problem in a document is reported at once. */
+
+export const VALIDATION_CODES = [
+  'document_too_large',
+  'invalid_json',
+  'invalid_document',
+  'unsupported_version',
+  'duplicate_id',
+  'unknown_node_type',
+  'missing_input',
+  'unknown_input',
+  'invalid_link',
+  'link_missing_node',
+  'link_missing_output',
+  'link_required',
+  'type_mismatch',
+  'wrong_value_type',
+  'not_integer',
+  'below_min',
+  'above_max',
+  'off_step',
+  'not_in_options',
+  'cycle',
+  'no_output_node',
+] as const;
+
+export type ValidationCode = (typeof VALIDATION_CODES)[number];
+
+export interface ValidationError {
+  /** The node the problem is on; null for document-level problems. */
+  nodeId: string | null;
+  input?: string;
+  code: ValidationCode;
+  message: string;
+}

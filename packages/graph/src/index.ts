@@ -1,0 +1,5 @@
+export * from './catalog';
+export * from './connect';
+export * from './document';
+export * from './sockets';
+export * from './errors';

@@ -1,0 +1,4 @@
+export * from './catalog';
+export * from './context';
+export * from './define';
+export * from './inputs';
