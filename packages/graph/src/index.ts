@@ -3,3 +3,4 @@ export * from './connect';
 export * from './document';
 export * from './sockets';
 export * from './errors';
+export * from './validate';
