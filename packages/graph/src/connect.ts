@@ -7,5 +7,7 @@ import { ANY } from './sockets';
  */
 export function canConnect(types: Record<string, SocketTypeSchema>, from: string, to: string): boolean {
   if (from === to || to === ANY || from === ANY) return true;
-  return types[to]?.accepts.includes(from) ?? false;
+  // Own properties only: a type named "constructor" must not reach Object.prototype.
+  const accepts = Object.hasOwn(types, to) ? types[to]?.accepts : undefined;
+  return Array.isArray(accepts) && accepts.includes(from);
 }

@@ -1,6 +1,6 @@
 export * from './catalog';
 export * from './connect';
 export * from './document';
-export * from './sockets';
 export * from './errors';
+export * from './sockets';
 export * from './validate';

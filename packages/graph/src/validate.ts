@@ -1,12 +1,584 @@
-import type { Catalog } from './catalog';
-import type { ValidationError } from './errors';
+import type { Catalog, InputSchema, NodeSchema } from './catalog';
+import { canConnect } from './connect';
+import { findCycles } from './cycles';
+import { GRAPH_VERSION } from './document';
+import type { ValidationCode, ValidationError } from './errors';
+import { measureJson } from './json-size';
+import { ANY, isScalarType } from './sockets';
 
 export interface ValidateOptions {
+  /** Largest accepted document, in bytes of JSON (default 8 MiB). */
   maxBytes?: number;
+  /** Most nodes accepted (default 20,000). */
   maxNodes?: number;
 }
 
-// Placeholder until the full validator lands (GRAPH helper replaces this file).
-export function validateGraph(_doc: unknown, _catalog: Catalog, _options: ValidateOptions = {}): ValidationError[] {
-  return [];
+export const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
+export const DEFAULT_MAX_NODES = 20_000;
+/** Deepest nesting a document may have; real documents need 5 levels. */
+export const MAX_DEPTH = 32;
+/** Ids refused for nodes, groups and notes: hosts key plain objects by node id. */
+export const RESERVED_IDS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
+export const NODE_MODES = ['active', 'muted', 'bypassed'] as const;
+
+const TOP_KEYS = new Set(['version', 'nodes', 'meta']);
+const NODE_KEYS = new Set(['type', 'inputs', 'mode', 'meta']);
+const MAX_OPTIONS_LISTED = 20;
+const MAX_CYCLE_NAMED = 24;
+
+type Obj = Record<string, unknown>;
+
+/** A plain (JSON-like) object: not null, not an array, not a Map/Date/class instance. */
+export function isPlainObject(v: unknown): v is Obj {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+function own(o: Obj, key: string): unknown {
+  return Object.hasOwn(o, key) ? o[key] : undefined;
+}
+
+/** The node schema for a type id, ignoring anything inherited (`constructor`, `__proto__` …). */
+export function schemaFor(catalog: Catalog, type: unknown): NodeSchema | undefined {
+  if (typeof type !== 'string' || !isPlainObject(catalog?.nodes)) return undefined;
+  const s = own(catalog.nodes as Obj, type);
+  return isPlainObject(s) ? (s as unknown as NodeSchema) : undefined;
+}
+
+function inputSchema(schema: NodeSchema, name: string): InputSchema | undefined {
+  const s = isPlainObject(schema.inputs) ? own(schema.inputs as Obj, name) : undefined;
+  return isPlainObject(s) ? (s as unknown as InputSchema) : undefined;
+}
+
+function outputType(schema: NodeSchema, name: string): string | undefined {
+  const s = isPlainObject(schema.outputs) ? own(schema.outputs as Obj, name) : undefined;
+  return isPlainObject(s) && typeof s.type === 'string' ? s.type : undefined;
+}
+
+/**
+ * Whether a declared input may be left out of a document: optional inputs, and widget inputs that
+ * carry a `default` (the executor then uses the default). Socket inputs are never defaulted.
+ */
+export function isInputRequired(decl: InputSchema): boolean {
+  if (decl.optional === true) return false;
+  return decl.widget === 'socket' || decl.default === undefined;
+}
+
+/** A short, safe rendering of a received value for messages. */
+export function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  switch (typeof v) {
+    case 'string': {
+      const s = v.length > 40 ? `${v.slice(0, 40)}…` : v;
+      return `the string ${JSON.stringify(s)}`;
+    }
+    case 'number':
+    case 'boolean':
+      return String(v);
+    case 'bigint':
+      return `the bigint ${v}`;
+    case 'undefined':
+      return 'undefined';
+    case 'object':
+      return 'an object';
+    default:
+      return `a ${typeof v}`;
+  }
+}
+
+function quoteId(id: string): string {
+  return JSON.stringify(id.length > 60 ? `${id.slice(0, 60)}…` : id);
+}
+
+function nodeLabel(id: string, type?: unknown, word = 'Node'): string {
+  const t = typeof type === 'string' && type !== '' ? ` (${quoteId(type).slice(1, -1)})` : '';
+  return `${word} ${quoteId(id)}${t}`;
+}
+
+function positiveOr(v: unknown, fallback: number): number {
+  return typeof v === 'number' && v > 0 ? v : fallback;
+}
+
+function isFiniteNumber(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
+/** Is `value` on the grid `base + k·step`? Exact for integers, float-tolerant (0.1-style steps) otherwise. */
+export function isOnStep(value: number, step: number, base = 0): boolean {
+  if (!(step > 0) || !Number.isFinite(step)) return true;
+  if (Number.isSafeInteger(value) && Number.isSafeInteger(step) && Number.isSafeInteger(base)) {
+    return (value - base) % step === 0;
+  }
+  const q = (value - base) / step;
+  if (!Number.isFinite(q)) return true;
+  return Math.abs(q - Math.round(q)) <= 1e-9 * Math.max(1, Math.abs(q));
+}
+
+interface NodeInfo {
+  id: string;
+  type: unknown;
+  schema?: NodeSchema;
+  inputs?: Obj;
+  mode: unknown;
+}
+
+class Collector {
+  readonly errors: ValidationError[] = [];
+  add(code: ValidationCode, nodeId: string | null, message: string, input?: string): void {
+    this.errors.push(input === undefined ? { nodeId, code, message } : { nodeId, input, code, message });
+  }
+}
+
+/**
+ * Validate a graph document against a catalog. Pure and total: never throws, reports every problem at
+ * once, `[]` means valid. Semantics worth knowing:
+ * - a widget input with a `default` may be omitted; optional inputs may be omitted; sockets must be linked;
+ * - values are strictly typed (no "5" for INT, no 1 for BOOLEAN), numbers must be finite, INT values
+ *   safe integers; `min`/`max`/`step`/`options` are enforced (step on the grid `min + k·step`);
+ * - links may come from muted or bypassed nodes (the executor skips what a muted node feeds); only an
+ *   active output node counts as an output;
+ * - every loop of links is reported once, on its first node in document order, naming its nodes.
+ */
+export function validateGraph(
+  doc: unknown,
+  catalog: Catalog,
+  options: ValidateOptions = {},
+): ValidationError[] {
+  const c = new Collector();
+  try {
+    check(doc, catalog, options ?? {}, c);
+  } catch (e) {
+    // Last-resort guard (e.g. a hostile getter or a malformed catalog): stay total.
+    c.add(
+      'invalid_document',
+      null,
+      `Internal validator error: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+  return c.errors;
+}
+
+function check(doc: unknown, catalog: Catalog, options: ValidateOptions, c: Collector): void {
+  const maxBytes = positiveOr(options.maxBytes, DEFAULT_MAX_BYTES);
+  const maxNodes = positiveOr(options.maxNodes, DEFAULT_MAX_NODES);
+
+  if (!isPlainObject(doc)) {
+    c.add('invalid_document', null, `A graph document must be a JSON object, got ${describeValue(doc)}`);
+    return;
+  }
+  const size = measureJson(doc, maxBytes, MAX_DEPTH);
+  if (size.tooLarge) {
+    c.add('document_too_large', null, `The document is larger than the limit of ${maxBytes} bytes`);
+    return;
+  }
+  if (size.tooDeep) {
+    c.add('invalid_document', null, `The document nests deeper than ${MAX_DEPTH} levels (or is circular)`);
+    return;
+  }
+
+  const version = own(doc, 'version');
+  if (version === undefined) {
+    c.add('invalid_document', null, `The document has no "version" (expected ${GRAPH_VERSION})`);
+  } else if (typeof version !== 'number' || !Number.isInteger(version)) {
+    c.add('invalid_document', null, `"version" must be an integer, got ${describeValue(version)}`);
+  } else if (version !== GRAPH_VERSION) {
+    const why =
+      version > GRAPH_VERSION
+        ? `is newer than this Reelgraph understands (${GRAPH_VERSION}); upgrade Reelgraph`
+        : `is older than ${GRAPH_VERSION} and has no migration`;
+    c.add('unsupported_version', null, `Document version ${version} ${why}`);
+    return; // the rest of a document of another version means something else
+  }
+  for (const key of Object.keys(doc)) {
+    if (!TOP_KEYS.has(key)) c.add('invalid_document', null, `Unknown top-level field ${quoteId(key)}`);
+  }
+
+  const nodes = own(doc, 'nodes');
+  const ids = isPlainObject(nodes) ? Object.keys(nodes) : [];
+  if (!isPlainObject(nodes)) {
+    c.add(
+      'invalid_document',
+      null,
+      `"nodes" must be an object keyed by node id, got ${describeValue(nodes)}`,
+    );
+  } else if (ids.length > maxNodes) {
+    c.add('document_too_large', null, `The document has ${ids.length} nodes; the limit is ${maxNodes}`);
+    return;
+  }
+
+  const infos = new Map<string, NodeInfo>();
+  for (const id of ids) infos.set(id, readNode(id, (nodes as Obj)[id], catalog, c));
+  checkDocMeta(own(doc, 'meta'), ids, c);
+
+  const upstream = new Map<string, string[]>();
+  for (const info of infos.values()) checkInputs(info, infos, catalog, upstream, c);
+
+  for (const cycle of findCycles(ids, upstream)) {
+    const first = cycle.path[0]!;
+    const path =
+      cycle.path.length > MAX_CYCLE_NAMED
+        ? [
+            ...cycle.path.slice(0, MAX_CYCLE_NAMED - 4),
+            `… ${cycle.path.length - MAX_CYCLE_NAMED} more …`,
+            ...cycle.path.slice(-4),
+          ]
+        : cycle.path;
+    const others = cycle.members.length - (cycle.path.length - 1);
+    const extra = others > 0 ? ` (${others} more node(s) are caught in the same knot of links)` : '';
+    c.add('cycle', first, `Cycle: ${path.map(quoteId).join(' → ')}${extra}`);
+  }
+
+  checkOutputs(infos, c);
+}
+
+function readNode(id: string, raw: unknown, catalog: Catalog, c: Collector): NodeInfo {
+  const info: NodeInfo = { id, type: undefined, mode: undefined };
+  if (id === '' || RESERVED_IDS.includes(id)) {
+    c.add('invalid_document', id, `Node id ${quoteId(id)} is not allowed (empty or reserved)`);
+  }
+  if (!isPlainObject(raw)) {
+    c.add(
+      'invalid_document',
+      id,
+      `${nodeLabel(id)} must be an object with "type" and "inputs", got ${describeValue(raw)}`,
+    );
+    return info;
+  }
+  for (const key of Object.keys(raw)) {
+    if (!NODE_KEYS.has(key))
+      c.add('invalid_document', id, `${nodeLabel(id)} has an unknown field ${quoteId(key)}`);
+  }
+  const type = own(raw, 'type');
+  info.type = type;
+  if (typeof type !== 'string' || type === '') {
+    c.add('invalid_document', id, `${nodeLabel(id)} needs a string "type", got ${describeValue(type)}`);
+  } else {
+    info.schema = schemaFor(catalog, type);
+    if (!info.schema) c.add('unknown_node_type', id, `${nodeLabel(id)} has unknown type ${quoteId(type)}`);
+  }
+  const inputs = own(raw, 'inputs');
+  if (isPlainObject(inputs)) info.inputs = inputs;
+  else
+    c.add(
+      'invalid_document',
+      id,
+      `${nodeLabel(id, type)}: "inputs" must be an object, got ${describeValue(inputs)}`,
+    );
+  const mode = own(raw, 'mode');
+  info.mode = mode;
+  if (mode !== undefined && !(NODE_MODES as readonly unknown[]).includes(mode)) {
+    c.add(
+      'invalid_document',
+      id,
+      `${nodeLabel(id, type)}: "mode" must be one of ${NODE_MODES.join(', ')}, got ${describeValue(mode)}`,
+    );
+  }
+  const meta = own(raw, 'meta');
+  if (meta !== undefined) {
+    const where = `${nodeLabel(id, type)}: meta`;
+    if (!isPlainObject(meta))
+      c.add('invalid_document', id, `${where} must be an object, got ${describeValue(meta)}`);
+    else {
+      const bad = (what: string) => c.add('invalid_document', id, `${where}.${what}`);
+      optString(meta, 'title', bad);
+      optString(meta, 'color', bad);
+      if (own(meta, 'collapsed') !== undefined && typeof own(meta, 'collapsed') !== 'boolean') {
+        bad('collapsed must be true or false');
+      }
+      optShape(meta, 'position', ['x', 'y'], bad);
+      optShape(meta, 'size', ['width', 'height'], bad);
+    }
+  }
+  return info;
+}
+
+type Bad = (what: string) => void;
+
+function optString(o: Obj, key: string, bad: Bad): void {
+  const v = own(o, key);
+  if (v !== undefined && typeof v !== 'string') bad(`${key} must be a string, got ${describeValue(v)}`);
+}
+
+/** An optional object whose listed fields are finite numbers (sizes and zoom also non-negative). */
+function optShape(o: Obj, key: string, fields: string[], bad: Bad, required = false): void {
+  const v = own(o, key);
+  if (v === undefined) {
+    if (required) bad(`${key} is required`);
+    return;
+  }
+  if (!isPlainObject(v)) {
+    bad(`${key} must be an object with ${fields.join(', ')}, got ${describeValue(v)}`);
+    return;
+  }
+  for (const f of fields) {
+    const n = own(v, f);
+    const nonNegative = f === 'width' || f === 'height' || f === 'zoom';
+    if (!isFiniteNumber(n) || (nonNegative && n < 0) || (f === 'zoom' && n === 0)) {
+      bad(
+        `${key}.${f} must be a finite${nonNegative ? ' non-negative' : ''} number, got ${describeValue(n)}`,
+      );
+    }
+  }
+}
+
+function checkDocMeta(meta: unknown, nodeIds: string[], c: Collector): void {
+  if (meta === undefined) return;
+  const bad: Bad = (what) => c.add('invalid_document', null, `meta.${what}`);
+  if (!isPlainObject(meta)) {
+    c.add('invalid_document', null, `"meta" must be an object, got ${describeValue(meta)}`);
+    return;
+  }
+  optString(meta, 'title', bad);
+  optString(meta, 'description', bad);
+  optShape(meta, 'viewport', ['x', 'y', 'zoom'], bad);
+
+  const seen = new Map<string, string>();
+  for (const id of nodeIds) seen.set(id, 'node');
+  for (const [key, what] of [
+    ['groups', 'group'],
+    ['notes', 'note'],
+  ] as const) {
+    const list = own(meta, key);
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) {
+      bad(`${key} must be an array, got ${describeValue(list)}`);
+      continue;
+    }
+    list.forEach((item, i) => {
+      const at = `${key}[${i}]`;
+      if (!isPlainObject(item)) {
+        bad(`${at} must be an object, got ${describeValue(item)}`);
+        return;
+      }
+      const itemBad: Bad = (w) => bad(`${at}.${w}`);
+      const id = own(item, 'id');
+      if (typeof id !== 'string' || id === '' || RESERVED_IDS.includes(id)) {
+        itemBad(`id must be a non-empty string (not reserved), got ${describeValue(id)}`);
+      } else {
+        const prior = seen.get(id);
+        if (prior) {
+          c.add(
+            'duplicate_id',
+            prior === 'node' ? id : null,
+            `The ${what} id ${quoteId(id)} is already used by a ${prior}`,
+          );
+        } else seen.set(id, what);
+      }
+      optString(item, 'color', itemBad);
+      if (what === 'group') {
+        if (typeof own(item, 'title') !== 'string')
+          itemBad(`title must be a string, got ${describeValue(own(item, 'title'))}`);
+        optShape(item, 'bounds', ['x', 'y', 'width', 'height'], itemBad, true);
+      } else {
+        if (typeof own(item, 'text') !== 'string')
+          itemBad(`text must be a string, got ${describeValue(own(item, 'text'))}`);
+        optShape(item, 'position', ['x', 'y'], itemBad, true);
+        optShape(item, 'size', ['width', 'height'], itemBad);
+      }
+    });
+  }
+}
+
+function checkInputs(
+  info: NodeInfo,
+  infos: Map<string, NodeInfo>,
+  catalog: Catalog,
+  upstream: Map<string, string[]>,
+  c: Collector,
+): void {
+  const { id, schema, inputs } = info;
+  if (!inputs) return;
+  const label = nodeLabel(id, info.type);
+  const types = isPlainObject(catalog?.types) ? catalog.types : {};
+
+  for (const name of Object.keys(inputs)) {
+    const value = inputs[name];
+    if (value === undefined) continue; // JSON cannot hold it; treated as absent
+    const at = `${label}: input ${quoteId(name)}`;
+    const decl = schema ? inputSchema(schema, name) : undefined;
+    if (schema && !decl) {
+      const known = isPlainObject(schema.inputs) ? Object.keys(schema.inputs) : [];
+      const hint = known.length ? ` (it has ${known.map(quoteId).join(', ')})` : ' (it takes no inputs)';
+      c.add('unknown_input', id, `${label} has no input ${quoteId(name)}${hint}`, name);
+      continue; // its value means nothing here
+    }
+
+    if (Array.isArray(value)) {
+      if (value.length !== 2 || typeof value[0] !== 'string' || typeof value[1] !== 'string') {
+        c.add(
+          'invalid_link',
+          id,
+          `${at}: not a valid link: expected [nodeId, outputName], got ${describeLink(value)}`,
+          name,
+        );
+        continue;
+      }
+      const [src, out] = value as [string, string];
+      const source = infos.get(src);
+      if (!source) {
+        c.add('link_missing_node', id, `${at}: links to node ${quoteId(src)}, which does not exist`, name);
+        continue;
+      }
+      const ups = upstream.get(id);
+      if (ups) ups.push(src);
+      else upstream.set(id, [src]);
+      if (!source.schema) continue; // unknown source type: reported on that node
+      const fromType = outputType(source.schema, out);
+      if (fromType === undefined) {
+        const outs = isPlainObject(source.schema.outputs) ? Object.keys(source.schema.outputs) : [];
+        const hint = outs.length ? `it has ${outs.map(quoteId).join(', ')}` : 'it has no outputs';
+        c.add(
+          'link_missing_output',
+          id,
+          `${at}: links to output ${quoteId(out)} of ${nodeLabel(src, source.type, 'node')}, but ${hint}`,
+          name,
+        );
+        continue;
+      }
+      if (decl && typeof decl.type === 'string' && !canConnect(types, fromType, decl.type)) {
+        c.add(
+          'type_mismatch',
+          id,
+          `${at}: expects ${decl.type}, but output ${quoteId(out)} of ${nodeLabel(src, source.type, 'node')} gives ${fromType}`,
+          name,
+        );
+      }
+      continue;
+    }
+
+    if (!decl) {
+      // Unknown node type or input: still refuse values no graph can hold.
+      if (!isConstant(value))
+        c.add(
+          'wrong_value_type',
+          id,
+          `${at}: expected a string, finite number, boolean or link, got ${describeValue(value)}`,
+          name,
+        );
+      continue;
+    }
+    checkConstant(id, name, at, value, decl, c);
+  }
+
+  if (!schema || !isPlainObject(schema.inputs)) return;
+  for (const name of Object.keys(schema.inputs)) {
+    const decl = inputSchema(schema, name);
+    if (!decl || !isInputRequired(decl)) continue;
+    if (own(inputs, name) !== undefined) continue;
+    const need =
+      decl.widget === 'socket' ? `a link from a ${decl.type} output` : `a ${decl.type} value or link`;
+    c.add('missing_input', id, `${label} is missing required input ${quoteId(name)} (${need})`, name);
+  }
+}
+
+function describeLink(v: unknown[]): string {
+  if (v.length !== 2) return `an array of ${v.length}`;
+  return `[${v.map(describeValue).join(', ')}]`;
+}
+
+function isConstant(v: unknown): boolean {
+  return typeof v === 'string' || typeof v === 'boolean' || isFiniteNumber(v);
+}
+
+function checkConstant(
+  id: string,
+  name: string,
+  at: string,
+  value: unknown,
+  decl: InputSchema,
+  c: Collector,
+): void {
+  const type = decl.type;
+  if (decl.widget === 'socket' || (typeof type === 'string' && type !== ANY && !isScalarType(type))) {
+    c.add(
+      'link_required',
+      id,
+      `${at}: a ${type} input must be linked to another node's output, got the constant ${describeValue(value)}`,
+      name,
+    );
+    return;
+  }
+  const expected = expectedValue(type, value);
+  if (expected) {
+    c.add('wrong_value_type', id, `${at}: expected ${expected}, got ${describeValue(value)}`, name);
+    return;
+  }
+  if (typeof value === 'number') {
+    if (type === 'INT' && !Number.isSafeInteger(value)) {
+      const why = Number.isInteger(value)
+        ? 'is outside the safe integer range (±2^53−1)'
+        : 'is not an integer';
+      c.add('not_integer', id, `${at}: ${value} ${why}`, name);
+      return;
+    }
+    checkRange(id, name, at, value, decl, c);
+  }
+
+  if (Array.isArray(decl.options)) {
+    if (!decl.options.includes(value as string)) {
+      const opts = decl.options;
+      const list =
+        opts.length <= MAX_OPTIONS_LISTED
+          ? opts.map((o) => JSON.stringify(o)).join(', ')
+          : `one of ${opts.length} options`;
+      c.add('not_in_options', id, `${at}: ${describeValue(value)} is not one of: ${list}`, name);
+    }
+  }
+}
+
+/** What a constant for `type` should have been, or undefined when `value` has the right JSON type. */
+function expectedValue(type: string, value: unknown): string | undefined {
+  switch (type) {
+    case 'INT':
+    case 'FLOAT':
+      if (typeof value !== 'number') return type === 'INT' ? 'an integer' : 'a number';
+      return Number.isFinite(value) ? undefined : 'a finite number';
+    case 'STRING':
+      return typeof value === 'string' ? undefined : 'a string';
+    case 'BOOLEAN':
+      return typeof value === 'boolean' ? undefined : 'true or false';
+    default:
+      return isConstant(value) ? undefined : 'a string, finite number or boolean';
+  }
+}
+
+function checkRange(
+  id: string,
+  name: string,
+  at: string,
+  value: number,
+  decl: InputSchema,
+  c: Collector,
+): void {
+  const { min, max, step } = decl;
+  if (isFiniteNumber(min) && value < min)
+    c.add('below_min', id, `${at}: ${value} is below the minimum ${min}`, name);
+  if (isFiniteNumber(max) && value > max)
+    c.add('above_max', id, `${at}: ${value} is above the maximum ${max}`, name);
+  if (isFiniteNumber(step) && step > 0) {
+    const base = isFiniteNumber(min) ? min : 0;
+    if (!isOnStep(value, step, base)) {
+      const from = isFiniteNumber(min) ? ` from ${min}` : '';
+      c.add('off_step', id, `${at}: ${value} is not a multiple of the step ${step}${from}`, name);
+    }
+  }
+}
+
+function checkOutputs(infos: Map<string, NodeInfo>, c: Collector): void {
+  let unknown = false;
+  const muted: string[] = [];
+  for (const info of infos.values()) {
+    const active = info.mode === undefined || info.mode === 'active';
+    if (typeof info.type === 'string' && !info.schema && active) unknown = true;
+    if (info.schema?.output !== true) continue;
+    if (active) return;
+    muted.push(info.id);
+  }
+  if (unknown) return; // an unknown type may well be the output: its error says enough
+  const why = muted.length
+    ? ` (output node(s) ${muted.slice(0, 5).map(quoteId).join(', ')} are muted or bypassed)`
+    : '';
+  c.add('no_output_node', null, `The graph has no active output node, so nothing would run${why}`);
 }
