@@ -72,7 +72,6 @@ export class SocketRegistry {
     return Boolean(this.#types.get(to)?.coerceFrom?.[from]);
   }
 
-
   /** Convert a value flowing from `from` into `to`; identity when no coercion is declared. */
   coerce(value: unknown, from: string, to: string): unknown {
     if (from === to) return value;
