@@ -1,0 +1,90 @@
+import { type Catalog, canConnect, isLink } from '@reelgraph/graph';
+import type { Item } from './types';
+
+export type ConnectionCode = 'self' | 'unknown_node' | 'unknown_socket' | 'type_mismatch' | 'cycle';
+
+export interface ConnectionProblem {
+  code: ConnectionCode;
+  message: string;
+}
+
+export interface ConnectionRequest {
+  source: string;
+  output: string;
+  target: string;
+  input: string;
+}
+
+/**
+ * Why `source.output → target.input` may not be drawn, or null when it may. The type rule is the
+ * catalog's `canConnect`, the same one the validator applies; the editor adds the structural checks.
+ */
+export function connectionProblem(
+  catalog: Catalog | undefined,
+  items: Record<string, Item>,
+  c: ConnectionRequest,
+): ConnectionProblem | null {
+  if (c.source === c.target) return { code: 'self', message: 'A node cannot feed itself.' };
+  const from = items[c.source];
+  const to = items[c.target];
+  if (from?.kind !== 'node' || to?.kind !== 'node') return { code: 'unknown_node', message: 'Not a node.' };
+  const out = catalog?.nodes[from.type]?.outputs[c.output];
+  const inp = catalog?.nodes[to.type]?.inputs[c.input];
+  if (!out) return { code: 'unknown_socket', message: `"${from.type}" has no output "${c.output}".` };
+  if (!inp) return { code: 'unknown_socket', message: `"${to.type}" has no input "${c.input}".` };
+  if (!canConnect(catalog?.types ?? {}, out.type, inp.type)) {
+    return {
+      code: 'type_mismatch',
+      message: `${inp.label ?? c.input} takes ${inp.type}, not ${out.type}.`,
+    };
+  }
+  if (dependsOn(items, c.source, c.target)) {
+    return { code: 'cycle', message: 'That link would make a cycle.' };
+  }
+  return null;
+}
+
+/** Does `node` (transitively) read from `ancestor`? */
+export function dependsOn(items: Record<string, Item>, node: string, ancestor: string): boolean {
+  const seen = new Set<string>();
+  const stack = [node];
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (id === ancestor) return true;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const item = items[id];
+    if (item?.kind !== 'node') continue;
+    for (const v of Object.values(item.inputs)) if (isLink(v)) stack.push(v[0]);
+  }
+  return false;
+}
+
+export interface CompatibleSocket {
+  /** The new node's socket to wire. */
+  socket: string;
+}
+
+/**
+ * For a link dragged from `fromType` (an output when `fromSide` is 'source'), the first socket of node
+ * type `type` it can attach to, or null. Drives the "compatible nodes" palette and auto-connect.
+ */
+export function firstCompatibleSocket(
+  catalog: Catalog,
+  type: string,
+  fromType: string,
+  fromSide: 'source' | 'target',
+): string | null {
+  const schema = catalog.nodes[type];
+  if (!schema) return null;
+  if (fromSide === 'source') {
+    // Prefer sockets (must-link inputs) over widgets that could also take the link.
+    const entries = Object.entries(schema.inputs);
+    const sockets = entries.filter(([, i]) => i.widget === 'socket');
+    const widgets = entries.filter(([, i]) => i.widget !== 'socket');
+    for (const [name, i] of [...sockets, ...widgets]) if (canConnect(catalog.types, fromType, i.type)) return name;
+    return null;
+  }
+  for (const [name, o] of Object.entries(schema.outputs)) if (canConnect(catalog.types, o.type, fromType)) return name;
+  return null;
+}
