@@ -1,0 +1,7 @@
+export * from './dirs';
+export * from './discover';
+export { type ImportedModule, importModule } from './import-module';
+export * from './load';
+export * from './manifest';
+export * from './registry';
+export * from './version';
