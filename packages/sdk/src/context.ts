@@ -28,8 +28,10 @@ export interface Logger {
  * Services the host provides (model runtime, storage folders …). Packages add theirs by augmentation:
  * `declare module '@reelgraph/sdk' { interface NodeServices { models: ModelRuntime } }`.
  */
-// biome-ignore lint/suspicious/noEmptyInterface: filled in by module augmentation
-export interface NodeServices {}
+export interface NodeServices {
+  /** Absolute folder where output nodes write their files (every host provides one). */
+  outputDir: string;
+}
 
 export interface NodeContext {
   readonly jobId: string;
