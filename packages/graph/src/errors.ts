@@ -32,4 +32,13 @@ export interface ValidationError {
   input?: string;
   code: ValidationCode;
   message: string;
+  /** Where in the JSON text the problem is (set by `parseGraph` for `invalid_json` and duplicate keys). */
+  location?: TextLocation;
+}
+
+/** A place in JSON text: 1-based line and column, 0-based UTF-16 offset. */
+export interface TextLocation {
+  line: number;
+  column: number;
+  offset: number;
 }

@@ -66,9 +66,12 @@ function scalarBytes(value: unknown): number {
 
 export function measureJson(value: unknown, maxBytes: number, maxDepth: number): JsonMeasure {
   let bytes = 0;
-  const stack: Array<[unknown, number]> = [[value, 0]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop()!;
+  // Parallel stacks: no per-value allocation.
+  const values: unknown[] = [value];
+  const depths: number[] = [0];
+  while (values.length > 0) {
+    const v = values.pop();
+    const depth = depths.pop()!;
     if (typeof v !== 'object' || v === null) {
       bytes += scalarBytes(v);
     } else {
@@ -76,14 +79,18 @@ export function measureJson(value: unknown, maxBytes: number, maxDepth: number):
       if (Array.isArray(v)) {
         bytes += 2 + Math.max(0, v.length - 1);
         if (bytes > maxBytes) return { bytes, tooLarge: true, tooDeep: false };
-        for (let i = 0; i < v.length; i++) stack.push([v[i], depth + 1]);
+        for (let i = 0; i < v.length; i++) {
+          values.push(v[i]);
+          depths.push(depth + 1);
+        }
       } else {
         const keys = Object.keys(v);
         bytes += 2 + Math.max(0, keys.length - 1);
         for (const k of keys) {
           bytes += jsonStringBytes(k) + 1;
           if (bytes > maxBytes) return { bytes, tooLarge: true, tooDeep: false };
-          stack.push([(v as Record<string, unknown>)[k], depth + 1]);
+          values.push((v as Record<string, unknown>)[k]);
+          depths.push(depth + 1);
         }
       }
     }

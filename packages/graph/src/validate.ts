@@ -92,6 +92,10 @@ function quoteId(id: string): string {
   return JSON.stringify(id.length > 60 ? `${id.slice(0, 60)}…` : id);
 }
 
+function inputAt(id: string, type: unknown, name: string): string {
+  return `${nodeLabel(id, type)}: input ${quoteId(name)}`;
+}
+
 function nodeLabel(id: string, type?: unknown, word = 'Node'): string {
   const t = typeof type === 'string' && type !== '' ? ` (${quoteId(type).slice(1, -1)})` : '';
   return `${word} ${quoteId(id)}${t}`;
@@ -187,7 +191,7 @@ function check(doc: unknown, catalog: Catalog, options: ValidateOptions, c: Coll
     const why =
       version > GRAPH_VERSION
         ? `is newer than this Reelgraph understands (${GRAPH_VERSION}); upgrade Reelgraph`
-        : `is older than ${GRAPH_VERSION} and has no migration`;
+        : `is older than ${GRAPH_VERSION} and could not be migrated`;
     c.add('unsupported_version', null, `Document version ${version} ${why}`);
     return; // the rest of a document of another version means something else
   }
@@ -217,17 +221,18 @@ function check(doc: unknown, catalog: Catalog, options: ValidateOptions, c: Coll
 
   for (const cycle of findCycles(ids, upstream)) {
     const first = cycle.path[0]!;
+    const named = cycle.path.map(quoteId);
     const path =
-      cycle.path.length > MAX_CYCLE_NAMED
+      named.length > MAX_CYCLE_NAMED
         ? [
-            ...cycle.path.slice(0, MAX_CYCLE_NAMED - 4),
-            `… ${cycle.path.length - MAX_CYCLE_NAMED} more …`,
-            ...cycle.path.slice(-4),
+            ...named.slice(0, MAX_CYCLE_NAMED - 4),
+            `… ${named.length - MAX_CYCLE_NAMED} more …`,
+            ...named.slice(-4),
           ]
-        : cycle.path;
+        : named;
     const others = cycle.members.length - (cycle.path.length - 1);
     const extra = others > 0 ? ` (${others} more node(s) are caught in the same knot of links)` : '';
-    c.add('cycle', first, `Cycle: ${path.map(quoteId).join(' → ')}${extra}`);
+    c.add('cycle', first, `Cycle: ${path.join(' → ')}${extra}`);
   }
 
   checkOutputs(infos, c);
@@ -277,62 +282,60 @@ function readNode(id: string, raw: unknown, catalog: Catalog, c: Collector): Nod
   }
   const meta = own(raw, 'meta');
   if (meta !== undefined) {
-    const where = `${nodeLabel(id, type)}: meta`;
-    if (!isPlainObject(meta))
-      c.add('invalid_document', id, `${where} must be an object, got ${describeValue(meta)}`);
+    const problems: string[] = [];
+    if (!isPlainObject(meta)) problems.push(` must be an object, got ${describeValue(meta)}`);
     else {
-      const bad = (what: string) => c.add('invalid_document', id, `${where}.${what}`);
-      optString(meta, 'title', bad);
-      optString(meta, 'color', bad);
-      if (own(meta, 'collapsed') !== undefined && typeof own(meta, 'collapsed') !== 'boolean') {
-        bad('collapsed must be true or false');
+      optString(meta, 'title', problems);
+      optString(meta, 'color', problems);
+      const collapsed = own(meta, 'collapsed');
+      if (collapsed !== undefined && typeof collapsed !== 'boolean') {
+        problems.push(`.collapsed must be true or false, got ${describeValue(collapsed)}`);
       }
-      optShape(meta, 'position', ['x', 'y'], bad);
-      optShape(meta, 'size', ['width', 'height'], bad);
+      optShape(meta, 'position', ['x', 'y'], problems);
+      optShape(meta, 'size', ['width', 'height'], problems);
     }
+    for (const p of problems) c.add('invalid_document', id, `${nodeLabel(id, type)}: meta${p}`);
   }
   return info;
 }
 
-type Bad = (what: string) => void;
-
-function optString(o: Obj, key: string, bad: Bad): void {
+/** Problems are pushed as `.key …` suffixes, for the caller to prefix with where they are. */
+function optString(o: Obj, key: string, out: string[]): void {
   const v = own(o, key);
-  if (v !== undefined && typeof v !== 'string') bad(`${key} must be a string, got ${describeValue(v)}`);
+  if (v !== undefined && typeof v !== 'string') out.push(`.${key} must be a string, got ${describeValue(v)}`);
 }
 
 /** An optional object whose listed fields are finite numbers (sizes and zoom also non-negative). */
-function optShape(o: Obj, key: string, fields: string[], bad: Bad, required = false): void {
+function optShape(o: Obj, key: string, fields: string[], out: string[], required = false): void {
   const v = own(o, key);
   if (v === undefined) {
-    if (required) bad(`${key} is required`);
+    if (required) out.push(`.${key} is required`);
     return;
   }
   if (!isPlainObject(v)) {
-    bad(`${key} must be an object with ${fields.join(', ')}, got ${describeValue(v)}`);
+    out.push(`.${key} must be an object with ${fields.join(', ')}, got ${describeValue(v)}`);
     return;
   }
   for (const f of fields) {
     const n = own(v, f);
     const nonNegative = f === 'width' || f === 'height' || f === 'zoom';
     if (!isFiniteNumber(n) || (nonNegative && n < 0) || (f === 'zoom' && n === 0)) {
-      bad(
-        `${key}.${f} must be a finite${nonNegative ? ' non-negative' : ''} number, got ${describeValue(n)}`,
-      );
+      const what = f === 'zoom' ? 'positive' : nonNegative ? 'non-negative' : 'finite';
+      out.push(`.${key}.${f} must be a ${what} number, got ${describeValue(n)}`);
     }
   }
 }
 
 function checkDocMeta(meta: unknown, nodeIds: string[], c: Collector): void {
   if (meta === undefined) return;
-  const bad: Bad = (what) => c.add('invalid_document', null, `meta.${what}`);
   if (!isPlainObject(meta)) {
     c.add('invalid_document', null, `"meta" must be an object, got ${describeValue(meta)}`);
     return;
   }
-  optString(meta, 'title', bad);
-  optString(meta, 'description', bad);
-  optShape(meta, 'viewport', ['x', 'y', 'zoom'], bad);
+  const problems: string[] = [];
+  optString(meta, 'title', problems);
+  optString(meta, 'description', problems);
+  optShape(meta, 'viewport', ['x', 'y', 'zoom'], problems);
 
   const seen = new Map<string, string>();
   for (const id of nodeIds) seen.set(id, 'node');
@@ -343,42 +346,40 @@ function checkDocMeta(meta: unknown, nodeIds: string[], c: Collector): void {
     const list = own(meta, key);
     if (list === undefined) continue;
     if (!Array.isArray(list)) {
-      bad(`${key} must be an array, got ${describeValue(list)}`);
+      problems.push(`.${key} must be an array, got ${describeValue(list)}`);
       continue;
     }
-    list.forEach((item, i) => {
-      const at = `${key}[${i}]`;
+    for (let i = 0; i < list.length; i++) {
+      const item: unknown = list[i];
       if (!isPlainObject(item)) {
-        bad(`${at} must be an object, got ${describeValue(item)}`);
-        return;
+        problems.push(`.${key}[${i}] must be an object, got ${describeValue(item)}`);
+        continue;
       }
-      const itemBad: Bad = (w) => bad(`${at}.${w}`);
+      const found: string[] = [];
       const id = own(item, 'id');
       if (typeof id !== 'string' || id === '' || RESERVED_IDS.includes(id)) {
-        itemBad(`id must be a non-empty string (not reserved), got ${describeValue(id)}`);
+        found.push(`.id must be a non-empty string (not reserved), got ${describeValue(id)}`);
       } else {
         const prior = seen.get(id);
         if (prior) {
-          c.add(
-            'duplicate_id',
-            prior === 'node' ? id : null,
-            `The ${what} id ${quoteId(id)} is already used by a ${prior}`,
-          );
+          const message = `The ${what} id ${quoteId(id)} is already used by a ${prior}`;
+          c.add('duplicate_id', prior === 'node' ? id : null, message);
         } else seen.set(id, what);
       }
-      optString(item, 'color', itemBad);
-      if (what === 'group') {
-        if (typeof own(item, 'title') !== 'string')
-          itemBad(`title must be a string, got ${describeValue(own(item, 'title'))}`);
-        optShape(item, 'bounds', ['x', 'y', 'width', 'height'], itemBad, true);
-      } else {
-        if (typeof own(item, 'text') !== 'string')
-          itemBad(`text must be a string, got ${describeValue(own(item, 'text'))}`);
-        optShape(item, 'position', ['x', 'y'], itemBad, true);
-        optShape(item, 'size', ['width', 'height'], itemBad);
+      optString(item, 'color', found);
+      const text = what === 'group' ? 'title' : 'text';
+      if (typeof own(item, text) !== 'string') {
+        found.push(`.${text} must be a string, got ${describeValue(own(item, text))}`);
       }
-    });
+      if (what === 'group') optShape(item, 'bounds', ['x', 'y', 'width', 'height'], found, true);
+      else {
+        optShape(item, 'position', ['x', 'y'], found, true);
+        optShape(item, 'size', ['width', 'height'], found);
+      }
+      for (const p of found) problems.push(`.${key}[${i}]${p}`);
+    }
   }
+  for (const p of problems) c.add('invalid_document', null, `meta${p}`);
 }
 
 function checkInputs(
@@ -390,18 +391,16 @@ function checkInputs(
 ): void {
   const { id, schema, inputs } = info;
   if (!inputs) return;
-  const label = nodeLabel(id, info.type);
   const types = isPlainObject(catalog?.types) ? catalog.types : {};
 
   for (const name of Object.keys(inputs)) {
     const value = inputs[name];
     if (value === undefined) continue; // JSON cannot hold it; treated as absent
-    const at = `${label}: input ${quoteId(name)}`;
     const decl = schema ? inputSchema(schema, name) : undefined;
     if (schema && !decl) {
       const known = isPlainObject(schema.inputs) ? Object.keys(schema.inputs) : [];
       const hint = known.length ? ` (it has ${known.map(quoteId).join(', ')})` : ' (it takes no inputs)';
-      c.add('unknown_input', id, `${label} has no input ${quoteId(name)}${hint}`, name);
+      c.add('unknown_input', id, `${nodeLabel(id, info.type)} has no input ${quoteId(name)}${hint}`, name);
       continue; // its value means nothing here
     }
 
@@ -410,7 +409,7 @@ function checkInputs(
         c.add(
           'invalid_link',
           id,
-          `${at}: not a valid link: expected [nodeId, outputName], got ${describeLink(value)}`,
+          `${inputAt(id, info.type, name)}: not a valid link: expected [nodeId, outputName], got ${describeLink(value)}`,
           name,
         );
         continue;
@@ -418,7 +417,12 @@ function checkInputs(
       const [src, out] = value as [string, string];
       const source = infos.get(src);
       if (!source) {
-        c.add('link_missing_node', id, `${at}: links to node ${quoteId(src)}, which does not exist`, name);
+        c.add(
+          'link_missing_node',
+          id,
+          `${inputAt(id, info.type, name)}: links to node ${quoteId(src)}, which does not exist`,
+          name,
+        );
         continue;
       }
       const ups = upstream.get(id);
@@ -432,7 +436,7 @@ function checkInputs(
         c.add(
           'link_missing_output',
           id,
-          `${at}: links to output ${quoteId(out)} of ${nodeLabel(src, source.type, 'node')}, but ${hint}`,
+          `${inputAt(id, info.type, name)}: links to output ${quoteId(out)} of ${nodeLabel(src, source.type, 'node')}, but ${hint}`,
           name,
         );
         continue;
@@ -441,7 +445,7 @@ function checkInputs(
         c.add(
           'type_mismatch',
           id,
-          `${at}: expects ${decl.type}, but output ${quoteId(out)} of ${nodeLabel(src, source.type, 'node')} gives ${fromType}`,
+          `${inputAt(id, info.type, name)}: expects ${decl.type}, but output ${quoteId(out)} of ${nodeLabel(src, source.type, 'node')} gives ${fromType}`,
           name,
         );
       }
@@ -454,12 +458,12 @@ function checkInputs(
         c.add(
           'wrong_value_type',
           id,
-          `${at}: expected a string, finite number, boolean or link, got ${describeValue(value)}`,
+          `${inputAt(id, info.type, name)}: expected a string, finite number, boolean or link, got ${describeValue(value)}`,
           name,
         );
       continue;
     }
-    checkConstant(id, name, at, value, decl, c);
+    checkConstant(id, info.type, name, value, decl, c);
   }
 
   if (!schema || !isPlainObject(schema.inputs)) return;
@@ -469,7 +473,12 @@ function checkInputs(
     if (own(inputs, name) !== undefined) continue;
     const need =
       decl.widget === 'socket' ? `a link from a ${decl.type} output` : `a ${decl.type} value or link`;
-    c.add('missing_input', id, `${label} is missing required input ${quoteId(name)} (${need})`, name);
+    c.add(
+      'missing_input',
+      id,
+      `${nodeLabel(id, info.type)} is missing required input ${quoteId(name)} (${need})`,
+      name,
+    );
   }
 }
 
@@ -484,8 +493,8 @@ function isConstant(v: unknown): boolean {
 
 function checkConstant(
   id: string,
+  nodeType: unknown,
   name: string,
-  at: string,
   value: unknown,
   decl: InputSchema,
   c: Collector,
@@ -495,14 +504,19 @@ function checkConstant(
     c.add(
       'link_required',
       id,
-      `${at}: a ${type} input must be linked to another node's output, got the constant ${describeValue(value)}`,
+      `${inputAt(id, nodeType, name)}: a ${type} input must be linked to another node's output, got the constant ${describeValue(value)}`,
       name,
     );
     return;
   }
   const expected = expectedValue(type, value);
   if (expected) {
-    c.add('wrong_value_type', id, `${at}: expected ${expected}, got ${describeValue(value)}`, name);
+    c.add(
+      'wrong_value_type',
+      id,
+      `${inputAt(id, nodeType, name)}: expected ${expected}, got ${describeValue(value)}`,
+      name,
+    );
     return;
   }
   if (typeof value === 'number') {
@@ -510,10 +524,10 @@ function checkConstant(
       const why = Number.isInteger(value)
         ? 'is outside the safe integer range (±2^53−1)'
         : 'is not an integer';
-      c.add('not_integer', id, `${at}: ${value} ${why}`, name);
+      c.add('not_integer', id, `${inputAt(id, nodeType, name)}: ${value} ${why}`, name);
       return;
     }
-    checkRange(id, name, at, value, decl, c);
+    checkRange(id, nodeType, name, value, decl, c);
   }
 
   if (Array.isArray(decl.options)) {
@@ -523,7 +537,12 @@ function checkConstant(
         opts.length <= MAX_OPTIONS_LISTED
           ? opts.map((o) => JSON.stringify(o)).join(', ')
           : `one of ${opts.length} options`;
-      c.add('not_in_options', id, `${at}: ${describeValue(value)} is not one of: ${list}`, name);
+      c.add(
+        'not_in_options',
+        id,
+        `${inputAt(id, nodeType, name)}: ${describeValue(value)} is not one of: ${list}`,
+        name,
+      );
     }
   }
 }
@@ -546,22 +565,27 @@ function expectedValue(type: string, value: unknown): string | undefined {
 
 function checkRange(
   id: string,
+  nodeType: unknown,
   name: string,
-  at: string,
   value: number,
   decl: InputSchema,
   c: Collector,
 ): void {
   const { min, max, step } = decl;
   if (isFiniteNumber(min) && value < min)
-    c.add('below_min', id, `${at}: ${value} is below the minimum ${min}`, name);
+    c.add('below_min', id, `${inputAt(id, nodeType, name)}: ${value} is below the minimum ${min}`, name);
   if (isFiniteNumber(max) && value > max)
-    c.add('above_max', id, `${at}: ${value} is above the maximum ${max}`, name);
+    c.add('above_max', id, `${inputAt(id, nodeType, name)}: ${value} is above the maximum ${max}`, name);
   if (isFiniteNumber(step) && step > 0) {
     const base = isFiniteNumber(min) ? min : 0;
     if (!isOnStep(value, step, base)) {
       const from = isFiniteNumber(min) ? ` from ${min}` : '';
-      c.add('off_step', id, `${at}: ${value} is not a multiple of the step ${step}${from}`, name);
+      c.add(
+        'off_step',
+        id,
+        `${inputAt(id, nodeType, name)}: ${value} is not a multiple of the step ${step}${from}`,
+        name,
+      );
     }
   }
 }

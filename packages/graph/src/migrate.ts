@@ -1,0 +1,44 @@
+import { GRAPH_VERSION } from './document';
+import { isPlainObject } from './validate';
+
+/**
+ * Upgrades a document from version `n` to `n + 1`. Must not mutate its argument (return a new object)
+ * and must set `version` to `n + 1`. May throw on a document it cannot read; the migration then stops
+ * and the validator reports the version it stopped at.
+ */
+export type Migration = (doc: Record<string, unknown>) => Record<string, unknown>;
+
+/**
+ * The migrations, keyed by the version they upgrade FROM. Version 1 is current, so there are none yet;
+ * when version 2 arrives, bump `GRAPH_VERSION` and add `1: (doc) => ({ ...doc, version: 2, ... })`.
+ */
+export const MIGRATIONS: Readonly<Record<number, Migration>> = Object.freeze({});
+
+/**
+ * Bring a document up to the current version by applying migrations in order. Total: anything that is
+ * not an object with an integer `version` below `target`, or that a migration fails on, is returned as it
+ * stands for the validator to judge (`unsupported_version`, `invalid_document`).
+ */
+export function migrateGraph(
+  doc: unknown,
+  migrations: Readonly<Record<number, Migration>> = MIGRATIONS,
+  target: number = GRAPH_VERSION,
+): unknown {
+  let current = doc;
+  for (;;) {
+    if (!isPlainObject(current)) return current;
+    const version = current.version;
+    if (typeof version !== 'number' || !Number.isInteger(version) || version >= target) return current;
+    const step = Object.hasOwn(migrations, version) ? migrations[version] : undefined;
+    if (typeof step !== 'function') return current;
+    let next: unknown;
+    try {
+      next = step(current);
+    } catch {
+      return current;
+    }
+    // A migration that does not advance the version would loop forever: stop where we are.
+    if (!isPlainObject(next) || next.version !== version + 1) return current;
+    current = next;
+  }
+}
