@@ -110,7 +110,7 @@ const cases: Case[] = [
     code: 'invalid_document',
     name: 'reserved node id',
     doc: mutate((_, n) => {
-      n.constructor = { type: 't.int', inputs: {} };
+      n['constructor' as string] = { type: 't.int', inputs: {} };
     }),
     nodeId: 'constructor',
   },
