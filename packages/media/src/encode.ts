@@ -1,0 +1,139 @@
+/** Writing clips: MP4 (H.264 yuv420p), WebM (VP9) through ffmpeg; animated WebP and GIF through sharp. */
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { runFfmpeg } from './ffmpeg';
+import { clip, type Frames } from './frames';
+import { GRAPH_TAG, gifWithComment, graphXmp } from './metadata';
+import { setMp4Tags } from './mp4tag';
+
+/** Linux caps one argument at 128 KiB; WebM tags go through `-metadata`. */
+const MAX_ARG_TAG = 120_000;
+
+export const VIDEO_FORMATS = ['mp4', 'webm', 'webp', 'gif'] as const;
+export type VideoFormat = (typeof VIDEO_FORMATS)[number];
+
+export const MIME: Record<VideoFormat, string> = {
+  mp4: 'video/mp4',
+  webm: 'video/webm',
+  webp: 'image/webp',
+  gif: 'image/gif',
+};
+
+export interface EncodeOptions {
+  format: VideoFormat;
+  fps: number;
+  /** Quality: CRF for mp4/webm (lower is better), 0–100 for webp. Sensible defaults per format. */
+  quality?: number;
+  /** Audio file muxed into mp4/webm (cut to the video's length). */
+  audioPath?: string;
+  /** Graph JSON text to embed. */
+  graph?: string;
+  /** Batch row to write. */
+  clipIndex?: number;
+  signal?: AbortSignal;
+}
+
+/** Encodes one clip and writes it to `path`. */
+export async function writeVideo(frames: Frames, path: string, opts: EncodeOptions): Promise<void> {
+  const one = clip(frames, opts.clipIndex ?? 0);
+  if (one.count < 1) throw new Error('Cannot write a video with no frames');
+  if (!(opts.fps > 0)) throw new Error(`fps must be > 0, got ${opts.fps}`);
+  if (opts.format === 'webp' || opts.format === 'gif') {
+    await writeFile(path, await encodeAnimated(one, opts));
+    return;
+  }
+  await encodeWithFfmpeg(one, path, opts);
+}
+
+/** Animated WebP or GIF in memory (also used for the sampler's live previews). */
+export async function encodeAnimated(
+  frames: Frames,
+  opts: Pick<EncodeOptions, 'format' | 'fps' | 'quality' | 'graph'> & { scale?: number },
+): Promise<Uint8Array> {
+  const { width, height, count } = frames;
+  const delay = Math.max(1, Math.round(1000 / opts.fps));
+  let img = sharp(Buffer.from(frames.data.buffer, frames.data.byteOffset, frames.data.byteLength), {
+    raw: { width, height: height * count, channels: 3, pageHeight: height },
+    animated: true,
+  });
+  if (opts.scale && opts.scale !== 1)
+    img = img.resize(width * opts.scale, height * opts.scale * count, { kernel: 'nearest' });
+  if (opts.format === 'gif') {
+    const gif = await img.gif({ loop: 0, delay: Array(count).fill(delay), effort: 7 }).toBuffer();
+    return opts.graph ? gifWithComment(gif, opts.graph) : new Uint8Array(gif);
+  }
+  if (opts.graph) img = img.withXmp(graphXmp(opts.graph));
+  const webp = await img
+    .webp({
+      loop: 0,
+      delay: Array(count).fill(delay),
+      quality: opts.quality ?? 90,
+      effort: 2,
+      smartSubsample: true,
+    })
+    .toBuffer();
+  return new Uint8Array(webp);
+}
+
+async function encodeWithFfmpeg(f: Frames, path: string, opts: EncodeOptions): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'rg-enc-'));
+  try {
+    const args = [
+      '-y',
+      '-loglevel',
+      'error',
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'rgb24',
+      '-s',
+      `${f.width}x${f.height}`,
+      '-r',
+      String(opts.fps),
+      '-i',
+      'pipe:0',
+    ];
+    const audio = Boolean(opts.audioPath);
+    if (opts.audioPath) args.push('-i', opts.audioPath);
+    args.push('-map', '0:v');
+    if (audio) args.push('-map', '1:a:0?', '-shortest');
+    args.push('-map_metadata', '-1');
+    if (opts.graph && opts.format === 'webm') {
+      if (opts.graph.length > MAX_ARG_TAG)
+        throw new Error(`Graph too large to embed in WebM (${opts.graph.length} bytes)`);
+      args.push('-metadata', `${GRAPH_TAG}=${opts.graph}`);
+    }
+    // yuv420p needs even sizes: pad by one pixel when odd.
+    if (f.width % 2 || f.height % 2) args.push('-vf', 'pad=ceil(iw/2)*2:ceil(ih/2)*2');
+    if (opts.format === 'mp4') {
+      args.push(
+        '-c:v',
+        'libx264',
+        '-preset',
+        'medium',
+        '-crf',
+        String(opts.quality ?? 18),
+        '-pix_fmt',
+        'yuv420p',
+      );
+      args.push('-movflags', '+faststart+use_metadata_tags');
+      if (audio) args.push('-c:a', 'aac', '-b:a', '128k');
+      args.push('-f', 'mp4');
+    } else {
+      args.push('-c:v', 'libvpx-vp9', '-crf', String(opts.quality ?? 30), '-b:v', '0', '-pix_fmt', 'yuv420p');
+      args.push('-deadline', 'good', '-cpu-used', '4', '-row-mt', '1');
+      if (audio) args.push('-c:a', 'libopus', '-b:a', '96k');
+      args.push('-f', 'webm');
+    }
+    const tmpOut = join(dir, `out.${opts.format}`);
+    args.push(tmpOut);
+    await runFfmpeg(args, { input: f.data, signal: opts.signal });
+    if (opts.graph && opts.format === 'mp4') {
+      await writeFile(path, setMp4Tags(await readFile(tmpOut), { [GRAPH_TAG]: opts.graph }));
+    } else await copyFile(tmpOut, path);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,80 @@
+/** The ffmpeg binary (static build from @ffmpeg-installer/linux-x64, or REELGRAPH_FFMPEG / PATH) and a runner. */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+let cached: string | undefined;
+
+export function ffmpegPath(): string {
+  if (cached) return cached;
+  const env = process.env.REELGRAPH_FFMPEG;
+  if (env && existsSync(env)) return (cached = env);
+  try {
+    const pkg = require.resolve(`@ffmpeg-installer/${process.platform}-${process.arch}/package.json`);
+    const bin = join(dirname(pkg), process.platform === 'win32' ? 'ffmpeg.exe' : 'ffmpeg');
+    if (existsSync(bin)) return (cached = bin);
+  } catch {
+    // no bundled binary for this platform
+  }
+  return (cached = 'ffmpeg');
+}
+
+export class FfmpegError extends Error {
+  override readonly name = 'FfmpegError';
+  constructor(
+    message: string,
+    readonly stderr: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface FfmpegResult {
+  stdout: Buffer;
+  stderr: string;
+  code: number;
+}
+
+/**
+ * Runs ffmpeg with `args`, feeding `input` to stdin. Rejects on a non-zero exit unless `allowFail`,
+ * and kills the process when `signal` aborts.
+ */
+export function runFfmpeg(
+  args: string[],
+  opts: { input?: Uint8Array; signal?: AbortSignal; allowFail?: boolean } = {},
+): Promise<FfmpegResult> {
+  return new Promise((resolve, reject) => {
+    opts.signal?.throwIfAborted();
+    const child = spawn(ffmpegPath(), ['-hide_banner', '-nostdin', ...args.filter((a) => a !== '-nostdin')], {
+      stdio: [opts.input ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout?.on('data', (d: Buffer) => out.push(d));
+    child.stderr?.on('data', (d: Buffer) => err.push(d));
+    const onAbort = () => child.kill('SIGKILL');
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    child.on('error', (e) => {
+      opts.signal?.removeEventListener('abort', onAbort);
+      reject(new FfmpegError(`Could not start ffmpeg (${ffmpegPath()}): ${e.message}`, ''));
+    });
+    child.on('close', (code) => {
+      opts.signal?.removeEventListener('abort', onAbort);
+      const stderr = Buffer.concat(err).toString('utf8');
+      if (opts.signal?.aborted) return reject(opts.signal.reason);
+      if (code !== 0 && !opts.allowFail) {
+        const tail = stderr.trim().split('\n').slice(-3).join(' | ');
+        return reject(new FfmpegError(`ffmpeg failed (exit ${code}): ${tail}`, stderr));
+      }
+      resolve({ stdout: Buffer.concat(out), stderr, code: code ?? -1 });
+    });
+    if (opts.input && child.stdin) {
+      child.stdin.on('error', () => {
+        // ffmpeg closed its input early; its exit code tells what happened
+      });
+      child.stdin.end(opts.input);
+    }
+  });
+}

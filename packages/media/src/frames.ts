@@ -1,0 +1,126 @@
+/** Frames as they flow between nodes (socket type IMAGE): uint8 RGB, interleaved, clip-major. */
+
+export interface Frames {
+  width: number;
+  height: number;
+  /** Frames per clip. */
+  count: number;
+  /** Clips in the batch (variations); most nodes treat each clip alike. */
+  batch: number;
+  /** `[batch][count][height][width][RGB]`. */
+  data: Uint8Array;
+  /** Frame rate the clip was made or loaded at, when known. */
+  fps?: number;
+}
+
+export function frameBytes(f: Pick<Frames, 'width' | 'height'>): number {
+  return f.width * f.height * 3;
+}
+
+export function makeFrames(width: number, height: number, count: number, batch = 1, fps?: number): Frames {
+  return {
+    width,
+    height,
+    count,
+    batch,
+    data: new Uint8Array(batch * count * width * height * 3),
+    ...(fps ? { fps } : {}),
+  };
+}
+
+/** One clip of a batch (a view, no copy). */
+export function clip(f: Frames, b: number): Frames {
+  const size = f.count * frameBytes(f);
+  return { ...f, batch: 1, data: f.data.subarray(b * size, (b + 1) * size) };
+}
+
+/** Frames [start, end) of every clip. */
+export function sliceFrames(f: Frames, start: number, end = f.count): Frames {
+  const s = Math.max(0, Math.min(start, f.count));
+  const e = Math.max(s, Math.min(end, f.count));
+  const fb = frameBytes(f);
+  const out = makeFrames(f.width, f.height, e - s, f.batch, f.fps);
+  for (let b = 0; b < f.batch; b++)
+    out.data.set(f.data.subarray((b * f.count + s) * fb, (b * f.count + e) * fb), b * (e - s) * fb);
+  return out;
+}
+
+/** Joins clips end to end (same size and batch). */
+export function concatFrames(parts: Frames[]): Frames {
+  const first = parts[0];
+  if (!first) throw new Error('Nothing to concatenate');
+  for (const p of parts)
+    if (p.width !== first.width || p.height !== first.height)
+      throw new Error(
+        `Cannot join ${p.width}×${p.height} frames to ${first.width}×${first.height} frames; resize first`,
+      );
+  const batch = Math.max(...parts.map((p) => p.batch));
+  for (const p of parts)
+    if (p.batch !== 1 && p.batch !== batch)
+      throw new Error(`Cannot join clips with batch ${p.batch} and ${batch}`);
+  const count = parts.reduce((a, p) => a + p.count, 0);
+  const fb = frameBytes(first);
+  const out = makeFrames(first.width, first.height, count, batch, first.fps);
+  for (let b = 0; b < batch; b++) {
+    let at = b * count * fb;
+    for (const p of parts) {
+      const src = clip(p, p.batch === 1 ? 0 : b).data;
+      out.data.set(src, at);
+      at += src.length;
+    }
+  }
+  return out;
+}
+
+/** Clip `b` → channel-first float `[3, F, H, W]` in [−1, 1] (the VAE's input layout). */
+export function toPlanar(
+  f: Frames,
+  b = 0,
+  out = new Float32Array(3 * f.count * f.width * f.height),
+): Float32Array {
+  const plane = f.width * f.height;
+  const src = clip(f, b).data;
+  const n = f.count * plane;
+  for (let i = 0; i < n; i++) {
+    out[i] = (src[3 * i] as number) / 127.5 - 1;
+    out[n + i] = (src[3 * i + 1] as number) / 127.5 - 1;
+    out[2 * n + i] = (src[3 * i + 2] as number) / 127.5 - 1;
+  }
+  return out;
+}
+
+/** Channel-first float `[B, 3, F, H, W]` in [−1, 1] → frames (clamped, rounded). */
+export function fromPlanar(
+  data: Float32Array,
+  batch: number,
+  count: number,
+  height: number,
+  width: number,
+  fps?: number,
+): Frames {
+  const out = makeFrames(width, height, count, batch, fps);
+  const n = count * width * height;
+  for (let b = 0; b < batch; b++) {
+    const base = b * 3 * n;
+    const dst = b * n * 3;
+    for (let i = 0; i < n; i++) {
+      out.data[dst + 3 * i] = toByte(data[base + i] as number);
+      out.data[dst + 3 * i + 1] = toByte(data[base + n + i] as number);
+      out.data[dst + 3 * i + 2] = toByte(data[base + 2 * n + i] as number);
+    }
+  }
+  return out;
+}
+
+function toByte(v: number): number {
+  return Math.min(255, Math.max(0, Math.round((v + 1) * 127.5)));
+}
+
+/** Peak signal-to-noise ratio in dB between two equally sized uint8 buffers. */
+export function psnr(a: Uint8Array, b: Uint8Array): number {
+  if (a.length !== b.length) throw new Error('psnr: sizes differ');
+  let se = 0;
+  for (let i = 0; i < a.length; i++) se += ((a[i] as number) - (b[i] as number)) ** 2;
+  const mse = se / a.length;
+  return mse === 0 ? Number.POSITIVE_INFINITY : 10 * Math.log10((255 * 255) / mse);
+}

@@ -1,0 +1,160 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  concatFrames,
+  extractGraph,
+  type Frames,
+  fromPlanar,
+  loadAnimated,
+  loadImage,
+  loadVideo,
+  makeFrames,
+  probeVideo,
+  psnr,
+  resizeFrames,
+  runFfmpeg,
+  sliceFrames,
+  toPlanar,
+  writeVideo,
+} from '../src/index';
+
+const tmp = mkdtempSync(join(tmpdir(), 'rg-media-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** A square moving right over a gradient: content a codec has to actually encode. */
+function movingSquare(count: number, w = 64, h = 64): Frames {
+  const f = makeFrames(w, h, count);
+  for (let i = 0; i < count; i++)
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) {
+        const o = ((i * h + y) * w + x) * 3;
+        const inside = x >= 4 + 2 * i && x < 20 + 2 * i && y >= 24 && y < 40;
+        f.data[o] = inside ? 230 : 20 + 2 * y;
+        f.data[o + 1] = inside ? 40 : 60;
+        f.data[o + 2] = inside ? 30 : 200 - 2 * x;
+      }
+  return f;
+}
+
+// Unicode, quotes, '=' ';' '#' '\' and newlines in strings: everything an escaper can get wrong.
+const graph = {
+  version: 1,
+  nodes: {
+    p: {
+      type: 'video.text_encode',
+      inputs: { text: 'a red circle = "ok"; #1 \\ ünïcødé 🎬\nline 2 <b>&amp;</b>' },
+    },
+  },
+};
+const graphText = JSON.stringify(graph);
+
+describe('media', () => {
+  it('writes MP4 that ffprobe-style checks accept: h264, yuv420p, frame count, size, embedded graph', async () => {
+    const path = join(tmp, 'a.mp4');
+    await writeVideo(movingSquare(17), path, { format: 'mp4', fps: 8, graph: graphText });
+    const info = await probeVideo(path);
+    expect(info).toMatchObject({
+      codec: 'h264',
+      pixFmt: 'yuv420p',
+      width: 64,
+      height: 64,
+      frames: 17,
+      fps: 8,
+    });
+    expect(await extractGraph(path)).toEqual(graph);
+    expect(await extractGraph(readFileSync(path))).toEqual(graph);
+    const back = await loadVideo(path);
+    expect(back.count).toBe(17);
+    expect(psnr(back.data, movingSquare(17).data)).toBeGreaterThan(30);
+  });
+
+  it('embeds a graph larger than one command-line argument may be', async () => {
+    const big = { version: 1, nodes: {} as Record<string, unknown> };
+    for (let i = 0; i < 3000; i++)
+      big.nodes[`n${i}`] = { type: 'core.int', inputs: { value: i, note: 'x'.repeat(40) } };
+    expect(JSON.stringify(big).length).toBeGreaterThan(200_000);
+    const path = join(tmp, 'big.mp4');
+    await writeVideo(movingSquare(5), path, { format: 'mp4', fps: 8, graph: JSON.stringify(big) });
+    expect(await extractGraph(path)).toEqual(big);
+  });
+
+  it('writes WebM (VP9) that decodes, with the graph', async () => {
+    const path = join(tmp, 'a.webm');
+    await writeVideo(movingSquare(9), path, { format: 'webm', fps: 12, graph: graphText });
+    const info = await probeVideo(path);
+    expect(info).toMatchObject({ codec: 'vp9', width: 64, height: 64, frames: 9 });
+    expect(await extractGraph(path)).toEqual(graph);
+    expect((await loadVideo(path)).count).toBe(9);
+  });
+
+  it('writes animated WebP and GIF that decode with sharp and ffmpeg, with the graph', async () => {
+    for (const format of ['webp', 'gif'] as const) {
+      const path = join(tmp, `a.${format}`);
+      await writeVideo(movingSquare(17), path, { format, fps: 8, graph: graphText });
+      const meta = await sharp(path, { animated: true }).metadata();
+      expect(meta).toMatchObject({ format, width: 64, pages: 17, pageHeight: 64 });
+      expect(Math.abs((meta.delay?.[0] ?? 0) - 125)).toBeLessThanOrEqual(5); // GIF counts centiseconds
+      expect(await extractGraph(path)).toEqual(graph);
+      const frames = await loadAnimated(path);
+      expect(frames.count).toBe(17);
+      expect(psnr(frames.data, movingSquare(17).data)).toBeGreaterThan(format === 'gif' ? 20 : 28);
+    }
+    const { code } = await runFfmpeg(['-i', join(tmp, 'a.gif'), '-f', 'null', '-'], { allowFail: true });
+    expect(code).toBe(0);
+  });
+
+  it('muxes an audio track, cut to the video', async () => {
+    const wav = join(tmp, 'tone.wav');
+    await runFfmpeg(['-y', '-loglevel', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=5', wav]);
+    const path = join(tmp, 'audio.mp4');
+    await writeVideo(movingSquare(17), path, { format: 'mp4', fps: 8, audioPath: wav });
+    const info = await probeVideo(path);
+    expect(info.hasAudio).toBe(true);
+    expect(info.audioCodec).toBe('aac');
+    expect(info.durationSec).toBeLessThan(2.5);
+  });
+
+  it('pads odd sizes for yuv420p', async () => {
+    const path = join(tmp, 'odd.mp4');
+    await writeVideo(movingSquare(5, 33, 21), path, { format: 'mp4', fps: 8 });
+    expect(await probeVideo(path)).toMatchObject({ width: 34, height: 22, pixFmt: 'yuv420p', frames: 5 });
+  });
+
+  it('returns undefined for files without a graph and fails clearly on non-videos', async () => {
+    const plain = join(tmp, 'plain.mp4');
+    await writeVideo(movingSquare(5), plain, { format: 'mp4', fps: 8 });
+    expect(await extractGraph(plain)).toBeUndefined();
+    expect(await extractGraph(new Uint8Array([1, 2, 3]))).toBeUndefined();
+    const junk = join(tmp, 'junk.mp4');
+    writeFileSync(junk, 'not a video');
+    await expect(probeVideo(junk)).rejects.toThrow(/Not a readable video/);
+  });
+
+  it('loads images flattened to RGB and round-trips planar floats', async () => {
+    const png = await sharp({
+      create: { width: 8, height: 4, channels: 4, background: { r: 255, g: 0, b: 0, alpha: 1 } },
+    })
+      .png()
+      .toBuffer();
+    const img = await loadImage(png);
+    expect(img).toMatchObject({ width: 8, height: 4, count: 1 });
+    expect(Array.from(img.data.subarray(0, 3))).toEqual([255, 0, 0]);
+    const clip = movingSquare(3);
+    const planar = toPlanar(clip);
+    expect(planar[0]).toBeCloseTo(20 / 127.5 - 1, 6);
+    expect(fromPlanar(planar, 1, 3, 64, 64).data).toEqual(clip.data);
+  });
+
+  it('slices, joins and resizes clips', async () => {
+    const a = movingSquare(5);
+    const joined = concatFrames([a, sliceFrames(a, 1)]);
+    expect(joined.count).toBe(9);
+    expect(joined.data.subarray(5 * 64 * 64 * 3)).toEqual(sliceFrames(a, 1).data);
+    const big = await resizeFrames(a, 128, 96, 'pad');
+    expect(big).toMatchObject({ width: 128, height: 96, count: 5 });
+    expect(() => concatFrames([a, big])).toThrow(/resize first/);
+  });
+});
