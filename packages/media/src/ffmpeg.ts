@@ -8,17 +8,21 @@ const require = createRequire(import.meta.url);
 let cached: string | undefined;
 
 export function ffmpegPath(): string {
-  if (cached) return cached;
+  cached ??= findFfmpeg();
+  return cached;
+}
+
+function findFfmpeg(): string {
   const env = process.env.REELGRAPH_FFMPEG;
-  if (env && existsSync(env)) return (cached = env);
+  if (env && existsSync(env)) return env;
   try {
     const pkg = require.resolve(`@ffmpeg-installer/${process.platform}-${process.arch}/package.json`);
     const bin = join(dirname(pkg), process.platform === 'win32' ? 'ffmpeg.exe' : 'ffmpeg');
-    if (existsSync(bin)) return (cached = bin);
+    if (existsSync(bin)) return bin;
   } catch {
     // no bundled binary for this platform
   }
-  return (cached = 'ffmpeg');
+  return 'ffmpeg';
 }
 
 export class FfmpegError extends Error {

@@ -7,7 +7,7 @@
 
 const enc = new TextEncoder();
 
-function box(type: string, ...parts: Uint8Array[]): Uint8Array {
+function box(type: string, ...parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
   const size = 8 + parts.reduce((a, p) => a + p.length, 0);
   const out = new Uint8Array(size);
   const dv = new DataView(out.buffer);
@@ -24,7 +24,9 @@ function box(type: string, ...parts: Uint8Array[]): Uint8Array {
 function u32(...values: number[]): Uint8Array {
   const out = new Uint8Array(4 * values.length);
   const dv = new DataView(out.buffer);
-  values.forEach((v, i) => dv.setUint32(4 * i, v));
+  values.forEach((v, i) => {
+    dv.setUint32(4 * i, v);
+  });
   return out;
 }
 
@@ -74,7 +76,7 @@ export function setMp4Tags(mp4: Uint8Array, tags: Record<string, string>): Uint8
   if (!moov) throw new Error('MP4 has no moov box');
   if (moov.header !== 8) throw new Error('64-bit moov boxes are not supported');
   const kids = children(mp4, moov.start + 8, moov.end).filter((k) => k.type !== 'udta');
-  const parts = kids.map((k) => mp4.slice(k.start, k.end));
+  const parts: Uint8Array[] = kids.map((k) => mp4.slice(k.start, k.end));
   parts.push(box('udta', metaBox(tags)));
   const newMoov = box('moov', ...parts);
   const delta = newMoov.length - (moov.end - moov.start);
