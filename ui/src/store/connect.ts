@@ -1,4 +1,10 @@
-import { type Catalog, canConnect, isLink } from '@reelgraph/graph';
+import {
+  type Catalog,
+  canConnect,
+  type GraphDocument,
+  isLink,
+  connectionProblem as sharedRule,
+} from '@reelgraph/graph';
 import type { Item } from './types';
 
 export type ConnectionCode = 'self' | 'unknown_node' | 'unknown_socket' | 'type_mismatch' | 'cycle';
@@ -16,32 +22,32 @@ export interface ConnectionRequest {
 }
 
 /**
- * Why `source.output → target.input` may not be drawn, or null when it may. The type rule is the
- * catalog's `canConnect`, the same one the validator applies; the editor adds the structural checks.
+ * Why `source.output → target.input` may not be drawn, or null when it may. The verdict and message are
+ * `@reelgraph/graph`'s `connectionProblem` (the validator's own rule, over the items as document nodes);
+ * the code is added so callers can tell the kinds apart.
  */
 export function connectionProblem(
   catalog: Catalog | undefined,
   items: Record<string, Item>,
   c: ConnectionRequest,
 ): ConnectionProblem | null {
-  if (c.source === c.target) return { code: 'self', message: 'A node cannot feed itself.' };
+  const doc = { version: 1, nodes: items } as unknown as GraphDocument;
+  const message = sharedRule(
+    catalog ?? { types: {}, nodes: {} },
+    doc,
+    { nodeId: c.source, output: c.output },
+    { nodeId: c.target, input: c.input },
+  );
+  if (!message) return null;
   const from = items[c.source];
   const to = items[c.target];
-  if (from?.kind !== 'node' || to?.kind !== 'node') return { code: 'unknown_node', message: 'Not a node.' };
-  const out = catalog?.nodes[from.type]?.outputs[c.output];
-  const inp = catalog?.nodes[to.type]?.inputs[c.input];
-  if (!out) return { code: 'unknown_socket', message: `"${from.type}" has no output "${c.output}".` };
-  if (!inp) return { code: 'unknown_socket', message: `"${to.type}" has no input "${c.input}".` };
-  if (!canConnect(catalog?.types ?? {}, out.type, inp.type)) {
-    return {
-      code: 'type_mismatch',
-      message: `${inp.label ?? c.input} takes ${inp.type}, not ${out.type}.`,
-    };
-  }
-  if (dependsOn(items, c.source, c.target)) {
-    return { code: 'cycle', message: 'That link would make a cycle.' };
-  }
-  return null;
+  let code: ConnectionCode = 'type_mismatch';
+  if (c.source === c.target) code = 'self';
+  else if (from?.kind !== 'node' || to?.kind !== 'node') code = 'unknown_node';
+  else if (!catalog?.nodes[from.type]?.outputs[c.output] || !catalog?.nodes[to.type]?.inputs[c.input]) {
+    code = 'unknown_socket';
+  } else if (dependsOn(items, c.source, c.target)) code = 'cycle';
+  return { code, message };
 }
 
 /** Does `node` (transitively) read from `ancestor`? */

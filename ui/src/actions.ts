@@ -1,0 +1,245 @@
+import { type GraphDocument, migrateGraph, validateGraph } from '@reelgraph/graph';
+import { EventSocket } from './api/socket';
+import { ApiError } from './api/types';
+import { extractEmbeddedGraph } from './lib/embedded';
+import { findMissing } from './lib/missing';
+import { api, editor } from './state';
+import { applyEvent, applyPreview, mergeJobs, runStore, setProblems, trackJob } from './store/runStore';
+import type { NodeItem } from './store/types';
+import { toast, uiStore } from './store/uiStore';
+
+const AUTOSAVE_KEY = 'reelgraph.autosave.v1';
+const CLIENT_KEY = 'reelgraph.clientId';
+
+export const clientId = (() => {
+  let id = sessionStorage.getItem(CLIENT_KEY);
+  if (!id) {
+    id = `tab-${Math.random().toString(36).slice(2, 12)}`;
+    sessionStorage.setItem(CLIENT_KEY, id);
+  }
+  return id;
+})();
+
+let socket: EventSocket | undefined;
+
+/** Editor-only state the document has no place for (seed controls, widgets shown as sockets). */
+interface Autosave {
+  doc: GraphDocument;
+  editor: Record<string, Pick<NodeItem, 'controls' | 'sockets' | 'stash'>>;
+}
+
+export async function start(): Promise<void> {
+  try {
+    const session = await api.session();
+    if (session.authRequired && !session.authenticated) {
+      uiStore.setState({ dialog: 'login' });
+      return;
+    }
+    const catalog = await api.catalog();
+    editor.getState().setCatalog({ types: catalog.types, nodes: catalog.nodes });
+    const failed = catalog.packs.filter((p) => p.status === 'error');
+    if (failed.length) toast(`Node packs failed to load: ${failed.map((p) => p.name).join(', ')}`, 'error', 10000);
+  } catch (err) {
+    toast(`Cannot reach the server: ${message(err)}`, 'error', 10000);
+  }
+  if (!restoreAutosave()) await loadDefaultPreset();
+  startAutosave();
+  socket = new EventSocket(clientId, {
+    onEvent: applyEvent,
+    onPreview: applyPreview,
+    onStatus: (connected) => runStore.setState({ connected }),
+  });
+  refreshJobs();
+}
+
+export async function refreshJobs(): Promise<void> {
+  try {
+    mergeJobs(await api.jobs());
+  } catch {
+    // offline: the queue panel shows what this tab knows
+  }
+}
+
+function restoreAutosave(): boolean {
+  const raw = localStorage.getItem(AUTOSAVE_KEY);
+  if (!raw) return false;
+  try {
+    const saved = JSON.parse(raw) as Autosave;
+    editor.getState().load(migrateGraph(saved.doc) as GraphDocument);
+    const items = { ...editor.getState().items };
+    for (const [id, extra] of Object.entries(saved.editor ?? {})) {
+      const item = items[id];
+      if (item?.kind === 'node') items[id] = { ...item, ...extra };
+    }
+    editor.setState({ items });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let autosaveTimer: ReturnType<typeof setTimeout> | undefined;
+function startAutosave(): void {
+  editor.subscribe((s, prev) => {
+    if (s.items === prev.items && s.flow === prev.flow && s.docMeta === prev.docMeta) return;
+    clearTimeout(autosaveTimer);
+    autosaveTimer = setTimeout(saveNow, 300);
+  });
+  addEventListener('beforeunload', saveNow);
+}
+
+/** Write the autosave now (also used before a reload in tests). */
+export function saveNow(): void {
+  clearTimeout(autosaveTimer);
+  const s = editor.getState();
+  const extra: Autosave['editor'] = {};
+  for (const [id, item] of Object.entries(s.items)) {
+    if (item.kind !== 'node' || !(item.controls || item.sockets || item.stash)) continue;
+    extra[id] = {
+      ...(item.controls ? { controls: item.controls } : {}),
+      ...(item.sockets ? { sockets: item.sockets } : {}),
+      ...(item.stash ? { stash: item.stash } : {}),
+    };
+  }
+  try {
+    localStorage.setItem(AUTOSAVE_KEY, JSON.stringify({ doc: s.toDocument(), editor: extra } satisfies Autosave));
+  } catch (err) {
+    toast(`Autosave failed: ${message(err)}`, 'error');
+  }
+}
+
+async function loadDefaultPreset(): Promise<void> {
+  try {
+    const presets = await api.presets();
+    const first = presets.find((p) => p.name === 'text-to-video') ?? presets[0];
+    if (first) loadDocument(await api.preset(first.name), { quiet: true });
+  } catch {
+    // an empty canvas is fine
+  }
+}
+
+/** Load a document (from a file, a preset or a drop), reporting what the server lacks. */
+export function loadDocument(raw: unknown, opts: { quiet?: boolean; source?: string } = {}): boolean {
+  const doc = migrateGraph(raw) as GraphDocument;
+  const catalog = editor.getState().catalog;
+  if (!doc || typeof doc !== 'object' || typeof doc.nodes !== 'object' || doc.nodes === null) {
+    toast(`${opts.source ?? 'That file'} is not a Reelgraph graph.`, 'error');
+    return false;
+  }
+  editor.getState().load(doc, { keepHistory: !opts.quiet });
+  setProblems([]);
+  runStore.setState({ nodes: {}, activeJob: undefined });
+  const missing = catalog ? findMissing(doc, catalog) : null;
+  if (missing) uiStore.setState({ dialog: 'missing', missing });
+  else if (!opts.quiet) toast(`Loaded ${doc.meta?.title ?? opts.source ?? 'graph'}`);
+  return true;
+}
+
+export async function loadPreset(name: string): Promise<void> {
+  try {
+    loadDocument(await api.preset(name), { source: name });
+    uiStore.setState({ dialog: undefined });
+  } catch (err) {
+    toast(`Could not load preset ${name}: ${message(err)}`, 'error');
+  }
+}
+
+/** A dropped or opened file: graph JSON, or a generated video/image with its graph embedded. */
+export async function openFile(file: File): Promise<boolean> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const isJson = file.name.endsWith('.json') || file.type === 'application/json';
+  if (isJson) {
+    try {
+      return loadDocument(JSON.parse(new TextDecoder().decode(bytes)), { source: file.name });
+    } catch (err) {
+      toast(`${file.name} is not valid JSON: ${message(err)}`, 'error');
+      return false;
+    }
+  }
+  const doc = extractEmbeddedGraph(bytes);
+  if (!doc) {
+    toast(`No Reelgraph graph found in ${file.name}.`, 'error', 8000);
+    return false;
+  }
+  return loadDocument(doc, { source: file.name });
+}
+
+export function saveToFile(): void {
+  const doc = editor.getState().toDocument();
+  const blob = new Blob([`${JSON.stringify(doc, null, 2)}\n`], { type: 'application/json' });
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = `${(doc.meta?.title ?? 'graph').replace(/[^\w.-]+/g, '-')}.json`;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+export function pickFile(): void {
+  const input = document.createElement('input');
+  input.type = 'file';
+  input.accept = '.json,application/json,video/mp4,video/webm,image/webp,image/gif,image/png';
+  input.onchange = () => {
+    const f = input.files?.[0];
+    if (f) void openFile(f);
+  };
+  input.click();
+}
+
+/** Queue the current graph (Run / Ctrl+Enter). */
+export async function runGraph(doc = editor.getState().toDocument()): Promise<string | null> {
+  try {
+    const { jobId, position } = await api.submit(doc, clientId);
+    setProblems([]);
+    trackJob(jobId, doc, position);
+    socket?.subscribe([jobId]);
+    editor.getState().applySeedControls();
+    toast(position > 0 ? `Queued (#${position + 1})` : 'Queued');
+    return jobId;
+  } catch (err) {
+    if (err instanceof ApiError && err.code === 'invalid_graph') {
+      setProblems(err.errors);
+      toast(`The graph has ${err.errors.length} problem${err.errors.length === 1 ? '' : 's'}; see the marked nodes.`, 'error');
+    } else if (err instanceof ApiError) {
+      toast(err.message, 'error');
+    } else {
+      // Offline: still tell the user what is wrong with the graph.
+      const catalog = editor.getState().catalog;
+      if (catalog) setProblems(validateGraph(doc, catalog));
+      toast(`Could not queue: ${message(err)}`, 'error');
+    }
+    return null;
+  }
+}
+
+export async function cancelJob(id: string): Promise<void> {
+  try {
+    await api.cancel(id);
+  } catch (err) {
+    toast(`Cancel failed: ${message(err)}`, 'error');
+  }
+}
+
+export async function rerunJob(id: string): Promise<void> {
+  const job = runStore.getState().jobs[id];
+  let graph = job?.graph;
+  if (!graph) {
+    try {
+      graph = (await api.job(id, true)).graph;
+    } catch (err) {
+      toast(`Cannot fetch that job's graph: ${message(err)}`, 'error');
+      return;
+    }
+  }
+  if (graph) await runGraph(graph);
+}
+
+export async function layoutGraph(): Promise<void> {
+  // elkjs is large: load it on first use.
+  const { autoLayout } = await import('./lib/layout');
+  const positions = await autoLayout(editor.getState());
+  editor.getState().setPositions(positions);
+}
+
+export function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,84 @@
+import type { GraphDocument } from '@reelgraph/graph';
+import {
+  ApiError,
+  type CatalogResponse,
+  type JobDetail,
+  type JobSummary,
+  type PresetInfo,
+  type Session,
+  type Upload,
+} from './types';
+
+/**
+ * The HTTP half of docs/protocol.md. Same origin only; mutating requests carry the CSRF token from
+ * `GET /api/session`, refreshed and retried once on `403 csrf_invalid`.
+ */
+export class ApiClient {
+  #csrf: string | undefined;
+
+  constructor(readonly base = '') {}
+
+  async session(): Promise<Session> {
+    const s = await this.#json<Session>('GET', '/api/session');
+    this.#csrf = s.csrfToken;
+    return s;
+  }
+
+  login(token: string): Promise<void> {
+    return this.#json('POST', '/api/login', { token });
+  }
+
+  catalog(): Promise<CatalogResponse> {
+    return this.#json('GET', '/api/catalog');
+  }
+
+  submit(graph: GraphDocument, clientId: string): Promise<{ jobId: string; position: number }> {
+    return this.#json('POST', '/api/jobs', { graph, clientId });
+  }
+
+  async jobs(limit = 50): Promise<JobSummary[]> {
+    return (await this.#json<{ jobs: JobSummary[] }>('GET', `/api/jobs?limit=${limit}`)).jobs;
+  }
+
+  job(id: string, withGraph = false): Promise<JobDetail> {
+    return this.#json('GET', `/api/jobs/${encodeURIComponent(id)}?events=false&graph=${withGraph}`);
+  }
+
+  cancel(id: string): Promise<{ cancelled: boolean }> {
+    return this.#json('POST', `/api/jobs/${encodeURIComponent(id)}/cancel`, {});
+  }
+
+  async presets(): Promise<PresetInfo[]> {
+    return (await this.#json<{ presets: PresetInfo[] }>('GET', '/api/presets')).presets;
+  }
+
+  preset(name: string): Promise<GraphDocument> {
+    return this.#json('GET', `/api/presets/${encodeURIComponent(name)}`);
+  }
+
+  async upload(file: Blob, name = 'image'): Promise<Upload> {
+    const form = new FormData();
+    form.append('file', file, name);
+    return this.#request<Upload>('POST', '/api/uploads', form);
+  }
+
+  #json<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return this.#request<T>(method, path, body === undefined ? undefined : JSON.stringify(body));
+  }
+
+  async #request<T>(method: string, path: string, body?: BodyInit, retried = false): Promise<T> {
+    const headers: Record<string, string> = {};
+    if (typeof body === 'string') headers['content-type'] = 'application/json';
+    if (method !== 'GET' && this.#csrf) headers['x-reelgraph-csrf'] = this.#csrf;
+    const res = await fetch(this.base + path, { method, headers, ...(body !== undefined ? { body } : {}) });
+    if (res.status === 204) return undefined as T;
+    const data = await res.json().catch(() => ({}));
+    if (res.ok) return data as T;
+    const code = typeof data?.error === 'string' ? data.error : 'http_error';
+    if (code === 'csrf_invalid' && !retried) {
+      await this.session();
+      return this.#request<T>(method, path, body, true);
+    }
+    throw new ApiError(res.status, code, data?.message ?? res.statusText, data?.errors ?? []);
+  }
+}

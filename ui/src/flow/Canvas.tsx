@@ -1,0 +1,144 @@
+import {
+  Background,
+  type Connection,
+  Controls,
+  type FinalConnectionState,
+  MiniMap,
+  ReactFlow,
+  useReactFlow,
+} from '@xyflow/react';
+import { useCallback, useState } from 'react';
+import { openFile } from '../actions';
+import { editor, useEditor } from '../state';
+import type { FlowEdge, FlowNode, NodeItem } from '../store/types';
+import { toast, uiStore } from '../store/uiStore';
+import { FrameNode } from './FrameNode';
+import { GenericNode } from './GenericNode';
+import { NodeMenu, type NodeMenuState } from './NodeMenu';
+import { NoteNode } from './NoteNode';
+import { TypedEdge } from './TypedEdge';
+
+// Module constants: React Flow re-mounts everything when these objects change identity.
+const nodeTypes = { rg: GenericNode, frame: FrameNode, note: NoteNode };
+const edgeTypes = { typed: TypedEdge };
+const defaultEdgeOptions = { type: 'typed' };
+const proOptions = { hideAttribution: true };
+
+const asRequest = (c: Connection | FlowEdge) => ({
+  source: c.source,
+  output: c.sourceHandle ?? '',
+  target: c.target,
+  input: c.targetHandle ?? '',
+});
+
+const isValidConnection = (c: Connection | FlowEdge) => editor.getState().canConnect(asRequest(c)) === null;
+
+const onConnect = (c: Connection) => {
+  const problem = editor.getState().connect(asRequest(c));
+  if (problem) toast(problem.message, 'error');
+};
+
+const minimapColor = (n: FlowNode) => {
+  const item = editor.getState().items[n.id];
+  if (item?.kind === 'group') return 'rgba(74,111,165,0.25)';
+  if (item?.kind === 'note') return '#d8c46a';
+  return (item as NodeItem | undefined)?.color ?? '#5b6170';
+};
+
+export function Canvas() {
+  const flow = useEditor((s) => s.flow);
+  const edges = useEditor((s) => s.edges);
+  const rf = useReactFlow();
+  const [menu, setMenu] = useState<NodeMenuState | null>(null);
+
+  const openPalette = useCallback(
+    (clientX: number, clientY: number, from?: NonNullable<ReturnType<typeof uiStore.getState>['palette']>['from']) => {
+      const at = rf.screenToFlowPosition({ x: clientX, y: clientY });
+      uiStore.setState({ palette: { at, screen: { x: clientX, y: clientY }, ...(from ? { from } : {}) } });
+    },
+    [rf],
+  );
+
+  const onConnectEnd = useCallback(
+    (event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+      if (state.isValid || !state.fromHandle?.id || !state.fromNode) return;
+      if (state.toHandle) {
+        // Released on a handle that refused the link: say why.
+        const req =
+          state.fromHandle.type === 'source'
+            ? { source: state.fromNode.id, output: state.fromHandle.id, target: state.toHandle.nodeId, input: state.toHandle.id ?? '' }
+            : { source: state.toHandle.nodeId, output: state.toHandle.id ?? '', target: state.fromNode.id, input: state.fromHandle.id };
+        const problem = editor.getState().canConnect(req);
+        if (problem) toast(problem.message, 'error');
+        return;
+      }
+      const target = event.target as Element | null;
+      if (target?.closest('.react-flow__node, .react-flow__controls, .react-flow__minimap')) return;
+      const s = editor.getState();
+      const item = s.items[state.fromNode.id];
+      if (item?.kind !== 'node') return;
+      const schema = s.catalog?.nodes[item.type];
+      const side = state.fromHandle.type;
+      const type = side === 'source' ? schema?.outputs[state.fromHandle.id]?.type : schema?.inputs[state.fromHandle.id]?.type;
+      if (!type) return;
+      const point = 'changedTouches' in event ? event.changedTouches[0]! : event;
+      openPalette(point.clientX, point.clientY, { nodeId: state.fromNode.id, handleId: state.fromHandle.id, side, type });
+    },
+    [openPalette],
+  );
+
+  return (
+    <div
+      className="rg-canvas"
+      onDoubleClick={(e) => {
+        if ((e.target as Element).classList.contains('react-flow__pane')) openPalette(e.clientX, e.clientY);
+      }}
+      onDragOver={(e) => {
+        if (e.dataTransfer.types.includes('Files')) e.preventDefault();
+      }}
+      onDrop={(e) => {
+        const file = e.dataTransfer.files[0];
+        if (!file) return;
+        e.preventDefault();
+        void openFile(file);
+      }}
+    >
+      <ReactFlow<FlowNode, FlowEdge>
+        nodes={flow}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        defaultEdgeOptions={defaultEdgeOptions}
+        onNodesChange={editor.getState().onNodesChange}
+        onEdgesChange={editor.getState().onEdgesChange}
+        onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        isValidConnection={isValidConnection}
+        onNodeContextMenu={(e, node) => {
+          e.preventDefault();
+          if (!node.selected) editor.getState().select([node.id]);
+          setMenu({ id: node.id, x: e.clientX, y: e.clientY });
+        }}
+        onPaneClick={() => setMenu(null)}
+        onPaneContextMenu={(e) => {
+          e.preventDefault();
+          openPalette(e.clientX, e.clientY);
+        }}
+        deleteKeyCode={null}
+        selectionKeyCode="Shift"
+        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+        zoomOnDoubleClick={false}
+        minZoom={0.05}
+        maxZoom={3}
+        onlyRenderVisibleElements
+        proOptions={proOptions}
+        fitView
+      >
+        <Background gap={20} />
+        <MiniMap pannable zoomable nodeColor={minimapColor} />
+        <Controls />
+      </ReactFlow>
+      {menu && <NodeMenu menu={menu} onClose={() => setMenu(null)} />}
+    </div>
+  );
+}

@@ -1,0 +1,297 @@
+import { type ConstantValue, type InputSchema, isLink, type NodeSchema, type ValidationError } from '@reelgraph/graph';
+import { Handle, type NodeProps, Position } from '@xyflow/react';
+import { memo, useCallback } from 'react';
+import type { Output } from '../api/types';
+import { editor, useEditor, useRun } from '../state';
+import type { NodeRun } from '../store/runStore';
+import type { FlowNode, NodeItem } from '../store/types';
+import { widgets } from './widgets/registry';
+
+const NO_PROBLEMS: ValidationError[] = [];
+
+/** The one node component: every node type is drawn from its catalog schema. */
+export const GenericNode = memo(function GenericNode({ id, selected }: NodeProps<FlowNode>) {
+  const item = useEditor((s) => s.items[id]) as NodeItem | undefined;
+  const type = item?.type;
+  const schema = useEditor((s) => (type ? s.catalog?.nodes[type] : undefined));
+  const problems = useRun((s) => s.problems[id]) ?? NO_PROBLEMS;
+  const run = useRun((s) => s.nodes[id]);
+  if (!item) return null;
+  const title = item.title ?? schema?.title ?? item.type;
+  const classes = [
+    'rg-node',
+    selected ? 'selected' : '',
+    item.mode ? `mode-${item.mode}` : '',
+    run ? `run-${run.state}` : '',
+    problems.length ? 'has-problems' : '',
+    schema ? '' : 'missing',
+    item.collapsed ? 'collapsed' : '',
+  ].join(' ');
+  const style = {
+    ...(item.color ? { '--node-color': item.color } : {}),
+    ...(item.size && !item.collapsed ? { width: item.size.width } : {}),
+  } as React.CSSProperties;
+
+  return (
+    <div className={classes} style={style} data-node-id={id} data-node-type={item.type}>
+      <header className="rg-node-header">
+        <button
+          type="button"
+          className="rg-collapse nodrag"
+          aria-label={item.collapsed ? 'expand' : 'collapse'}
+          onClick={() => editor.getState().toggleCollapsed([id])}
+        >
+          {item.collapsed ? '▸' : '▾'}
+        </button>
+        <span className="rg-title" title={schema?.description ?? 'This node type is not available on the server'}>
+          {title}
+        </span>
+        {item.mode === 'bypassed' && <span className="rg-badge">bypass</span>}
+        {item.mode === 'muted' && <span className="rg-badge">muted</span>}
+        <RunBadge run={run} />
+      </header>
+      {item.collapsed ? (
+        <CollapsedHandles item={item} schema={schema} />
+      ) : schema ? (
+        <NodeBody id={id} item={item} schema={schema} problems={problems} />
+      ) : (
+        <MissingBody item={item} />
+      )}
+      {!item.collapsed && <NodeFooter id={id} run={run} problems={problems} />}
+    </div>
+  );
+});
+
+function RunBadge({ run }: { run: NodeRun | undefined }) {
+  if (!run) return null;
+  if (run.state === 'running') {
+    const frac = run.total ? (run.step ?? 0) / run.total : 0;
+    const c = 2 * Math.PI * 7;
+    return (
+      <span className="rg-progress" data-state="running" title={run.total ? `${run.step}/${run.total}` : 'running'}>
+        <svg width="18" height="18" viewBox="0 0 18 18" role="img" aria-label="progress">
+          <circle cx="9" cy="9" r="7" className="ring-bg" />
+          <circle
+            cx="9"
+            cy="9"
+            r="7"
+            className={`ring${run.total ? '' : ' spin'}`}
+            strokeDasharray={`${run.total ? c * frac : c * 0.25} ${c}`}
+          />
+        </svg>
+        {run.total ? <span>{Math.round(frac * 100)}%</span> : null}
+      </span>
+    );
+  }
+  const text =
+    run.state === 'done'
+      ? `✓ ${formatMs(run.durationMs)}`
+      : run.state === 'cached'
+        ? 'cached'
+        : run.state === 'failed'
+          ? 'error'
+          : run.state === 'skipped'
+            ? 'skipped'
+            : 'queued';
+  return (
+    <span className="rg-status" data-state={run.state}>
+      {text}
+    </span>
+  );
+}
+
+function formatMs(ms: number | undefined): string {
+  if (ms === undefined) return '';
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+const NodeBody = memo(function NodeBody({
+  id,
+  item,
+  schema,
+  problems,
+}: {
+  id: string;
+  item: NodeItem;
+  schema: NodeSchema;
+  problems: ValidationError[];
+}) {
+  const types = useEditor((s) => s.catalog?.types);
+  return (
+    <div className="rg-node-body">
+      {Object.entries(schema.outputs).map(([name, out]) => (
+        <div className="rg-row rg-output" key={name}>
+          <span className="rg-label">{out.label ?? name}</span>
+          <Handle
+            type="source"
+            position={Position.Right}
+            id={name}
+            className="rg-handle"
+            style={{ background: types?.[out.type]?.color }}
+            title={out.type}
+          />
+        </div>
+      ))}
+      {Object.entries(schema.inputs).map(([name, input]) => {
+        const value = item.inputs[name];
+        const linked = isLink(value);
+        const asSocket = input.widget === 'socket' || linked || Boolean(item.sockets?.includes(name));
+        const problem = problems.find((p) => p.input === name);
+        return (
+          <InputRow
+            key={name}
+            nodeId={id}
+            name={name}
+            schema={input}
+            value={linked ? undefined : (value as ConstantValue | undefined)}
+            asSocket={asSocket}
+            linked={linked}
+            color={types?.[input.type]?.color}
+            problem={problem?.message}
+          />
+        );
+      })}
+    </div>
+  );
+});
+
+const InputRow = memo(function InputRow({
+  nodeId,
+  name,
+  schema,
+  value,
+  asSocket,
+  linked,
+  color,
+  problem,
+}: {
+  nodeId: string;
+  name: string;
+  schema: InputSchema;
+  value: ConstantValue | undefined;
+  asSocket: boolean;
+  linked: boolean;
+  color: string | undefined;
+  problem: string | undefined;
+}) {
+  const onChange = useCallback((v: ConstantValue) => editor.getState().setInput(nodeId, name, v), [nodeId, name]);
+  const Widget = widgets[schema.widget];
+  const label = schema.label ?? name;
+  return (
+    <div
+      className={`rg-row rg-input${asSocket ? ' socket' : ' widget'}${problem ? ' problem' : ''}`}
+      data-input={name}
+      title={problem ?? schema.tooltip ?? schema.type}
+    >
+      <Handle
+        type="target"
+        position={Position.Left}
+        id={name}
+        className={`rg-handle${asSocket ? '' : ' widget-handle'}${schema.optional ? ' optional' : ''}`}
+        style={{ background: color }}
+      />
+      {asSocket ? (
+        <span className="rg-label">
+          {label}
+          {!linked && !schema.optional && schema.widget === 'socket' ? <em> (needs a link)</em> : null}
+        </span>
+      ) : (
+        <Widget
+          nodeId={nodeId}
+          name={name}
+          label={label}
+          schema={schema}
+          value={value}
+          invalid={Boolean(problem)}
+          onChange={onChange}
+        />
+      )}
+      {problem && <div className="rg-input-problem">{problem}</div>}
+    </div>
+  );
+});
+
+function CollapsedHandles({ item, schema }: { item: NodeItem; schema: NodeSchema | undefined }) {
+  // Edges still need their handles; collapsed nodes stack them on the header's edges.
+  return (
+    <div className="rg-collapsed-handles">
+      {Object.keys(schema?.inputs ?? item.inputs).map((name) => (
+        <Handle key={name} type="target" position={Position.Left} id={name} className="rg-handle hidden" />
+      ))}
+      {Object.keys(schema?.outputs ?? {}).map((name) => (
+        <Handle key={name} type="source" position={Position.Right} id={name} className="rg-handle hidden" />
+      ))}
+    </div>
+  );
+}
+
+function MissingBody({ item }: { item: NodeItem }) {
+  return (
+    <div className="rg-node-body">
+      <div className="rg-missing-note">Node type “{item.type}” is not available on this server.</div>
+      {Object.entries(item.inputs).map(([name, v]) => (
+        <div className="rg-row rg-input socket" key={name}>
+          <Handle type="target" position={Position.Left} id={name} className="rg-handle" />
+          <span className="rg-label">
+            {name}: {isLink(v) ? `← ${v[0]}.${v[1]}` : String(v)}
+          </span>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+const NodeFooter = memo(function NodeFooter({
+  id,
+  run,
+  problems,
+}: {
+  id: string;
+  run: NodeRun | undefined;
+  problems: ValidationError[];
+}) {
+  const preview = useRun((s) => s.previews[id]);
+  const nodeProblems = problems.filter((p) => !p.input);
+  const files = (run?.outputs ?? []).filter((o): o is Extract<Output, { kind: 'file' }> => o.kind === 'file');
+  const values = (run?.outputs ?? []).filter((o): o is Extract<Output, { kind: 'value' }> => o.kind === 'value');
+  const showPreview = preview && (run?.state === 'running' || !files.length);
+  if (!showPreview && !files.length && !values.length && !nodeProblems.length && !run?.error) return null;
+  return (
+    <div className="rg-node-footer nodrag">
+      {nodeProblems.map((p) => (
+        <div className="rg-problem" key={p.code + p.message}>
+          {p.message}
+        </div>
+      ))}
+      {run?.error && <div className="rg-problem run-error">{run.error}</div>}
+      {showPreview && (
+        <figure className="rg-preview" data-frames={preview.frames}>
+          <img src={preview.url} alt="live preview" />
+          {preview.total ? (
+            <figcaption>
+              step {preview.step}/{preview.total}
+            </figcaption>
+          ) : null}
+        </figure>
+      )}
+      {files.map((f) =>
+        f.mime.startsWith('video/') ? (
+          // biome-ignore lint/a11y/useMediaCaption: generated clips have no captions
+          <video key={f.id} className="rg-video" src={f.url} autoPlay loop muted playsInline controls />
+        ) : f.mime.startsWith('image/') ? (
+          <img key={f.id} className="rg-image" src={f.url} alt={f.name} />
+        ) : (
+          <a key={f.id} href={f.url} target="_blank" rel="noreferrer">
+            {f.name}
+          </a>
+        ),
+      )}
+      {values.map((v) => (
+        <pre key={`${v.label}`} className="rg-value">
+          {v.label ? `${v.label}: ` : ''}
+          {JSON.stringify(v.value)}
+        </pre>
+      ))}
+    </div>
+  );
+});

@@ -1,0 +1,92 @@
+import { memo, useRef, useState } from 'react';
+import { formatNumber, normalizeNumber, stepOf } from './number';
+import type { WidgetProps } from './types';
+
+/** A number you can drag horizontally, step with the arrows, or click to type. */
+export const NumberWidget = memo(function NumberWidget({ label, schema, value, onChange, invalid }: WidgetProps) {
+  const v = typeof value === 'number' ? value : Number(schema.default ?? 0);
+  const [editing, setEditing] = useState(false);
+  const drag = useRef<{ x: number; start: number; moved: boolean } | null>(null);
+  const step = stepOf(schema);
+  const set = (n: number) => onChange(normalizeNumber(schema, n));
+
+  if (editing) {
+    return (
+      <input
+        className="w-input nodrag"
+        type="number"
+        autoFocus
+        defaultValue={v}
+        step={step}
+        aria-label={label}
+        onBlur={(e) => {
+          set(Number(e.currentTarget.value));
+          setEditing(false);
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') e.currentTarget.blur();
+          if (e.key === 'Escape') setEditing(false);
+        }}
+      />
+    );
+  }
+  return (
+    <div className={`w-number nodrag${invalid ? ' invalid' : ''}`} data-widget="number">
+      <button type="button" className="w-step" aria-label={`decrease ${label}`} onClick={() => set(v - step)}>
+        ‹
+      </button>
+      <div
+        className="w-number-body"
+        role="spinbutton"
+        aria-label={label}
+        aria-valuenow={v}
+        tabIndex={0}
+        onPointerDown={(e) => {
+          e.currentTarget.setPointerCapture(e.pointerId);
+          drag.current = { x: e.clientX, start: v, moved: false };
+        }}
+        onPointerMove={(e) => {
+          const d = drag.current;
+          if (!d) return;
+          const dx = e.clientX - d.x;
+          if (Math.abs(dx) > 3) d.moved = true;
+          if (d.moved) set(d.start + Math.round(dx / 6) * step);
+        }}
+        onPointerUp={() => {
+          if (drag.current && !drag.current.moved) setEditing(true);
+          drag.current = null;
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'ArrowUp' || e.key === 'ArrowRight') set(v + step);
+          if (e.key === 'ArrowDown' || e.key === 'ArrowLeft') set(v - step);
+          if (e.key === 'Enter') setEditing(true);
+        }}
+      >
+        <span className="w-label">{label}</span>
+        <span className="w-value">{formatNumber(schema, v)}</span>
+      </div>
+      <button type="button" className="w-step" aria-label={`increase ${label}`} onClick={() => set(v + step)}>
+        ›
+      </button>
+    </div>
+  );
+});
+
+export const SliderWidget = memo(function SliderWidget({ label, schema, value, onChange }: WidgetProps) {
+  const v = typeof value === 'number' ? value : Number(schema.default ?? 0);
+  return (
+    <label className="w-slider nodrag" data-widget="slider">
+      <span className="w-label">{label}</span>
+      <input
+        type="range"
+        min={schema.min ?? 0}
+        max={schema.max ?? 100}
+        step={stepOf(schema)}
+        value={v}
+        aria-label={label}
+        onChange={(e) => onChange(normalizeNumber(schema, Number(e.currentTarget.value)))}
+      />
+      <span className="w-value">{formatNumber(schema, v)}</span>
+    </label>
+  );
+});

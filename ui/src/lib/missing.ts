@@ -1,0 +1,25 @@
+import { type Catalog, type GraphDocument, isLink } from '@reelgraph/graph';
+import type { MissingReport } from '../store/uiStore';
+
+/**
+ * What a graph needs that this server lacks: unknown node types, and combo values (model names and
+ * the like) that are not among the server's options.
+ */
+export function findMissing(doc: GraphDocument, catalog: Catalog): MissingReport | null {
+  const byType = new Map<string, string[]>();
+  const values: MissingReport['values'] = [];
+  for (const [id, node] of Object.entries(doc.nodes)) {
+    const schema = catalog.nodes[node.type];
+    if (!schema) {
+      byType.set(node.type, [...(byType.get(node.type) ?? []), id]);
+      continue;
+    }
+    for (const [name, v] of Object.entries(node.inputs)) {
+      const input = schema.inputs[name];
+      if (input?.widget !== 'combo' || isLink(v) || !input.options) continue;
+      if (!input.options.includes(String(v))) values.push({ nodeId: id, input: name, value: String(v), options: input.options });
+    }
+  }
+  if (!byType.size && !values.length) return null;
+  return { nodes: [...byType].map(([type, ids]) => ({ type, ids })), values };
+}

@@ -1,0 +1,93 @@
+import type { NodeSchema } from '@reelgraph/graph';
+import { useMemo, useState } from 'react';
+import { useStore } from 'zustand';
+import { searchNodes } from '../lib/fuzzy';
+import { editor, useEditor } from '../state';
+import { firstCompatibleSocket } from '../store/connect';
+import { uiStore } from '../store/uiStore';
+
+/** Node search: fuzzy over title, type, category, description; restricted to compatible nodes for a dragged link. */
+export function Palette() {
+  const palette = useStore(uiStore, (s) => s.palette);
+  const catalog = useEditor((s) => s.catalog);
+  const [query, setQuery] = useState('');
+  const [index, setIndex] = useState(0);
+
+  const candidates = useMemo(() => {
+    if (!catalog || !palette) return [];
+    const all = Object.values(catalog.nodes);
+    const from = palette.from;
+    if (!from) return all;
+    return all.filter((n) => firstCompatibleSocket(catalog, n.type, from.type, from.side) !== null);
+  }, [catalog, palette]);
+  const results = useMemo(() => searchNodes(candidates, query).slice(0, 50), [candidates, query]);
+
+  if (!palette) return null;
+  const close = () => {
+    uiStore.setState({ palette: undefined });
+    setQuery('');
+    setIndex(0);
+  };
+  const pick = (n: NodeSchema | undefined) => {
+    if (!n) return;
+    editor.getState().addNode(n.type, palette.at, palette.from);
+    close();
+  };
+  return (
+    <div className="rg-palette-backdrop" onMouseDown={close}>
+      <div
+        className="rg-palette"
+        role="dialog"
+        aria-label="Add node"
+        style={{ left: Math.min(palette.screen.x, innerWidth - 380), top: Math.min(palette.screen.y, innerHeight - 420) }}
+        onMouseDown={(e) => e.stopPropagation()}
+      >
+        <input
+          autoFocus
+          placeholder={palette.from ? `Search nodes that take/give ${palette.from.type}…` : 'Search nodes…'}
+          aria-label="Search nodes"
+          value={query}
+          onChange={(e) => {
+            setQuery(e.currentTarget.value);
+            setIndex(0);
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') close();
+            else if (e.key === 'ArrowDown') setIndex((i) => Math.min(i + 1, results.length - 1));
+            else if (e.key === 'ArrowUp') setIndex((i) => Math.max(i - 1, 0));
+            else if (e.key === 'Enter') pick(results[index]);
+            else return;
+            e.preventDefault();
+          }}
+        />
+        <ul role="listbox">
+          {results.map((n, i) => (
+            <li
+              key={n.type}
+              role="option"
+              aria-selected={i === index}
+              className={i === index ? 'active' : ''}
+              data-type={n.type}
+              onMouseEnter={() => setIndex(i)}
+              onClick={() => pick(n)}
+            >
+              <div className="p-title">
+                {n.title} <span className="p-cat">{n.category}</span>
+              </div>
+              <div className="p-desc">{n.description}</div>
+              <div className="p-sockets">
+                {Object.values(n.outputs).map((o, k) => (
+                  <span key={k} className="p-type" style={{ background: catalog?.types[o.type]?.color }}>
+                    {o.type}
+                  </span>
+                ))}
+              </div>
+            </li>
+          ))}
+          {!results.length && <li className="empty">No matching nodes</li>}
+        </ul>
+      </div>
+    </div>
+  );
+}
+

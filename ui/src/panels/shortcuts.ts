@@ -1,0 +1,20 @@
+/** Shown in the help panel; handled in `useShortcuts`. */
+export const SHORTCUTS: [keys: string, what: string][] = [
+  ['Ctrl+Enter', 'Run the graph'],
+  ['Double-click canvas / Space / Tab', 'Search nodes to add'],
+  ['Drag a link into empty space', 'Add a compatible node, already connected'],
+  ['Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y', 'Undo / redo'],
+  ['Ctrl+C / Ctrl+V', 'Copy / paste (Ctrl+Shift+V keeps incoming links)'],
+  ['Ctrl+D', 'Duplicate selection'],
+  ['Delete / Backspace', 'Delete selection'],
+  ['Ctrl+A', 'Select all'],
+  ['Shift+drag / Shift+click', 'Box select / add to selection'],
+  ['Ctrl+G', 'Group selection in a frame'],
+  ['Ctrl+B', 'Bypass selected nodes'],
+  ['Ctrl+M', 'Mute selected nodes'],
+  ['Alt+C', 'Collapse / expand selected nodes'],
+  ['N', 'Add a note'],
+  ['Ctrl+Shift+L', 'Auto-layout'],
+  ['Ctrl+S / Ctrl+O', 'Save / open graph JSON'],
+  ['?', 'This help'],
+];

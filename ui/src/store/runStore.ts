@@ -1,0 +1,193 @@
+import type { GraphDocument, ValidationError } from '@reelgraph/graph';
+import { createStore } from 'zustand/vanilla';
+import type { JobState, JobSummary, Output, PreviewFrame, ServerEvent } from '../api/types';
+
+export type NodeRunState = 'queued' | 'running' | 'cached' | 'done' | 'failed' | 'skipped';
+
+export interface NodeRun {
+  state: NodeRunState;
+  step?: number;
+  total?: number;
+  durationMs?: number;
+  error?: string;
+  outputs?: Output[];
+}
+
+export interface JobView {
+  id: string;
+  state: JobState;
+  position?: number | null;
+  title?: string | null;
+  createdAt: number;
+  durationMs?: number | null;
+  error?: string | null;
+  outputs: Output[];
+  /** The graph as submitted (for re-run); only for jobs this tab submitted. */
+  graph?: GraphDocument;
+}
+
+export interface RunState {
+  connected: boolean;
+  jobs: Record<string, JobView>;
+  /** The job whose progress the canvas shows (the latest that started). */
+  activeJob?: string;
+  nodes: Record<string, NodeRun>;
+  /** Live previews (object URLs) by node id. */
+  previews: Record<string, { url: string; step?: number; total?: number; frames: number }>;
+  /** Validation problems by node id (`''` for document-level ones). */
+  problems: Record<string, ValidationError[]>;
+  gallery: Output[];
+}
+
+export const runStore = createStore<RunState>()(() => ({
+  connected: false,
+  jobs: {},
+  nodes: {},
+  previews: {},
+  problems: {},
+  gallery: [],
+}));
+
+export function setProblems(errors: ValidationError[]): void {
+  const problems: Record<string, ValidationError[]> = {};
+  for (const e of errors) (problems[e.nodeId ?? ''] ??= []).push(e);
+  runStore.setState({ problems });
+}
+
+export function trackJob(id: string, graph: GraphDocument, position: number): void {
+  const jobs = runStore.getState().jobs;
+  runStore.setState({
+    jobs: {
+      ...jobs,
+      [id]: { id, state: 'queued', position, title: graph.meta?.title ?? null, createdAt: Date.now(), outputs: [], graph },
+    },
+  });
+}
+
+export function mergeJobs(list: JobSummary[]): void {
+  const jobs = { ...runStore.getState().jobs };
+  for (const j of list) {
+    const prev = jobs[j.id];
+    jobs[j.id] = {
+      ...prev,
+      id: j.id,
+      state: j.state,
+      position: j.position,
+      title: j.title,
+      createdAt: j.createdAt,
+      durationMs: j.durationMs,
+      error: j.error?.message ?? null,
+      outputs: prev?.outputs ?? [],
+    };
+  }
+  runStore.setState({ jobs });
+}
+
+function patchJob(id: string, patch: Partial<JobView>): Record<string, JobView> {
+  const jobs = runStore.getState().jobs;
+  const prev = jobs[id] ?? { id, state: 'queued' as const, createdAt: Date.now(), outputs: [] };
+  return { ...jobs, [id]: { ...prev, ...patch } };
+}
+
+function patchNode(id: string, patch: Partial<NodeRun> & { state: NodeRunState }): Record<string, NodeRun> {
+  const nodes = runStore.getState().nodes;
+  return { ...nodes, [id]: { ...nodes[id], ...patch } };
+}
+
+/** Fold one server event into the run state. */
+export function applyEvent(e: ServerEvent): void {
+  const s = runStore.getState();
+  const active = s.activeJob === e.jobId;
+  switch (e.type) {
+    case 'job:queued':
+      runStore.setState({ jobs: patchJob(e.jobId, { state: 'queued', position: e.position }) });
+      return;
+    case 'job:state': {
+      const patch: Partial<JobView> = { state: e.state, position: e.position ?? null };
+      if (e.outputs) patch.outputs = e.outputs;
+      if (e.error) patch.error = e.error.message;
+      const files = e.outputs?.filter((o) => o.kind === 'file') ?? [];
+      const known = new Set(s.gallery.map((o) => (o.kind === 'file' ? o.id : '')));
+      const fresh = files.filter((o) => o.kind === 'file' && !known.has(o.id));
+      runStore.setState({
+        jobs: patchJob(e.jobId, patch),
+        ...(fresh.length ? { gallery: [...fresh, ...s.gallery] } : {}),
+      });
+      return;
+    }
+    case 'job:snapshot': {
+      const j = e.job;
+      const nodes: Record<string, NodeRun> = {};
+      for (const [id, n] of Object.entries(j.nodes)) {
+        nodes[id] = {
+          state: n.state === 'pending' ? 'queued' : n.state,
+          ...(n.step !== undefined ? { step: n.step } : {}),
+          ...(n.total !== undefined ? { total: n.total } : {}),
+          ...(n.durationMs !== undefined ? { durationMs: n.durationMs } : {}),
+          ...(n.error ? { error: n.error.message } : {}),
+        };
+      }
+      runStore.setState({
+        jobs: patchJob(j.id, { state: j.state, position: j.position, outputs: j.outputs }),
+        ...(j.state === 'running' ? { activeJob: j.id, nodes } : {}),
+      });
+      return;
+    }
+    case 'job:started': {
+      const nodes: Record<string, NodeRun> = {};
+      for (const id of e.planned) nodes[id] = { state: 'queued' };
+      for (const p of Object.values(s.previews)) URL.revokeObjectURL(p.url);
+      runStore.setState({ activeJob: e.jobId, nodes, previews: {}, jobs: patchJob(e.jobId, { state: 'running' }) });
+      return;
+    }
+    case 'job:finished':
+    case 'job:cancelled':
+      runStore.setState({
+        jobs: patchJob(e.jobId, {
+          state: e.type === 'job:cancelled' ? 'cancelled' : e.status,
+          durationMs: e.durationMs,
+        }),
+      });
+      return;
+  }
+  if (!active) return;
+  switch (e.type) {
+    case 'node:started':
+      runStore.setState({ nodes: patchNode(e.nodeId, { state: 'running' }) });
+      return;
+    case 'node:progress':
+      runStore.setState({ nodes: patchNode(e.nodeId, { state: 'running', step: e.step, total: e.total }) });
+      return;
+    case 'node:cached':
+      runStore.setState({ nodes: patchNode(e.nodeId, { state: 'cached', outputs: e.artifacts }) });
+      return;
+    case 'node:done':
+      runStore.setState({ nodes: patchNode(e.nodeId, { state: 'done', durationMs: e.durationMs, outputs: e.artifacts }) });
+      return;
+    case 'node:failed':
+      runStore.setState({ nodes: patchNode(e.nodeId, { state: 'failed', error: e.error.message, durationMs: e.durationMs }) });
+      return;
+    case 'node:skipped':
+      runStore.setState({ nodes: patchNode(e.nodeId, { state: 'skipped', error: `Blocked by ${e.blockedBy}` }) });
+      return;
+  }
+}
+
+export function applyPreview(p: PreviewFrame): void {
+  const s = runStore.getState();
+  if (s.activeJob && p.jobId !== s.activeJob) return;
+  const prev = s.previews[p.nodeId];
+  if (prev) URL.revokeObjectURL(prev.url);
+  const url = URL.createObjectURL(new Blob([p.data as Uint8Array<ArrayBuffer>], { type: p.mime }));
+  runStore.setState({
+    previews: {
+      ...s.previews,
+      [p.nodeId]: {
+        url,
+        frames: p.frames,
+        ...(p.step !== undefined ? { step: p.step } : {}),
+        ...(p.total !== undefined ? { total: p.total } : {}),
+      },
+    },
+  });
+}

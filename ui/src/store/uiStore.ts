@@ -1,0 +1,32 @@
+import type { Point } from '@reelgraph/graph';
+import { createStore } from 'zustand/vanilla';
+import type { PendingLink } from './editorStore';
+
+export interface Toast {
+  id: number;
+  kind: 'info' | 'error';
+  text: string;
+}
+
+export interface MissingReport {
+  nodes: { type: string; ids: string[] }[];
+  values: { nodeId: string; input: string; value: string; options: string[] }[];
+}
+
+/** App chrome state: never part of the graph or its history. */
+export interface UiState {
+  palette?: { at: Point; screen: Point; from?: PendingLink & { type: string } };
+  dialog?: 'help' | 'presets' | 'missing' | 'login';
+  missing?: MissingReport;
+  panel: 'queue' | 'gallery' | null;
+  toasts: Toast[];
+}
+
+export const uiStore = createStore<UiState>()(() => ({ panel: 'queue', toasts: [] }));
+
+let nextToast = 1;
+export function toast(text: string, kind: Toast['kind'] = 'info', ms = 5000): void {
+  const id = nextToast++;
+  uiStore.setState((s) => ({ toasts: [...s.toasts, { id, kind, text }] }));
+  setTimeout(() => uiStore.setState((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })), ms);
+}
