@@ -8,7 +8,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import schema from '../graph.schema.json';
 import {
-  type Catalog,
   canConnect,
   type InputSchema,
   isInputRequired,
@@ -308,7 +307,7 @@ const mutations: Record<string, Mutation> = {
     const r = rng();
     if (r < 0.3) doc[pick(rng, ['extra', 'Nodes', 'links'])] = 1;
     else if (r < 0.5)
-      doc.meta = pick(rng, [
+      (doc as Json).meta = pick<unknown>(rng, [
         [],
         'm',
         { groups: {} },
