@@ -61,21 +61,23 @@ export function findDuplicateKeys(text: string, limit = 100): DuplicateKey[] {
       i++;
     } else if (c === 0x22 /* " */) {
       const start = i;
-      let escaped = false;
-      i++;
-      while (i < n) {
-        const d = text.charCodeAt(i);
-        if (d === 0x5c /* \ */) {
-          escaped = true;
-          i += 2;
-        } else if (d === 0x22) break;
-        else i++;
+      // Jump from quote to quote (native indexOf); a quote after an odd run of backslashes is escaped.
+      for (;;) {
+        const q = text.indexOf('"', i + 1);
+        if (q === -1) {
+          i = n;
+          break;
+        }
+        let slashes = 0;
+        while (text.charCodeAt(q - 1 - slashes) === 0x5c) slashes++;
+        i = q;
+        if (slashes % 2 === 0) break;
       }
-      i++; // closing quote
+      i++; // past the closing quote
       if (frame?.isObject && frame.expectKey) {
         const raw = text.slice(start, i);
         let key = raw.slice(1, -1);
-        if (escaped) {
+        if (key.includes('\\')) {
           try {
             key = JSON.parse(raw) as string;
           } catch {

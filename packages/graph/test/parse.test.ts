@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseGraph } from '../src';
 import { findDuplicateKeys } from '../src/json-keys';
@@ -124,6 +125,20 @@ describe('findDuplicateKeys', () => {
   it('tracks paths through arrays and nested objects', () => {
     const t = '{"meta":{"groups":[{"id":"g"},{"id":"h","id":"i"}]},"k":[{"x":1,"y":{"x":2}}]}';
     expect(findDuplicateKeys(t)).toEqual([{ path: ['meta', 'groups', '1'], key: 'id', offset: 40 }]);
+  });
+
+  it('reads keys with escaped quotes and trailing backslashes', () => {
+    const t = JSON.stringify({ 'a"': 1, 'b\\': { c: 1 } }).replace('}}', '},"b\\\\":2,"a\\"":3}');
+    expect(findDuplicateKeys(t).map((d) => d.key)).toEqual(['b\\', 'a"']);
+  });
+
+  it('agrees with JSON.parse on random JSON (no false duplicates)', () => {
+    fc.assert(
+      fc.property(fc.json(), (t) => {
+        expect(findDuplicateKeys(t)).toEqual([]);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('is not fooled by braces, quotes and colons inside strings', () => {
