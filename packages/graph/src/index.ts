@@ -4,7 +4,6 @@ export * from './connection';
 export * from './cycles';
 export * from './document';
 export * from './errors';
-export * from './json-keys';
 export { type DuplicateKey, findDuplicateKeys } from './json-keys';
 export * from './migrate';
 export * from './parse';
