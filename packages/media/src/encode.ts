@@ -61,7 +61,7 @@ export async function encodeAnimated(
   if (opts.scale && opts.scale !== 1)
     img = img.resize(width * opts.scale, height * opts.scale * count, { kernel: 'nearest' });
   if (opts.format === 'gif') {
-    const gif = await img.gif({ loop: 0, delay: Array(count).fill(delay), effort: 7 }).toBuffer();
+    const gif = await img.gif({ loop: 0, delay: Array(count).fill(delay), effort: 1 }).toBuffer();
     return opts.graph ? gifWithComment(gif, opts.graph) : new Uint8Array(gif);
   }
   if (opts.graph) img = img.withXmp(graphXmp(opts.graph));

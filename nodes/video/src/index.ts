@@ -1,0 +1,7 @@
+// The generation pack: loaded through reelgraph.pack.json like any user pack; these exports are its nodes.
+
+export { Concat, LoadImage, LoadVideo, PreviewVideo, Resize, SaveVideo } from './io-nodes';
+export { EmptyLatent, ExtendVideo, ImageToVideo, Noise } from './latent-nodes';
+export { LoadModel, TextEncode } from './model-nodes';
+export { Sampler } from './sampler-node';
+export { VaeDecode, VaeEncode } from './vae-nodes';
