@@ -1,0 +1,271 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import fastifyMultipart from '@fastify/multipart';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifyWebsocket from '@fastify/websocket';
+import type { PackCatalog } from '@reelgraph/packs';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { HttpError, installErrorHandling } from './errors';
+import { type ResolvedOptions, resolveOptions, SERVER_VERSION, type ServerOptions } from './options';
+import { InlineNodeHost } from './queue/inline-host';
+import type { HostConfig, NodeHost } from './queue/node-host';
+import { ProcessNodeHost } from './queue/process-host';
+import { Scheduler } from './queue/scheduler';
+import { fileRoutes } from './routes/files';
+import { infoRoutes } from './routes/info';
+import { jobRoutes } from './routes/jobs';
+import { errorSchema } from './schemas';
+import { installGuard } from './security/guard';
+import { loadSecret } from './security/secret';
+import { Store } from './store/store';
+import { Hub } from './ws/hub';
+import { WS_MAX_MESSAGE_BYTES, wsRoute } from './ws/ws-route';
+
+export type { ServerOptions } from './options';
+
+export interface ReelgraphApp {
+  app: FastifyInstance;
+  options: ResolvedOptions;
+  store: Store;
+  scheduler: Scheduler;
+  hub: Hub;
+  host: NodeHost;
+  /** Listen on options.host/port; resolves to the base URL. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+const UI_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob:",
+  "connect-src 'self' ws: wss:",
+  "worker-src 'self' blob:",
+  "font-src 'self' data:",
+  "object-src 'none'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+].join('; ');
+
+/** Build the server: store, node host, queue, routes, WebSocket. Does not listen yet. */
+export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp> {
+  const options = resolveOptions(input);
+  const secret = loadSecret(options.dataDir);
+  const store = new Store(options.dataDir);
+  const hostConfig: HostConfig = {
+    nodesDirs: options.nodesDirs,
+    modelsDirs: options.modelsDirs,
+    outputsDir: options.outputsDir,
+    uploadsDir: options.uploadsDir,
+  };
+  let host: NodeHost;
+  try {
+    host =
+      options.isolation === 'inline'
+        ? await InlineNodeHost.start(hostConfig)
+        : await ProcessNodeHost.start(hostConfig);
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+  const hub = new Hub();
+  const app = Fastify({
+    logger: options.logger ? { level: 'info' } : false,
+    bodyLimit: options.maxBodyBytes,
+    requestTimeout: 120_000,
+    routerOptions: { maxParamLength: 200 },
+    ajv: {
+      customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true, useDefaults: false },
+    },
+  });
+  const log = (level: 'info' | 'warn' | 'error', message: string) => {
+    if (options.logger) app.log[level](message);
+    else if (level !== 'info') console.warn(`[reelgraph] ${message}`);
+  };
+  const scheduler = new Scheduler(store, host, hub, {
+    concurrency: options.concurrency,
+    jobTimeoutMs: options.jobTimeoutMs,
+    abortGraceMs: options.abortGraceMs,
+    maxAttempts: options.maxAttempts,
+    maxQueued: options.maxQueued,
+    outputsDir: options.outputsDir,
+    previewIntervalMs: options.previewIntervalMs,
+    progressIntervalMs: options.progressIntervalMs,
+    log,
+  });
+
+  installErrorHandling(app);
+  app.addSchema(errorSchema);
+
+  // Keep the raw JSON text (duplicate-key detection) and keep Fastify's prototype-poisoning defence.
+  const defaultJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    req.rawBody = body as string;
+    defaultJson(req, body as string, done);
+  });
+
+  app.addHook('onSend', async (req, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('cross-origin-opener-policy', 'same-origin');
+    reply.header('cross-origin-resource-policy', 'same-origin');
+    if (!reply.hasHeader('content-security-policy')) {
+      reply.header(
+        'content-security-policy',
+        req.url.startsWith('/api') ? "default-src 'none'; frame-ancestors 'none'" : UI_CSP,
+      );
+    }
+    return payload;
+  });
+
+  const guard = installGuard(app, options, secret);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Reelgraph server',
+        version: SERVER_VERSION,
+        description: 'See docs/protocol.md for behaviour.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          csrf: { type: 'apiKey', in: 'header', name: 'x-reelgraph-csrf' },
+        },
+      },
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (json.$id as string) || `def-${i}` },
+  });
+  await app.register(fastifyRateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) =>
+      new HttpError(429, 'rate_limited', `too many requests; retry in ${ctx.after}`, {
+        retryAfterMs: ctx.ttl,
+      }),
+  });
+  await app.register(fastifyMultipart, {
+    limits: {
+      fileSize: options.maxUploadBytes,
+      files: 1,
+      fields: 4,
+      parts: 5,
+      fieldSize: 1024,
+      headerPairs: 50,
+    },
+    throwFileSizeLimit: true,
+  });
+  await app.register(fastifyWebsocket, { options: { maxPayload: WS_MAX_MESSAGE_BYTES } });
+
+  const catalog = (): PackCatalog => host.catalog;
+  const limits = {
+    maxBodyBytes: options.maxBodyBytes,
+    maxUploadBytes: options.maxUploadBytes,
+    maxImagePixels: options.maxImagePixels,
+    maxNodes: options.maxNodes,
+    wsMaxMessageBytes: WS_MAX_MESSAGE_BYTES,
+  };
+  await app.register(async (api) => {
+    await infoRoutes(api, {
+      guard,
+      catalog,
+      queue: () => scheduler.status(),
+      presetsDir: options.presetsDir,
+      limits,
+      secureCookies: false,
+      system: () => ({
+        ...host.system,
+        packs: {
+          loaded: host.catalog.packs.filter((p) => p.status === 'loaded').length,
+          failed: host.catalog.packs.filter((p) => p.status === 'error').length,
+        },
+        nodes: Object.keys(host.catalog.nodes).length,
+        isolation: options.isolation,
+        concurrency: options.concurrency,
+      }),
+    });
+    await jobRoutes(api, {
+      store,
+      scheduler,
+      catalog,
+      maxBodyBytes: options.maxBodyBytes,
+      maxNodes: options.maxNodes,
+      maxTimeoutMs: options.jobTimeoutMs,
+      submitRateLimit: options.submitRateLimit,
+    });
+    await fileRoutes(api, {
+      store,
+      outputsDir: options.outputsDir,
+      uploadsDir: options.uploadsDir,
+      maxUploadBytes: options.maxUploadBytes,
+      maxImagePixels: options.maxImagePixels,
+      uploadRateLimit: options.uploadRateLimit,
+    });
+    await wsRoute(api, { hub, store, scheduler });
+    api.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  });
+
+  const uiDir =
+    options.uiDir && existsSync(path.join(options.uiDir, 'index.html')) ? options.uiDir : undefined;
+  if (uiDir) {
+    await app.register(fastifyStatic, {
+      root: uiDir,
+      prefix: '/',
+      wildcard: true,
+      index: ['index.html'],
+      dotfiles: 'deny',
+      setHeaders: (res, file) => {
+        if (file.endsWith('index.html')) res.header('cache-control', 'no-cache');
+      },
+    });
+  }
+  // The editor is a single page: unknown non-API paths get its index.html.
+  app.setNotFoundHandler((req, reply) => {
+    const url = req.url.split('?')[0] ?? '';
+    if (
+      uiDir &&
+      req.method === 'GET' &&
+      !url.startsWith('/api') &&
+      String(req.headers.accept ?? '').includes('text/html')
+    ) {
+      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    }
+    reply.status(404).send({ error: 'not_found', message: `no route ${req.method} ${url.slice(0, 200)}` });
+  });
+
+  scheduler.recover();
+  if (options.runQueue) scheduler.start();
+
+  let closed = false;
+  return {
+    app,
+    options,
+    store,
+    scheduler,
+    hub,
+    host,
+    async listen() {
+      await app.listen({ host: options.host, port: options.port });
+      const addr = app.server.address();
+      const port = typeof addr === 'object' && addr ? addr.port : options.port;
+      const h = options.host.includes(':') ? `[${options.host}]` : options.host;
+      return `http://${h}:${port}`;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await scheduler.stop();
+      for (const c of hub.connections) c.socket.terminate();
+      await app.close();
+      await host.close();
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,135 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildApp } from '../app';
+import type { ServerOptions } from '../options';
+
+const HELP = `reelgraph serve [options]
+
+  --host <addr>            listen address (default 127.0.0.1; anything else needs --token)
+  --port <n>               port (default 8188; 0 = any free port)
+  --token <t>              bearer token (or REELGRAPH_TOKEN); required beyond loopback
+  --models <dir>           model folder (repeatable)
+  --nodes <dir>            node pack folder (repeatable; default nodes/)
+  --outputs <dir>          where output files go (default outputs/)
+  --uploads <dir>          where uploaded images go (default <data>/uploads)
+  --data <dir>             queue database and secret (default .reelgraph/)
+  --presets <dir>          preset graphs (default graphs/)
+  --allowed-host <h>       extra Host value to answer (reverse proxy; repeatable)
+  --allowed-origin <o>     extra Origin to accept, e.g. https://rg.example.com (repeatable)
+  --concurrency <n>        jobs at once (default 1)
+  --job-timeout <s>        longest a job may run, in seconds (default 7200)
+  --inline                 run nodes in the server process instead of a child process
+  --log                    request logging
+`;
+
+export function parseServeArgs(argv: string[]): ServerOptions | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    allowPositionals: false,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      token: { type: 'string' },
+      models: { type: 'string', multiple: true },
+      nodes: { type: 'string', multiple: true },
+      outputs: { type: 'string' },
+      uploads: { type: 'string' },
+      data: { type: 'string' },
+      presets: { type: 'string' },
+      'allowed-host': { type: 'string', multiple: true },
+      'allowed-origin': { type: 'string', multiple: true },
+      concurrency: { type: 'string' },
+      'job-timeout': { type: 'string' },
+      inline: { type: 'boolean' },
+      log: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return 'help';
+  const int = (v: string | undefined, name: string, min: number, max: number) => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new Error(`--${name} must be an integer from ${min} to ${max}`);
+    return n;
+  };
+  const abs = (p: string | undefined) => (p === undefined ? undefined : path.resolve(p));
+  const token = values.token ?? process.env.REELGRAPH_TOKEN;
+  const opts: ServerOptions = { logger: values.log ?? false };
+  if (values.host !== undefined) opts.host = values.host;
+  const port = int(values.port, 'port', 0, 65535);
+  if (port !== undefined) opts.port = port;
+  if (token) opts.token = token;
+  if (values.models) opts.modelsDirs = values.models.map((d) => path.resolve(d));
+  if (values.nodes) opts.nodesDirs = values.nodes.map((d) => path.resolve(d));
+  if (values.outputs) opts.outputsDir = abs(values.outputs)!;
+  if (values.uploads) opts.uploadsDir = abs(values.uploads)!;
+  if (values.data) opts.dataDir = abs(values.data)!;
+  if (values.presets) opts.presetsDir = abs(values.presets)!;
+  if (values['allowed-host']) opts.allowedHosts = values['allowed-host'];
+  if (values['allowed-origin']) opts.allowedOrigins = values['allowed-origin'];
+  const concurrency = int(values.concurrency, 'concurrency', 1, 64);
+  if (concurrency !== undefined) opts.concurrency = concurrency;
+  const timeout = int(values['job-timeout'], 'job-timeout', 1, 7 * 24 * 3600);
+  if (timeout !== undefined) opts.jobTimeoutMs = timeout * 1000;
+  if (values.inline) opts.isolation = 'inline';
+  return opts;
+}
+
+/** `reelgraph serve`: the API, the WebSocket and the editor on one port until SIGINT/SIGTERM. */
+export async function serve(argv: string[]): Promise<void> {
+  const code = await serveCommand(argv);
+  if (code !== undefined) process.exitCode = code;
+}
+
+/**
+ * The CLI's entry (server/src/cli.ts): resolves once listening (undefined: keep the process alive),
+ * or with an exit code (2: bad arguments, 1: could not start).
+ */
+export async function serveCommand(argv: string[]): Promise<number | undefined> {
+  let opts: ServerOptions | 'help';
+  try {
+    opts = parseServeArgs(argv);
+  } catch (err) {
+    console.error(`reelgraph serve: ${(err as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  if (opts === 'help') {
+    console.log(HELP);
+    return 0;
+  }
+  let server: Awaited<ReturnType<typeof buildApp>> | undefined;
+  let url: string;
+  try {
+    server = await buildApp(opts);
+    url = await server.listen();
+  } catch (err) {
+    console.error(`reelgraph serve: ${(err as Error).message}`);
+    await server?.close().catch(() => {});
+    return 1;
+  }
+  const running = server;
+  const ui = running.options.uiDir && existsSync(path.join(running.options.uiDir, 'index.html'));
+  console.log(`Reelgraph is running at ${url}/${ui ? '' : '  (API only: the editor is not built)'}`);
+  if (running.options.token)
+    console.log('A token is required (Authorization: Bearer, or sign in from the editor).');
+  const packs = running.host.catalog.packs;
+  const failed = packs.filter((p) => p.status === 'error');
+  console.log(
+    `${Object.keys(running.host.catalog.nodes).length} nodes from ${packs.length - failed.length} pack(s)`,
+  );
+  for (const p of failed) console.warn(`pack ${p.name} has problems: ${p.errors.join('; ')}`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping (a running job goes back to the queue)…`);
+    await running.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  return undefined;
+}

@@ -1,0 +1,111 @@
+import { mkdirSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const SERVER_VERSION = '0.1.0';
+
+/** The repository root (server/src/options.ts → ../..). */
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export interface ServerOptions {
+  host?: string;
+  port?: number;
+  /** Folders of node packs; default `<repo>/nodes`. */
+  nodesDirs?: string[];
+  modelsDirs?: string[];
+  outputsDir?: string;
+  uploadsDir?: string;
+  /** SQLite and the server secret live here. */
+  dataDir?: string;
+  /** Preset graphs (`*.json`); default `<repo>/graphs`. */
+  presetsDir?: string;
+  /** Built editor to serve at `/`; default `<repo>/ui/dist` when it exists. `false` turns it off. */
+  uiDir?: string | false;
+  /** Required when `host` is not loopback. */
+  token?: string;
+  /** Extra Host header values accepted (reverse proxies), e.g. `reelgraph.example.com`. */
+  allowedHosts?: string[];
+  /** Extra Origin values accepted, e.g. `https://reelgraph.example.com`. */
+  allowedOrigins?: string[];
+  /** Jobs run at once (default 1). */
+  concurrency?: number;
+  /** Upper bound (and default) of a job's run time; default 2 h. */
+  jobTimeoutMs?: number;
+  /** After aborting a job, how long to wait for it to stop before abandoning it. Default 5 s. */
+  abortGraceMs?: number;
+  /** Runs of a job interrupted by a crash before it is failed. Default 3. */
+  maxAttempts?: number;
+  previewIntervalMs?: number;
+  progressIntervalMs?: number;
+  maxBodyBytes?: number;
+  maxUploadBytes?: number;
+  maxImagePixels?: number;
+  maxNodes?: number;
+  maxQueued?: number;
+  /** Submissions per minute per client address. */
+  submitRateLimit?: number;
+  uploadRateLimit?: number;
+  /** Start the queue worker (default true); tests of the HTTP surface alone may turn it off. */
+  runQueue?: boolean;
+  /** Run packs' nodes in a child process (default) or in the server's own process. */
+  isolation?: 'process' | 'inline';
+  logger?: boolean;
+}
+
+export type ResolvedOptions = Required<Omit<ServerOptions, 'token' | 'uiDir'>> & {
+  token: string | undefined;
+  uiDir: string | false;
+};
+
+export const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK_HOSTS.has(host.toLowerCase()) || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+function realDir(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  return realpathSync(dir);
+}
+
+export function resolveOptions(o: ServerOptions): ResolvedOptions {
+  const host = o.host ?? '127.0.0.1';
+  const token = o.token && o.token.length > 0 ? o.token : undefined;
+  if (!isLoopbackHost(host) && !token) {
+    throw new Error(
+      `refusing to listen on ${host} without a token: pass --token (or REELGRAPH_TOKEN) when binding beyond loopback`,
+    );
+  }
+  if (token && token.length < 16) throw new Error('the token must be at least 16 characters');
+  const dataDir = realDir(o.dataDir ?? path.join(REPO_ROOT, '.reelgraph'));
+  return {
+    host,
+    port: o.port ?? 8188,
+    nodesDirs: o.nodesDirs ?? [path.join(REPO_ROOT, 'nodes')],
+    modelsDirs: o.modelsDirs ?? [path.join(REPO_ROOT, 'models')],
+    outputsDir: realDir(o.outputsDir ?? path.join(REPO_ROOT, 'outputs')),
+    uploadsDir: realDir(o.uploadsDir ?? path.join(dataDir, 'uploads')),
+    dataDir,
+    presetsDir: o.presetsDir ?? path.join(REPO_ROOT, 'graphs'),
+    uiDir: o.uiDir === undefined ? path.join(REPO_ROOT, 'ui', 'dist') : o.uiDir,
+    token,
+    allowedHosts: (o.allowedHosts ?? []).map((h) => h.toLowerCase()),
+    allowedOrigins: (o.allowedOrigins ?? []).map((h) => h.toLowerCase().replace(/\/+$/, '')),
+    concurrency: Math.max(1, o.concurrency ?? 1),
+    jobTimeoutMs: o.jobTimeoutMs ?? 2 * 60 * 60 * 1000,
+    abortGraceMs: o.abortGraceMs ?? 5000,
+    maxAttempts: o.maxAttempts ?? 3,
+    previewIntervalMs: o.previewIntervalMs ?? 100,
+    progressIntervalMs: o.progressIntervalMs ?? 50,
+    maxBodyBytes: o.maxBodyBytes ?? 8 * 1024 * 1024,
+    maxUploadBytes: o.maxUploadBytes ?? 32 * 1024 * 1024,
+    maxImagePixels: o.maxImagePixels ?? 4096 * 4096,
+    maxNodes: o.maxNodes ?? 2000,
+    maxQueued: o.maxQueued ?? 10_000,
+    submitRateLimit: o.submitRateLimit ?? 300,
+    uploadRateLimit: o.uploadRateLimit ?? 60,
+    runQueue: o.runQueue ?? true,
+    isolation: o.isolation ?? 'process',
+    logger: o.logger ?? false,
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * Entry of the node-host child process: loads the packs and runs graphs for the server over IPC.
+ * Any uncaught error in a node's stray callbacks ends this process, never the server; the server
+ * fails the running job with the reason and starts a fresh child.
+ */
+import type { HostCore as HostCoreType } from './host-core';
+import type { ToChild, ToParent } from './host-messages';
+
+const send = (m: ToParent) => {
+  if (!process.connected) return;
+  try {
+    process.send?.(m);
+  } catch {
+    // Not structured-cloneable (a node put a function in an artifact): send its JSON shape instead.
+    process.send?.(JSON.parse(JSON.stringify(m)) as ToParent);
+  }
+};
+
+let core: HostCoreType | undefined;
+const controllers = new Map<string, AbortController>();
+
+function fatal(what: string, err: unknown): void {
+  const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  send({ t: 'fatal', message: `${what}: ${message}` });
+  // Let the IPC message flush before going.
+  setTimeout(() => process.exit(70), 50).unref();
+}
+process.on('uncaughtException', (err) => fatal('uncaught exception in a node', err));
+process.on('unhandledRejection', (err) => fatal('unhandled promise rejection in a node', err));
+process.on('disconnect', () => process.exit(0));
+
+process.on('message', async (raw: ToChild) => {
+  if (raw.t === 'init') {
+    try {
+      const { HostCore } = await import('./host-core');
+      core = await HostCore.create(raw.config);
+      send({ t: 'ready', catalog: core.catalog, system: core.system });
+    } catch (err) {
+      send({ t: 'init-failed', message: err instanceof Error ? err.message : String(err) });
+    }
+    return;
+  }
+  if (raw.t === 'abort') {
+    controllers.get(raw.jobId)?.abort(new Error(raw.reason));
+    return;
+  }
+  if (raw.t === 'run') {
+    if (!core)
+      return send({
+        t: 'outcome',
+        jobId: raw.jobId,
+        outcome: { kind: 'crashed', message: 'host not ready' },
+      });
+    const controller = new AbortController();
+    controllers.set(raw.jobId, controller);
+    const outcome = await core.run(raw.jobId, raw.graph, raw.targets, controller.signal, (event) =>
+      send({ t: 'event', event }),
+    );
+    controllers.delete(raw.jobId);
+    send({ t: 'outcome', jobId: raw.jobId, outcome });
+  }
+});

@@ -1,0 +1,104 @@
+import { type EngineEvent, Executor, GraphValidationError } from '@reelgraph/executor';
+import type { GraphDocument } from '@reelgraph/graph';
+import { type PackCatalog, PackRegistry, packCatalog } from '@reelgraph/packs';
+import type { NodeServices } from '@reelgraph/sdk';
+import type { HostConfig, RunOutcome } from './node-host';
+
+/**
+ * Loads the packs and runs graphs with the executor. Shared by the inline host (server process) and
+ * the child process host, so both behave the same.
+ */
+export class HostCore {
+  private constructor(
+    readonly registry: PackRegistry,
+    readonly catalog: PackCatalog,
+    readonly executor: Executor,
+    readonly services: Partial<NodeServices>,
+    readonly system: Record<string, unknown>,
+  ) {}
+
+  static async create(config: HostConfig): Promise<HostCore> {
+    const registry = await PackRegistry.load({ dirs: config.nodesDirs });
+    const catalog = packCatalog({ nodes: new Map(registry.nodes), packs: [...registry.packs] });
+    const services: Partial<NodeServices> & Record<string, unknown> = {
+      outputDir: config.outputsDir,
+      uploadDir: config.uploadsDir,
+    };
+    const runtime = await loadRuntime();
+    const system: Record<string, unknown> = { executionProviders: ['cpu'], onnxruntime: null, models: [] };
+    if (runtime?.ModelRuntime) {
+      const models = new runtime.ModelRuntime({ dirs: config.modelsDirs });
+      (services as Record<string, unknown>).models = models;
+      try {
+        system.executionProviders = runtime.availableProviders?.() ?? ['cpu'];
+        system.onnxruntime = runtime.ort?.env?.versions?.common ?? null;
+        system.models = models.list().map((m) => ({ id: m.id, ok: !m.error }));
+      } catch {
+        // system info is best effort
+      }
+    }
+    const executor = new Executor({
+      nodes: registry,
+      catalog: { types: catalog.types, nodes: catalog.nodes },
+      services,
+      logger: quietLogger,
+    });
+    return new HostCore(registry, catalog, executor, services, system);
+  }
+
+  async run(
+    jobId: string,
+    graph: GraphDocument,
+    targets: string[] | undefined,
+    signal: AbortSignal,
+    onEvent: (e: EngineEvent) => void,
+  ): Promise<RunOutcome> {
+    try {
+      const result = await this.executor.run(graph, {
+        jobId,
+        signal,
+        onEvent,
+        ...(targets ? { targets } : {}),
+        services: { graph } as Partial<NodeServices>,
+      });
+      return { kind: 'result', status: result.status, durationMs: result.durationMs, errors: result.errors };
+    } catch (err) {
+      if (err instanceof GraphValidationError) return { kind: 'invalid', errors: err.errors };
+      return { kind: 'crashed', message: err instanceof Error ? err.message : String(err) };
+    }
+  }
+
+  async close(): Promise<void> {
+    const models = (this.services as { models?: { dispose?: () => Promise<void> } }).models;
+    await models?.dispose?.().catch(() => {});
+  }
+}
+
+interface RuntimeModule {
+  ModelRuntime?: new (o: {
+    dirs: string[];
+  }) => { list(): { id: string; error?: unknown }[]; dispose(): Promise<void> };
+  availableProviders?: () => string[];
+  ort?: { env?: { versions?: { common?: string } } };
+}
+
+/** `@reelgraph/runtime` when present: the server also runs engine-only graphs without it. */
+async function loadRuntime(): Promise<RuntimeModule | undefined> {
+  try {
+    const spec = '@reelgraph/runtime';
+    return (await import(/* @vite-ignore */ spec)) as RuntimeModule;
+  } catch {
+    return undefined;
+  }
+}
+
+const quietLogger = {
+  debug() {},
+  info() {},
+  warn(message: string, data?: unknown) {
+    console.warn(`[node] ${message}`, data ?? '');
+  },
+  error(message: string, data?: unknown) {
+    console.error(`[node] ${message}`, data ?? '');
+  },
+};

@@ -1,0 +1,17 @@
+import type { EngineEvent } from '@reelgraph/executor';
+import type { GraphDocument } from '@reelgraph/graph';
+import type { PackCatalog } from '@reelgraph/packs';
+import type { HostConfig, RunOutcome } from './node-host';
+
+/** IPC between the server and its node-host child process (advanced serialisation: Uint8Array travels). */
+export type ToChild =
+  | { t: 'init'; config: HostConfig }
+  | { t: 'run'; jobId: string; graph: GraphDocument; targets?: string[] }
+  | { t: 'abort'; jobId: string; reason: string };
+
+export type ToParent =
+  | { t: 'ready'; catalog: PackCatalog; system: Record<string, unknown> }
+  | { t: 'init-failed'; message: string }
+  | { t: 'event'; event: EngineEvent }
+  | { t: 'outcome'; jobId: string; outcome: RunOutcome }
+  | { t: 'fatal'; message: string };

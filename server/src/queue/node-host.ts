@@ -1,0 +1,45 @@
+import type { EngineEvent, NodeFailure } from '@reelgraph/executor';
+import type { GraphDocument, ValidationError } from '@reelgraph/graph';
+import type { PackCatalog } from '@reelgraph/packs';
+
+/** What the queue needs from "the thing that runs graphs": the catalog, and runs. */
+export interface NodeHost {
+  /** Catalog plus pack statuses, as served by `GET /api/catalog`. */
+  readonly catalog: PackCatalog;
+  /** Execution providers, onnxruntime version, models found (for `GET /api/system`). */
+  readonly system: Record<string, unknown>;
+  run(req: RunRequest): Promise<RunOutcome>;
+  /**
+   * Stop everything now, including code that ignores its AbortSignal. Returns false when this host
+   * cannot (inline: a hung node can only be abandoned).
+   */
+  kill(reason: string): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface RunRequest {
+  jobId: string;
+  graph: GraphDocument;
+  targets?: string[];
+  signal: AbortSignal;
+  onEvent(event: EngineEvent): void;
+}
+
+export type RunOutcome =
+  | {
+      kind: 'result';
+      status: 'success' | 'failed' | 'cancelled';
+      durationMs: number;
+      errors: Record<string, NodeFailure>;
+    }
+  /** The document did not validate against the catalog at run time (packs changed since submit). */
+  | { kind: 'invalid'; errors: ValidationError[] }
+  /** The host died or failed outside any node (child process exit, internal bug). */
+  | { kind: 'crashed'; message: string };
+
+export interface HostConfig {
+  nodesDirs: string[];
+  modelsDirs: string[];
+  outputsDir: string;
+  uploadsDir: string;
+}

@@ -1,0 +1,476 @@
+import { randomUUID } from 'node:crypto';
+import type { GraphDocument } from '@reelgraph/graph';
+import { HttpError } from '../errors';
+import type { JobDetail, JobError, JobState, JobSummary, QueueStatus } from '../protocol/types';
+import type { JobRecord, Store } from '../store/store';
+import type { Hub } from '../ws/hub';
+import { JobTracker } from './job-tracker';
+import type { NodeHost, RunOutcome } from './node-host';
+
+export interface SchedulerOptions {
+  concurrency: number;
+  jobTimeoutMs: number;
+  abortGraceMs: number;
+  maxAttempts: number;
+  maxQueued: number;
+  outputsDir: string;
+  previewIntervalMs: number;
+  progressIntervalMs: number;
+  log: (level: 'info' | 'warn' | 'error', message: string) => void;
+}
+
+export interface SubmitInput {
+  graph: GraphDocument;
+  clientId?: string;
+  priority?: number;
+  timeoutMs?: number;
+  targets?: string[];
+}
+
+interface Active {
+  tracker: JobTracker;
+  controller: AbortController;
+  cancelRequested: boolean;
+  timedOut: boolean;
+  done: Promise<void>;
+}
+
+/**
+ * The persistent queue: picks the highest-priority queued job (ties in submission order), runs it on
+ * the node host, enforces the job timeout, and records every state change in the store before telling
+ * anyone about it.
+ */
+export class Scheduler {
+  readonly #active = new Map<string, Active>();
+  #paused = false;
+  #stopped = false;
+  #pumping = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly host: NodeHost,
+    private readonly hub: Hub,
+    private readonly opts: SchedulerOptions,
+  ) {}
+
+  /** Jobs a crash left `running` go back to the queue, or fail once they have used their attempts. */
+  recover(): { requeued: string[]; failed: string[] } {
+    const requeued: string[] = [];
+    const failed: string[] = [];
+    for (const job of this.store.runningJobs()) {
+      const tracker = this.#tracker(job.id);
+      if (job.attempts >= this.opts.maxAttempts) {
+        const error: JobError = {
+          code: 'interrupted',
+          message: `the server stopped while this job ran, ${job.attempts} time(s); not retried again`,
+        };
+        this.store.finish(job.id, 'failed', Date.now(), null, error, null);
+        tracker.emit({
+          type: 'job:state',
+          jobId: job.id,
+          at: Date.now(),
+          state: 'failed',
+          priority: job.priority,
+          attempts: job.attempts,
+          error,
+          outputs: [],
+        });
+        failed.push(job.id);
+      } else {
+        this.store.requeue(job.id);
+        const fresh = this.store.getJob(job.id)!;
+        tracker.emit({
+          type: 'job:state',
+          jobId: job.id,
+          at: Date.now(),
+          state: 'queued',
+          priority: job.priority,
+          position: this.store.positionOf(fresh),
+          attempts: job.attempts,
+        });
+        requeued.push(job.id);
+      }
+      tracker.close();
+    }
+    if (requeued.length || failed.length) {
+      this.opts.log(
+        'warn',
+        `recovered after an unclean stop: ${requeued.length} re-queued, ${failed.length} failed`,
+      );
+    }
+    return { requeued, failed };
+  }
+
+  start(): void {
+    this.#stopped = false;
+    this.pump();
+  }
+
+  status(): QueueStatus {
+    const running = [...this.#active.keys()];
+    return { paused: this.#paused, running: running[0] ?? null, queued: this.store.countQueued() };
+  }
+
+  pause(): QueueStatus {
+    this.#paused = true;
+    return this.status();
+  }
+
+  resume(): QueueStatus {
+    this.#paused = false;
+    this.pump();
+    return this.status();
+  }
+
+  submit(input: SubmitInput, nodeCount: number): { jobId: string; position: number } {
+    if (this.store.countQueued() >= this.opts.maxQueued) {
+      throw new HttpError(503, 'queue_full', `the queue already holds ${this.opts.maxQueued} jobs`, {
+        limit: this.opts.maxQueued,
+      });
+    }
+    const id = randomUUID();
+    const priority = input.priority ?? 0;
+    const title = typeof input.graph.meta?.title === 'string' ? input.graph.meta.title.slice(0, 200) : null;
+    const timeout = Math.min(input.timeoutMs ?? this.opts.jobTimeoutMs, this.opts.jobTimeoutMs);
+    this.store.insertJob({
+      id,
+      priority,
+      clientId: input.clientId ?? null,
+      title,
+      nodeCount,
+      graph: JSON.stringify(input.graph),
+      targets: input.targets ?? null,
+      timeoutMs: timeout,
+      createdAt: Date.now(),
+    });
+    const record = this.store.getJob(id)!;
+    const position = this.store.positionOf(record);
+    if (input.clientId) this.hub.subscribeClient(input.clientId, id);
+    const tracker = this.#tracker(id);
+    tracker.emit({ type: 'job:queued', jobId: id, at: Date.now(), position, priority });
+    tracker.close();
+    queueMicrotask(() => this.pump());
+    return { jobId: id, position };
+  }
+
+  /** Idempotent. True when this call cancelled the job. */
+  cancel(id: string): { state: JobState; cancelled: boolean } {
+    const job = this.store.getJob(id);
+    if (!job) throw new HttpError(404, 'not_found', `job ${id} not found`);
+    if (job.state === 'queued') {
+      this.store.finish(id, 'cancelled', Date.now(), null, null, null);
+      const tracker = this.#tracker(id);
+      tracker.emit({
+        type: 'job:state',
+        jobId: id,
+        at: Date.now(),
+        state: 'cancelled',
+        priority: job.priority,
+        attempts: job.attempts,
+        outputs: [],
+      });
+      tracker.close();
+      this.hub.dropJob(id);
+      return { state: 'cancelled', cancelled: true };
+    }
+    const active = this.#active.get(id);
+    if (job.state === 'running' && active) {
+      if (!active.cancelRequested) {
+        active.cancelRequested = true;
+        active.controller.abort(new Error('cancelled'));
+        this.#watchdog(id, active, 'cancelled');
+      }
+      return { state: 'running', cancelled: true };
+    }
+    return { state: job.state, cancelled: false };
+  }
+
+  setPriority(id: string, priority: number): JobSummary {
+    const job = this.store.getJob(id);
+    if (!job) throw new HttpError(404, 'not_found', `job ${id} not found`);
+    if (job.state !== 'queued' || !this.store.setPriority(id, priority)) {
+      throw new HttpError(
+        409,
+        'conflict',
+        `only queued jobs can be reprioritised; this one is ${job.state}`,
+        {
+          state: job.state,
+        },
+      );
+    }
+    const fresh = this.store.getJob(id)!;
+    const summary = this.summary(fresh);
+    const tracker = this.#tracker(id);
+    tracker.emit({
+      type: 'job:state',
+      jobId: id,
+      at: Date.now(),
+      state: 'queued',
+      priority,
+      position: summary.position ?? 0,
+      attempts: fresh.attempts,
+    });
+    tracker.close();
+    return summary;
+  }
+
+  delete(id: string): void {
+    const job = this.store.getJob(id);
+    if (!job) throw new HttpError(404, 'not_found', `job ${id} not found`);
+    if (job.state === 'queued' || job.state === 'running') {
+      throw new HttpError(409, 'conflict', `a ${job.state} job cannot be deleted; cancel it first`, {
+        state: job.state,
+      });
+    }
+    this.store.deleteJob(id);
+  }
+
+  summary(job: JobRecord): JobSummary {
+    return {
+      id: job.id,
+      state: job.state,
+      priority: job.priority,
+      position: job.state === 'queued' ? this.store.positionOf(job) : null,
+      clientId: job.clientId,
+      title: job.title,
+      nodeCount: job.nodeCount,
+      createdAt: job.createdAt,
+      startedAt: job.startedAt,
+      finishedAt: job.finishedAt,
+      durationMs: job.durationMs,
+      attempts: job.attempts,
+      error: job.error,
+      outputCount: job.outputCount,
+    };
+  }
+
+  detail(job: JobRecord, opts: { events: boolean; graph: boolean }): JobDetail {
+    const active = this.#active.get(job.id);
+    const detail: JobDetail = {
+      ...this.summary(job),
+      seq: active ? active.tracker.seq : this.store.maxSeq(job.id),
+      nodes: active ? structuredClone(active.tracker.nodes) : (job.nodes ?? {}),
+      outputs: this.store.outputsOf(job.id),
+    };
+    if (opts.graph) detail.graph = JSON.parse(job.graph) as GraphDocument;
+    if (opts.events)
+      detail.events = this.store.eventsAfter(job.id, 0).filter((e) => e.type !== 'node:progress');
+    return detail;
+  }
+
+  /** Latest preview frames of a running job (for a client that subscribes mid-run). */
+  latestPreviews(id: string): Uint8Array[] {
+    return [...(this.#active.get(id)?.tracker.latestPreview.values() ?? [])];
+  }
+
+  isActive(id: string): boolean {
+    return this.#active.has(id);
+  }
+
+  pump(): void {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    try {
+      while (!this.#stopped && !this.#paused && this.#active.size < this.opts.concurrency) {
+        const job = this.store.nextQueued();
+        if (!job) break;
+        if (!this.store.markRunning(job.id, Date.now())) continue;
+        this.#launch(this.store.getJob(job.id)!);
+      }
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  #tracker(jobId: string): JobTracker {
+    return new JobTracker(jobId, this.store, this.hub, {
+      outputsDir: this.opts.outputsDir,
+      previewIntervalMs: this.opts.previewIntervalMs,
+      progressIntervalMs: this.opts.progressIntervalMs,
+      log: (m) => this.opts.log('warn', m),
+    });
+  }
+
+  #launch(job: JobRecord): void {
+    const tracker = this.#tracker(job.id);
+    const controller = new AbortController();
+    const active: Active = {
+      tracker,
+      controller,
+      cancelRequested: false,
+      timedOut: false,
+      done: Promise.resolve(),
+    };
+    this.#active.set(job.id, active);
+    tracker.emit({
+      type: 'job:state',
+      jobId: job.id,
+      at: Date.now(),
+      state: 'running',
+      priority: job.priority,
+      attempts: job.attempts,
+    });
+    active.done = this.#run(job, active)
+      .catch((err) => {
+        this.opts.log(
+          'error',
+          `job ${job.id}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+        );
+        this.#finish(job, active, 'failed', null, {
+          code: 'internal',
+          message: 'the server failed to run this job',
+        });
+      })
+      .finally(() => {
+        this.#active.delete(job.id);
+        this.pump();
+      });
+  }
+
+  async #run(job: JobRecord, active: Active): Promise<void> {
+    const timeoutMs = job.timeoutMs ?? this.opts.jobTimeoutMs;
+    const timer = setTimeout(() => {
+      active.timedOut = true;
+      active.controller.abort(new Error(`TIMEOUT: the job ran longer than ${timeoutMs} ms`));
+      this.#watchdog(job.id, active, 'timeout');
+    }, timeoutMs);
+    let abandon!: (o: RunOutcome) => void;
+    const abandoned = new Promise<RunOutcome>((r) => {
+      abandon = r;
+    });
+    (active as Active & { abandon?: (o: RunOutcome) => void }).abandon = abandon;
+    const started = performance.now();
+    let outcome: RunOutcome;
+    try {
+      outcome = await Promise.race([
+        this.host.run({
+          jobId: job.id,
+          graph: JSON.parse(job.graph) as GraphDocument,
+          ...(job.targets ? { targets: job.targets } : {}),
+          signal: active.controller.signal,
+          onEvent: (e) => {
+            if (e.jobId === job.id) active.tracker.onEngineEvent(e);
+          },
+        }),
+        abandoned,
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+    const durationMs = performance.now() - started;
+    if (this.#stopped && !active.cancelRequested && !active.timedOut) {
+      // A clean shutdown interrupted it: it runs again on the next start, and this try does not count.
+      active.tracker.flushAll();
+      this.store.requeue(job.id, true);
+      active.tracker.emit({
+        type: 'job:state',
+        jobId: job.id,
+        at: Date.now(),
+        state: 'queued',
+        priority: job.priority,
+        position: 0,
+        attempts: job.attempts - 1,
+      });
+      active.tracker.close();
+      return;
+    }
+    if (active.timedOut) {
+      return this.#finish(job, active, 'failed', durationMs, {
+        code: 'timeout',
+        message: `the job exceeded its time limit of ${timeoutMs} ms and was stopped`,
+      });
+    }
+    if (active.cancelRequested && outcome.kind !== 'result')
+      return this.#finish(job, active, 'cancelled', durationMs, null);
+    switch (outcome.kind) {
+      case 'result': {
+        if (outcome.status === 'success')
+          return this.#finish(job, active, 'success', outcome.durationMs, null);
+        if (outcome.status === 'cancelled')
+          return this.#finish(job, active, 'cancelled', outcome.durationMs, null);
+        const [nodeId, failure] = Object.entries(outcome.errors)[0] ?? [];
+        const error: JobError = {
+          code: 'node_failed',
+          message: nodeId
+            ? `node "${nodeId}" failed: ${failure?.message ?? 'unknown error'}`
+            : 'the job failed',
+          ...(nodeId ? { nodeId } : {}),
+        };
+        return this.#finish(job, active, 'failed', outcome.durationMs, error);
+      }
+      case 'invalid':
+        return this.#finish(job, active, 'failed', durationMs, {
+          code: 'invalid_graph',
+          message: `the graph no longer validates against the loaded nodes: ${outcome.errors
+            .slice(0, 3)
+            .map((e) => e.message)
+            .join('; ')}`,
+        });
+      case 'crashed':
+        return this.#finish(job, active, 'failed', durationMs, { code: 'crashed', message: outcome.message });
+    }
+  }
+
+  /**
+   * After an abort, give the job `abortGraceMs` to stop. A node that ignores its signal is then
+   * stopped by force (the child process is killed) or, inline, abandoned so the queue moves on.
+   */
+  #watchdog(jobId: string, active: Active, why: 'timeout' | 'cancelled'): void {
+    const t = setTimeout(async () => {
+      if (this.#active.get(jobId) !== active) return;
+      this.opts.log(
+        'warn',
+        `job ${jobId} did not stop within ${this.opts.abortGraceMs} ms of being ${why}; stopping it by force`,
+      );
+      const killed = await this.host.kill(
+        `job ${jobId} was ${why === 'timeout' ? 'stopped after its time limit' : 'cancelled'} and did not stop`,
+      );
+      if (!killed) {
+        (active as Active & { abandon?: (o: RunOutcome) => void }).abandon?.({
+          kind: 'crashed',
+          message: `abandoned after ${why}`,
+        });
+      }
+    }, this.opts.abortGraceMs);
+    t.unref();
+  }
+
+  #finish(
+    job: JobRecord,
+    active: Active,
+    state: JobState,
+    durationMs: number | null,
+    error: JobError | null,
+  ): void {
+    const { tracker } = active;
+    tracker.flushAll();
+    // Nodes still marked running when the job ends were stopped.
+    for (const st of Object.values(tracker.nodes))
+      if (st.state === 'running' || st.state === 'pending')
+        st.state = state === 'success' ? 'done' : 'skipped';
+    this.store.finish(job.id, state, Date.now(), durationMs, error, tracker.nodes);
+    tracker.emit({
+      type: 'job:state',
+      jobId: job.id,
+      at: Date.now(),
+      state,
+      priority: job.priority,
+      attempts: job.attempts,
+      ...(error ? { error } : {}),
+      outputs: tracker.outputs,
+    });
+    tracker.close();
+    this.hub.dropJob(job.id);
+  }
+
+  /** Stop taking jobs; abort running ones and wait (bounded) for them to settle. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    const running = [...this.#active.values()];
+    for (const a of running) a.controller.abort(new Error('server shutting down'));
+    await Promise.race([
+      Promise.all(running.map((a) => a.done)),
+      new Promise((r) => setTimeout(r, this.opts.abortGraceMs)),
+    ]);
+  }
+}

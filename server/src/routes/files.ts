@@ -1,0 +1,183 @@
+import { createHash } from 'node:crypto';
+import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import sharp from 'sharp';
+import { HttpError, notFound } from '../errors';
+import { realFileInside, resolveStored } from '../files/safe-path';
+import { sendFile } from '../files/send-file';
+import { errors } from '../schemas';
+import type { Store } from '../store/store';
+
+export interface FileRoutesDeps {
+  store: Store;
+  outputsDir: string;
+  uploadsDir: string;
+  maxUploadBytes: number;
+  maxImagePixels: number;
+  uploadRateLimit: number;
+}
+
+const OUTPUT_ID = '^[A-Za-z0-9_-]{22}$';
+const UPLOAD_NAME = '^[0-9a-f]{32}\\.(png|jpg|webp|gif)$';
+const EXT: Record<string, { ext: string; mime: string }> = {
+  png: { ext: 'png', mime: 'image/png' },
+  jpeg: { ext: 'jpg', mime: 'image/jpeg' },
+  webp: { ext: 'webp', mime: 'image/webp' },
+  gif: { ext: 'gif', mime: 'image/gif' },
+};
+
+export async function fileRoutes(app: FastifyInstance, deps: FileRoutesDeps): Promise<void> {
+  app.get<{ Params: { name: string } }>(
+    '/api/outputs/:name',
+    {
+      schema: {
+        summary: 'Download an output file by id (range requests supported)',
+        tags: ['files'],
+        params: {
+          type: 'object',
+          required: ['name'],
+          properties: { name: { type: 'string', pattern: OUTPUT_ID } },
+        },
+        response: errors(400, 401, 403, 404, 416),
+      },
+    },
+    async (req, reply) => {
+      const rec = deps.store.fileOutput(req.params.name);
+      // Checked again at every read: the file could have been swapped for a symlink since it was made.
+      const found = rec && resolveStored(deps.outputsDir, rec.relPath);
+      if (!rec || !found) throw notFound('output');
+      return sendFile(req, reply, found.path, { mime: rec.mime, downloadName: rec.name });
+    },
+  );
+
+  app.get<{ Params: { name: string } }>(
+    '/api/uploads/:name',
+    {
+      schema: {
+        summary: 'An uploaded image',
+        tags: ['files'],
+        params: {
+          type: 'object',
+          required: ['name'],
+          properties: { name: { type: 'string', pattern: UPLOAD_NAME } },
+        },
+        response: errors(400, 401, 403, 404, 416),
+      },
+    },
+    async (req, reply) => {
+      const found = realFileInside(deps.uploadsDir, path.join(deps.uploadsDir, req.params.name));
+      if (!found) throw notFound('upload');
+      const ext = req.params.name.split('.').pop()!;
+      const mime = Object.values(EXT).find((e) => e.ext === ext)?.mime;
+      return sendFile(req, reply, found.path, { mime, downloadName: req.params.name });
+    },
+  );
+
+  app.post(
+    '/api/uploads',
+    {
+      config: { rateLimit: { max: deps.uploadRateLimit, timeWindow: 60_000 } },
+      schema: {
+        summary: 'Upload an image (multipart/form-data, one file field named "file")',
+        tags: ['files'],
+        consumes: ['multipart/form-data'],
+        response: {
+          201: {
+            type: 'object',
+            required: ['name', 'url', 'mime', 'width', 'height', 'frames', 'size'],
+            properties: {
+              name: { type: 'string' },
+              url: { type: 'string' },
+              mime: { type: 'string' },
+              width: { type: 'integer' },
+              height: { type: 'integer' },
+              frames: { type: 'integer' },
+              size: { type: 'integer' },
+            },
+          },
+          ...errors(400, 401, 403, 413, 415, 429),
+        },
+      },
+    },
+    async (req, reply) => {
+      if (!req.isMultipart()) {
+        throw new HttpError(
+          415,
+          'unsupported_media_type',
+          'send the image as multipart/form-data with a field named "file"',
+        );
+      }
+      const part = await req.file();
+      if (!part) throw new HttpError(400, 'bad_request', 'no file in the upload');
+      if (part.fieldname !== 'file') {
+        part.file.resume();
+        throw new HttpError(
+          400,
+          'bad_request',
+          `the file field must be named "file", not "${part.fieldname.slice(0, 40)}"`,
+        );
+      }
+      const data = await part.toBuffer(); // throws 413 past maxUploadBytes
+      if (data.length === 0) throw new HttpError(400, 'bad_request', 'the uploaded file is empty');
+      const meta = await sharp(data, { limitInputPixels: false })
+        .metadata()
+        .catch(() => undefined);
+      const kind = meta?.format ? EXT[meta.format] : undefined;
+      if (!meta || !kind || !meta.width || !meta.height) {
+        throw new HttpError(
+          415,
+          'unsupported_media_type',
+          'the upload is not a PNG, JPEG, WebP or GIF image',
+        );
+      }
+      const frames = Math.max(1, meta.pages ?? 1);
+      const pixels = meta.width * (meta.pageHeight ?? meta.height) * frames;
+      if (pixels > deps.maxImagePixels) {
+        throw new HttpError(
+          413,
+          'image_too_large',
+          `the image decodes to ${pixels} pixels (${meta.width}×${meta.pageHeight ?? meta.height}×${frames}); the limit is ${deps.maxImagePixels}`,
+          { limit: deps.maxImagePixels },
+        );
+      }
+      // Decode it once (bounded by the check above) so truncated or corrupt files are refused now.
+      try {
+        await sharp(data, { limitInputPixels: deps.maxImagePixels, failOn: 'error', animated: frames > 1 })
+          .resize(8, 8, { fit: 'inside' })
+          .raw()
+          .toBuffer();
+      } catch {
+        throw new HttpError(
+          415,
+          'unsupported_media_type',
+          'the image could not be decoded (corrupt or truncated)',
+        );
+      }
+      const name = `${createHash('sha256').update(data).digest('hex').slice(0, 32)}.${kind.ext}`;
+      const target = path.join(deps.uploadsDir, name);
+      if (!realFileInside(deps.uploadsDir, target)) {
+        const tmp = path.join(deps.uploadsDir, `.${name}.${process.pid}.${Date.now()}.tmp`);
+        try {
+          writeFileSync(tmp, data, { flag: 'wx', mode: 0o644 });
+          renameSync(tmp, target);
+        } catch (err) {
+          try {
+            unlinkSync(tmp);
+          } catch {}
+          throw err;
+        }
+      }
+      reply.status(201);
+      return {
+        name,
+        url: `/api/uploads/${name}`,
+        mime: kind.mime,
+        width: meta.width,
+        height: meta.pageHeight ?? meta.height,
+        frames,
+        size: data.length,
+      };
+    },
+  );
+}

@@ -1,0 +1,290 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, realpathSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { migrateGraph } from '@reelgraph/graph';
+import type { PackCatalog } from '@reelgraph/packs';
+import type { FastifyInstance } from 'fastify';
+import { HttpError, notFound } from '../errors';
+import { realFileInside } from '../files/safe-path';
+import { SERVER_VERSION } from '../options';
+import { PROTOCOL_VERSION, type QueueStatus } from '../protocol/types';
+import { errors, queueStatusSchema } from '../schemas';
+import { AUTH_COOKIE, type Guard } from '../security/guard';
+
+export interface InfoRoutesDeps {
+  guard: Guard;
+  catalog: () => PackCatalog;
+  queue: () => QueueStatus;
+  presetsDir: string;
+  limits: Record<string, number>;
+  system: () => Record<string, unknown>;
+  secureCookies: boolean;
+}
+
+const PRESET_NAME = '^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$';
+
+export async function infoRoutes(app: FastifyInstance, deps: InfoRoutesDeps): Promise<void> {
+  app.get(
+    '/api/health',
+    {
+      schema: {
+        summary: 'Liveness probe',
+        tags: ['system'],
+        response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } },
+      },
+    },
+    async () => ({ ok: true }),
+  );
+
+  app.get(
+    '/api/session',
+    {
+      schema: {
+        summary: 'Protocol version, whether a token is needed, the CSRF token, limits',
+        tags: ['session'],
+        response: {
+          200: {
+            type: 'object',
+            required: ['protocol', 'serverVersion', 'authRequired', 'authenticated', 'limits'],
+            properties: {
+              protocol: { type: 'integer' },
+              serverVersion: { type: 'string' },
+              authRequired: { type: 'boolean' },
+              authenticated: { type: 'boolean' },
+              csrfToken: { type: 'string' },
+              limits: { type: 'object', additionalProperties: { type: 'number' } },
+            },
+          },
+        },
+      },
+    },
+    async (req, reply) => {
+      const authenticated = deps.guard.isAuthenticated(req);
+      reply.header('cache-control', 'no-store');
+      return {
+        protocol: PROTOCOL_VERSION,
+        serverVersion: SERVER_VERSION,
+        authRequired: deps.guard.cookieValue !== undefined,
+        authenticated,
+        ...(authenticated ? { csrfToken: deps.guard.csrfToken } : {}),
+        limits: deps.limits,
+      };
+    },
+  );
+
+  app.post<{ Body: { token: string } }>(
+    '/api/login',
+    {
+      config: { rateLimit: { max: 20, timeWindow: 60_000 } },
+      schema: {
+        summary: 'Exchange the token for an HttpOnly session cookie (browsers)',
+        tags: ['session'],
+        body: {
+          type: 'object',
+          required: ['token'],
+          additionalProperties: false,
+          properties: { token: { type: 'string', minLength: 1, maxLength: 512 } },
+        },
+        response: { 204: { type: 'null' }, ...errors(400, 401, 403, 429) },
+      },
+    },
+    async (req, reply) => {
+      const value = deps.guard.cookieValue;
+      if (!value || !deps.guard.checkToken(req.body.token))
+        throw new HttpError(401, 'unauthorized', 'wrong token');
+      const secure = deps.secureCookies || req.protocol === 'https' ? '; Secure' : '';
+      reply.header('set-cookie', `${AUTH_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict${secure}`);
+      reply.status(204).send();
+    },
+  );
+
+  app.post(
+    '/api/logout',
+    {
+      schema: {
+        summary: 'Clear the session cookie',
+        tags: ['session'],
+        response: { 204: { type: 'null' }, ...errors(403) },
+      },
+    },
+    async (_req, reply) => {
+      reply.header('set-cookie', `${AUTH_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`);
+      reply.status(204).send();
+    },
+  );
+
+  let catalogCache: { src: PackCatalog; body: string; etag: string } | undefined;
+  app.get(
+    '/api/catalog',
+    {
+      schema: {
+        summary: 'Node catalog (socket types, node schemas) and pack statuses',
+        tags: ['catalog'],
+        response: {
+          200: {
+            type: 'object',
+            required: ['types', 'nodes', 'packs'],
+            properties: {
+              types: { type: 'object', additionalProperties: true },
+              nodes: { type: 'object', additionalProperties: true },
+              packs: { type: 'array', items: { type: 'object', additionalProperties: true } },
+            },
+          },
+          304: { type: 'null' },
+        },
+      },
+    },
+    async (req, reply) => {
+      const src = deps.catalog();
+      if (catalogCache?.src !== src) {
+        const body = JSON.stringify(src);
+        catalogCache = { src, body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
+      }
+      reply.header('etag', catalogCache.etag).header('cache-control', 'no-cache');
+      if (req.headers['if-none-match'] === catalogCache.etag) return reply.status(304).send();
+      return reply.type('application/json; charset=utf-8').send(catalogCache.body);
+    },
+  );
+
+  app.get(
+    '/api/presets',
+    {
+      schema: {
+        summary: 'Preset graphs in graphs/',
+        tags: ['presets'],
+        response: {
+          200: {
+            type: 'object',
+            required: ['presets'],
+            properties: {
+              presets: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['name', 'nodeCount'],
+                  properties: {
+                    name: { type: 'string' },
+                    title: { type: 'string' },
+                    description: { type: 'string' },
+                    nodeCount: { type: 'integer' },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    async () => {
+      const presets: { name: string; title?: string; description?: string; nodeCount: number }[] = [];
+      for (const { name, doc } of listPresets(deps.presetsDir)) {
+        const meta = (doc as { meta?: { title?: unknown; description?: unknown } }).meta;
+        const nodes = (doc as { nodes?: unknown }).nodes;
+        presets.push({
+          name,
+          ...(typeof meta?.title === 'string' ? { title: meta.title } : {}),
+          ...(typeof meta?.description === 'string' ? { description: meta.description } : {}),
+          nodeCount: nodes && typeof nodes === 'object' ? Object.keys(nodes).length : 0,
+        });
+      }
+      return { presets };
+    },
+  );
+
+  app.get<{ Params: { name: string } }>(
+    '/api/presets/:name',
+    {
+      schema: {
+        summary: 'One preset graph (migrated to the current version)',
+        tags: ['presets'],
+        params: {
+          type: 'object',
+          required: ['name'],
+          properties: { name: { type: 'string', pattern: PRESET_NAME } },
+        },
+        response: { 200: { type: 'object', additionalProperties: true }, ...errors(400, 404) },
+      },
+    },
+    async (req) => {
+      const name = req.params.name.replace(/\.json$/, '');
+      const found = readPreset(deps.presetsDir, name);
+      if (!found) throw notFound(`preset ${name}`);
+      return migrateGraph(found);
+    },
+  );
+
+  app.get(
+    '/api/system',
+    {
+      schema: {
+        summary: 'Versions, execution providers, memory, queue',
+        tags: ['system'],
+        response: {
+          200: {
+            type: 'object',
+            additionalProperties: true,
+            properties: { queue: queueStatusSchema },
+          },
+        },
+      },
+    },
+    async () => ({
+      serverVersion: SERVER_VERSION,
+      protocol: PROTOCOL_VERSION,
+      node: process.version,
+      platform: process.platform,
+      arch: process.arch,
+      cpus: os.cpus().length,
+      uptimeS: Math.round(process.uptime() * 10) / 10,
+      memory: {
+        totalBytes: os.totalmem(),
+        freeBytes: os.freemem(),
+        rssBytes: process.memoryUsage.rss(),
+        heapUsedBytes: process.memoryUsage().heapUsed,
+      },
+      queue: deps.queue(),
+      ...deps.system(),
+    }),
+  );
+}
+
+function presetsRoot(dir: string): string | undefined {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return undefined;
+  }
+}
+
+function readPreset(dir: string, name: string): unknown {
+  const root = presetsRoot(dir);
+  if (!root || name.includes('..') || name.includes('/') || name.includes('\\')) return undefined;
+  const found = realFileInside(root, path.join(root, `${name}.json`));
+  if (!found || found.size > 8 * 1024 * 1024) return undefined;
+  try {
+    return JSON.parse(readFileSync(found.path, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function listPresets(dir: string): { name: string; doc: unknown }[] {
+  const root = presetsRoot(dir);
+  if (!root) return [];
+  const out: { name: string; doc: unknown }[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(root).filter(
+      (n) => /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\.json$/.test(n) && !n.includes('..'),
+    );
+  } catch {
+    return [];
+  }
+  for (const file of names.sort()) {
+    const name = file.slice(0, -5);
+    const doc = readPreset(root, name);
+    if (doc && typeof doc === 'object') out.push({ name, doc });
+  }
+  return out;
+}

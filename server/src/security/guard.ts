@@ -1,0 +1,131 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { HttpError } from '../errors';
+import { isLoopbackHost, type ResolvedOptions } from '../options';
+import { derive, safeEqual } from './secret';
+
+export const CSRF_HEADER = 'x-reelgraph-csrf';
+export const AUTH_COOKIE = 'reelgraph_auth';
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Reachable without a token (but still behind the Host/Origin checks). */
+const OPEN_ROUTES = new Set(['/api/session', '/api/login', '/api/health', '/api/openapi.json']);
+const CSRF_EXEMPT = new Set(['/api/login']);
+
+export interface Guard {
+  csrfToken: string;
+  /** The cookie value that proves a browser logged in with the token. */
+  cookieValue: string | undefined;
+  isAuthenticated(req: FastifyRequest): boolean;
+  hasBearer(req: FastifyRequest): boolean;
+  checkToken(token: string): boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the guard: authenticated by an Authorization header (exempt from CSRF). */
+    viaBearer?: boolean;
+  }
+}
+
+function hostnameOf(hostHeader: string): string | undefined {
+  // `host`, `host:port`, `[v6]`, `[v6]:port`; anything else is malformed.
+  const m = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(?::(\d{1,5}))?$/i.exec(hostHeader.trim());
+  return m ? m[1]!.toLowerCase() : undefined;
+}
+
+export function parseCookies(header: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!header) return out;
+  for (const part of header.split(';')) {
+    const i = part.indexOf('=');
+    if (i <= 0) continue;
+    const k = part.slice(0, i).trim();
+    const v = part.slice(i + 1).trim();
+    if (k && !(k in out)) out[k] = v;
+  }
+  return out;
+}
+
+/**
+ * The request guard of docs/protocol.md §2: Host (DNS rebinding), Origin / Fetch-Metadata
+ * (cross-site), bearer token or login cookie, CSRF token on mutating requests. It runs for
+ * every request, the WebSocket upgrade included, before routing does anything else.
+ */
+export function installGuard(app: FastifyInstance, opts: ResolvedOptions, secret: Buffer): Guard {
+  const csrfToken = derive(secret, 'csrf:v1');
+  const cookieValue = opts.token ? derive(secret, `auth:v1:${opts.token}`) : undefined;
+  const boundHost = opts.host.toLowerCase();
+  const wildcard = boundHost === '0.0.0.0' || boundHost === '::' || boundHost === '[::]';
+  const allowedHosts = new Set(opts.allowedHosts);
+  if (!wildcard)
+    allowedHosts.add(boundHost.includes(':') && !boundHost.startsWith('[') ? `[${boundHost}]` : boundHost);
+
+  const checkToken = (t: string) => opts.token !== undefined && safeEqual(t, opts.token);
+  const hasBearer = (req: FastifyRequest) => {
+    const h = req.headers.authorization;
+    if (typeof h !== 'string' || !/^Bearer\s+/i.test(h)) return false;
+    return checkToken(h.replace(/^Bearer\s+/i, '').trim());
+  };
+  const isAuthenticated = (req: FastifyRequest) => {
+    if (!opts.token) return true;
+    if (hasBearer(req)) return true;
+    const c = parseCookies(req.headers.cookie)[AUTH_COOKIE];
+    return c !== undefined && cookieValue !== undefined && safeEqual(c, cookieValue);
+  };
+
+  app.addHook('onRequest', async (req) => {
+    const hostHeader = req.headers.host;
+    const hostname = typeof hostHeader === 'string' ? hostnameOf(hostHeader) : undefined;
+    if (!hostname) throw new HttpError(400, 'bad_request', 'missing or malformed Host header');
+    // With a token on a wildcard bind, any Host may reach us (the token protects); otherwise the
+    // name must be ours, so a rebinding domain pointed at 127.0.0.1 is refused.
+    const hostOk =
+      isLoopbackHost(hostname.replace(/^\[|\]$/g, '')) ||
+      allowedHosts.has(hostname) ||
+      (opts.token !== undefined && wildcard && allowedHosts.size === 0);
+    if (!hostOk) throw new HttpError(403, 'forbidden_host', `requests for host "${hostname}" are refused`);
+
+    if (req.headers['sec-fetch-site'] === 'cross-site') {
+      throw new HttpError(403, 'forbidden_origin', 'cross-site requests are refused');
+    }
+    const origin = req.headers.origin;
+    if (origin !== undefined) {
+      const o = String(origin).toLowerCase().replace(/\/+$/, '');
+      let sameOrigin = false;
+      try {
+        const u = new URL(o);
+        sameOrigin =
+          (u.protocol === 'http:' || u.protocol === 'https:') && u.host === String(hostHeader).toLowerCase();
+      } catch {
+        // `null` and garbage: not same-origin
+      }
+      if (!sameOrigin && !opts.allowedOrigins.includes(o)) {
+        throw new HttpError(403, 'forbidden_origin', `cross-origin request from ${o.slice(0, 100)} refused`);
+      }
+    }
+
+    // The matched route pattern, so encodings or odd slashes cannot dodge the checks below.
+    const url = req.routeOptions.url ?? req.url.split('?')[0] ?? '';
+    if (!url.startsWith('/api')) return; // the editor's static files
+    req.viaBearer = opts.token !== undefined && hasBearer(req);
+    if (!OPEN_ROUTES.has(url) && !isAuthenticated(req)) {
+      throw new HttpError(
+        401,
+        'unauthorized',
+        'a valid token is required (Authorization: Bearer, or POST /api/login)',
+      );
+    }
+    if (MUTATING.has(req.method) && !req.viaBearer && !CSRF_EXEMPT.has(url)) {
+      const sent = req.headers[CSRF_HEADER];
+      if (typeof sent !== 'string' || !safeEqual(sent, csrfToken)) {
+        throw new HttpError(
+          403,
+          'csrf_invalid',
+          `missing or invalid ${CSRF_HEADER} header; fetch GET /api/session for the token`,
+        );
+      }
+    }
+  });
+
+  return { csrfToken, cookieValue, isAuthenticated, hasBearer, checkToken };
+}

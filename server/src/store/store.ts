@@ -1,0 +1,363 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { JobError, JobState, NodeStatus, Output, ServerEvent } from '../protocol/types';
+
+/** A job row as the queue sees it. */
+export interface JobRecord {
+  id: string;
+  ord: number;
+  state: JobState;
+  priority: number;
+  clientId: string | null;
+  title: string | null;
+  nodeCount: number;
+  graph: string;
+  targets: string[] | null;
+  timeoutMs: number | null;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  durationMs: number | null;
+  attempts: number;
+  error: JobError | null;
+  nodes: Record<string, NodeStatus> | null;
+  outputCount: number;
+}
+
+export interface FileOutputRecord {
+  id: string;
+  jobId: string;
+  nodeId: string;
+  relPath: string;
+  name: string;
+  mime: string;
+  size: number;
+  meta: Record<string, unknown> | undefined;
+}
+
+interface JobRow {
+  id: string;
+  ord: number;
+  state: JobState;
+  priority: number;
+  client_id: string | null;
+  title: string | null;
+  node_count: number;
+  graph: string;
+  targets: string | null;
+  timeout_ms: number | null;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  duration_ms: number | null;
+  attempts: number;
+  error: string | null;
+  nodes: string | null;
+  output_count: number;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS jobs (
+  ord INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  state TEXT NOT NULL,
+  priority INTEGER NOT NULL DEFAULT 0,
+  client_id TEXT,
+  title TEXT,
+  node_count INTEGER NOT NULL,
+  graph TEXT NOT NULL,
+  targets TEXT,
+  timeout_ms INTEGER,
+  created_at INTEGER NOT NULL,
+  started_at INTEGER,
+  finished_at INTEGER,
+  duration_ms REAL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  error TEXT,
+  nodes TEXT
+);
+CREATE INDEX IF NOT EXISTS jobs_queue ON jobs (state, priority DESC, ord ASC);
+CREATE INDEX IF NOT EXISTS jobs_client ON jobs (client_id, state);
+CREATE TABLE IF NOT EXISTS events (
+  job_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  data TEXT NOT NULL,
+  PRIMARY KEY (job_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS outputs (
+  ord INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT,
+  job_id TEXT NOT NULL,
+  node_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  rel_path TEXT,
+  name TEXT,
+  mime TEXT,
+  size INTEGER,
+  meta TEXT,
+  value TEXT,
+  label TEXT
+);
+CREATE UNIQUE INDEX IF NOT EXISTS outputs_id ON outputs (id) WHERE id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS outputs_job ON outputs (job_id, ord);
+`;
+
+const SELECT_JOB = `SELECT j.*, (SELECT COUNT(*) FROM outputs o WHERE o.job_id = j.id) AS output_count FROM jobs j`;
+
+function toRecord(r: JobRow): JobRecord {
+  return {
+    id: r.id,
+    ord: r.ord,
+    state: r.state,
+    priority: r.priority,
+    clientId: r.client_id,
+    title: r.title,
+    nodeCount: r.node_count,
+    graph: r.graph,
+    targets: r.targets ? (JSON.parse(r.targets) as string[]) : null,
+    timeoutMs: r.timeout_ms,
+    createdAt: r.created_at,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    durationMs: r.duration_ms,
+    attempts: r.attempts,
+    error: r.error ? (JSON.parse(r.error) as JobError) : null,
+    nodes: r.nodes ? (JSON.parse(r.nodes) as Record<string, NodeStatus>) : null,
+    outputCount: r.output_count,
+  };
+}
+
+/**
+ * The persistent queue and history (SQLite, WAL). Every accepted job is written before the server
+ * answers 201, so a crash loses nothing accepted. Synchronous API: better-sqlite3 calls are
+ * microseconds and keep the ordering of events trivially correct.
+ */
+export class Store {
+  readonly db: Database.Database;
+  readonly #stmts;
+
+  constructor(dataDir: string) {
+    this.db = new Database(path.join(dataDir, 'reelgraph.db'));
+    this.db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode is durable across process crashes (kill -9); only an OS crash can lose the tail.
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+    const db = this.db;
+    this.#stmts = {
+      insertJob: db.prepare(
+        `INSERT INTO jobs (id, state, priority, client_id, title, node_count, graph, targets, timeout_ms, created_at)
+         VALUES (@id, 'queued', @priority, @clientId, @title, @nodeCount, @graph, @targets, @timeoutMs, @createdAt)`,
+      ),
+      getJob: db.prepare(`${SELECT_JOB} WHERE j.id = ?`),
+      nextQueued: db.prepare(
+        `${SELECT_JOB} WHERE j.state = 'queued' ORDER BY j.priority DESC, j.ord ASC LIMIT 1`,
+      ),
+      countQueued: db.prepare(`SELECT COUNT(*) AS n FROM jobs WHERE state = 'queued'`),
+      position: db.prepare(
+        `SELECT COUNT(*) AS n FROM jobs WHERE state = 'queued' AND (priority > @priority OR (priority = @priority AND ord < @ord))`,
+      ),
+      markRunning: db.prepare(
+        `UPDATE jobs SET state = 'running', started_at = @at, attempts = attempts + 1, error = NULL WHERE id = @id AND state = 'queued'`,
+      ),
+      finish: db.prepare(
+        `UPDATE jobs SET state = @state, finished_at = @at, duration_ms = @durationMs, error = @error, nodes = @nodes WHERE id = @id`,
+      ),
+      setPriority: db.prepare(`UPDATE jobs SET priority = @priority WHERE id = @id AND state = 'queued'`),
+      running: db.prepare(`${SELECT_JOB} WHERE j.state = 'running'`),
+      requeue: db.prepare(
+        `UPDATE jobs SET state = 'queued', started_at = NULL, attempts = MAX(0, attempts - @refund) WHERE id = @id`,
+      ),
+      insertEvent: db.prepare(`INSERT INTO events (job_id, seq, type, data) VALUES (?, ?, ?, ?)`),
+      maxSeq: db.prepare(`SELECT MAX(seq) AS n FROM events WHERE job_id = ?`),
+      events: db.prepare(`SELECT data FROM events WHERE job_id = ? AND seq > ? ORDER BY seq`),
+      insertFile: db.prepare(
+        `INSERT INTO outputs (id, job_id, node_id, kind, rel_path, name, mime, size, meta) VALUES (@id, @jobId, @nodeId, 'file', @relPath, @name, @mime, @size, @meta)`,
+      ),
+      insertValue: db.prepare(
+        `INSERT INTO outputs (job_id, node_id, kind, value, label) VALUES (@jobId, @nodeId, 'value', @value, @label)`,
+      ),
+      outputsOf: db.prepare(`SELECT * FROM outputs WHERE job_id = ? ORDER BY ord`),
+      fileOutput: db.prepare(`SELECT * FROM outputs WHERE id = ? AND kind = 'file'`),
+      deleteJob: db.prepare(`DELETE FROM jobs WHERE id = ?`),
+      deleteEvents: db.prepare(`DELETE FROM events WHERE job_id = ?`),
+      deleteOutputs: db.prepare(`DELETE FROM outputs WHERE job_id = ?`),
+      activeOfClient: db.prepare(
+        `SELECT id FROM jobs WHERE client_id = ? AND state IN ('queued', 'running')`,
+      ),
+    };
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  insertJob(j: {
+    id: string;
+    priority: number;
+    clientId: string | null;
+    title: string | null;
+    nodeCount: number;
+    graph: string;
+    targets: string[] | null;
+    timeoutMs: number | null;
+    createdAt: number;
+  }): void {
+    this.#stmts.insertJob.run({ ...j, targets: j.targets ? JSON.stringify(j.targets) : null });
+  }
+
+  getJob(id: string): JobRecord | undefined {
+    const r = this.#stmts.getJob.get(id) as JobRow | undefined;
+    return r && toRecord(r);
+  }
+
+  nextQueued(): JobRecord | undefined {
+    const r = this.#stmts.nextQueued.get() as JobRow | undefined;
+    return r && toRecord(r);
+  }
+
+  countQueued(): number {
+    return (this.#stmts.countQueued.get() as { n: number }).n;
+  }
+
+  /** 0-based place among queued jobs in run order. */
+  positionOf(job: { priority: number; ord: number }): number {
+    return (this.#stmts.position.get({ priority: job.priority, ord: job.ord }) as { n: number }).n;
+  }
+
+  markRunning(id: string, at: number): boolean {
+    return this.#stmts.markRunning.run({ id, at }).changes === 1;
+  }
+
+  finish(
+    id: string,
+    state: JobState,
+    at: number,
+    durationMs: number | null,
+    error: JobError | null,
+    nodes: Record<string, NodeStatus> | null,
+  ): void {
+    this.#stmts.finish.run({
+      id,
+      state,
+      at,
+      durationMs,
+      error: error ? JSON.stringify(error) : null,
+      nodes: nodes ? JSON.stringify(nodes) : null,
+    });
+  }
+
+  setPriority(id: string, priority: number): boolean {
+    return this.#stmts.setPriority.run({ id, priority }).changes === 1;
+  }
+
+  runningJobs(): JobRecord[] {
+    return (this.#stmts.running.all() as JobRow[]).map(toRecord);
+  }
+
+  /** Back to the queue; `refund` takes back the attempt (a clean shutdown is not the job's fault). */
+  requeue(id: string, refund = false): void {
+    this.#stmts.requeue.run({ id, refund: refund ? 1 : 0 });
+  }
+
+  appendEvent(jobId: string, seq: number, type: string, data: string): void {
+    this.#stmts.insertEvent.run(jobId, seq, type, data);
+  }
+
+  maxSeq(jobId: string): number {
+    return (this.#stmts.maxSeq.get(jobId) as { n: number | null }).n ?? 0;
+  }
+
+  eventsAfter(jobId: string, afterSeq: number): ServerEvent[] {
+    return (this.#stmts.events.all(jobId, afterSeq) as { data: string }[]).map(
+      (r) => JSON.parse(r.data) as ServerEvent,
+    );
+  }
+
+  addFileOutput(o: FileOutputRecord): void {
+    this.#stmts.insertFile.run({ ...o, meta: o.meta ? JSON.stringify(o.meta) : null });
+  }
+
+  addValueOutput(jobId: string, nodeId: string, value: unknown, label: string | undefined): void {
+    this.#stmts.insertValue.run({ jobId, nodeId, value: JSON.stringify(value), label: label ?? null });
+  }
+
+  outputsOf(jobId: string): Output[] {
+    const rows = this.#stmts.outputsOf.all(jobId) as Record<string, unknown>[];
+    return rows.map((r) =>
+      r.kind === 'file'
+        ? {
+            kind: 'file' as const,
+            id: r.id as string,
+            nodeId: r.node_id as string,
+            name: r.name as string,
+            mime: r.mime as string,
+            size: r.size as number,
+            url: `/api/outputs/${r.id as string}`,
+            ...(r.meta ? { meta: JSON.parse(r.meta as string) } : {}),
+          }
+        : {
+            kind: 'value' as const,
+            nodeId: r.node_id as string,
+            value: JSON.parse(r.value as string),
+            ...(r.label ? { label: r.label as string } : {}),
+          },
+    );
+  }
+
+  fileOutput(id: string): FileOutputRecord | undefined {
+    const r = this.#stmts.fileOutput.get(id) as Record<string, unknown> | undefined;
+    if (!r) return undefined;
+    return {
+      id: r.id as string,
+      jobId: r.job_id as string,
+      nodeId: r.node_id as string,
+      relPath: r.rel_path as string,
+      name: r.name as string,
+      mime: r.mime as string,
+      size: r.size as number,
+      meta: r.meta ? JSON.parse(r.meta as string) : undefined,
+    };
+  }
+
+  deleteJob(id: string): void {
+    this.db.transaction(() => {
+      this.#stmts.deleteEvents.run(id);
+      this.#stmts.deleteOutputs.run(id);
+      this.#stmts.deleteJob.run(id);
+    })();
+  }
+
+  activeJobsOfClient(clientId: string): string[] {
+    return (this.#stmts.activeOfClient.all(clientId) as { id: string }[]).map((r) => r.id);
+  }
+
+  /** Jobs in list order: running, queued in run order, then finished newest first. */
+  listJobs(q: { states?: JobState[]; clientId?: string; limit: number; offset: number }): {
+    jobs: JobRecord[];
+    total: number;
+  } {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (q.states && q.states.length > 0) {
+      where.push(`j.state IN (${q.states.map(() => '?').join(',')})`);
+      params.push(...q.states);
+    }
+    if (q.clientId) {
+      where.push('j.client_id = ?');
+      params.push(q.clientId);
+    }
+    const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM jobs j ${w}`).get(...params) as { n: number })
+      .n;
+    const rows = this.db
+      .prepare(
+        `${SELECT_JOB} ${w} ORDER BY CASE j.state WHEN 'running' THEN 0 WHEN 'queued' THEN 1 ELSE 2 END,
+           CASE WHEN j.state = 'queued' THEN -j.priority ELSE 0 END, CASE WHEN j.state = 'queued' THEN j.ord ELSE -j.ord END
+         LIMIT ? OFFSET ?`,
+      )
+      .all(...params, q.limit, q.offset) as JobRow[];
+    return { jobs: rows.map(toRecord), total };
+  }
+}
