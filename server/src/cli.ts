@@ -1,0 +1,114 @@
+// The `reelgraph` command line (`pnpm reelgraph …`). Commands are imported on demand so that `validate`
+// never loads the HTTP server and `serve` can live in its own module.
+import { CliFailure, EXIT, UsageError } from './commands/cli-common';
+
+const USAGE = `Usage: reelgraph <command> [options]
+
+Commands:
+  validate <graph.json>   Check a graph file; print each problem as "node.input: code: message"
+      --nodes <dir>         Also load packs from this folder (repeatable; REELGRAPH_NODES works too)
+      --json                Print { file, valid, errors } as JSON
+  run <graph.json>        Validate and run a graph headless, then print its outputs
+      --set <node>.<input>=<value>   Override an input (repeatable); JSON values, else text
+      --outputs <dir>       Where output nodes write files (default: REELGRAPH_OUTPUTS or ./outputs)
+      --nodes <dir>         Also load packs from this folder (repeatable)
+      --json                Print the job result as JSON instead of progress and a summary
+      --plain               Plain progress lines even on a terminal
+  serve                   Start the HTTP server and editor (see "reelgraph serve --help")
+  help                    Show this help
+
+Exit codes: 0 ok, 1 invalid graph or failed run, 2 bad command line, 130 cancelled (Ctrl+C).
+`;
+
+async function main(argv: string[]): Promise<number | undefined> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'validate': {
+      const { validateCommand } = await import('./commands/validate');
+      return validateCommand(rest);
+    }
+    case 'run': {
+      const { runCommand } = await import('./commands/run');
+      return runCommand(rest, { signal: cancelOnInterrupt() });
+    }
+    case 'serve':
+      return serve(rest);
+    case 'create-node':
+      process.stderr.write('reelgraph create-node is not available yet.\n');
+      return EXIT.usage;
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return EXIT.ok;
+    case undefined:
+      process.stderr.write(USAGE);
+      return EXIT.usage;
+    default:
+      process.stderr.write(`reelgraph: unknown command "${command}"\n\n${USAGE}`);
+      return EXIT.usage;
+  }
+}
+
+/**
+ * `commands/serve.ts` belongs to the server; its contract: `serveCommand(argv)` resolves once the server
+ * is listening (undefined: keep the process alive) or with an exit code.
+ */
+async function serve(argv: string[]): Promise<number | undefined> {
+  const specifier = './commands/serve';
+  let mod: { serveCommand?: (argv: string[]) => Promise<number | undefined> };
+  try {
+    mod = await import(specifier);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes('commands/serve')) {
+      process.stderr.write(
+        'reelgraph serve is not available in this checkout yet (server/src/commands/serve.ts).\n',
+      );
+      return EXIT.failed;
+    }
+    throw err;
+  }
+  if (typeof mod.serveCommand !== 'function')
+    throw new Error('server/src/commands/serve.ts exports no serveCommand');
+  return mod.serveCommand(argv);
+}
+
+/** First Ctrl+C cancels the job cleanly (nodes see the abort signal); a second one quits at once. */
+function cancelOnInterrupt(): AbortSignal {
+  const controller = new AbortController();
+  process.on('SIGINT', () => {
+    if (controller.signal.aborted) {
+      if (process.stdout.isTTY) process.stdout.write('\x1b[?25h');
+      process.exit(EXIT.cancelled);
+    }
+    process.stderr.write('\nCancelling… (Ctrl+C again to quit at once)\n');
+    controller.abort();
+  });
+  return controller.signal;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== undefined) exit(code);
+  },
+  (err: unknown) => {
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`reelgraph: ${(err as Error).message}\n\n${USAGE}`);
+      exit(EXIT.usage);
+    } else if (err instanceof CliFailure) {
+      process.stderr.write(`reelgraph: ${err.message}\n`);
+      exit(EXIT.failed);
+    } else {
+      process.stderr.write(
+        `reelgraph: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : err}\n`,
+      );
+      exit(EXIT.failed);
+    }
+  },
+);
+
+/** Exit once stdout has drained: a pack may leave timers or handles open, and must not keep us alive. */
+function exit(code: number): void {
+  process.stdout.write('', () => process.exit(code));
+}
