@@ -4,7 +4,7 @@
  */
 
 export interface JsonMeasure {
-  /** Bytes counted so far; the total when neither limit was hit. */
+  /** A lower bound of the size in bytes; exact whenever the size came near `maxBytes`. */
   bytes: number;
   /** The value is larger than `maxBytes`. */
   tooLarge: boolean;
@@ -12,12 +12,15 @@ export interface JsonMeasure {
   tooDeep: boolean;
 }
 
+/** Control characters JSON writes as two-character escapes (\b \t \n \f \r); the rest as \uXXXX. */
+const SHORT_ESCAPES = new Set([0x08, 0x09, 0x0a, 0x0c, 0x0d]);
+
 /** UTF-8 byte length of a JSON string literal, quotes and escapes included. */
 export function jsonStringBytes(s: string): number {
   let bytes = 2;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c < 0x80) bytes += c < 0x20 ? 6 : c === 0x22 || c === 0x5c ? 2 : 1;
+    if (c < 0x80) bytes += c >= 0x20 ? (c === 0x22 || c === 0x5c ? 2 : 1) : SHORT_ESCAPES.has(c) ? 2 : 6;
     else if (c < 0x800) bytes += 2;
     else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
       const next = s.charCodeAt(i + 1);
@@ -64,21 +67,47 @@ function scalarBytes(value: unknown): number {
   }
 }
 
+/**
+ * Measure `value` as JSON, stopping early past `maxBytes` or `maxDepth`. A first pass counts a lower
+ * bound cheaply (string lengths, one byte per number) and how much the exact size could exceed it;
+ * only when that could cross the limit is the exact size counted.
+ */
 export function measureJson(value: unknown, maxBytes: number, maxDepth: number): JsonMeasure {
+  const rough = walk(value, maxBytes, maxDepth, false);
+  if (rough.tooLarge || rough.tooDeep || rough.bytes + rough.slack <= maxBytes) {
+    return { bytes: rough.bytes, tooLarge: rough.tooLarge, tooDeep: rough.tooDeep };
+  }
+  const exact = walk(value, maxBytes, maxDepth, true);
+  return { bytes: exact.bytes, tooLarge: exact.tooLarge, tooDeep: exact.tooDeep };
+}
+
+/** Longest JSON number text, e.g. -1.2345678901234567e-308. */
+const MAX_NUMBER_CHARS = 24;
+
+function walk(value: unknown, maxBytes: number, maxDepth: number, exact: boolean) {
   let bytes = 0;
+  // Exact size minus `bytes` is at most `slack` (UTF-8 and escapes take at most 6 bytes per unit).
+  let slack = 0;
+  const result = (tooLarge: boolean, tooDeep: boolean) => ({ bytes, slack, tooLarge, tooDeep });
   // Parallel stacks: no per-value allocation.
   const values: unknown[] = [value];
   const depths: number[] = [0];
   while (values.length > 0) {
     const v = values.pop();
     const depth = depths.pop()!;
-    if (typeof v !== 'object' || v === null) {
+    if (typeof v === 'string' && !exact) {
+      bytes += v.length + 2;
+      slack += 5 * v.length;
+    } else if (typeof v === 'number' && !exact) {
+      bytes += 1;
+      slack += MAX_NUMBER_CHARS - 1;
+    } else if (typeof v !== 'object' || v === null) {
       bytes += scalarBytes(v);
     } else {
-      if (depth >= maxDepth) return { bytes, tooLarge: false, tooDeep: true };
+      if (depth >= maxDepth) return result(false, true);
       if (Array.isArray(v)) {
         bytes += 2 + Math.max(0, v.length - 1);
-        if (bytes > maxBytes) return { bytes, tooLarge: true, tooDeep: false };
+        if (bytes > maxBytes) return result(true, false);
         for (let i = 0; i < v.length; i++) {
           values.push(v[i]);
           depths.push(depth + 1);
@@ -87,14 +116,18 @@ export function measureJson(value: unknown, maxBytes: number, maxDepth: number):
         const keys = Object.keys(v);
         bytes += 2 + Math.max(0, keys.length - 1);
         for (const k of keys) {
-          bytes += jsonStringBytes(k) + 1;
-          if (bytes > maxBytes) return { bytes, tooLarge: true, tooDeep: false };
+          if (exact) bytes += jsonStringBytes(k) + 1;
+          else {
+            bytes += k.length + 3;
+            slack += 5 * k.length;
+          }
+          if (bytes > maxBytes) return result(true, false);
           values.push((v as Record<string, unknown>)[k]);
           depths.push(depth + 1);
         }
       }
     }
-    if (bytes > maxBytes) return { bytes, tooLarge: true, tooDeep: false };
+    if (bytes > maxBytes) return result(true, false);
   }
-  return { bytes, tooLarge: false, tooDeep: false };
+  return result(false, false);
 }
