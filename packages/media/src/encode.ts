@@ -137,3 +137,18 @@ async function encodeWithFfmpeg(f: Frames, path: string, opts: EncodeOptions): P
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+/** Writes frame `index` of clip 0 as a PNG (optionally carrying the graph as XMP). */
+export async function writeImage(
+  frames: Frames,
+  path: string,
+  opts: { index?: number; graph?: string } = {},
+): Promise<void> {
+  const fb = frames.width * frames.height * 3;
+  const at = (opts.index ?? 0) * fb;
+  let img = sharp(Buffer.from(frames.data.buffer, frames.data.byteOffset + at, fb), {
+    raw: { width: frames.width, height: frames.height, channels: 3 },
+  });
+  if (opts.graph) img = img.withXmp(graphXmp(opts.graph));
+  await img.png().toFile(path);
+}
