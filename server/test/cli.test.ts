@@ -15,7 +15,10 @@ interface Run {
   stderr: string;
 }
 
-/** The real command, as `pnpm reelgraph` runs it (tsx), in a non-TTY: plain output. */
+/**
+ * The real command, as `pnpm reelgraph` runs it (tsx), in a non-TTY: plain output. Each start costs about
+ * a second of tsx and pack loading, hence the roomy timeouts on a busy machine.
+ */
 function start(
   args: string[],
   env: Record<string, string> = {},
@@ -37,7 +40,7 @@ function start(
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`reelgraph ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
-    }, 25_000);
+    }, 60_000);
     child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
@@ -62,7 +65,7 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-describe('reelgraph (no command, help, unknown)', () => {
+describe('reelgraph (no command, help, unknown)', { timeout: 90_000 }, () => {
   it('prints usage: exit 0 for help, 2 for an unknown command', async () => {
     const help = await reelgraph(['help']);
     expect(help.code).toBe(0);
@@ -74,7 +77,7 @@ describe('reelgraph (no command, help, unknown)', () => {
   });
 });
 
-describe('reelgraph validate', () => {
+describe('reelgraph validate', { timeout: 90_000 }, () => {
   it('accepts the engine-math preset: exit 0', async () => {
     const r = await reelgraph(['validate', mathGraph]);
     expect(r.code).toBe(0);
@@ -171,7 +174,7 @@ describe('reelgraph validate', () => {
   });
 });
 
-describe('reelgraph run', () => {
+describe('reelgraph run', { timeout: 90_000 }, () => {
   it('runs the engine-math preset, printing progress lines, outputs and a summary', async () => {
     const r = await reelgraph(['run', mathGraph]);
     expect(r.code).toBe(0);
