@@ -129,6 +129,7 @@ export function loadDocument(raw: unknown, opts: { quiet?: boolean; source?: str
   editor.getState().load(doc, { keepHistory: !opts.quiet });
   setProblems([]);
   runStore.setState({ nodes: {}, activeJob: undefined });
+  uiStore.setState((u) => ({ fit: u.fit + 1 }));
   const missing = catalog ? findMissing(doc, catalog) : null;
   if (missing) uiStore.setState({ dialog: 'missing', missing });
   else if (!opts.quiet) toast(`Loaded ${doc.meta?.title ?? opts.source ?? 'graph'}`);

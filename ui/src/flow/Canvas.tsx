@@ -6,9 +6,12 @@ import {
   MiniMap,
   ReactFlow,
   useReactFlow,
+  useStore as useFlowStore,
 } from '@xyflow/react';
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
+import { useStore } from 'zustand';
 import { openFile } from '../actions';
+import { flow as perfFlow } from '../lib/perf';
 import { editor, useEditor } from '../state';
 import type { FlowEdge, FlowNode, NodeItem } from '../store/types';
 import { toast, uiStore } from '../store/uiStore';
@@ -23,6 +26,14 @@ const nodeTypes = { rg: GenericNode, frame: FrameNode, note: NoteNode };
 const edgeTypes = { typed: TypedEdge };
 const defaultEdgeOptions = { type: 'typed' };
 const proOptions = { hideAttribution: true };
+const fitViewOptions = { maxZoom: 1 };
+// Benchmark switches (?cull=0&minimap=0&lod=0) to compare rendering strategies; defaults are the product.
+const flags = new URLSearchParams(location.search);
+const CULL = flags.get('cull') !== '0';
+const MINIMAP = flags.get('minimap') !== '0';
+const LOD = flags.get('lod') !== '0';
+/** Below this zoom, node contents are not painted (their size is kept): text is unreadable there anyway. */
+const LOD_ZOOM = 0.45;
 
 const asRequest = (c: Connection | FlowEdge) => ({
   source: c.source,
@@ -50,6 +61,14 @@ export function Canvas() {
   const edges = useEditor((s) => s.edges);
   const rf = useReactFlow();
   const [menu, setMenu] = useState<NodeMenuState | null>(null);
+  const fit = useStore(uiStore, (s) => s.fit);
+  const far = useFlowStore((s) => LOD && s.transform[2] < LOD_ZOOM);
+  useEffect(() => {
+    perfFlow.rf = rf;
+  }, [rf]);
+  useEffect(() => {
+    if (fit) void rf.fitView({ maxZoom: 1 });
+  }, [fit, rf]);
 
   const openPalette = useCallback(
     (clientX: number, clientY: number, from?: NonNullable<ReturnType<typeof uiStore.getState>['palette']>['from']) => {
@@ -89,7 +108,7 @@ export function Canvas() {
 
   return (
     <div
-      className="rg-canvas"
+      className={`rg-canvas${far ? ' lod' : ''}`}
       onDoubleClick={(e) => {
         if ((e.target as Element).classList.contains('react-flow__pane')) openPalette(e.clientX, e.clientY);
       }}
@@ -130,12 +149,14 @@ export function Canvas() {
         zoomOnDoubleClick={false}
         minZoom={0.05}
         maxZoom={3}
-        onlyRenderVisibleElements
+        onlyRenderVisibleElements={CULL}
         proOptions={proOptions}
+        colorMode="dark"
         fitView
+        fitViewOptions={fitViewOptions}
       >
         <Background gap={20} />
-        <MiniMap pannable zoomable nodeColor={minimapColor} />
+        {MINIMAP && <MiniMap pannable zoomable nodeColor={minimapColor} />}
         <Controls />
       </ReactFlow>
       {menu && <NodeMenu menu={menu} onClose={() => setMenu(null)} />}

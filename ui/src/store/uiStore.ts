@@ -20,9 +20,11 @@ export interface UiState {
   missing?: MissingReport;
   panel: 'queue' | 'gallery' | null;
   toasts: Toast[];
+  /** Bumped to ask the canvas to fit the view (after loading a graph). */
+  fit: number;
 }
 
-export const uiStore = createStore<UiState>()(() => ({ panel: 'queue', toasts: [] }));
+export const uiStore = createStore<UiState>()(() => ({ panel: 'queue', toasts: [], fit: 0 }));
 
 let nextToast = 1;
 export function toast(text: string, kind: Toast['kind'] = 'info', ms = 5000): void {

@@ -32,7 +32,7 @@ export const SeedWidget = memo(function SeedWidget(props: WidgetProps) {
           title="New random seed"
           onClick={() => onChange((schema.min ?? 0) + Math.floor(Math.random() * (max - (schema.min ?? 0))))}
         >
-          🎲
+          rand
         </button>
       </div>
     </div>

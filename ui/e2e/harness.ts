@@ -1,0 +1,100 @@
+/**
+ * Browser test plumbing: a static server for the built editor with a minimal stand-in API (for the
+ * benchmark and the store-only browser checks), and a Chromium launcher. Tests that need the real server
+ * use `realServer.ts`.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, resolve } from 'node:path';
+import type { Catalog, GraphDocument } from '@reelgraph/graph';
+import { type Browser, chromium } from 'playwright-core';
+
+export const UI_DIR = resolve(import.meta.dirname, '..');
+export const DIST = join(UI_DIR, 'dist');
+export const CHROMIUM = '/usr/bin/chromium';
+export const hasChromium = existsSync(CHROMIUM);
+export const RESULTS = resolve(UI_DIR, '..', 'test-results', 'ui');
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json',
+};
+
+/** Build `ui/dist` once per process if it is missing or older than the sources (2 shared cores: sparingly). */
+export async function ensureBuilt(): Promise<void> {
+  if (existsSync(join(DIST, 'index.html')) && !process.env.REELGRAPH_UI_REBUILD) return;
+  const { build } = await import('vite');
+  await build({ root: UI_DIR, configFile: join(UI_DIR, 'vite.config.ts'), logLevel: 'warn' });
+}
+
+export interface StubApi {
+  catalog: Catalog;
+  presets?: Record<string, GraphDocument>;
+}
+
+/** Serve `ui/dist` plus the read-only API routes the editor needs to start. */
+export async function startStaticServer(api: StubApi): Promise<{ url: string; close(): Promise<void> }> {
+  const json = (res: import('node:http').ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const p = url.pathname;
+    if (p === '/api/session') {
+      return json(res, 200, { protocol: 1, authRequired: false, authenticated: true, csrfToken: 'stub' });
+    }
+    if (p === '/api/catalog') return json(res, 200, { ...api.catalog, packs: [] });
+    if (p === '/api/jobs') return json(res, 200, { jobs: [], total: 0, offset: 0, limit: 50 });
+    if (p === '/api/presets') {
+      const presets = Object.entries(api.presets ?? {}).map(([name, d]) => ({
+        name,
+        title: d.meta?.title ?? name,
+        description: d.meta?.description ?? '',
+        nodeCount: Object.keys(d.nodes).length,
+      }));
+      return json(res, 200, { presets });
+    }
+    if (p.startsWith('/api/presets/')) {
+      const doc = api.presets?.[decodeURIComponent(p.slice('/api/presets/'.length))];
+      return doc ? json(res, 200, doc) : json(res, 404, { error: 'not_found', message: 'no such preset' });
+    }
+    if (p.startsWith('/api/')) return json(res, 404, { error: 'not_found', message: `stub has no ${p}` });
+    const file = normalize(join(DIST, p === '/' ? 'index.html' : p));
+    if (!file.startsWith(DIST) || !existsSync(file)) {
+      res.writeHead(404);
+      return res.end();
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+export function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}

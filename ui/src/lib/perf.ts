@@ -1,0 +1,76 @@
+/**
+ * In-page measurement helpers for the browser benchmark and tests (reached as `window.__reelgraph.perf`):
+ * the browser's own frame timing (requestAnimationFrame deltas) and "settled" = every rendered node
+ * measured and painted.
+ */
+import type { ReactFlowInstance } from '@xyflow/react';
+
+/** The canvas's React Flow instance, for benchmarks that set the viewport. */
+export const flow: { rf?: Pick<ReactFlowInstance, 'setViewport' | 'fitView'> } = {};
+
+const nextFrame = () => new Promise<number>((r) => requestAnimationFrame(r));
+
+let recording: number[] | null = null;
+
+export function startFrames(): void {
+  const times: number[] = [];
+  recording = times;
+  const tick = (t: number) => {
+    if (recording !== times) return;
+    times.push(t);
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}
+
+export interface FrameStats {
+  frames: number;
+  durationMs: number;
+  fps: number;
+  p50Ms: number;
+  p95Ms: number;
+  worstMs: number;
+}
+
+export function stopFrames(): FrameStats {
+  const t = recording ?? [];
+  recording = null;
+  const deltas = t.slice(1).map((x, i) => x - t[i]!);
+  const sorted = [...deltas].sort((a, b) => a - b);
+  const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+  const durationMs = t.length > 1 ? t.at(-1)! - t[0]! : 0;
+  return {
+    frames: deltas.length,
+    durationMs,
+    fps: durationMs ? (deltas.length * 1000) / durationMs : 0,
+    p50Ms: q(0.5),
+    p95Ms: q(0.95),
+    worstMs: sorted.at(-1) ?? 0,
+  };
+}
+
+/** Resolves once React Flow shows `expected` nodes (or at least one, when not given), all measured. */
+export async function settled(expected?: number, timeoutMs = 30_000): Promise<void> {
+  const start = performance.now();
+  for (;;) {
+    await nextFrame();
+    const els = document.querySelectorAll<HTMLElement>('.react-flow__node');
+    const enough = expected === undefined ? els.length > 0 : els.length >= expected;
+    if (enough && [...els].every((e) => e.style.visibility !== 'hidden')) break;
+    if (performance.now() - start > timeoutMs) throw new Error(`not settled: ${els.length} nodes`);
+  }
+  await nextFrame();
+}
+
+/** A point (client coordinates) on the empty canvas, for pan gestures; scans a coarse grid. */
+export function findPanePoint(): { x: number; y: number } | null {
+  const pane = document.querySelector('.react-flow__pane')?.getBoundingClientRect();
+  if (!pane) return null;
+  for (let y = pane.top + 40; y < pane.bottom - 40; y += 20) {
+    for (let x = pane.left + 60; x < pane.right - 260; x += 20) {
+      const ok = [0, 150, 300].every((dx) => document.elementFromPoint(x + dx, y)?.classList.contains('react-flow__pane'));
+      if (ok) return { x, y };
+    }
+  }
+  return null;
+}
