@@ -235,7 +235,7 @@ function check(doc: unknown, catalog: Catalog, options: ValidateOptions, c: Coll
     c.add('cycle', first, `Cycle: ${path.join(' → ')}${extra}`);
   }
 
-  checkOutputs(infos, c);
+  if (isPlainObject(nodes)) checkOutputs(infos, c); // else the nodes error says it all
 }
 
 function readNode(id: string, raw: unknown, catalog: Catalog, c: Collector): NodeInfo {
@@ -594,8 +594,9 @@ function checkOutputs(infos: Map<string, NodeInfo>, c: Collector): void {
   let unknown = false;
   const muted: string[] = [];
   for (const info of infos.values()) {
-    const active = info.mode === undefined || info.mode === 'active';
-    if (typeof info.type === 'string' && !info.schema && active) unknown = true;
+    // An unreadable mode is reported already; do not pile "no output" on top of it.
+    const active = info.mode === undefined || !(info.mode === 'muted' || info.mode === 'bypassed');
+    if (!info.schema && active) unknown = true; // unknown or unreadable type
     if (info.schema?.output !== true) continue;
     if (active) return;
     muted.push(info.id);

@@ -586,6 +586,20 @@ describe('validateGraph: modes', () => {
     expect(validateGraph(doc, catalog).map((e) => e.code)).toEqual(['unknown_node_type']);
   });
 
+  it('does not pile "no output node" on top of shape errors', () => {
+    expect(validateGraph({ version: 1, nodes: [] }, catalog).map((e) => e.code)).toEqual([
+      'invalid_document',
+    ]);
+    const junk = mutate((_, n) => {
+      (n as Record<string, unknown>).save = 42;
+    });
+    expect(validateGraph(junk, catalog).map((e) => e.code)).toEqual(['invalid_document']);
+    const badMode = mutate((_, n) => {
+      n.save!.mode = 'paused';
+    });
+    expect(validateGraph(badMode, catalog).map((e) => e.code)).toEqual(['invalid_document']);
+  });
+
   it('reports an empty graph as having no output node', () => {
     expect(validateGraph({ version: 1, nodes: {} }, catalog)).toMatchObject([
       { code: 'no_output_node', nodeId: null },
