@@ -157,7 +157,7 @@ class LatentPreview {
     try {
       const data = await encodeAnimated(
         { width: W, height: H, count: T, batch: 1, data: rgb },
-        { format: 'webp', fps, quality: 70, scale },
+        { format: 'webp', fps, scale, fast: true },
       );
       this.ctx.preview({ mime: 'image/webp', data, width: W * scale, height: H * scale, frames: T, step });
     } catch (err) {

@@ -50,7 +50,12 @@ export async function writeVideo(frames: Frames, path: string, opts: EncodeOptio
 /** Animated WebP or GIF in memory (also used for the sampler's live previews). */
 export async function encodeAnimated(
   frames: Frames,
-  opts: Pick<EncodeOptions, 'format' | 'fps' | 'quality' | 'graph'> & { scale?: number },
+  opts: Pick<EncodeOptions, 'format' | 'fps' | 'quality' | 'graph'> & {
+    /** Integer upscale with nearest neighbour (latent previews are tiny). */
+    scale?: number;
+    /** Lossless at the lowest effort: the cheapest WebP for small, blocky previews (~2 ms). */
+    fast?: boolean;
+  },
 ): Promise<Uint8Array> {
   const { width, height, count } = frames;
   const delay = Math.max(1, Math.round(1000 / opts.fps));
@@ -58,8 +63,9 @@ export async function encodeAnimated(
     raw: { width, height: height * count, channels: 3, pageHeight: height },
     animated: true,
   });
+  // For animated input sharp resizes each page: the height is the page height.
   if (opts.scale && opts.scale !== 1)
-    img = img.resize(width * opts.scale, height * opts.scale * count, { kernel: 'nearest' });
+    img = img.resize(width * opts.scale, height * opts.scale, { kernel: 'nearest' });
   if (opts.format === 'gif') {
     const gif = await img.gif({ loop: 0, delay: Array(count).fill(delay), effort: 1 }).toBuffer();
     return opts.graph ? gifWithComment(gif, opts.graph) : new Uint8Array(gif);

@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   concatFrames,
+  encodeAnimated,
   extractGraph,
   type Frames,
   fromPlanar,
@@ -104,6 +105,18 @@ describe('media', () => {
     }
     const { code } = await runFfmpeg(['-i', join(tmp, 'a.gif'), '-f', 'null', '-'], { allowFail: true });
     expect(code).toBe(0);
+  });
+
+  it('encodes small upscaled previews frame by frame', async () => {
+    const tiny = makeFrames(8, 8, 5);
+    tiny.data.forEach((_, i) => {
+      tiny.data[i] = (i * 37) % 255;
+    });
+    const out = await encodeAnimated(tiny, { format: 'webp', fps: 2, scale: 8, fast: true });
+    const meta = await sharp(out, { animated: true }).metadata();
+    expect(meta).toMatchObject({ width: 64, pages: 5, pageHeight: 64 });
+    const back = await loadAnimated(out);
+    expect(back.data[0]).toBe(tiny.data[0]); // lossless
   });
 
   it('muxes an audio track, cut to the video', async () => {
