@@ -32,9 +32,10 @@ const outputDir = mkdtempSync(join(tmpdir(), 'rg-bench-gen-'));
 const doc = JSON.parse(readFileSync(join(REPO, 'graphs/text-to-video.json'), 'utf8')) as GraphDocument;
 (doc.nodes.model as { inputs: Record<string, unknown> }).inputs.model = modelId;
 (doc.nodes.model as { inputs: Record<string, unknown> }).inputs.threads = THREADS;
-const steps = Number((doc.nodes.sampler?.inputs as Record<string, unknown>).steps);
-const cfg = Number((doc.nodes.sampler?.inputs as Record<string, unknown>).cfg);
-const shift = Number((doc.nodes.sampler?.inputs as Record<string, unknown>).shift);
+const samplerInputs = (doc.nodes.sampler?.inputs ?? {}) as Record<string, unknown>;
+const steps = Number(samplerInputs.steps);
+const cfg = Number(samplerInputs.cfg);
+const shift = Number(samplerInputs.shift);
 
 function executor() {
   return new Executor({ nodes, services: { outputDir, models: runtime } });
@@ -122,7 +123,7 @@ const velocity = guidedVelocity({
 });
 await sample(noise, velocity, { sigmas }); // warm
 const ortLoop: number[] = [];
-let ortOut = new Float32Array(0);
+let ortOut: Float32Array = new Float32Array(0);
 for (let i = 0; i < RUNS; i++) {
   const t0 = performance.now();
   ortOut = await sample(noise, velocity, { sigmas });
