@@ -51,23 +51,30 @@ export function sameModel(a: VideoModel, b: VideoModel, what: string): void {
 export function resolveInputFile(name: string, ctx: Pick<NodeContext, 'services'>): string {
   if (!name) throw new Error('No file given');
   const uploads = ctx.services.uploadDir;
-  const roots = uploads ? [uploads, resolve(REPO_ROOT, 'graphs/assets')] : [process.cwd(), REPO_ROOT];
-  for (const root of roots) {
-    const p = isAbsolute(name) ? name : resolve(root, name);
+  const assets = resolve(REPO_ROOT, 'graphs/assets');
+  // Where a relative name may live; with an upload folder, presets name assets from the repository root.
+  const bases = uploads ? [uploads, REPO_ROOT, assets] : [process.cwd(), REPO_ROOT];
+  const allowed = uploads
+    ? [uploads, assets].filter((r) => existsSync(r)).map((r) => realpathSync(r))
+    : undefined;
+  for (const base of bases) {
+    const p = isAbsolute(name) ? name : resolve(base, name);
     if (!existsSync(p)) continue;
     const real = realpathSync(p);
-    if (uploads) {
-      const inside = roots.some((r) => {
-        if (!existsSync(r)) return false;
-        const rel = relative(realpathSync(r), real);
-        return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel);
-      });
-      if (!inside) throw new Error(`"${name}" is outside the folders this server may read`);
+    if (allowed && !allowed.some((root) => isInside(root, real))) {
+      if (isAbsolute(name) || base !== REPO_ROOT)
+        throw new Error(`"${name}" is outside the folders this server may read`);
+      continue;
     }
     if (!statSync(real).isFile()) throw new Error(`"${name}" is not a file`);
     return real;
   }
   throw new Error(`File "${name}" was not found${uploads ? ' among the uploads' : ''}`);
+}
+
+function isInside(root: string, p: string): boolean {
+  const rel = relative(root, p);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }
 
 /** Cache fingerprint of an input file: changes when the file does. */
