@@ -3,7 +3,7 @@
  * benchmark and the store-only browser checks), and a Chromium launcher. Tests that need the real server
  * use `realServer.ts`.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve } from 'node:path';
@@ -24,11 +24,27 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json',
 };
 
-/** Build `ui/dist` once per process if it is missing or older than the sources (2 shared cores: sparingly). */
-export async function ensureBuilt(): Promise<void> {
-  if (existsSync(join(DIST, 'index.html')) && !process.env.REELGRAPH_UI_REBUILD) return;
-  const { build } = await import('vite');
-  await build({ root: UI_DIR, configFile: join(UI_DIR, 'vite.config.ts'), logLevel: 'warn' });
+let building: Promise<void> | undefined;
+
+/** Build `ui/dist` if it is missing or older than the sources (2 shared cores: only when needed). */
+export function ensureBuilt(): Promise<void> {
+  building ??= (async () => {
+    const index = join(DIST, 'index.html');
+    const fresh = existsSync(index) && newestSource(join(UI_DIR, 'src')) < statSync(index).mtimeMs;
+    if (fresh && !process.env.REELGRAPH_UI_REBUILD) return;
+    const { build } = await import('vite');
+    await build({ root: UI_DIR, configFile: join(UI_DIR, 'vite.config.ts'), logLevel: 'warn' });
+  })();
+  return building;
+}
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
+  }
+  return newest;
 }
 
 export interface StubApi {

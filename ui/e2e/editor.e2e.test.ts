@@ -1,0 +1,243 @@
+/**
+ * The editor in headless Chromium against the real server (`reelgraph serve`), as a user drives it.
+ * Screenshots of each step go to test-results/ui/.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { GraphDocument } from '@reelgraph/graph';
+import { makeFrames, writeVideo } from '@reelgraph/media';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, ensureBuilt, hasChromium, launch } from './harness';
+import {
+  addFromPalette,
+  center,
+  doc,
+  dragTo,
+  dropFile,
+  edgeCount,
+  handle,
+  nodeEl,
+  openEditor,
+  shot,
+} from './page';
+import { REPO, type RunningServer, startServer } from './realServer';
+
+const blur = (page: Page) => page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+
+if (!hasChromium) console.warn(`[ui e2e] skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
+const hasModel = existsSync(join(REPO, 'models', 'tiny', 'model.json'));
+if (hasChromium && !hasModel) {
+  console.warn('[ui e2e] text-to-video run skipped: models/tiny/model.json is missing (the tiny model is not trained)');
+}
+
+describe.skipIf(!hasChromium)('editor in the browser', () => {
+  let server: RunningServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    await ensureBuilt();
+    [server, browser] = await Promise.all([startServer(), launch()]);
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  /** A fresh editor with an empty canvas. */
+  async function emptyEditor(): Promise<Page> {
+    const page = await openEditor(browser, server.url);
+    await page.getByRole('button', { name: 'New' }).click();
+    await page.waitForFunction(() => Object.keys(window.__reelgraph.editor.getState().items).length === 0);
+    return page;
+  }
+
+  it('builds a graph from an empty canvas by search and drag-to-connect, and runs it', async () => {
+    const page = await emptyEditor();
+    await page.mouse.dblclick(300, 300);
+    const int = await addFromPalette(page, 'integer');
+    expect(await page.evaluate((id) => window.__reelgraph.editor.getState().items[id], int)).toMatchObject({
+      type: 'core.int',
+    });
+    // Set its value with the number widget's keyboard control.
+    const spin = nodeEl(page, int).getByRole('spinbutton', { name: 'value' });
+    await spin.focus();
+    for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowUp');
+    await blur(page);
+    await shot(page, '01-search-added-integer');
+
+    // Drag its output into empty space: the palette offers compatible nodes and wires the pick.
+    await dragTo(page, await center(handle(page, int, 'value', 'source')), { x: 750, y: 320 });
+    await expect.poll(() => page.getByRole('dialog', { name: 'Add node' }).isVisible()).toBe(true);
+    const offered = await page.locator('.rg-palette li[data-type]').evaluateAll((els) => els.map((e) => e.getAttribute('data-type')));
+    expect(offered).toContain('core.preview');
+    expect(offered).not.toContain('core.boolean'); // no INT input there
+    await shot(page, '02-link-release-palette');
+    const preview = await addFromPalette(page, 'preview');
+    const d = await doc(page);
+    expect(d.nodes[preview]?.inputs.value).toEqual([int, 'value']);
+    await shot(page, '03-connected');
+
+    await page.keyboard.press('Control+Enter');
+    await expect
+      .poll(() => nodeEl(page, preview).locator('.rg-value').textContent(), { timeout: 60_000 })
+      .toContain('5');
+    await expect.poll(() => nodeEl(page, int).locator('.rg-status').textContent()).toMatch(/✓|cached/);
+    await shot(page, '04-ran');
+    await page.context().close();
+  }, 120_000);
+
+  it('refuses an invalid connection and says why', async () => {
+    const page = await emptyEditor();
+    await page.mouse.dblclick(300, 250);
+    const bool = await addFromPalette(page, 'boolean');
+    await page.mouse.dblclick(700, 250);
+    const math = await addFromPalette(page, 'math');
+    expect(await page.evaluate((id) => window.__reelgraph.editor.getState().items[id], math)).toMatchObject({
+      type: 'core.math',
+    });
+    await dragTo(page, await center(handle(page, bool, 'value', 'source')), await center(handle(page, math, 'a', 'target')));
+    expect(await edgeCount(page)).toBe(0);
+    await expect.poll(() => page.locator('.rg-toast.error').last().textContent()).toMatch(/BOOLEAN.*FLOAT/);
+    await shot(page, '05-invalid-connection-refused');
+    await page.context().close();
+  }, 60_000);
+
+  it('shows server validation errors on the right node and input', async () => {
+    const page = await emptyEditor();
+    await page.mouse.dblclick(300, 250);
+    const int = await addFromPalette(page, 'integer');
+    await page.mouse.dblclick(700, 250);
+    const preview = await addFromPalette(page, 'preview'); // its required input stays unlinked
+    await page.getByRole('button', { name: '▶ Run' }).click();
+    await expect.poll(() => nodeEl(page, preview).getAttribute('class')).toContain('has-problems');
+    await expect(nodeEl(page, preview).locator('[data-input="value"].problem').count()).resolves.toBe(1);
+    expect(await nodeEl(page, int).getAttribute('class')).not.toContain('has-problems');
+    await shot(page, '06-validation-error-on-node');
+    await page.context().close();
+  }, 60_000);
+
+  it('undo and redo round-trip grouped edits', async () => {
+    const page = await emptyEditor();
+    await page.mouse.dblclick(300, 250);
+    const a = await addFromPalette(page, 'integer');
+    const start = await doc(page);
+    await page.mouse.dblclick(700, 250);
+    await addFromPalette(page, 'preview');
+    // A drag is one step.
+    const title = nodeEl(page, a).locator('.rg-title');
+    const from = await center(title);
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    for (let i = 1; i <= 10; i++) await page.mouse.move(from.x + i * 10, from.y + i * 5);
+    await page.mouse.up();
+    // Typing into a text widget is one step.
+    await page.mouse.dblclick(300, 600);
+    const text = await addFromPalette(page, 'text');
+    await nodeEl(page, text).locator('input, textarea').first().pressSequentially('hello');
+    await blur(page);
+    const end = await doc(page);
+    expect(end.nodes[text]?.inputs.value).toBe('hello');
+
+    for (let i = 0; i < 4; i++) await page.keyboard.press('Control+z');
+    expect(await doc(page)).toEqual(start);
+    await shot(page, '07-undone');
+    for (let i = 0; i < 4; i++) await page.keyboard.press('Control+Shift+z');
+    expect(await doc(page)).toEqual(end);
+    await shot(page, '08-redone');
+    await page.context().close();
+  }, 60_000);
+
+  it('drops a generated MP4 to restore its graph, and says so when a file has none', async () => {
+    const page = await emptyEditor();
+    const graph: GraphDocument = {
+      version: 1,
+      nodes: {
+        n: { type: 'core.int', inputs: { value: 7 }, meta: { title: 'Seven', position: { x: 0, y: 0 } } },
+        p: { type: 'core.preview', inputs: { value: ['n', 'value'] }, meta: { position: { x: 320, y: 0 } } },
+      },
+      meta: { title: 'Embedded' },
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'reelgraph-ui-drop-'));
+    try {
+      const file = join(dir, 'clip.mp4');
+      const frames = makeFrames(64, 64, 9, 1, 8);
+      frames.data.fill(128);
+      await writeVideo(frames, file, { format: 'mp4', fps: 8, graph: JSON.stringify(graph) });
+      await dropFile(page, readFileSync(file), 'clip.mp4', 'video/mp4');
+      await expect.poll(() => doc(page)).toEqual(graph);
+      await shot(page, '09-dropped-mp4-restored');
+
+      await dropFile(page, new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]), 'nothing.png', 'image/png');
+      await expect.poll(() => page.locator('.rg-toast.error').last().textContent()).toContain('No Reelgraph graph');
+      expect(await doc(page)).toEqual(graph);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    await page.context().close();
+  }, 60_000);
+
+  it('autosaves: a reload finds the graph unchanged; Save downloads the same document', async () => {
+    const page = await emptyEditor();
+    await page.mouse.dblclick(300, 250);
+    const a = await addFromPalette(page, 'integer');
+    await page.mouse.dblclick(700, 400);
+    await addFromPalette(page, 'seed');
+    await page.keyboard.press('n'); // a note
+    await page.evaluate((id) => window.__reelgraph.editor.getState().setTitle(id, 'Frames'), a);
+    const before = await doc(page);
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const saved = JSON.parse(readFileSync((await (await download).path())!, 'utf8'));
+    expect(saved).toEqual(before);
+    await page.waitForTimeout(400); // the autosave's debounce
+    await page.reload();
+    await page.waitForFunction(() => Boolean(window.__reelgraph?.editor.getState().catalog));
+    expect(await doc(page)).toEqual(before);
+    await shot(page, '10-after-reload');
+    await page.context().close();
+  }, 60_000);
+
+  it.skipIf(!hasModel)(
+    'runs the text-to-video preset: progress and preview on the sampler, the video plays, its MP4 restores the graph',
+    async () => {
+      const page = await openEditor(browser, server.url);
+      await page.getByRole('button', { name: 'Presets' }).click();
+      await page.locator('[data-preset="text-to-video"]').click();
+      await page.waitForFunction(() => Boolean(window.__reelgraph.editor.getState().items.sampler));
+      const prompt = nodeEl(page, 'prompt').locator('textarea');
+      await prompt.fill('a green square moves left on a white background');
+      await blur(page);
+      await shot(page, '11-t2v-loaded');
+      await page.keyboard.press('Control+Enter');
+
+      const sampler = nodeEl(page, 'sampler');
+      await sampler.locator('.rg-progress').waitFor({ timeout: 120_000 });
+      await sampler.locator('.rg-preview img').waitFor({ timeout: 120_000 });
+      await shot(page, '12-t2v-sampling-preview');
+      const video = nodeEl(page, 'save').locator('video.rg-video');
+      await video.waitFor({ timeout: 240_000 });
+      await expect
+        .poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState >= 2 && v.currentTime > 0), { timeout: 30_000 })
+        .toBe(true);
+      await shot(page, '13-t2v-video-playing');
+
+      const submitted = await page.evaluate(() => {
+        const jobs = Object.values(window.__reelgraph.runStore.getState().jobs);
+        return jobs.find((j) => j.state === 'success')?.graph;
+      });
+      expect(submitted?.nodes.prompt?.inputs.text).toBe('a green square moves left on a white background');
+      const src = await video.getAttribute('src');
+      const mp4 = new Uint8Array(await (await fetch(new URL(src!, server.url))).arrayBuffer());
+      await page.getByRole('button', { name: 'New' }).click();
+      await dropFile(page, mp4, 'text-to-video.mp4', 'video/mp4');
+      await expect.poll(() => doc(page).then((d) => d.nodes)).toEqual(submitted!.nodes);
+      await shot(page, '14-t2v-mp4-dropped');
+      await page.context().close();
+    },
+    400_000,
+  );
+});
