@@ -75,6 +75,40 @@ describe('video pack on the fixture model', () => {
     expect('errors' in (bad as object)).toBe(true); // 14 is not 1 + 4n: the validator rejects the step
   });
 
+  it('gives every input and output of every node a tooltip', () => {
+    const video = [...host.nodes.values()].filter((n) => n.schema.type.startsWith('video.'));
+    expect(video.length).toBe(15);
+    for (const n of video) {
+      for (const [name, i] of Object.entries(n.schema.inputs))
+        expect(i.tooltip, `${n.schema.type}.${name}`).toBeTruthy();
+      for (const [name, o] of Object.entries(n.schema.outputs))
+        expect(o.tooltip, `${n.schema.type}.${name}`).toBeTruthy();
+    }
+  });
+
+  it('chains two samplers over one schedule (steps 0–2 then 2–4) exactly like one sampler', async () => {
+    const one = t2v();
+    const two = structuredClone(one);
+    two.nodes.sampler!.inputs.end_step = 2;
+    two.nodes.sampler2 = {
+      type: 'video.sampler',
+      inputs: {
+        ...two.nodes.sampler!.inputs,
+        latent: ['sampler', 'latent'],
+        start_step: 2,
+        end_step: 10000,
+        add_noise: false,
+      },
+    };
+    two.nodes.decode!.inputs.latent = ['sampler2', 'latent'];
+    for (const d of [one, two]) Object.assign(d.nodes.save!.inputs, { format: 'webp', quality: 100 });
+    const [a, b] = [await host.run(one), await host.run(two)];
+    expect(b.status, failures(b)).toBe('success');
+    const { loadAnimated } = await import('@reelgraph/media');
+    const [fa, fb] = [await loadAnimated(files(a)[0] as string), await loadAnimated(files(b)[0] as string)];
+    expect(Buffer.from(fa.data).equals(Buffer.from(fb.data))).toBe(true);
+  });
+
   it('cancels between sampler steps', async () => {
     const ac = new AbortController();
     let progress = 0;
