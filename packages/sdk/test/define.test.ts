@@ -12,7 +12,7 @@ const Sample = defineNode({
     mode: input.combo(['euler', 'heun'] as const),
     note: input.string({ optional: true }),
     seed: input.seed(),
-    latent: input.socket('LATENT'),
+    latent: input.socket('TEST_ONLY_SOCKET'),
   },
   outputs: { total: 'FLOAT', label: { type: 'STRING', tooltip: 'a label' } },
   run(inputs) {
@@ -31,7 +31,7 @@ describe('defineNode', () => {
     expect(s?.inputs.steps).toMatchObject({ type: 'INT', widget: 'number', default: 20, min: 1, max: 100, step: 1 });
     expect(s?.inputs.mode).toMatchObject({ type: 'STRING', widget: 'combo', options: ['euler', 'heun'], default: 'euler' });
     expect(s?.inputs.seed).toMatchObject({ widget: 'seed', controlAfterGenerate: true });
-    expect(s?.inputs.latent).toMatchObject({ type: 'LATENT', widget: 'socket' });
+    expect(s?.inputs.latent).toMatchObject({ type: 'TEST_ONLY_SOCKET', widget: 'socket' });
     expect(s?.outputs).toEqual({ total: { type: 'FLOAT' }, label: { type: 'STRING', tooltip: 'a label' } });
     expect(s).toMatchObject({ version: 1, cache: 'pure', output: false, pack: 'test' });
     expect(catalog.types.FLOAT?.accepts).toContain('INT');
