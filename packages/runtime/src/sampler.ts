@@ -2,7 +2,7 @@
 import type { KnownFrames, Shape5 } from './latent';
 import type { VideoModel } from './model';
 
-export const SAMPLERS = ['euler', 'heun'] as const;
+export const SAMPLERS = ['euler', 'heun', 'dpmpp_2m'] as const;
 export type SamplerName = (typeof SAMPLERS)[number];
 
 /** The model's velocity at state `x` and noise level `sigma` (guidance already applied). */
@@ -42,6 +42,8 @@ export async function sample(
   const sampler = opts.sampler ?? 'euler';
   const cur = Float32Array.from(x);
   const n = cur.length;
+  let prevX0: Float32Array | undefined;
+  let prevH = 0;
   for (let i = start; i < end; i++) {
     opts.signal?.throwIfAborted();
     const s = sigmas[i] as number;
@@ -50,7 +52,22 @@ export async function sample(
     const v1 = await velocity(cur, s);
     const denoised = opts.onStep ? new Float32Array(n) : undefined;
     if (denoised) for (let k = 0; k < n; k++) denoised[k] = (cur[k] as number) - s * (v1[k] as number);
-    if (sampler === 'heun' && sNext > 0) {
+    if (sampler === 'dpmpp_2m' && sNext > 0) {
+      // DPM-Solver++(2M) in data prediction with α = 1 − σ, λ = ln(α/σ) (one model call per step).
+      const x0 = denoised ?? new Float32Array(n);
+      if (!denoised) for (let k = 0; k < n; k++) x0[k] = (cur[k] as number) - s * (v1[k] as number);
+      const h = lambda(sNext) - lambda(s);
+      const a = sNext / s;
+      const b = (1 - sNext) * -Math.expm1(-h);
+      const r = prevX0 && Number.isFinite(prevH) && Number.isFinite(h) ? prevH / h : 0;
+      const w = r > 0 ? 1 / (2 * r) : 0;
+      for (let k = 0; k < n; k++) {
+        const d = w && prevX0 ? (1 + w) * (x0[k] as number) - w * (prevX0[k] as number) : (x0[k] as number);
+        cur[k] = a * (cur[k] as number) + b * d;
+      }
+      prevX0 = x0;
+      prevH = h;
+    } else if (sampler === 'heun' && sNext > 0) {
       // Heun (trapezoid): predict with Euler, re-evaluate at the end point, average the slopes.
       const pred = new Float32Array(n);
       for (let k = 0; k < n; k++) pred[k] = (cur[k] as number) + dt * (v1[k] as number);
@@ -65,6 +82,10 @@ export async function sample(
       await opts.onStep({ step: i - start + 1, total: end - start, sigma: s, x: cur, denoised });
   }
   return cur;
+}
+
+function lambda(sigma: number): number {
+  return Math.log(1 - sigma) - Math.log(sigma);
 }
 
 /** Model calls per run for a sampler (Heun's last step to σ = 0 is plain Euler). */
