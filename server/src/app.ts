@@ -78,6 +78,8 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
     logger: options.logger ? { level: 'info' } : false,
     bodyLimit: options.maxBodyBytes,
     requestTimeout: 120_000,
+    // close() must not wait on clients that keep a connection open (refused upgrades, keep-alive).
+    forceCloseConnections: true,
     routerOptions: { maxParamLength: 200 },
     ajv: {
       customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true, useDefaults: false },
@@ -125,6 +127,9 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
     return payload;
   });
 
+  // Before the guard: the plugin's own onRequest hook marks upgrade requests, so that a refused
+  // upgrade (the guard throws) still gets its socket closed after the error response.
+  await app.register(fastifyWebsocket, { options: { maxPayload: WS_MAX_MESSAGE_BYTES } });
   const guard = installGuard(app, options, secret);
 
   await app.register(fastifySwagger, {
@@ -162,7 +167,6 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
     },
     throwFileSizeLimit: true,
   });
-  await app.register(fastifyWebsocket, { options: { maxPayload: WS_MAX_MESSAGE_BYTES } });
 
   const catalog = (): PackCatalog => host.catalog;
   const limits = {
@@ -261,10 +265,14 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
     async close() {
       if (closed) return;
       closed = true;
+      const dbg = process.env.RG_DEBUG_CLOSE ? (m: string) => console.log(`[close] ${m}`) : () => {};
       await scheduler.stop();
+      dbg('scheduler');
       for (const c of hub.connections) c.socket.terminate();
       await app.close();
+      dbg('app');
       await host.close();
+      dbg('host');
       store.close();
     },
   };
