@@ -7,10 +7,17 @@
  * Uses the built editor against a stand-in API serving the test catalog, so it measures the editor alone.
  */
 import { bigGraph } from '../ui/e2e/graphs';
-import { ensureBuilt, hasChromium, launch, startStaticServer } from '../ui/e2e/harness';
+import { ensureBuilt, hasChromium, launch, type Page, startStaticServer } from '../ui/e2e/harness';
 import { catalog } from '../ui/test/fixtures';
 
-type Stats = { frames: number; durationMs: number; fps: number; p50Ms: number; p95Ms: number; worstMs: number };
+type Stats = {
+  frames: number;
+  durationMs: number;
+  fps: number;
+  p50Ms: number;
+  p95Ms: number;
+  worstMs: number;
+};
 
 const RUNS = Number(process.env.RUNS ?? 3);
 const AUTOSAVE_KEY = 'reelgraph.autosave.v1';
@@ -31,10 +38,9 @@ async function main() {
     for (let run = 0; run < RUNS; run++) {
       const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
       // Cold start: the graph is in the autosave, as after a reload.
-      await page.addInitScript(
-        ([key, value]) => localStorage.setItem(key as string, value as string),
-        [AUTOSAVE_KEY, JSON.stringify({ doc, editor: {} })],
-      );
+      await page.addInitScript({
+        content: `localStorage.setItem(${JSON.stringify(AUTOSAVE_KEY)}, ${JSON.stringify(JSON.stringify({ doc, editor: {} }))});`,
+      });
       await page.goto(server.url + (process.env.QUERY ?? ''));
       await page.waitForFunction('!!window.__reelgraph');
       await page.evaluate(`window.__reelgraph.uiStore.setState({ panel: null })`);
@@ -70,18 +76,24 @@ async function main() {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   console.log(`Editor benchmark: ${n} nodes, ${RUNS} runs, headless Chromium ${await chromiumVersion()}`);
   for (const [k, xs] of Object.entries(results)) {
-    console.log(`${k.padEnd(48)} median ${median(xs).toFixed(1).padStart(8)}   runs ${xs.map((x) => x.toFixed(1)).join(', ')}`);
+    console.log(
+      `${k.padEnd(48)} median ${median(xs).toFixed(1).padStart(8)}   runs ${xs.map((x) => x.toFixed(1)).join(', ')}`,
+    );
   }
 }
 
-async function gestures(page: import('playwright-core').Page, label: string): Promise<Record<string, number>> {
+async function gestures(
+  page: Page,
+  label: string,
+): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   const pt = await page.evaluate<{ x: number; y: number } | null>('window.__reelgraph.perf.findPanePoint()');
   if (pt) {
     const s = await measure(page, async () => {
       await page.mouse.move(pt.x, pt.y);
       await page.mouse.down();
-      for (let i = 1; i <= 120; i++) await page.mouse.move(pt.x + Math.sin(i / 12) * 150, pt.y + i, { steps: 1 });
+      for (let i = 1; i <= 120; i++)
+        await page.mouse.move(pt.x + Math.sin(i / 12) * 150, pt.y + i, { steps: 1 });
       await page.mouse.up();
     });
     out[`pan, ${label} (fps)`] = s.fps;
@@ -94,7 +106,9 @@ async function gestures(page: import('playwright-core').Page, label: string): Pr
       await page.mouse.move(box.x + 10, box.y + box.height / 2);
       await page.mouse.down();
       for (let i = 1; i <= 120; i++) {
-        await page.mouse.move(box.x + 10 + Math.sin(i / 10) * 120, box.y + box.height / 2 + i / 2, { steps: 1 });
+        await page.mouse.move(box.x + 10 + Math.sin(i / 10) * 120, box.y + box.height / 2 + i / 2, {
+          steps: 1,
+        });
       }
       await page.mouse.up();
     });
@@ -104,7 +118,7 @@ async function gestures(page: import('playwright-core').Page, label: string): Pr
   return out;
 }
 
-async function measure(page: import('playwright-core').Page, gesture: () => Promise<void>): Promise<Stats> {
+async function measure(page: Page, gesture: () => Promise<void>): Promise<Stats> {
   await page.evaluate('window.__reelgraph.perf.startFrames()');
   await gesture();
   return page.evaluate<Stats>('window.__reelgraph.perf.stopFrames()');

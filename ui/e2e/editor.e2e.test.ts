@@ -2,8 +2,7 @@
  * The editor in headless Chromium against the real server (`reelgraph serve`), as a user drives it.
  * Screenshots of each step go to test-results/ui/.
  */
-import { existsSync } from 'node:fs';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GraphDocument } from '@reelgraph/graph';
@@ -30,7 +29,9 @@ const blur = (page: Page) => page.evaluate(() => (document.activeElement as HTML
 if (!hasChromium) console.warn(`[ui e2e] skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
 const hasModel = existsSync(join(REPO, 'models', 'tiny', 'model.json'));
 if (hasChromium && !hasModel) {
-  console.warn('[ui e2e] text-to-video run skipped: models/tiny/model.json is missing (the tiny model is not trained)');
+  console.warn(
+    '[ui e2e] text-to-video run skipped: models/tiny/model.json is missing (the tiny model is not trained)',
+  );
 }
 
 describe.skipIf(!hasChromium)('editor in the browser', () => {
@@ -72,7 +73,9 @@ describe.skipIf(!hasChromium)('editor in the browser', () => {
     // Drag its output into empty space: the palette offers compatible nodes and wires the pick.
     await dragTo(page, await center(handle(page, int, 'value', 'source')), { x: 750, y: 320 });
     await expect.poll(() => page.getByRole('dialog', { name: 'Add node' }).isVisible()).toBe(true);
-    const offered = await page.locator('.rg-palette li[data-type]').evaluateAll((els) => els.map((e) => e.getAttribute('data-type')));
+    const offered = await page
+      .locator('.rg-palette [data-type]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-type')));
     expect(offered).toContain('core.preview');
     expect(offered).not.toContain('core.boolean'); // no INT input there
     await shot(page, '02-link-release-palette');
@@ -99,7 +102,11 @@ describe.skipIf(!hasChromium)('editor in the browser', () => {
     expect(await page.evaluate((id) => window.__reelgraph.editor.getState().items[id], math)).toMatchObject({
       type: 'core.math',
     });
-    await dragTo(page, await center(handle(page, bool, 'value', 'source')), await center(handle(page, math, 'a', 'target')));
+    await dragTo(
+      page,
+      await center(handle(page, bool, 'value', 'source')),
+      await center(handle(page, math, 'a', 'target')),
+    );
     expect(await edgeCount(page)).toBe(0);
     await expect.poll(() => page.locator('.rg-toast.error').last().textContent()).toMatch(/BOOLEAN.*FLOAT/);
     await shot(page, '05-invalid-connection-refused');
@@ -172,7 +179,9 @@ describe.skipIf(!hasChromium)('editor in the browser', () => {
       await shot(page, '09-dropped-mp4-restored');
 
       await dropFile(page, new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]), 'nothing.png', 'image/png');
-      await expect.poll(() => page.locator('.rg-toast.error').last().textContent()).toContain('No Reelgraph graph');
+      await expect
+        .poll(() => page.locator('.rg-toast.error').last().textContent())
+        .toContain('No Reelgraph graph');
       expect(await doc(page)).toEqual(graph);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -221,7 +230,9 @@ describe.skipIf(!hasChromium)('editor in the browser', () => {
       const video = nodeEl(page, 'save').locator('video.rg-video');
       await video.waitFor({ timeout: 240_000 });
       await expect
-        .poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState >= 2 && v.currentTime > 0), { timeout: 30_000 })
+        .poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState >= 2 && v.currentTime > 0), {
+          timeout: 30_000,
+        })
         .toBe(true);
       await shot(page, '13-t2v-video-playing');
 

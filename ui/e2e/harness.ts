@@ -8,7 +8,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve } from 'node:path';
 import type { Catalog, GraphDocument } from '@reelgraph/graph';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+export type { Browser, Page };
 
 export const UI_DIR = resolve(import.meta.dirname, '..');
 export const DIST = join(UI_DIR, 'dist');

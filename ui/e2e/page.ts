@@ -29,7 +29,8 @@ export async function openEditor(browser: Browser, url: string): Promise<Page> {
 
 export const doc = (page: Page) => page.evaluate(() => window.__reelgraph.editor.getState().toDocument());
 
-export const edgeCount = (page: Page) => page.evaluate(() => window.__reelgraph.editor.getState().edges.length);
+export const edgeCount = (page: Page) =>
+  page.evaluate(() => window.__reelgraph.editor.getState().edges.length);
 
 export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(RESULTS, { recursive: true });
@@ -39,7 +40,9 @@ export async function shot(page: Page, name: string): Promise<void> {
 export const nodeEl = (page: Page, id: string) => page.locator(`.rg-node[data-node-id="${id}"]`);
 
 export function handle(page: Page, nodeId: string, name: string, side: 'source' | 'target') {
-  return page.locator(`.react-flow__node[data-id="${nodeId}"] .react-flow__handle.${side}[data-handleid="${name}"]`);
+  return page.locator(
+    `.react-flow__node[data-id="${nodeId}"] .react-flow__handle.${side}[data-handleid="${name}"]`,
+  );
 }
 
 /** Press-move-release like a hand, so React Flow sees a real connection drag. */
@@ -63,7 +66,10 @@ export async function addFromPalette(page: Page, query: string): Promise<string>
   await page.getByRole('dialog', { name: 'Add node' }).waitFor();
   await page.getByLabel('Search nodes').fill(query);
   await page.keyboard.press('Enter');
-  await page.waitForFunction((n) => Object.keys(window.__reelgraph.editor.getState().items).length > n, before.length);
+  await page.waitForFunction(
+    (n) => Object.keys(window.__reelgraph.editor.getState().items).length > n,
+    before.length,
+  );
   const after = await page.evaluate(() => Object.keys(window.__reelgraph.editor.getState().items));
   return after.find((id) => !before.includes(id))!;
 }
@@ -77,7 +83,9 @@ export async function dropFile(page: Page, bytes: Uint8Array, name: string, type
       dt.items.add(new File([data], name, { type }));
       const target = document.querySelector('.react-flow__pane') ?? document.querySelector('.rg-canvas')!;
       for (const t of ['dragenter', 'dragover', 'drop']) {
-        target.dispatchEvent(new DragEvent(t, { dataTransfer: dt, bubbles: true, cancelable: true, clientX: 600, clientY: 400 }));
+        target.dispatchEvent(
+          new DragEvent(t, { dataTransfer: dt, bubbles: true, cancelable: true, clientX: 600, clientY: 400 }),
+        );
       }
     },
     { b64: Buffer.from(bytes).toString('base64'), name, type },

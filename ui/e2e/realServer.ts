@@ -17,12 +17,24 @@ export async function startServer(timeoutMs = 60_000): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), 'reelgraph-ui-e2e-'));
   const child: ChildProcess = spawn(
     join(REPO, 'node_modules', '.bin', 'tsx'),
-    ['server/src/cli.ts', 'serve', '--port', '0', '--data', join(dir, 'data'), '--outputs', join(dir, 'outputs')],
+    [
+      'server/src/cli.ts',
+      'serve',
+      '--port',
+      '0',
+      '--data',
+      join(dir, 'data'),
+      '--outputs',
+      join(dir, 'outputs'),
+    ],
     { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'test' } },
   );
   let log = '';
   const url = await new Promise<string>((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`server did not start in ${timeoutMs} ms:\n${log}`)), timeoutMs);
+    const timer = setTimeout(
+      () => fail(new Error(`server did not start in ${timeoutMs} ms:\n${log}`)),
+      timeoutMs,
+    );
     const onData = (b: Buffer) => {
       log += b.toString();
       const m = /running at (http:\/\/[^\s/]+)/.exec(log);

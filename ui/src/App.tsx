@@ -13,7 +13,9 @@ function Toolbar() {
   const canUndo = useEditor((s) => s.history.past.length > 0);
   const canRedo = useEditor((s) => s.history.future.length > 0);
   const connected = useRun((s) => s.connected);
-  const active = useRun((s) => Object.values(s.jobs).filter((j) => j.state === 'queued' || j.state === 'running').length);
+  const active = useRun(
+    (s) => Object.values(s.jobs).filter((j) => j.state === 'queued' || j.state === 'running').length,
+  );
   const panel = useStore(uiStore, (s) => s.panel);
   const s = editor.getState();
   return (
@@ -52,7 +54,11 @@ function Toolbar() {
         Group
       </button>
       <span className="sep" />
-      <button type="button" aria-pressed={panel === 'queue'} onClick={() => uiStore.setState({ panel: panel === 'queue' ? null : 'queue' })}>
+      <button
+        type="button"
+        aria-pressed={panel === 'queue'}
+        onClick={() => uiStore.setState({ panel: panel === 'queue' ? null : 'queue' })}
+      >
         Queue
       </button>
       <button
@@ -65,7 +71,10 @@ function Toolbar() {
       <button type="button" onClick={() => uiStore.setState({ dialog: 'help' })} title="?">
         ?
       </button>
-      <span className={`rg-conn ${connected ? 'on' : 'off'}`} title={connected ? 'connected' : 'disconnected'} />
+      <span
+        className={`rg-conn ${connected ? 'on' : 'off'}`}
+        title={connected ? 'connected' : 'disconnected'}
+      />
     </nav>
   );
 }

@@ -38,7 +38,8 @@ export async function start(): Promise<void> {
     const catalog = await api.catalog();
     editor.getState().setCatalog({ types: catalog.types, nodes: catalog.nodes });
     const failed = catalog.packs.filter((p) => p.status === 'error');
-    if (failed.length) toast(`Node packs failed to load: ${failed.map((p) => p.name).join(', ')}`, 'error', 10000);
+    if (failed.length)
+      toast(`Node packs failed to load: ${failed.map((p) => p.name).join(', ')}`, 'error', 10000);
   } catch (err) {
     toast(`Cannot reach the server: ${message(err)}`, 'error', 10000);
   }
@@ -102,7 +103,10 @@ export function saveNow(): void {
     };
   }
   try {
-    localStorage.setItem(AUTOSAVE_KEY, JSON.stringify({ doc: s.toDocument(), editor: extra } satisfies Autosave));
+    localStorage.setItem(
+      AUTOSAVE_KEY,
+      JSON.stringify({ doc: s.toDocument(), editor: extra } satisfies Autosave),
+    );
   } catch (err) {
     toast(`Autosave failed: ${message(err)}`, 'error');
   }
@@ -199,7 +203,10 @@ export async function runGraph(doc = editor.getState().toDocument()): Promise<st
   } catch (err) {
     if (err instanceof ApiError && err.code === 'invalid_graph') {
       setProblems(err.errors);
-      toast(`The graph has ${err.errors.length} problem${err.errors.length === 1 ? '' : 's'}; see the marked nodes.`, 'error');
+      toast(
+        `The graph has ${err.errors.length} problem${err.errors.length === 1 ? '' : 's'}; see the marked nodes.`,
+        'error',
+      );
     } else if (err instanceof ApiError) {
       toast(err.message, 'error');
     } else {

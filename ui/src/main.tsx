@@ -1,8 +1,8 @@
 import '@xyflow/react/dist/style.css';
 import './styles.css';
 import { createRoot } from 'react-dom/client';
-import * as actions from './actions';
 import { App } from './App';
+import * as actions from './actions';
 import * as perf from './lib/perf';
 import { editor } from './state';
 import { runStore } from './store/runStore';

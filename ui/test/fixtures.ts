@@ -37,7 +37,7 @@ const nodes = [
     description: 'Loads a diffusion model',
     inputs: { name: input.combo(['tiny', 'big']) },
     outputs: { model: 'DIT' },
-    run: () => ({ model: {} }),
+    run: () => ({ model: {} as never }),
   }),
   defineNode({
     type: 'test.sampler',
@@ -54,7 +54,7 @@ const nodes = [
       image: input.image({ optional: true }),
     },
     outputs: { latent: 'LATENT' },
-    run: () => ({ latent: {} }),
+    run: () => ({ latent: {} as never }),
   }),
   defineNode({
     type: 'test.save',
@@ -97,9 +97,17 @@ export const sampleDoc: GraphDocument = {
     title: 'Sample',
     description: 'round trip',
     viewport: { x: 10, y: 20, zoom: 0.8 },
-    groups: [{ id: 'g1', title: 'Inputs', color: '#a33', bounds: { x: -30, y: -60, width: 400, height: 500 } }],
+    groups: [
+      { id: 'g1', title: 'Inputs', color: '#a33', bounds: { x: -30, y: -60, width: 400, height: 500 } },
+    ],
     notes: [
-      { id: 'n1', text: 'hello', position: { x: 900, y: 0 }, size: { width: 200, height: 100 }, color: '#ff0' },
+      {
+        id: 'n1',
+        text: 'hello',
+        position: { x: 900, y: 0 },
+        size: { width: 200, height: 100 },
+        color: '#ff0',
+      },
       { id: 'n2', text: 'plain', position: { x: 900, y: 200 } },
     ],
   },

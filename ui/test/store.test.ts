@@ -50,7 +50,9 @@ describe('connection rules', () => {
     const a = s.getState().addNode('test.int', { x: 0, y: 0 })!;
     const b = s.getState().addNode('test.add', { x: 0, y: 0 })!;
     expect(canConnect({ source: a, output: 'value', target: b, input: 'a' })).toBeNull(); // INT → FLOAT
-    expect(canConnect({ source: '1', output: 'model', target: '4', input: 'latent' })?.code).toBe('type_mismatch');
+    expect(canConnect({ source: '1', output: 'model', target: '4', input: 'latent' })?.code).toBe(
+      'type_mismatch',
+    );
     expect(canConnect({ source: b, output: 'sum', target: b, input: 'a' })?.code).toBe('self');
     const c = s.getState().addNode('test.add', { x: 0, y: 0 })!;
     expect(s.getState().connect({ source: b, output: 'sum', target: c, input: 'a' })).toBeNull();
@@ -84,9 +86,13 @@ describe('connection rules', () => {
 
   it('adding a node from a dragged link wires its first compatible socket', () => {
     const s = store();
-    const id = s.getState().addNode('test.save', { x: 0, y: 0 }, { nodeId: '3', handleId: 'latent', side: 'source' })!;
+    const id = s
+      .getState()
+      .addNode('test.save', { x: 0, y: 0 }, { nodeId: '3', handleId: 'latent', side: 'source' })!;
     expect(node(s, id).inputs.latent).toEqual(['3', 'latent']);
-    const src = s.getState().addNode('test.loader', { x: 0, y: 0 }, { nodeId: '3', handleId: 'model', side: 'target' })!;
+    const src = s
+      .getState()
+      .addNode('test.loader', { x: 0, y: 0 }, { nodeId: '3', handleId: 'model', side: 'target' })!;
     expect(node(s, '3').inputs.model).toEqual([src, 'model']);
   });
 
@@ -109,7 +115,9 @@ describe('undo grouping', () => {
     s.getState().onNodesChange([{ type: 'select', id: '1', selected: true }]);
     expect(s.getState().history.past.length).toBe(steps);
     for (let i = 1; i <= 10; i++) {
-      s.getState().onNodesChange([{ type: 'position', id: '1', position: { x: i * 10, y: 0 }, dragging: true }]);
+      s.getState().onNodesChange([
+        { type: 'position', id: '1', position: { x: i * 10, y: 0 }, dragging: true },
+      ]);
     }
     s.getState().onNodesChange([{ type: 'position', id: '1', position: { x: 100, y: 0 }, dragging: false }]);
     expect(s.getState().history.past.length).toBe(steps + 1);
@@ -155,9 +163,15 @@ describe('undo grouping', () => {
   it('dragging a frame moves the nodes inside it, as one step', () => {
     const s = store();
     const steps = s.getState().history.past.length;
-    s.getState().onNodesChange([{ type: 'position', id: '@g:g1', position: { x: -20, y: -60 }, dragging: true }]);
-    s.getState().onNodesChange([{ type: 'position', id: '@g:g1', position: { x: 70, y: -60 }, dragging: true }]);
-    s.getState().onNodesChange([{ type: 'position', id: '@g:g1', position: { x: 70, y: -60 }, dragging: false }]);
+    s.getState().onNodesChange([
+      { type: 'position', id: '@g:g1', position: { x: -20, y: -60 }, dragging: true },
+    ]);
+    s.getState().onNodesChange([
+      { type: 'position', id: '@g:g1', position: { x: 70, y: -60 }, dragging: true },
+    ]);
+    s.getState().onNodesChange([
+      { type: 'position', id: '@g:g1', position: { x: 70, y: -60 }, dragging: false },
+    ]);
     const pos = (id: string) => s.getState().flow.find((f) => f.id === id)!.position;
     // Node 1 (0,0, default size) and node 2 (0,200) lie inside the frame; node 3 (300,0) does not fit.
     expect(pos('1')).toEqual({ x: 100, y: 0 });
@@ -200,7 +214,13 @@ describe('copy and paste', () => {
     expect(node(s, sm).type).toBe('test.sampler');
     expect(node(s, sm).inputs.model).toEqual([l, 'model']); // internal link remapped
     expect(node(s, sm).inputs.prompt).toBe(''); // link from outside dropped → the widget default returns
-    expect(s.getState().flow.filter((f) => f.selected).map((f) => f.id).sort()).toEqual([...ids].sort());
+    expect(
+      s
+        .getState()
+        .flow.filter((f) => f.selected)
+        .map((f) => f.id)
+        .sort(),
+    ).toEqual([...ids].sort());
     expect(s.getState().flow.find((f) => f.id === l)!.position).toEqual({ x: 1000, y: 1000 });
     s.getState().undo();
     expect(s.getState().items[sm]).toBeUndefined();

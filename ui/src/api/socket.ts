@@ -23,7 +23,9 @@ export class EventSocket {
   }
 
   subscribe(jobIds: string[]): void {
-    const afterSeq = Object.fromEntries(jobIds.flatMap((id) => (this.#lastSeq.has(id) ? [[id, this.#lastSeq.get(id)!]] : [])));
+    const afterSeq = Object.fromEntries(
+      jobIds.flatMap((id) => (this.#lastSeq.has(id) ? [[id, this.#lastSeq.get(id)!]] : [])),
+    );
     this.#send({ type: 'subscribe', jobIds, afterSeq });
   }
 

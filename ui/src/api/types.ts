@@ -54,7 +54,13 @@ interface NodeBase extends JobBase {
 
 export type ServerEvent =
   | (JobBase & { type: 'job:queued'; position: number; priority: number })
-  | (JobBase & { type: 'job:state'; state: JobState; position?: number; outputs?: Output[]; error?: JobSummary['error'] })
+  | (JobBase & {
+      type: 'job:state';
+      state: JobState;
+      position?: number;
+      outputs?: Output[];
+      error?: JobSummary['error'];
+    })
   | (JobBase & { type: 'job:snapshot'; job: JobDetail })
   | (JobBase & { type: 'job:started'; planned: string[] })
   | (NodeBase & { type: 'node:started' })

@@ -5,8 +5,8 @@ import {
   type FinalConnectionState,
   MiniMap,
   ReactFlow,
-  useReactFlow,
   useStore as useFlowStore,
+  useReactFlow,
 } from '@xyflow/react';
 import { useCallback, useEffect, useState } from 'react';
 import { useStore } from 'zustand';
@@ -71,7 +71,11 @@ export function Canvas() {
   }, [fit, rf]);
 
   const openPalette = useCallback(
-    (clientX: number, clientY: number, from?: NonNullable<ReturnType<typeof uiStore.getState>['palette']>['from']) => {
+    (
+      clientX: number,
+      clientY: number,
+      from?: NonNullable<ReturnType<typeof uiStore.getState>['palette']>['from'],
+    ) => {
       const at = rf.screenToFlowPosition({ x: clientX, y: clientY });
       uiStore.setState({ palette: { at, screen: { x: clientX, y: clientY }, ...(from ? { from } : {}) } });
     },
@@ -85,8 +89,18 @@ export function Canvas() {
         // Released on a handle that refused the link: say why.
         const req =
           state.fromHandle.type === 'source'
-            ? { source: state.fromNode.id, output: state.fromHandle.id, target: state.toHandle.nodeId, input: state.toHandle.id ?? '' }
-            : { source: state.toHandle.nodeId, output: state.toHandle.id ?? '', target: state.fromNode.id, input: state.fromHandle.id };
+            ? {
+                source: state.fromNode.id,
+                output: state.fromHandle.id,
+                target: state.toHandle.nodeId,
+                input: state.toHandle.id ?? '',
+              }
+            : {
+                source: state.toHandle.nodeId,
+                output: state.toHandle.id ?? '',
+                target: state.fromNode.id,
+                input: state.fromHandle.id,
+              };
         const problem = editor.getState().canConnect(req);
         if (problem) toast(problem.message, 'error');
         return;
@@ -98,15 +112,24 @@ export function Canvas() {
       if (item?.kind !== 'node') return;
       const schema = s.catalog?.nodes[item.type];
       const side = state.fromHandle.type;
-      const type = side === 'source' ? schema?.outputs[state.fromHandle.id]?.type : schema?.inputs[state.fromHandle.id]?.type;
+      const type =
+        side === 'source'
+          ? schema?.outputs[state.fromHandle.id]?.type
+          : schema?.inputs[state.fromHandle.id]?.type;
       if (!type) return;
       const point = 'changedTouches' in event ? event.changedTouches[0]! : event;
-      openPalette(point.clientX, point.clientY, { nodeId: state.fromNode.id, handleId: state.fromHandle.id, side, type });
+      openPalette(point.clientX, point.clientY, {
+        nodeId: state.fromNode.id,
+        handleId: state.fromHandle.id,
+        side,
+        type,
+      });
     },
     [openPalette],
   );
 
   return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: the canvas surface; Space and Ctrl+O are the keyboard ways in
     <div
       className={`rg-canvas${far ? ' lod' : ''}`}
       onDoubleClick={(e) => {

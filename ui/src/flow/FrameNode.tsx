@@ -9,11 +9,15 @@ export const FrameNode = memo(function FrameNode({ id, selected }: NodeProps<Flo
   const [editing, setEditing] = useState(false);
   if (!item) return null;
   return (
-    <div className={`rg-frame${selected ? ' selected' : ''}`} style={{ '--frame-color': item.color ?? '#4a6fa5' } as React.CSSProperties}>
+    <div
+      className={`rg-frame${selected ? ' selected' : ''}`}
+      style={{ '--frame-color': item.color ?? '#4a6fa5' } as React.CSSProperties}
+    >
       <NodeResizer isVisible={Boolean(selected)} minWidth={120} minHeight={80} />
       {editing ? (
         <input
           className="rg-frame-title nodrag"
+          // biome-ignore lint/a11y/noAutofocus: the field appears because the user asked to rename
           autoFocus
           defaultValue={item.title}
           aria-label="group title"
@@ -24,9 +28,14 @@ export const FrameNode = memo(function FrameNode({ id, selected }: NodeProps<Flo
           onKeyDown={(e) => e.key === 'Enter' && e.currentTarget.blur()}
         />
       ) : (
-        <div className="rg-frame-title" onDoubleClick={() => setEditing(true)}>
+        <button
+          type="button"
+          className="rg-frame-title"
+          onDoubleClick={() => setEditing(true)}
+          title="Double-click to rename"
+        >
           {item.title}
-        </div>
+        </button>
       )}
     </div>
   );

@@ -1,4 +1,10 @@
-import { type ConstantValue, type InputSchema, isLink, type NodeSchema, type ValidationError } from '@reelgraph/graph';
+import {
+  type ConstantValue,
+  type InputSchema,
+  isLink,
+  type NodeSchema,
+  type ValidationError,
+} from '@reelgraph/graph';
 import { Handle, type NodeProps, Position } from '@xyflow/react';
 import { memo, useCallback } from 'react';
 import type { Output } from '../api/types';
@@ -43,7 +49,10 @@ export const GenericNode = memo(function GenericNode({ id, selected }: NodeProps
         >
           {item.collapsed ? '▸' : '▾'}
         </button>
-        <span className="rg-title" title={schema?.description ?? 'This node type is not available on the server'}>
+        <span
+          className="rg-title"
+          title={schema?.description ?? 'This node type is not available on the server'}
+        >
           {title}
         </span>
         {item.mode === 'bypassed' && <span className="rg-badge">bypass</span>}
@@ -68,7 +77,11 @@ function RunBadge({ run }: { run: NodeRun | undefined }) {
     const frac = run.total ? (run.step ?? 0) / run.total : 0;
     const c = 2 * Math.PI * 7;
     return (
-      <span className="rg-progress" data-state="running" title={run.total ? `${run.step}/${run.total}` : 'running'}>
+      <span
+        className="rg-progress"
+        data-state="running"
+        title={run.total ? `${run.step}/${run.total}` : 'running'}
+      >
         <svg width="18" height="18" viewBox="0 0 18 18" role="img" aria-label="progress">
           <circle cx="9" cy="9" r="7" className="ring-bg" />
           <circle
@@ -174,7 +187,10 @@ const InputRow = memo(function InputRow({
   color: string | undefined;
   problem: string | undefined;
 }) {
-  const onChange = useCallback((v: ConstantValue) => editor.getState().setInput(nodeId, name, v), [nodeId, name]);
+  const onChange = useCallback(
+    (v: ConstantValue) => editor.getState().setInput(nodeId, name, v),
+    [nodeId, name],
+  );
   const Widget = widgets[schema.widget];
   const label = schema.label ?? name;
   return (
@@ -253,7 +269,9 @@ const NodeFooter = memo(function NodeFooter({
   const preview = useRun((s) => s.previews[id]);
   const nodeProblems = problems.filter((p) => !p.input);
   const files = (run?.outputs ?? []).filter((o): o is Extract<Output, { kind: 'file' }> => o.kind === 'file');
-  const values = (run?.outputs ?? []).filter((o): o is Extract<Output, { kind: 'value' }> => o.kind === 'value');
+  const values = (run?.outputs ?? []).filter(
+    (o): o is Extract<Output, { kind: 'value' }> => o.kind === 'value',
+  );
   const showPreview = preview && (run?.state === 'running' || !files.length);
   if (!showPreview && !files.length && !values.length && !nodeProblems.length && !run?.error) return null;
   return (
@@ -276,7 +294,6 @@ const NodeFooter = memo(function NodeFooter({
       )}
       {files.map((f) =>
         f.mime.startsWith('video/') ? (
-          // biome-ignore lint/a11y/useMediaCaption: generated clips have no captions
           <video key={f.id} className="rg-video" src={f.url} autoPlay loop muted playsInline controls />
         ) : f.mime.startsWith('image/') ? (
           <img key={f.id} className="rg-image" src={f.url} alt={f.name} />

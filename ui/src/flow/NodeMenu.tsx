@@ -22,11 +22,17 @@ export function NodeMenu({ menu, onClose }: { menu: NodeMenuState; onClose(): vo
     fn();
     onClose();
   };
-  const title = item.kind === 'note' ? 'Note' : item.kind === 'group' ? item.title : (item.title ?? schema?.title ?? item.type);
+  const title =
+    item.kind === 'note'
+      ? 'Note'
+      : item.kind === 'group'
+        ? item.title
+        : (item.title ?? schema?.title ?? item.type);
   return (
     <div className="rg-menu" style={{ left: menu.x, top: menu.y }} role="menu" onMouseLeave={onClose}>
       {renaming && item.kind !== 'note' ? (
         <input
+          // biome-ignore lint/a11y/noAutofocus: the field appears because the user asked to rename
           autoFocus
           aria-label="title"
           defaultValue={title}
@@ -66,7 +72,9 @@ export function NodeMenu({ menu, onClose }: { menu: NodeMenuState; onClose(): vo
                     key={name}
                     type="button"
                     role="menuitem"
-                    onClick={act(() => (asSocket ? s.convertToWidget(menu.id, name) : s.convertToSocket(menu.id, name)))}
+                    onClick={act(() =>
+                      asSocket ? s.convertToWidget(menu.id, name) : s.convertToSocket(menu.id, name),
+                    )}
                   >
                     Convert {i.label ?? name} to {asSocket ? 'widget' : 'input'}
                   </button>

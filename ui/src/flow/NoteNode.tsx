@@ -7,7 +7,10 @@ export const NoteNode = memo(function NoteNode({ id, selected }: NodeProps<FlowN
   const item = useEditor((s) => s.items[id]) as NoteItem | undefined;
   if (!item) return null;
   return (
-    <div className={`rg-note${selected ? ' selected' : ''}`} style={item.color ? { background: item.color } : undefined}>
+    <div
+      className={`rg-note${selected ? ' selected' : ''}`}
+      style={item.color ? { background: item.color } : undefined}
+    >
       <NodeResizer isVisible={Boolean(selected)} minWidth={120} minHeight={60} />
       <textarea
         className="nodrag nowheel"

@@ -11,7 +11,11 @@ export const TypedEdge = memo(function TypedEdge(props: EdgeProps<FlowEdge>) {
     <BaseEdge
       id={props.id}
       path={path}
-      style={{ stroke: color ?? '#888', strokeWidth: props.selected ? 3 : 2, opacity: props.selected ? 1 : 0.85 }}
+      style={{
+        stroke: color ?? '#888',
+        strokeWidth: props.selected ? 3 : 2,
+        opacity: props.selected ? 1 : 0.85,
+      }}
     />
   );
 });

@@ -30,13 +30,24 @@ function scanForGraph(bytes: Uint8Array): GraphDocument | null {
     if (at < 0) return null;
     from = at + 7;
     // Walk back to candidate object starts (nearest first), parse the balanced object.
-    for (let start = text.lastIndexOf('{', at); start >= 0 && at - start < 4096; start = text.lastIndexOf('{', start - 1)) {
+    for (
+      let start = text.lastIndexOf('{', at);
+      start >= 0 && at - start < 4096;
+      start = text.lastIndexOf('{', start - 1)
+    ) {
       const end = matchBrace(text, start);
       if (end < 0) continue;
       try {
         const json = utf8.decode(bytes.subarray(start, end + 1));
         const doc = migrateGraph(JSON.parse(json)) as GraphDocument;
-        if (doc && typeof doc === 'object' && 'version' in doc && 'nodes' in doc && typeof doc.nodes === 'object') return doc;
+        if (
+          doc &&
+          typeof doc === 'object' &&
+          'version' in doc &&
+          'nodes' in doc &&
+          typeof doc.nodes === 'object'
+        )
+          return doc;
       } catch {
         // not this brace
       }

@@ -28,7 +28,8 @@ export function fuzzyScore(query: string, text: string): number {
 /** Rank node types for the search palette by title, type id, category and description (in that weight). */
 export function searchNodes(nodes: NodeSchema[], query: string): NodeSchema[] {
   const q = query.trim();
-  if (!q) return [...nodes].sort((a, b) => a.category.localeCompare(b.category) || a.title.localeCompare(b.title));
+  if (!q)
+    return [...nodes].sort((a, b) => a.category.localeCompare(b.category) || a.title.localeCompare(b.title));
   const scored: { n: NodeSchema; s: number }[] = [];
   for (const n of nodes) {
     // Every word must match somewhere; the best field counts, weighted.

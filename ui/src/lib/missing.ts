@@ -17,7 +17,8 @@ export function findMissing(doc: GraphDocument, catalog: Catalog): MissingReport
     for (const [name, v] of Object.entries(node.inputs)) {
       const input = schema.inputs[name];
       if (input?.widget !== 'combo' || isLink(v) || !input.options) continue;
-      if (!input.options.includes(String(v))) values.push({ nodeId: id, input: name, value: String(v), options: input.options });
+      if (!input.options.includes(String(v)))
+        values.push({ nodeId: id, input: name, value: String(v), options: input.options });
     }
   }
   if (!byType.size && !values.length) return null;

@@ -68,7 +68,9 @@ export function findPanePoint(): { x: number; y: number } | null {
   if (!pane) return null;
   for (let y = pane.top + 40; y < pane.bottom - 40; y += 20) {
     for (let x = pane.left + 60; x < pane.right - 260; x += 20) {
-      const ok = [0, 150, 300].every((dx) => document.elementFromPoint(x + dx, y)?.classList.contains('react-flow__pane'));
+      const ok = [0, 150, 300].every((dx) =>
+        document.elementFromPoint(x + dx, y)?.classList.contains('react-flow__pane'),
+      );
       if (ok) return { x, y };
     }
   }

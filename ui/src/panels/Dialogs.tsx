@@ -10,6 +10,7 @@ const close = () => uiStore.setState({ dialog: undefined });
 
 function Modal({ title, children }: { title: string; children: React.ReactNode }) {
   return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: clicking outside closes; so does the close button
     <div className="rg-modal-backdrop" onMouseDown={close}>
       <div className="rg-modal" role="dialog" aria-label={title} onMouseDown={(e) => e.stopPropagation()}>
         <header>
@@ -89,7 +90,9 @@ function MissingDialog() {
       {missing.nodes.length > 0 && (
         <>
           <h3>Missing node types</h3>
-          <p className="muted">Install the node pack that provides them; they are kept in the graph, drawn in red.</p>
+          <p className="muted">
+            Install the node pack that provides them; they are kept in the graph, drawn in red.
+          </p>
           <ul>
             {missing.nodes.map((n) => (
               <li key={n.type}>
@@ -102,7 +105,9 @@ function MissingDialog() {
       {missing.values.length > 0 && (
         <>
           <h3>Missing models and choices</h3>
-          <p className="muted">Put the model in the server's models folder, or pick one that exists on the node.</p>
+          <p className="muted">
+            Put the model in the server's models folder, or pick one that exists on the node.
+          </p>
           <ul>
             {missing.values.map((v) => (
               <li key={`${v.nodeId}:${v.input}`}>
@@ -137,7 +142,12 @@ function LoginDialog() {
         }}
       >
         <p>This server requires its access token.</p>
-        <input type="password" aria-label="token" value={token} onChange={(e) => setToken(e.currentTarget.value)} />
+        <input
+          type="password"
+          aria-label="token"
+          value={token}
+          onChange={(e) => setToken(e.currentTarget.value)}
+        />
         <button type="submit">Sign in</button>
       </form>
     </Modal>

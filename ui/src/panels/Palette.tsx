@@ -34,15 +34,20 @@ export function Palette() {
     close();
   };
   return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: clicking outside closes; Escape does too
     <div className="rg-palette-backdrop" onMouseDown={close}>
       <div
         className="rg-palette"
         role="dialog"
         aria-label="Add node"
-        style={{ left: Math.min(palette.screen.x, innerWidth - 380), top: Math.min(palette.screen.y, innerHeight - 420) }}
+        style={{
+          left: Math.min(palette.screen.x, innerWidth - 380),
+          top: Math.min(palette.screen.y, innerHeight - 420),
+        }}
         onMouseDown={(e) => e.stopPropagation()}
       >
         <input
+          // biome-ignore lint/a11y/noAutofocus: the palette opens to be typed into
           autoFocus
           placeholder={palette.from ? `Search nodes that take/give ${palette.from.type}…` : 'Search nodes…'}
           aria-label="Search nodes"
@@ -60,11 +65,13 @@ export function Palette() {
             e.preventDefault();
           }}
         />
-        <ul role="listbox">
+        <div role="listbox" className="rg-palette-list" aria-label="Nodes">
           {results.map((n, i) => (
-            <li
+            // biome-ignore lint/a11y/useKeyWithClickEvents: the search field drives the list (arrows, Enter)
+            <div
               key={n.type}
               role="option"
+              tabIndex={-1}
               aria-selected={i === index}
               className={i === index ? 'active' : ''}
               data-type={n.type}
@@ -76,18 +83,17 @@ export function Palette() {
               </div>
               <div className="p-desc">{n.description}</div>
               <div className="p-sockets">
-                {Object.values(n.outputs).map((o, k) => (
-                  <span key={k} className="p-type" style={{ background: catalog?.types[o.type]?.color }}>
+                {Object.entries(n.outputs).map(([name, o]) => (
+                  <span key={name} className="p-type" style={{ background: catalog?.types[o.type]?.color }}>
                     {o.type}
                   </span>
                 ))}
               </div>
-            </li>
+            </div>
           ))}
-          {!results.length && <li className="empty">No matching nodes</li>}
-        </ul>
+          {!results.length && <div className="empty">No matching nodes</div>}
+        </div>
       </div>
     </div>
   );
 }
-

@@ -10,7 +10,10 @@ export function QueuePanel() {
   return (
     <section className="rg-panel" aria-label="Queue">
       <header>
-        Queue <button type="button" onClick={() => void refreshJobs()}>↻</button>
+        Queue{' '}
+        <button type="button" onClick={() => void refreshJobs()}>
+          ↻
+        </button>
       </header>
       {!list.length && <p className="muted">No jobs yet. Press Run (Ctrl+Enter).</p>}
       <ul className="rg-jobs">
@@ -71,7 +74,6 @@ function GalleryItem({ output }: { output: Output }) {
   return (
     <a className="rg-gallery-item" href={output.url} target="_blank" rel="noreferrer" title={output.name}>
       {output.mime.startsWith('video/') ? (
-        // biome-ignore lint/a11y/useMediaCaption: generated clips have no captions
         <video src={output.url} muted loop autoPlay playsInline />
       ) : output.mime.startsWith('image/') ? (
         <img src={output.url} alt={output.name} />

@@ -2,7 +2,15 @@ import { type Catalog, type ConstantValue, type InputValue, isLink, type Point }
 import { widgetDefault } from './defaults';
 import { makeEdge } from './document';
 import { nextId } from './ids';
-import { type FlowEdge, type FlowNode, GROUP_PREFIX, type GraphState, type Item, NOTE_PREFIX, type NodeItem } from './types';
+import {
+  type FlowEdge,
+  type FlowNode,
+  GROUP_PREFIX,
+  type GraphState,
+  type Item,
+  NOTE_PREFIX,
+  type NodeItem,
+} from './types';
 
 /** A copied selection: the items and their flow nodes, with links as they were (remapped on paste). */
 export interface Clip {
@@ -26,7 +34,8 @@ export function copyItems(st: GraphState, ids: string[]): Clip {
       return structuredClone(rest) as FlowNode;
     });
   const edgeTypes: Record<string, string> = {};
-  for (const e of st.edges) if (want.has(e.target)) edgeTypes[`${e.target}:${e.targetHandle}`] = e.data?.type ?? '*';
+  for (const e of st.edges)
+    if (want.has(e.target)) edgeTypes[`${e.target}:${e.targetHandle}`] = e.data?.type ?? '*';
   return { items, flow, edgeTypes };
 }
 

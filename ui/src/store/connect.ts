@@ -88,9 +88,11 @@ export function firstCompatibleSocket(
     const entries = Object.entries(schema.inputs);
     const sockets = entries.filter(([, i]) => i.widget === 'socket');
     const widgets = entries.filter(([, i]) => i.widget !== 'socket');
-    for (const [name, i] of [...sockets, ...widgets]) if (canConnect(catalog.types, fromType, i.type)) return name;
+    for (const [name, i] of [...sockets, ...widgets])
+      if (canConnect(catalog.types, fromType, i.type)) return name;
     return null;
   }
-  for (const [name, o] of Object.entries(schema.outputs)) if (canConnect(catalog.types, o.type, fromType)) return name;
+  for (const [name, o] of Object.entries(schema.outputs))
+    if (canConnect(catalog.types, o.type, fromType)) return name;
   return null;
 }

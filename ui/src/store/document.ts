@@ -30,13 +30,24 @@ const GRID_X = 320;
 const GRID_Y = 260;
 
 /** The socket type an output carries, for edge colours; `*` when the node type is unknown. */
-export function outputType(catalog: Catalog | undefined, items: Record<string, Item>, nodeId: string, output: string) {
+export function outputType(
+  catalog: Catalog | undefined,
+  items: Record<string, Item>,
+  nodeId: string,
+  output: string,
+) {
   const item = items[nodeId];
-  if (!item || item.kind !== 'node') return '*';
+  if (item?.kind !== 'node') return '*';
   return catalog?.nodes[item.type]?.outputs[output]?.type ?? '*';
 }
 
-export function makeEdge(source: string, output: string, target: string, input: string, type: string): FlowEdge {
+export function makeEdge(
+  source: string,
+  output: string,
+  target: string,
+  input: string,
+  type: string,
+): FlowEdge {
   return {
     id: edgeId(target, input),
     source,
@@ -56,7 +67,12 @@ export function fromDocument(doc: GraphDocument, catalog?: Catalog): Loaded {
 
   for (const g of meta.groups ?? []) {
     const id = GROUP_PREFIX + g.id;
-    items[id] = { kind: 'group', docId: g.id, title: g.title, ...(g.color !== undefined ? { color: g.color } : {}) };
+    items[id] = {
+      kind: 'group',
+      docId: g.id,
+      title: g.title,
+      ...(g.color !== undefined ? { color: g.color } : {}),
+    };
     flow.push({
       id,
       type: 'frame',

@@ -10,11 +10,16 @@ import {
 import { applyEdgeChanges, applyNodeChanges, type EdgeChange, type NodeChange } from '@xyflow/react';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { type Clip, copyItems, pasteClip } from './clipboard';
-import { type ConnectionProblem, type ConnectionRequest, connectionProblem, firstCompatibleSocket } from './connect';
+import {
+  type ConnectionProblem,
+  type ConnectionRequest,
+  connectionProblem,
+  firstCompatibleSocket,
+} from './connect';
 import { defaultInputs, widgetDefault } from './defaults';
 import { type DocMeta, fromDocument, makeEdge, outputType, toDocument } from './document';
-import { nextId } from './ids';
 import { emptyHistory, type History, record, snapshot } from './history';
+import { nextId } from './ids';
 import {
   edgeId,
   type FlowEdge,
@@ -84,7 +89,10 @@ export interface PendingLink {
   side: 'source' | 'target';
 }
 
-export function createEditorStore(initial?: { catalog?: Catalog; doc?: GraphDocument }): StoreApi<EditorStore> {
+export function createEditorStore(initial?: {
+  catalog?: Catalog;
+  doc?: GraphDocument;
+}): StoreApi<EditorStore> {
   return createStore<EditorStore>()((set, get) => {
     /** Apply a graph change as one undo step (grouped by `key` when given). */
     const commit = (change: (s: EditorStore) => Partial<GraphState> | null, key?: string) => {
@@ -164,7 +172,12 @@ export function createEditorStore(initial?: { catalog?: Catalog; doc?: GraphDocu
               const dy = c.position.y - before.position.y;
               for (const m of carried) {
                 const mf = byId.get(m);
-                if (mf) extra.push({ type: 'position', id: m, position: { x: mf.position.x + dx, y: mf.position.y + dy } });
+                if (mf)
+                  extra.push({
+                    type: 'position',
+                    id: m,
+                    position: { x: mf.position.x + dx, y: mf.position.y + dy },
+                  });
               }
             }
           } else if (c.type === 'dimensions' && c.resizing !== undefined) {
@@ -228,7 +241,10 @@ export function createEditorStore(initial?: { catalog?: Catalog; doc?: GraphDocu
         commit((st) => {
           let g: GraphState = {
             items: { ...st.items, [id]: item },
-            flow: [...deselect(st.flow), { id, type: 'rg', position: { ...position }, data: {}, selected: true }],
+            flow: [
+              ...deselect(st.flow),
+              { id, type: 'rg', position: { ...position }, data: {}, selected: true },
+            ],
             edges: st.edges,
           };
           if (from && st.catalog) {
@@ -264,7 +280,9 @@ export function createEditorStore(initial?: { catalog?: Catalog; doc?: GraphDocu
         commit((st) => {
           const item = st.items[id];
           if (item?.kind !== 'node') return null;
-          return { items: { ...st.items, [id]: { ...item, controls: { ...item.controls, [input]: control } } } };
+          return {
+            items: { ...st.items, [id]: { ...item, controls: { ...item.controls, [input]: control } } },
+          };
         });
       },
 
@@ -280,7 +298,10 @@ export function createEditorStore(initial?: { catalog?: Catalog; doc?: GraphDocu
             const v = item.inputs[name];
             if (control === 'fixed' || typeof v !== 'number') continue;
             const min = schema?.inputs[name]?.min ?? 0;
-            const max = Math.min(schema?.inputs[name]?.max ?? Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+            const max = Math.min(
+              schema?.inputs[name]?.max ?? Number.MAX_SAFE_INTEGER,
+              Number.MAX_SAFE_INTEGER,
+            );
             let next = v;
             if (control === 'increment') next = v + 1 > max ? min : v + 1;
             else if (control === 'decrement') next = v - 1 < min ? max : v - 1;
@@ -317,7 +338,9 @@ export function createEditorStore(initial?: { catalog?: Catalog; doc?: GraphDocu
       },
 
       setMode(ids, mode) {
-        commit((st) => mapNodes(st, ids, (n) => (mode === 'active' ? withoutKey(n, 'mode') : { ...n, mode })));
+        commit((st) =>
+          mapNodes(st, ids, (n) => (mode === 'active' ? withoutKey(n, 'mode') : { ...n, mode })),
+        );
       },
 
       toggleMode(ids, mode) {
@@ -328,7 +351,9 @@ export function createEditorStore(initial?: { catalog?: Catalog; doc?: GraphDocu
       },
 
       toggleCollapsed(ids) {
-        commit((st) => mapNodes(st, ids, (n) => (n.collapsed ? withoutKey(n, 'collapsed') : { ...n, collapsed: true })));
+        commit((st) =>
+          mapNodes(st, ids, (n) => (n.collapsed ? withoutKey(n, 'collapsed') : { ...n, collapsed: true })),
+        );
       },
 
       setTitle(id, title) {
@@ -366,7 +391,10 @@ export function createEditorStore(initial?: { catalog?: Catalog; doc?: GraphDocu
         const id = NOTE_PREFIX + docId;
         commit((st) => ({
           items: { ...st.items, [id]: { kind: 'note', docId, text } },
-          flow: [...deselect(st.flow), { id, type: 'note', position: { ...position }, data: {}, selected: true }],
+          flow: [
+            ...deselect(st.flow),
+            { id, type: 'note', position: { ...position }, data: {}, selected: true },
+          ],
         }));
         return id;
       },
@@ -464,7 +492,9 @@ export function createEditorStore(initial?: { catalog?: Catalog; doc?: GraphDocu
       select(ids) {
         const want = new Set(ids);
         set({
-          flow: get().flow.map((f) => (Boolean(f.selected) === want.has(f.id) ? f : { ...f, selected: want.has(f.id) })),
+          flow: get().flow.map((f) =>
+            Boolean(f.selected) === want.has(f.id) ? f : { ...f, selected: want.has(f.id) },
+          ),
         });
       },
 
@@ -524,7 +554,12 @@ function frameMembers(s: GraphState, changes: NodeChange<FlowNode>[]): Record<st
       .filter((f) => {
         if (f.id === frame.id || moving.has(f.id) || f.type === 'frame') return false;
         const { width, height } = sizeOf(f);
-        return f.position.x >= fx && f.position.y >= fy && f.position.x + width <= fx + fw && f.position.y + height <= fy + fh;
+        return (
+          f.position.x >= fx &&
+          f.position.y >= fy &&
+          f.position.x + width <= fx + fw &&
+          f.position.y + height <= fy + fh
+        );
       })
       .map((f) => f.id);
   }
@@ -581,7 +616,13 @@ export function link(st: GraphState, c: ConnectionRequest, catalog?: Catalog): G
   if (stash) next.stash = stash;
   const items = { ...st.items, [c.target]: next };
   const id = edgeId(c.target, c.input);
-  const edge = makeEdge(c.source, c.output, c.target, c.input, outputType(catalog, items, c.source, c.output));
+  const edge = makeEdge(
+    c.source,
+    c.output,
+    c.target,
+    c.input,
+    outputType(catalog, items, c.source, c.output),
+  );
   return { items, flow: st.flow, edges: [...st.edges.filter((e) => e.id !== id), edge] };
 }
 
@@ -609,7 +650,8 @@ function removeItems(st: GraphState, ids: Set<string>, catalog?: Catalog): Graph
   let g: GraphState = st;
   // Unlink every input that reads from a removed node.
   for (const e of st.edges) {
-    if (ids.has(e.source) && !ids.has(e.target) && e.targetHandle) g = unlink(g, e.target, e.targetHandle, catalog);
+    if (ids.has(e.source) && !ids.has(e.target) && e.targetHandle)
+      g = unlink(g, e.target, e.targetHandle, catalog);
   }
   const items = { ...g.items };
   for (const id of ids) delete items[id];

@@ -50,7 +50,10 @@ export const runStore = createStore<RunState>()(() => ({
 
 export function setProblems(errors: ValidationError[]): void {
   const problems: Record<string, ValidationError[]> = {};
-  for (const e of errors) (problems[e.nodeId ?? ''] ??= []).push(e);
+  for (const e of errors) {
+    const key = e.nodeId ?? '';
+    problems[key] = [...(problems[key] ?? []), e];
+  }
   runStore.setState({ problems });
 }
 
@@ -59,7 +62,15 @@ export function trackJob(id: string, graph: GraphDocument, position: number): vo
   runStore.setState({
     jobs: {
       ...jobs,
-      [id]: { id, state: 'queued', position, title: graph.meta?.title ?? null, createdAt: Date.now(), outputs: [], graph },
+      [id]: {
+        id,
+        state: 'queued',
+        position,
+        title: graph.meta?.title ?? null,
+        createdAt: Date.now(),
+        outputs: [],
+        graph,
+      },
     },
   });
 }
@@ -137,7 +148,12 @@ export function applyEvent(e: ServerEvent): void {
       const nodes: Record<string, NodeRun> = {};
       for (const id of e.planned) nodes[id] = { state: 'queued' };
       for (const p of Object.values(s.previews)) URL.revokeObjectURL(p.url);
-      runStore.setState({ activeJob: e.jobId, nodes, previews: {}, jobs: patchJob(e.jobId, { state: 'running' }) });
+      runStore.setState({
+        activeJob: e.jobId,
+        nodes,
+        previews: {},
+        jobs: patchJob(e.jobId, { state: 'running' }),
+      });
       return;
     }
     case 'job:finished':
@@ -162,13 +178,19 @@ export function applyEvent(e: ServerEvent): void {
       runStore.setState({ nodes: patchNode(e.nodeId, { state: 'cached', outputs: e.artifacts }) });
       return;
     case 'node:done':
-      runStore.setState({ nodes: patchNode(e.nodeId, { state: 'done', durationMs: e.durationMs, outputs: e.artifacts }) });
+      runStore.setState({
+        nodes: patchNode(e.nodeId, { state: 'done', durationMs: e.durationMs, outputs: e.artifacts }),
+      });
       return;
     case 'node:failed':
-      runStore.setState({ nodes: patchNode(e.nodeId, { state: 'failed', error: e.error.message, durationMs: e.durationMs }) });
+      runStore.setState({
+        nodes: patchNode(e.nodeId, { state: 'failed', error: e.error.message, durationMs: e.durationMs }),
+      });
       return;
     case 'node:skipped':
-      runStore.setState({ nodes: patchNode(e.nodeId, { state: 'skipped', error: `Blocked by ${e.blockedBy}` }) });
+      runStore.setState({
+        nodes: patchNode(e.nodeId, { state: 'skipped', error: `Blocked by ${e.blockedBy}` }),
+      });
       return;
   }
 }

@@ -1,7 +1,13 @@
 import { memo } from 'react';
 import type { WidgetProps } from './types';
 
-export const ComboWidget = memo(function ComboWidget({ label, schema, value, onChange, invalid }: WidgetProps) {
+export const ComboWidget = memo(function ComboWidget({
+  label,
+  schema,
+  value,
+  onChange,
+  invalid,
+}: WidgetProps) {
   const options = schema.options ?? [];
   const v = String(value ?? '');
   return (
@@ -47,7 +53,12 @@ export const ToggleWidget = memo(function ToggleWidget({ label, value, onChange 
   return (
     <label className="w-toggle nodrag" data-widget="toggle">
       <span className="w-label">{label}</span>
-      <input type="checkbox" aria-label={label} checked={value === true} onChange={(e) => onChange(e.currentTarget.checked)} />
+      <input
+        type="checkbox"
+        aria-label={label}
+        checked={value === true}
+        onChange={(e) => onChange(e.currentTarget.checked)}
+      />
     </label>
   );
 });

@@ -3,7 +3,13 @@ import { formatNumber, normalizeNumber, stepOf } from './number';
 import type { WidgetProps } from './types';
 
 /** A number you can drag horizontally, step with the arrows, or click to type. */
-export const NumberWidget = memo(function NumberWidget({ label, schema, value, onChange, invalid }: WidgetProps) {
+export const NumberWidget = memo(function NumberWidget({
+  label,
+  schema,
+  value,
+  onChange,
+  invalid,
+}: WidgetProps) {
   const v = typeof value === 'number' ? value : Number(schema.default ?? 0);
   const [editing, setEditing] = useState(false);
   const drag = useRef<{ x: number; start: number; moved: boolean } | null>(null);
@@ -15,6 +21,7 @@ export const NumberWidget = memo(function NumberWidget({ label, schema, value, o
       <input
         className="w-input nodrag"
         type="number"
+        // biome-ignore lint/a11y/noAutofocus: the field appears because the user clicked the number to type
         autoFocus
         defaultValue={v}
         step={step}

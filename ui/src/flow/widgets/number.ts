@@ -26,5 +26,8 @@ export function stepOf(schema: InputSchema): number {
 export function formatNumber(schema: InputSchema, v: number): string {
   if (schema.type === 'INT') return String(Math.round(v));
   const decimals = (String(stepOf(schema)).split('.')[1] ?? '').length;
-  return v.toFixed(Math.min(Math.max(decimals, 2), 6)).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+  return v
+    .toFixed(Math.min(Math.max(decimals, 2), 6))
+    .replace(/(\.\d*?)0+$/, '$1')
+    .replace(/\.$/, '');
 }

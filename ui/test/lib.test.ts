@@ -1,0 +1,90 @@
+import { gifWithComment } from '@reelgraph/media/metadata';
+import { describe, expect, it } from 'vitest';
+import { encodePreviewFrame } from '../../server/src/protocol/preview-frame';
+import { decodePreviewFrame } from '../src/api/preview';
+import { normalizeNumber } from '../src/flow/widgets/number';
+import { extractEmbeddedGraph } from '../src/lib/embedded';
+import { fuzzyScore, searchNodes } from '../src/lib/fuzzy';
+import { findMissing } from '../src/lib/missing';
+import { catalog, sampleDoc } from './fixtures';
+
+describe('node search', () => {
+  const nodes = Object.values(catalog.nodes);
+  it('ranks by title, then type, category and description; every word must match', () => {
+    expect(searchNodes(nodes, 'sampler')[0]?.type).toBe('test.sampler');
+    expect(searchNodes(nodes, 'smplr')[0]?.type).toBe('test.sampler'); // fuzzy subsequence
+    expect(searchNodes(nodes, 'loaders').map((n) => n.type)).toContain('test.loader'); // by category
+    expect(searchNodes(nodes, 'diffusion')[0]?.type).toBe('test.loader'); // by description
+    expect(searchNodes(nodes, 'add numbers').map((n) => n.type)).toEqual(['test.add']);
+    expect(searchNodes(nodes, 'zzzq')).toEqual([]);
+  });
+  it('prefers contiguous and word-start matches', () => {
+    expect(fuzzyScore('vid', 'Save Video')).toBeGreaterThan(fuzzyScore('vid', 'very idle'));
+    expect(fuzzyScore('xyz', 'Save Video')).toBe(-1);
+  });
+});
+
+describe('number widgets', () => {
+  it('clamp, snap to the step and keep integers integral', () => {
+    const cfg = catalog.nodes['test.sampler']!.inputs.cfg!;
+    expect(normalizeNumber(cfg, 4.3)).toBe(4.5);
+    expect(normalizeNumber(cfg, 99)).toBe(20);
+    expect(normalizeNumber(cfg, -3)).toBe(0);
+    const steps = catalog.nodes['test.sampler']!.inputs.steps!;
+    expect(normalizeNumber(steps, 7.6)).toBe(8);
+    expect(normalizeNumber(steps, 0)).toBe(1);
+    expect(normalizeNumber(steps, Number.NaN)).toBe(8);
+  });
+});
+
+describe('binary preview frames', () => {
+  it('decodes what the server encodes (docs/protocol.md §4)', () => {
+    const data = new Uint8Array([1, 2, 3, 4, 5]);
+    const bytes = encodePreviewFrame({
+      jobId: 'job-ü',
+      nodeId: 'sampler',
+      mime: 'image/webp',
+      frames: 17,
+      width: 64,
+      height: 48,
+      step: 3,
+      total: 20,
+      data,
+    });
+    const buf = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    const p = decodePreviewFrame(buf)!;
+    expect(p).toMatchObject({ jobId: 'job-ü', nodeId: 'sampler', mime: 'image/webp', frames: 17, width: 64, height: 48, step: 3, total: 20 });
+    expect([...p.data]).toEqual([...data]);
+  });
+  it('ignores frames it does not know', () => {
+    expect(decodePreviewFrame(new Uint8Array(40).buffer)).toBeNull();
+  });
+});
+
+describe('graphs embedded in media', () => {
+  const json = JSON.stringify(sampleDoc);
+  it('reads the GIF comment Reelgraph writes', () => {
+    const gif = new Uint8Array([...new TextEncoder().encode('GIF89a'), 0, 0, 0, 0, 0, 0, 0, 0x3b]);
+    expect(extractEmbeddedGraph(gifWithComment(gif, json))).toEqual(sampleDoc);
+  });
+  it('finds a graph JSON object inside other bytes, and nothing where there is none', () => {
+    const junk = new Uint8Array(300).fill(7);
+    const bytes = new Uint8Array([...junk, ...new TextEncoder().encode(`{"x":{"a":1},"graph":${json}}`), ...junk]);
+    expect(extractEmbeddedGraph(bytes)).toEqual(sampleDoc);
+    expect(extractEmbeddedGraph(junk)).toBeNull();
+  });
+});
+
+describe('missing nodes and models', () => {
+  it('lists unknown node types and combo values the server does not offer', () => {
+    const doc = structuredClone(sampleDoc);
+    doc.nodes['1']!.inputs.name = 'huge-model';
+    expect(findMissing(doc, catalog)).toEqual({
+      nodes: [{ type: 'nope.missing', ids: ['5'] }],
+      values: [{ nodeId: '1', input: 'name', value: 'huge-model', options: ['tiny', 'big'] }],
+    });
+    delete doc.nodes['5'];
+    doc.nodes['1']!.inputs.name = 'tiny';
+    expect(findMissing(doc, catalog)).toBeNull();
+  });
+});
