@@ -185,6 +185,10 @@ describe('model runtime', () => {
     const s = await pool.get(join(fixture, 'dit.onnx'), { executionProviders: [...ask] });
     expect(s.providers).toEqual(['cpu']);
     if (ask.length) expect(warnings.join()).toMatch(/cuda.*not available/);
+    // WebGPU ships in the package but needs an adapter: with none, session creation falls back.
+    const wg = await pool.get(join(fixture, 'dit.onnx'), { executionProviders: ['webgpu'] });
+    expect(wg.providers.at(-1)).toBe('cpu');
+    if (wg.providers.length === 1) expect(warnings.join()).toMatch(/webgpu.*using CPU/);
     await pool.dispose();
   });
 });
