@@ -82,10 +82,7 @@ async function main() {
   }
 }
 
-async function gestures(
-  page: Page,
-  label: string,
-): Promise<Record<string, number>> {
+async function gestures(page: Page, label: string): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   const pt = await page.evaluate<{ x: number; y: number } | null>('window.__reelgraph.perf.findPanePoint()');
   if (pt) {

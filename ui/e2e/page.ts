@@ -3,14 +3,16 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GraphDocument } from '@reelgraph/graph';
 import type { Browser, Page } from 'playwright-core';
+import type { StoreApi } from 'zustand';
 import type { EditorStore } from '../src/store/editorStore';
 import type { RunState } from '../src/store/runStore';
 import { RESULTS } from './harness';
 
 interface Handle {
-  editor: { getState(): EditorStore };
-  runStore: { getState(): RunState };
+  editor: StoreApi<EditorStore>;
+  runStore: StoreApi<RunState>;
   actions: typeof import('../src/actions');
+  perf: typeof import('../src/lib/perf');
 }
 declare global {
   interface Window {

@@ -53,7 +53,16 @@ describe('binary preview frames', () => {
     });
     const buf = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
     const p = decodePreviewFrame(buf)!;
-    expect(p).toMatchObject({ jobId: 'job-ü', nodeId: 'sampler', mime: 'image/webp', frames: 17, width: 64, height: 48, step: 3, total: 20 });
+    expect(p).toMatchObject({
+      jobId: 'job-ü',
+      nodeId: 'sampler',
+      mime: 'image/webp',
+      frames: 17,
+      width: 64,
+      height: 48,
+      step: 3,
+      total: 20,
+    });
     expect([...p.data]).toEqual([...data]);
   });
   it('ignores frames it does not know', () => {
@@ -69,7 +78,11 @@ describe('graphs embedded in media', () => {
   });
   it('finds a graph JSON object inside other bytes, and nothing where there is none', () => {
     const junk = new Uint8Array(300).fill(7);
-    const bytes = new Uint8Array([...junk, ...new TextEncoder().encode(`{"x":{"a":1},"graph":${json}}`), ...junk]);
+    const bytes = new Uint8Array([
+      ...junk,
+      ...new TextEncoder().encode(`{"x":{"a":1},"graph":${json}}`),
+      ...junk,
+    ]);
     expect(extractEmbeddedGraph(bytes)).toEqual(sampleDoc);
     expect(extractEmbeddedGraph(junk)).toBeNull();
   });

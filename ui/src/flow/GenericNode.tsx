@@ -8,6 +8,7 @@ import {
 import { Handle, type NodeProps, Position } from '@xyflow/react';
 import { memo, useCallback } from 'react';
 import type { Output } from '../api/types';
+import { countRender } from '../lib/perf';
 import { editor, useEditor, useRun } from '../state';
 import type { NodeRun } from '../store/runStore';
 import type { FlowNode, NodeItem } from '../store/types';
@@ -22,6 +23,7 @@ export const GenericNode = memo(function GenericNode({ id, selected }: NodeProps
   const schema = useEditor((s) => (type ? s.catalog?.nodes[type] : undefined));
   const problems = useRun((s) => s.problems[id]) ?? NO_PROBLEMS;
   const run = useRun((s) => s.nodes[id]);
+  countRender(id);
   if (!item) return null;
   const title = item.title ?? schema?.title ?? item.type;
   const classes = [

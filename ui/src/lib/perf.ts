@@ -8,6 +8,17 @@ import type { ReactFlowInstance } from '@xyflow/react';
 /** The canvas's React Flow instance, for benchmarks that set the viewport. */
 export const flow: { rf?: Pick<ReactFlowInstance, 'setViewport' | 'fitView'> } = {};
 
+/** Renders of each node component since the last reset: the deterministic check that edits stay local. */
+export const renders = new Map<string, number>();
+export function countRender(id: string): void {
+  renders.set(id, (renders.get(id) ?? 0) + 1);
+}
+export function takeRenders(): Record<string, number> {
+  const out = Object.fromEntries(renders);
+  renders.clear();
+  return out;
+}
+
 const nextFrame = () => new Promise<number>((r) => requestAnimationFrame(r));
 
 let recording: number[] | null = null;
