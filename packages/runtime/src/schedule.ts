@@ -42,8 +42,10 @@ export function flowSigmas(
 }
 
 /**
- * The sigmas a sampler walks for `denoise` < 1 (video-to-video): the tail of a longer schedule, so the
- * requested number of steps covers σ from about `denoise` down to 0.
+ * The sigmas for `denoise` < 1 (video-to-video): `steps` steps from σ = denoise (times σmax) down to 0,
+ * spaced like the full schedule. So denoise is the noise level the input is raised to (the manifest's
+ * rule), not a fraction of steps — with a shift those differ a lot (denoise 0.7 of 20 shifted steps
+ * would otherwise start at σ ≈ 0.9 and wipe out the input clip).
  */
 export function denoiseSigmas(
   steps: number,
@@ -54,9 +56,10 @@ export function denoiseSigmas(
 ): Float64Array {
   if (!(denoise > 0 && denoise <= 1)) throw new RangeError(`denoise must be in (0, 1], got ${denoise}`);
   if (denoise >= 1) return flowSigmas(steps, shift, scheduler, sigmaMax);
-  const total = Math.max(steps, Math.floor(steps / denoise));
-  const full = flowSigmas(total, shift, scheduler, sigmaMax);
-  return full.slice(full.length - (steps + 1));
+  // Unshifted start b with shiftSigma(b) = target (the shift map inverted).
+  const target = denoise * shiftSigma(sigmaMax, shift);
+  const b = target / (shift - (shift - 1) * target);
+  return flowSigmas(steps, shift, scheduler, b);
 }
 
 /** Regularised incomplete beta inverse by bisection (smooth, monotone; 60 halvings is exact in f64). */

@@ -26,12 +26,16 @@ describe('sigma schedule', () => {
     }
   });
 
-  it('denoise walks the tail of a longer schedule', () => {
-    const d = denoiseSigmas(5, 1, 0.5);
-    expect(d.length).toBe(6);
-    expect(Array.from(d)).toEqual(Array.from(flowSigmas(10, 1).slice(5)));
-    expect(d[0]).toBeCloseTo(0.5, 12);
-    expect(Array.from(denoiseSigmas(5, 1, 1))).toEqual(Array.from(flowSigmas(5, 1)));
+  it('denoise starts the schedule at σ = denoise and keeps the step count', () => {
+    expect(Array.from(denoiseSigmas(5, 1, 0.5))).toEqual(Array.from(flowSigmas(5, 1)).map((v) => v * 0.5));
+    for (const sch of ['shift', 'karras', 'beta'] as const) {
+      const d = denoiseSigmas(10, 3, 0.6, sch);
+      expect(d.length).toBe(11);
+      expect(d[0]).toBeCloseTo(0.6, 12);
+      expect(d[10]).toBe(0);
+      for (let i = 0; i < 10; i++) expect(d[i]).toBeGreaterThan(d[i + 1] as number);
+    }
+    expect(Array.from(denoiseSigmas(5, 3, 1))).toEqual(Array.from(flowSigmas(5, 3)));
   });
 
   it('rejects bad arguments', () => {
