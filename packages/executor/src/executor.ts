@@ -299,7 +299,8 @@ class Job implements ContextHost {
   /** Work out what must run: walk back from the roots, stopping at cache hits and in-job duplicates. */
   #prepare(): void {
     const { plan } = this;
-    const { keys, volatile } = this.#init.keys;
+    const keys = this.#init.keys;
+    const volatile = keys.volatile;
     const cache = this.#init.cache;
     const preFailed = this.#init.preFailed;
     const nodes = plan.nodes;
@@ -316,7 +317,7 @@ class Job implements ContextHost {
     while (stack.length > 0) {
       const i = stack.pop()!;
       if (preFailed?.[i]) continue; // fails when dequeued; its inputs are not needed
-      const key = keys[i];
+      const key = keys.key(i);
       if (key !== undefined) {
         if (!volatile[i]) {
           const hit = cache.get(key);
@@ -504,7 +505,7 @@ class Job implements ContextHost {
     this.#state[i] = DONE;
     this.#executed.push(node.id);
     const artifacts = this.#artifacts[i] ?? EMPTY;
-    const key = this.#init.keys.keys[i];
+    const key = this.#init.keys.key(i);
     if (key !== undefined && !this.#init.keys.volatile[i]) this.#init.cache.set(key, outputs, artifacts);
     if (this.#onEvent) {
       this.#emit({

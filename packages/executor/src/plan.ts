@@ -4,6 +4,7 @@ import {
   canConnect,
   type GraphDocument,
   type GraphNode,
+  type InputSchema,
   isLink,
   type NodeSchema,
   SocketRegistry,
@@ -66,15 +67,15 @@ type Source =
   | { node: string; output: string; type: string; convert: Convert | undefined; via: string }
   | { blocked: string };
 
-interface Visit {
-  id: string;
-  node: GraphNode;
-  schema: NodeSchema;
-  constants: Record<string, ConstantValue>;
-  links: { input: string; from: string; output: string; convert: Convert | undefined; via: string }[];
-  /** A required input fed by a muted/unavailable source. */
-  blockedBy: string | undefined;
-  order: number;
+
+const entriesOf = new WeakMap<NodeSchema, [string, InputSchema][]>();
+function inputEntries(schema: NodeSchema): [string, InputSchema][] {
+  let entries = entriesOf.get(schema);
+  if (!entries) {
+    entries = Object.entries(schema.inputs);
+    entriesOf.set(schema, entries);
+  }
+  return entries;
 }
 
 const defaultSockets = new SocketRegistry();
@@ -215,47 +216,60 @@ export function planGraph(doc: GraphDocument, catalog: Catalog, options: PlanOpt
     return result;
   };
 
-  // 1. Walk back from the roots over active nodes.
-  const visits = new Map<string, Visit>();
-  const stack: string[] = [];
-  const visit = (id: string): void => {
-    if (visits.has(id)) return;
+  // 1. Walk back from the roots over active nodes, numbering them as they are found.
+  const indexOf = new Map<string, number>();
+  // Visited nodes are PlannedNodes from the start (index and root set at the end): one object per node.
+  const visits: PlannedNode[] = [];
+  const graphNodes: GraphNode[] = [];
+  const blockedBy: (string | undefined)[] = [];
+  const stack: number[] = [];
+  const visit = (id: string, node: GraphNode, schema: NodeSchema): number => {
+    let at = indexOf.get(id);
+    if (at === undefined) {
+      at = visits.length;
+      indexOf.set(id, at);
+      visits.push({ index: -1, id, type: node.type, schema, constants: {}, links: [], dependents: [], root: false });
+      graphNodes.push(node);
+      blockedBy.push(undefined);
+      stack.push(at);
+    }
+    return at;
+  };
+  for (const id of rootIds) {
     const node = docNodes[id]!;
     const schema = catalog.nodes[node.type];
-    if (!schema) {
-      errors.push({ nodeId: id, code: 'unknown_node_type', message: `Unknown node type "${node.type}"` });
-      return;
-    }
-    visits.set(id, {
-      id,
-      node,
-      schema,
-      constants: {},
-      links: [],
-      blockedBy: undefined,
-      order: -1,
-    });
-    stack.push(id);
-  };
-  for (const id of rootIds) visit(id);
+    if (schema) visit(id, node, schema);
+    else errors.push({ nodeId: id, code: 'unknown_node_type', message: `Unknown node type "${node.type}"` });
+  }
   while (stack.length > 0) {
-    const v = visits.get(stack.pop()!)!;
-    const inputs = v.node.inputs;
-    for (const name in v.schema.inputs) {
-      const inSchema = v.schema.inputs[name]!;
+    const at = stack.pop()!;
+    const v = visits[at]!;
+    const inputs = graphNodes[at]!.inputs;
+    for (const [name, inSchema] of inputEntries(v.schema)) {
       const value = Object.hasOwn(inputs, name) ? inputs[name] : undefined;
       if (isLink(value)) {
-        const src = resolve(value[0], value[1]);
+        const [fromId, output] = value;
+        // Fast path: an active producer needs no resolution.
+        const from = has(fromId) ? docNodes[fromId]! : undefined;
+        const fromSchema = from && catalog.nodes[from.type];
+        const outSchema = fromSchema?.outputs[output];
+        if (from && fromSchema && outSchema && (from.mode === undefined || from.mode === 'active')) {
+          const source = visit(fromId, from, fromSchema);
+          v.links.push({ input: name, source, output, convert: coerce(outSchema.type, inSchema.type), via: '' });
+          continue;
+        }
+        const src = resolve(fromId, output);
         if (!src) continue;
         if ('blocked' in src) {
           // An optional input whose producer is muted is simply left out, like an unlinked one.
-          if (!inSchema.optional) v.blockedBy ??= src.blocked;
+          if (!inSchema.optional) blockedBy[at] ??= src.blocked;
           else if (inSchema.default !== undefined) v.constants[name] = inSchema.default;
           continue;
         }
+        const srcNode = docNodes[src.node]!;
+        const source = visit(src.node, srcNode, catalog.nodes[srcNode.type]!);
         const convert = compose(src.convert, coerce(src.type, inSchema.type));
-        v.links.push({ input: name, from: src.node, output: src.output, convert, via: src.via });
-        visit(src.node);
+        v.links.push({ input: name, source, output: src.output, convert, via: src.via });
       } else if (value !== undefined && value !== null) {
         v.constants[name] = value as ConstantValue;
       } else if (inSchema.default !== undefined) {
@@ -266,101 +280,97 @@ export function planGraph(doc: GraphDocument, catalog: Catalog, options: PlanOpt
   if (errors.length > 0) throw new GraphValidationError(errors);
 
   // 2. Kahn's algorithm over the visited set.
-  const all = [...visits.values()];
-  const pending = new Map<string, number>();
-  const consumers = new Map<string, string[]>();
-  for (const v of all) {
-    pending.set(v.id, v.links.length);
-    for (const l of v.links) {
-      const list = consumers.get(l.from);
-      if (list) list.push(v.id);
-      else consumers.set(l.from, [v.id]);
+  const count = visits.length;
+  const pending = new Int32Array(count);
+  const consumers: (number[] | undefined)[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const links = visits[i]!.links;
+    pending[i] = links.length;
+    for (const l of links) {
+      const list = consumers[l.source];
+      if (list) list.push(i);
+      else consumers[l.source] = [i];
     }
   }
-  const order: Visit[] = [];
-  for (const v of all) if (v.links.length === 0) order.push(v);
+  const order: number[] = [];
+  for (let i = 0; i < count; i++) if (pending[i] === 0) order.push(i);
   for (let head = 0; head < order.length; head++) {
-    const v = order[head]!;
-    v.order = head;
-    const list = consumers.get(v.id);
+    const list = consumers[order[head]!];
     if (!list) continue;
-    for (const c of list) {
-      const left = pending.get(c)! - 1;
-      pending.set(c, left);
-      if (left === 0) order.push(visits.get(c)!);
-    }
+    for (const c of list) if (--pending[c]! === 0) order.push(c);
   }
-  if (order.length < all.length) {
-    const inCycle = all.filter((v) => v.order < 0).map((v) => v.id);
+  if (order.length < count) {
+    const inCycle = visits.filter((_, i) => pending[i]! > 0).map((v) => v.id);
     throw new GraphValidationError([
       { nodeId: inCycle[0] ?? null, code: 'cycle', message: `Nodes form a cycle: ${inCycle.join(' → ')}` },
     ]);
   }
 
   // 3. Static skips flow forward: a node needing a muted/unavailable value is skipped.
-  const blocked = new Map<string, string>();
-  for (const v of order) {
-    let by = v.blockedBy;
-    if (by === undefined) {
+  const blocked: (string | undefined)[] = new Array(count);
+  let anyBlocked = false;
+  for (const i of order) {
+    const v = visits[i]!;
+    let by = blockedBy[i];
+    if (by === undefined && anyBlocked) {
       for (const l of v.links) {
-        by = blocked.get(l.from);
+        by = blocked[l.source];
         if (by !== undefined) break;
       }
     }
-    if (by !== undefined) blocked.set(v.id, by);
+    if (by !== undefined) {
+      blocked[i] = by;
+      anyBlocked = true;
+    }
   }
 
   // 4. Keep only what unblocked roots need; a skipped output's private ancestors never run.
-  const needed = new Set<string>();
-  const rootSet = new Set<string>();
+  const needed = new Uint8Array(count);
+  const isRoot = new Uint8Array(count);
   for (const id of rootIds) {
-    if (!visits.has(id) || blocked.has(id)) continue;
-    rootSet.add(id);
-    if (!needed.has(id)) {
-      needed.add(id);
-      stack.push(id);
+    const i = indexOf.get(id);
+    if (i === undefined || blocked[i] !== undefined) continue;
+    isRoot[i] = 1;
+    if (!needed[i]) {
+      needed[i] = 1;
+      stack.push(i);
     }
   }
   while (stack.length > 0) {
-    for (const l of visits.get(stack.pop()!)!.links) {
-      if (!needed.has(l.from)) {
-        needed.add(l.from);
-        stack.push(l.from);
+    for (const l of visits[stack.pop()!]!.links) {
+      if (!needed[l.source]) {
+        needed[l.source] = 1;
+        stack.push(l.source);
       }
     }
   }
 
-  const index = new Map<string, number>();
+  const planIndex = new Int32Array(count);
   const nodes: PlannedNode[] = [];
-  for (const v of order) {
-    if (!needed.has(v.id)) continue;
-    index.set(v.id, nodes.length);
-    nodes.push({
-      index: nodes.length,
-      id: v.id,
-      type: v.node.type,
-      schema: v.schema,
-      constants: v.constants,
-      links: [],
-      dependents: [],
-      root: rootSet.has(v.id),
-    });
-  }
   const roots: number[] = [];
-  for (const n of nodes) {
-    for (const l of visits.get(n.id)!.links) {
-      const source = index.get(l.from)!;
-      n.links.push({ input: l.input, source, output: l.output, convert: l.convert, via: l.via });
-      nodes[source]!.dependents.push(n.index);
+  for (const i of order) {
+    if (!needed[i]) continue;
+    const v = visits[i]!;
+    const index = nodes.length;
+    planIndex[i] = index;
+    v.index = index;
+    v.root = isRoot[i] === 1;
+    // Links were numbered in visit order while planning; renumber them in plan order.
+    for (const l of v.links) {
+      l.source = planIndex[l.source]!;
+      nodes[l.source]!.dependents.push(index);
     }
-    if (n.root) roots.push(n.index);
+    nodes.push(v);
+    if (v.root) roots.push(index);
   }
 
   const skipped: SkippedNode[] = [];
   for (const id of muted) skipped.push({ id, type: docNodes[id]!.type, blockedBy: id });
-  for (const v of order) {
-    const by = blocked.get(v.id);
-    if (by !== undefined) skipped.push({ id: v.id, type: v.node.type, blockedBy: by });
+  if (anyBlocked) {
+    for (const i of order) {
+      const by = blocked[i];
+      if (by !== undefined) skipped.push({ id: visits[i]!.id, type: visits[i]!.type, blockedBy: by });
+    }
   }
   return { nodes, roots, skipped };
 }
