@@ -19,6 +19,7 @@ import { jobRoutes } from './routes/jobs';
 import { errorSchema } from './schemas';
 import { installGuard } from './security/guard';
 import { loadSecret } from './security/secret';
+import { acquireDataLock } from './store/data-lock';
 import { Store } from './store/store';
 import { Hub } from './ws/hub';
 import { WS_MAX_MESSAGE_BYTES, wsRoute } from './ws/ws-route';
@@ -55,8 +56,15 @@ const UI_CSP = [
 /** Build the server: store, node host, queue, routes, WebSocket. Does not listen yet. */
 export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp> {
   const options = resolveOptions(input);
+  const releaseLock = acquireDataLock(options.dataDir);
   const secret = loadSecret(options.dataDir);
-  const store = new Store(options.dataDir);
+  let store: Store;
+  try {
+    store = new Store(options.dataDir);
+  } catch (err) {
+    releaseLock();
+    throw err;
+  }
   const hostConfig: HostConfig = {
     nodesDirs: options.nodesDirs,
     modelsDirs: options.modelsDirs,
@@ -71,6 +79,7 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
         : await ProcessNodeHost.start(hostConfig);
   } catch (err) {
     store.close();
+    releaseLock();
     throw err;
   }
   const hub = new Hub();
@@ -274,6 +283,7 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
       await host.close();
       dbg('host');
       store.close();
+      releaseLock();
     },
   };
 }
