@@ -63,7 +63,7 @@ describe('loopback defaults: Host, Origin, CSRF, headers', () => {
 
   it('refuses cross-site requests by Origin and Fetch-Metadata, even for reads', async () => {
     for (const headers of [
-      { origin: 'https://evil.example' },
+      { origin: 'https://evil.example' } as Record<string, string>,
       { origin: 'null' },
       { origin: 'http://localhost:1' },
       { origin: 'file://' },
@@ -81,7 +81,10 @@ describe('loopback defaults: Host, Origin, CSRF, headers', () => {
 
   it('requires the CSRF token on every mutating request', async () => {
     const body = JSON.stringify({ graph: stepsGraph() });
-    for (const headers of [{}, { 'x-reelgraph-csrf': 'wrong' }, { 'x-reelgraph-csrf': '' }]) {
+    for (const headers of [{}, { 'x-reelgraph-csrf': 'wrong' }, { 'x-reelgraph-csrf': '' }] as Record<
+      string,
+      string
+    >[]) {
       const r = await raw(t.url, {
         method: 'POST',
         path: '/api/jobs',
@@ -119,7 +122,7 @@ describe('loopback defaults: Host, Origin, CSRF, headers', () => {
     const second = await buildApp(opts);
     try {
       const url = await second.listen();
-      const again = await (await fetch(`${url}/api/session`)).json();
+      const again = (await (await fetch(`${url}/api/session`)).json()) as any;
       expect(again.csrfToken).toBe(first.http.csrf);
       expect(t.http.csrf).not.toBe(first.http.csrf);
     } finally {
@@ -153,7 +156,7 @@ describe('token mode', () => {
   });
 
   it('requires the token on the API; session tells the client to log in', async () => {
-    const anon = await (await fetch(`${t.url}/api/session`)).json();
+    const anon = (await (await fetch(`${t.url}/api/session`)).json()) as any;
     expect(anon).toMatchObject({ authRequired: true, authenticated: false });
     expect(anon.csrfToken).toBeUndefined();
     for (const path of [
@@ -165,7 +168,7 @@ describe('token mode', () => {
     ]) {
       const r = await fetch(`${t.url}${path}`);
       expect(r.status, path).toBe(401);
-      expect((await r.json()).error).toBe('unauthorized');
+      expect(((await r.json()) as any).error).toBe('unauthorized');
     }
     const wrong = await fetch(`${t.url}/api/catalog`, { headers: { authorization: 'Bearer nope' } });
     expect(wrong.status).toBe(401);
@@ -196,7 +199,7 @@ describe('token mode', () => {
     expect(setCookie).toMatch(/reelgraph_auth=[\w-]+; Path=\/; HttpOnly; SameSite=Strict/);
     expect(setCookie).not.toContain(token);
     const cookie = setCookie.split(';')[0]!;
-    const session = await (await fetch(`${t.url}/api/session`, { headers: { cookie } })).json();
+    const session = (await (await fetch(`${t.url}/api/session`, { headers: { cookie } })).json()) as any;
     expect(session).toMatchObject({ authenticated: true });
     expect((await fetch(`${t.url}/api/jobs`, { headers: { cookie } })).status).toBe(200);
     // Cookie alone is not enough to mutate: CSRF still applies.
