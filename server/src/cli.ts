@@ -15,6 +15,9 @@ Commands:
       --json                Print the job result as JSON instead of progress and a summary
       --plain               Plain progress lines even on a terminal
   serve                   Start the HTTP server and editor (see "reelgraph serve --help")
+  create-node <name>      Scaffold a node pack: manifest, a typed example node, a passing test
+      --dir <folder>        Create it in <folder>/<name> (default nodes/<name>; then load with --nodes <folder>)
+      --no-link             Do not link the host's packages into the pack's node_modules
   help                    Show this help
 
 Exit codes: 0 ok, 1 invalid graph or failed run, 2 bad command line, 130 cancelled (Ctrl+C).
@@ -33,9 +36,10 @@ async function main(argv: string[]): Promise<number | undefined> {
     }
     case 'serve':
       return serve(rest);
-    case 'create-node':
-      process.stderr.write('reelgraph create-node is not available yet.\n');
-      return EXIT.usage;
+    case 'create-node': {
+      const { createNodeCommand } = await import('./commands/create-node');
+      return createNodeCommand(rest);
+    }
     case 'help':
     case '--help':
     case '-h':
