@@ -156,14 +156,14 @@ const rows: Row[] = [];
 const fmt = (x: number, digits = 2) => x.toFixed(digits);
 const both = (t: Timing, digits = 2) => `${fmt(t.median, digits)} (${fmt(t.best, digits)})`;
 
-async function measure(name: string, doc: GraphDocument): Promise<void> {
+async function measure(name: string, doc: GraphDocument, reps = REPS): Promise<Row> {
   const n = Object.keys(doc.nodes).length;
-  const validate = time(() => validateGraph(doc, catalog));
-  const plan = time(() => planGraph(doc, catalog));
+  const validate = time(() => validateGraph(doc, catalog), reps);
+  const plan = time(() => planGraph(doc, catalog), reps);
   const validatePlan = time(() => {
     if (validateGraph(doc, catalog).length > 0) throw new Error('invalid bench graph');
     planGraph(doc, catalog);
-  });
+  }, reps);
   // Cold: a fresh executor (empty cache) per run, so everything executes: validation, planning, keys,
   // scheduling, events (to a no-op listener, as in the server) and storing every result.
   let executed = 0;
@@ -172,15 +172,15 @@ async function measure(name: string, doc: GraphDocument): Promise<void> {
     const r = await ex.run(doc, { onEvent: noop });
     if (r.status !== 'success') throw new Error(`run failed: ${JSON.stringify(r.errors)}`);
     executed = r.executed.length;
-  });
+  }, reps);
   // Fully cached: the same graph again on a warm executor (validation and planning included).
   const warm = new Executor({ nodes, catalog });
   await warm.run(doc);
   const cached = await timeAsync(async () => {
     const r = await warm.run(doc, { onEvent: noop });
     if (r.executed.length !== 0) throw new Error('cached run executed nodes');
-  });
-  rows.push({ name, nodes: n, validate, plan, validatePlan, cold, executed, cached });
+  }, reps);
+  return { name, nodes: n, validate, plan, validatePlan, cold, executed, cached };
 }
 
 async function main(): Promise<void> {
@@ -202,7 +202,9 @@ async function main(): Promise<void> {
     ['fan 10k', fan(10_000)],
     ['lanes 100x100', lanes(10_000, 100)],
   ];
-  for (const [name, doc] of cases) await measure(name, doc);
+  // One short pass over every case first so the JIT has settled before anything is recorded.
+  for (const [name, doc] of cases) await measure(name, doc, 3);
+  for (const [name, doc] of cases) rows.push(await measure(name, doc));
   const perNode = (r: Row): Timing => ({
     median: (r.cold.median * 1000) / r.executed,
     best: (r.cold.best * 1000) / r.executed,

@@ -58,7 +58,12 @@ export function hashNode(
     for (let i = 0; i < links.length; i++) {
       const l = links[i]!;
       if (l.input === name) {
-        h.word(INPUT).string(name).word(LINK).words(upstream, l.source * 4).string(l.output).string(l.via);
+        h.word(INPUT)
+          .string(name)
+          .word(LINK)
+          .words(upstream, l.source * 4)
+          .string(l.output)
+          .string(l.via);
         break;
       }
     }
@@ -101,7 +106,11 @@ export class KeySet {
  * nonce and their own id, so they re-run each time and two volatile nodes in one graph never share a
  * result.
  */
-export function computeKeys(plan: Plan, nonce: string, policies?: ReadonlyArray<KeyPolicy | undefined>): KeySet {
+export function computeKeys(
+  plan: Plan,
+  nonce: string,
+  policies?: ReadonlyArray<KeyPolicy | undefined>,
+): KeySet {
   const n = plan.nodes.length;
   const set = new KeySet(n);
   const { words, present, volatile } = set;

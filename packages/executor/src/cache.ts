@@ -34,11 +34,14 @@ const OPAQUE = 64;
  * and a small fixed cost for anything opaque.
  */
 export function estimateBytes(value: unknown): number {
-  const state = { budget: 4096 };
-  return measure(value, 0, state);
+  budget = 4096;
+  return measure(value, 0);
 }
 
-function measure(value: unknown, depth: number, state: { budget: number }): number {
+// Visits left for the estimate in progress (a re-entrant call from a BYTE_SIZE method only resets it).
+let budget = 0;
+
+function measure(value: unknown, depth: number): number {
   switch (typeof value) {
     case 'string':
       return SMALL + value.length * 2;
@@ -61,12 +64,12 @@ function measure(value: unknown, depth: number, state: { budget: number }): numb
   if (value instanceof ArrayBuffer) return OPAQUE + value.byteLength;
   if (typeof obj.byteSize === 'number') return obj.byteSize;
   if (value instanceof Map || value instanceof Set) return OPAQUE + value.size * OPAQUE;
-  if (depth >= 6 || --state.budget <= 0) return OPAQUE;
+  if (depth >= 6 || --budget <= 0) return OPAQUE;
   if (Array.isArray(value)) {
     const n = value.length;
     const sample = Math.min(n, 32);
     let sum = 0;
-    for (let i = 0; i < sample; i++) sum += measure(value[i], depth + 1, state);
+    for (let i = 0; i < sample; i++) sum += measure(value[i], depth + 1);
     return OPAQUE + (sample === 0 ? 0 : (sum / sample) * n);
   }
   if (value instanceof Promise || value instanceof WeakMap || value instanceof WeakSet) return OPAQUE;
@@ -79,7 +82,7 @@ function measure(value: unknown, depth: number, state: { budget: number }): numb
     count++;
     if (seen < 64) {
       seen++;
-      sum += SMALL + k.length * 2 + measure(obj[k], depth + 1, state);
+      sum += SMALL + k.length * 2 + measure(obj[k], depth + 1);
     }
   }
   if (count > seen) sum = OPAQUE + ((sum - OPAQUE) / seen) * count;

@@ -18,16 +18,22 @@ function fmix(h: number): number {
   return h ^ (h >>> 16);
 }
 
-const HEX: string[] = [];
-for (let i = 0; i < 256; i++) HEX.push(i.toString(16).padStart(2, '0'));
+const digits = new Array<number>(32);
 
-// Table lookup: Number#toString(16) + padStart costs more than the hashing itself.
-function hex(n: number): string {
-  return HEX[(n >>> 24) & 255]! + HEX[(n >>> 16) & 255]! + HEX[(n >>> 8) & 255]! + HEX[n & 255]!;
+function nibbles(n: number, at: number): void {
+  for (let shift = 28, i = at; shift >= 0; shift -= 4, i++) {
+    const v = (n >>> shift) & 15;
+    digits[i] = v < 10 ? 48 + v : 87 + v;
+  }
 }
 
+/** Four words as 32 hex characters, built as one flat string (concatenation would make ropes). */
 export function hexKey(words: Uint32Array, offset = 0): string {
-  return hex(words[offset]!) + hex(words[offset + 1]!) + hex(words[offset + 2]!) + hex(words[offset + 3]!);
+  nibbles(words[offset]!, 0);
+  nibbles(words[offset + 1]!, 8);
+  nibbles(words[offset + 2]!, 16);
+  nibbles(words[offset + 3]!, 24);
+  return String.fromCharCode.apply(null, digits);
 }
 
 const f64 = new Float64Array(1);

@@ -67,7 +67,6 @@ type Source =
   | { node: string; output: string; type: string; convert: Convert | undefined; via: string }
   | { blocked: string };
 
-
 const entriesOf = new WeakMap<NodeSchema, [string, InputSchema][]>();
 function inputEntries(schema: NodeSchema): [string, InputSchema][] {
   let entries = entriesOf.get(schema);
@@ -228,7 +227,16 @@ export function planGraph(doc: GraphDocument, catalog: Catalog, options: PlanOpt
     if (at === undefined) {
       at = visits.length;
       indexOf.set(id, at);
-      visits.push({ index: -1, id, type: node.type, schema, constants: {}, links: [], dependents: [], root: false });
+      visits.push({
+        index: -1,
+        id,
+        type: node.type,
+        schema,
+        constants: {},
+        links: [],
+        dependents: [],
+        root: false,
+      });
       graphNodes.push(node);
       blockedBy.push(undefined);
       stack.push(at);
@@ -255,7 +263,13 @@ export function planGraph(doc: GraphDocument, catalog: Catalog, options: PlanOpt
         const outSchema = fromSchema?.outputs[output];
         if (from && fromSchema && outSchema && (from.mode === undefined || from.mode === 'active')) {
           const source = visit(fromId, from, fromSchema);
-          v.links.push({ input: name, source, output, convert: coerce(outSchema.type, inSchema.type), via: '' });
+          v.links.push({
+            input: name,
+            source,
+            output,
+            convert: coerce(outSchema.type, inSchema.type),
+            via: '',
+          });
           continue;
         }
         const src = resolve(fromId, output);
