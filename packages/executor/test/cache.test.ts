@@ -35,7 +35,7 @@ describe('OutputCache', () => {
   const buf = (n: number) => ({ value: new Uint8Array(n) });
 
   it('evicts least recently used entries to stay under maxBytes and counts stats', () => {
-    const cache = new OutputCache({ maxBytes: 4000 }) // room for three 1 KB entries;
+    const cache = new OutputCache({ maxBytes: 4000 }); // room for three 1 KB entries
     cache.set('a', buf(1000), []);
     cache.set('b', buf(1000), []);
     cache.set('c', buf(1000), []);
