@@ -73,6 +73,11 @@ const CACHED = 4;
 const FAILED = 5;
 const SKIPPED = 6;
 
+/** Longest stretch of synchronous node runs before the job yields to the event loop. */
+const SLICE_MS = 16;
+const defer: (fn: () => void) => void =
+  typeof setImmediate === 'function' ? (fn) => setImmediate(fn) : (fn) => setTimeout(fn, 0);
+
 let jobCounter = 0;
 function newId(prefix: string): string {
   const uuid = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto?.randomUUID;
@@ -254,6 +259,7 @@ class Job implements ContextHost {
   #running = 0;
   #remaining = 0;
   #pumping = false;
+  #yielding = false;
   #finished = false;
   /** Nodes whose key duplicates an earlier node's in this job: they take that node's result. */
   #aliases: Map<number, number[]> | undefined;
@@ -397,11 +403,27 @@ class Job implements ContextHost {
     if (this.#pumping) return;
     this.#pumping = true;
     const limit = this.#init.concurrency;
+    const start = performance.now();
+    let started = 0;
     while (!this.#finished && this.#head < this.#tail && this.#running < limit) {
+      // Long runs of synchronous nodes yield now and then, so I/O and cancellation get a turn.
+      if ((++started & 255) === 0 && performance.now() - start > SLICE_MS) {
+        this.#yieldSoon();
+        break;
+      }
       this.#startNode(this.#queue[this.#head++]!);
     }
     this.#pumping = false;
     if (!this.#finished && this.#remaining === 0) this.#finish();
+  }
+
+  #yieldSoon(): void {
+    if (this.#yielding) return;
+    this.#yielding = true;
+    defer(() => {
+      this.#yielding = false;
+      this.#pump();
+    });
   }
 
   #startNode(i: number): void {
@@ -657,7 +679,7 @@ class Job implements ContextHost {
 
   // ContextHost: what a running node's ctx reaches.
   nodeProgress(i: number, step: number, total: number): void {
-    if (this.#finished || !this.#onEvent) return;
+    if (this.#finished || !this.#onEvent || this.#state[i] !== RUNNING) return;
     const node = this.#plan.nodes[i]!;
     this.#emit({
       type: 'node:progress',
@@ -671,7 +693,7 @@ class Job implements ContextHost {
   }
 
   nodePreview(i: number, preview: Preview): void {
-    if (this.#finished || !this.#onEvent) return;
+    if (this.#finished || !this.#onEvent || this.#state[i] !== RUNNING) return;
     const node = this.#plan.nodes[i]!;
     this.#emit({
       type: 'node:preview',

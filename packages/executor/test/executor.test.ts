@@ -1,5 +1,5 @@
 import { type GraphDocument, validateGraph } from '@reelgraph/graph';
-import { defineNode, type Logger, toCatalog } from '@reelgraph/sdk';
+import { defineNode, input, type Logger, toCatalog } from '@reelgraph/sdk';
 import { describe, expect, it } from 'vitest';
 import { type EngineEvent, Executor, GraphValidationError } from '../src';
 import { graph, testNodes } from './fixtures';
@@ -400,6 +400,31 @@ describe('Executor: concurrency and cancellation', () => {
     // The completed prefix is cached; the cancelled node is not.
     await s.run(doc, { targets: ['x'] });
     expect(s.ran()).toEqual([]);
+  });
+
+  it('cancels a long run of synchronous nodes: the job yields to the event loop between slices', async () => {
+    const busy = defineNode({
+      type: 't.busy',
+      title: 'Busy',
+      category: 'test',
+      description: 'spins for 20 µs',
+      inputs: { a: input.float({ default: 0 }) },
+      outputs: { sum: 'FLOAT' },
+      run: ({ a }) => {
+        const until = performance.now() + 0.02;
+        while (performance.now() < until) {}
+        return { sum: a + 1 };
+      },
+    });
+    const executor = new Executor({ nodes: new Map([[busy.schema.type, busy]]) });
+    const spec: Parameters<typeof graph>[0] = { n0: ['t.busy'] };
+    for (let i = 1; i < 5000; i++) spec[`n${i}`] = ['t.busy', { a: [`n${i - 1}`, 'sum'] }];
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 5);
+    const result = await executor.run(graph(spec), { targets: ['n4999'], signal: controller.signal });
+    expect(result.status).toBe('cancelled');
+    expect(result.executed.length).toBeGreaterThan(0);
+    expect(result.executed.length).toBeLessThan(5000);
   });
 
   it('resolves at once as cancelled when the signal is already aborted', async () => {
