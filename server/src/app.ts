@@ -117,6 +117,14 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
   const defaultJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    const charset = /charset\s*=\s*"?([\w-]+)/i.exec(String(req.headers['content-type']))?.[1]?.toLowerCase();
+    if (charset && charset !== 'utf-8' && charset !== 'utf8') {
+      done(
+        new HttpError(415, 'unsupported_media_type', `JSON must be UTF-8, not ${charset.slice(0, 20)}`),
+        undefined,
+      );
+      return;
+    }
     req.rawBody = body as string;
     defaultJson(req, body as string, done);
   });

@@ -27,6 +27,18 @@ const EXT: Record<string, { ext: string; mime: string }> = {
   gif: { ext: 'gif', mime: 'image/gif' },
 };
 
+/** Busboy's parse errors carry no status: they are the client's malformed body, not a server fault. */
+function malformed(err: unknown): unknown {
+  if (err instanceof HttpError) return err;
+  const status = (err as { statusCode?: number }).statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) return err;
+  return new HttpError(
+    400,
+    'bad_request',
+    `malformed multipart body: ${(err as Error).message ?? String(err)}`,
+  );
+}
+
 export async function fileRoutes(app: FastifyInstance, deps: FileRoutesDeps): Promise<void> {
   app.get<{ Params: { name: string } }>(
     '/api/outputs/:name',
@@ -108,17 +120,22 @@ export async function fileRoutes(app: FastifyInstance, deps: FileRoutesDeps): Pr
           'send the image as multipart/form-data with a field named "file"',
         );
       }
-      const part = await req.file();
-      if (!part) throw new HttpError(400, 'bad_request', 'no file in the upload');
-      if (part.fieldname !== 'file') {
-        part.file.resume();
-        throw new HttpError(
-          400,
-          'bad_request',
-          `the file field must be named "file", not "${part.fieldname.slice(0, 40)}"`,
-        );
+      let data: Buffer;
+      try {
+        const part = await req.file();
+        if (!part) throw new HttpError(400, 'bad_request', 'no file in the upload');
+        if (part.fieldname !== 'file') {
+          part.file.resume();
+          throw new HttpError(
+            400,
+            'bad_request',
+            `the file field must be named "file", not "${part.fieldname.slice(0, 40)}"`,
+          );
+        }
+        data = await part.toBuffer(); // throws 413 past maxUploadBytes
+      } catch (err) {
+        throw malformed(err);
       }
-      const data = await part.toBuffer(); // throws 413 past maxUploadBytes
       if (data.length === 0) throw new HttpError(400, 'bad_request', 'the uploaded file is empty');
       const meta = await sharp(data, { limitInputPixels: false })
         .metadata()
