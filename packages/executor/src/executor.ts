@@ -92,6 +92,20 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
+/** Wait for `work`, or stop waiting as soon as `signal` aborts (the job then resolves as cancelled). */
+function untilSettledOrAborted(work: Promise<unknown>, signal: AbortSignal | undefined): Promise<unknown> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      signal.removeEventListener('abort', done);
+      resolve(undefined);
+    };
+    signal.addEventListener('abort', done, { once: true });
+    work.then(done, done);
+  });
+}
+
 const outputNames = new WeakMap<NodeSchema, string[]>();
 function outputsOf(schema: NodeSchema): string[] {
   let names = outputNames.get(schema);
@@ -202,7 +216,7 @@ export class Executor {
         fail(thrown);
       }
     }
-    if (pending) await Promise.all(pending);
+    if (pending) await untilSettledOrAborted(Promise.all(pending), options.signal);
 
     const keys = computeKeys(plan, newId('run'), policies);
     const job = new Job({

@@ -427,6 +427,27 @@ describe('Executor: concurrency and cancellation', () => {
     expect(result.executed.length).toBeLessThan(5000);
   });
 
+  it('cancels while fingerprints are still being computed', async () => {
+    const s = setup();
+    const stuck = defineNode({
+      type: 't.stuck',
+      title: 'Stuck fingerprint',
+      category: 'test',
+      description: '',
+      inputs: {},
+      outputs: { value: 'FLOAT' },
+      output: true,
+      cache: { fingerprint: () => new Promise<string>(() => {}) },
+      run: () => ({ value: 1 }),
+    });
+    s.nodes.set(stuck.schema.type, stuck);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 5);
+    const result = await s.run(graph({ f: ['t.stuck'] }), { signal: controller.signal });
+    expect(result.status).toBe('cancelled');
+    expect(s.events.map((e) => e.type)).toEqual(['job:cancelled']);
+  });
+
   it('resolves at once as cancelled when the signal is already aborted', async () => {
     const s = setup();
     const result = await s.run(diamond(), { signal: AbortSignal.abort() });
