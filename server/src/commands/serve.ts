@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { defaultPackDirs } from '@reelgraph/packs';
 import { buildApp } from '../app';
 import type { ServerOptions } from '../options';
+import { enableHotReload } from '../packs/hot-reload';
 
 const HELP = `reelgraph serve [options]
 
@@ -10,7 +12,9 @@ const HELP = `reelgraph serve [options]
   --port <n>               port (default 8188; 0 = any free port)
   --token <t>              bearer token (or REELGRAPH_TOKEN); required beyond loopback
   --models <dir>           model folder (repeatable)
-  --nodes <dir>            node pack folder (repeatable; default nodes/)
+  --nodes <dir>            extra node pack folder (repeatable); nodes/ and REELGRAPH_NODES are always loaded
+  --dev                    hot reload: edits under pack folders update the catalog and open editors
+                           (also on when NODE_ENV=development)
   --outputs <dir>          where output files go (default outputs/)
   --uploads <dir>          where uploaded images go (default <data>/uploads)
   --data <dir>             queue database and secret (default .reelgraph/)
@@ -23,7 +27,7 @@ const HELP = `reelgraph serve [options]
   --log                    request logging
 `;
 
-export function parseServeArgs(argv: string[]): ServerOptions | 'help' {
+export function parseServeArgs(argv: string[]): (ServerOptions & { dev?: boolean }) | 'help' {
   const { values } = parseArgs({
     args: argv,
     allowPositionals: false,
@@ -42,6 +46,7 @@ export function parseServeArgs(argv: string[]): ServerOptions | 'help' {
       concurrency: { type: 'string' },
       'job-timeout': { type: 'string' },
       inline: { type: 'boolean' },
+      dev: { type: 'boolean' },
       log: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -56,13 +61,17 @@ export function parseServeArgs(argv: string[]): ServerOptions | 'help' {
   };
   const abs = (p: string | undefined) => (p === undefined ? undefined : path.resolve(p));
   const token = values.token ?? process.env.REELGRAPH_TOKEN;
-  const opts: ServerOptions = { logger: values.log ?? false };
+  const opts: ServerOptions & { dev?: boolean } = {
+    logger: values.log ?? false,
+    dev: values.dev ?? process.env.NODE_ENV === 'development',
+  };
   if (values.host !== undefined) opts.host = values.host;
   const port = int(values.port, 'port', 0, 65535);
   if (port !== undefined) opts.port = port;
   if (token) opts.token = token;
   if (values.models) opts.modelsDirs = values.models.map((d) => path.resolve(d));
-  if (values.nodes) opts.nodesDirs = values.nodes.map((d) => path.resolve(d));
+  // Like `run` and `validate`: built-ins, then REELGRAPH_NODES, then --nodes.
+  opts.nodesDirs = defaultPackDirs(values.nodes ?? []);
   if (values.outputs) opts.outputsDir = abs(values.outputs)!;
   if (values.uploads) opts.uploadsDir = abs(values.uploads)!;
   if (values.data) opts.dataDir = abs(values.data)!;
@@ -88,7 +97,7 @@ export async function serve(argv: string[]): Promise<void> {
  * or with an exit code (2: bad arguments, 1: could not start).
  */
 export async function serveCommand(argv: string[]): Promise<number | undefined> {
-  let opts: ServerOptions | 'help';
+  let opts: (ServerOptions & { dev?: boolean }) | 'help';
   try {
     opts = parseServeArgs(argv);
   } catch (err) {
@@ -120,12 +129,17 @@ export async function serveCommand(argv: string[]): Promise<number | undefined> 
     `${Object.keys(running.host.catalog.nodes).length} nodes from ${packs.length - failed.length} pack(s)`,
   );
   for (const p of failed) console.warn(`pack ${p.name} has problems: ${p.errors.join('; ')}`);
+  const watcher = opts.dev
+    ? enableHotReload(running, { log: (m) => console.log(`[reelgraph] ${m}`) })
+    : undefined;
+  if (watcher) console.log('Hot reload is on: edits under the pack folders reload the nodes.');
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping (a running job goes back to the queue)…`);
+    watcher?.close();
     await running.close();
     process.exit(0);
   };

@@ -40,6 +40,17 @@ process.on('message', async (raw: ToChild) => {
     }
     return;
   }
+  if (raw.t === 'reload') {
+    if (!core) return;
+    let catalog = core.catalog;
+    try {
+      catalog = await core.reload();
+    } catch (err) {
+      console.error(`[reelgraph] pack reload failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    send({ t: 'reloaded', catalog });
+    return;
+  }
   if (raw.t === 'abort') {
     controllers.get(raw.jobId)?.abort(new Error(raw.reason));
     return;

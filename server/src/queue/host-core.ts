@@ -9,10 +9,12 @@ import type { HostConfig, RunOutcome } from './node-host';
  * the child process host, so both behave the same.
  */
 export class HostCore {
+  #reloading: Promise<PackCatalog> | undefined;
+
   private constructor(
     readonly registry: PackRegistry,
-    readonly catalog: PackCatalog,
-    readonly executor: Executor,
+    public catalog: PackCatalog,
+    public executor: Executor,
     readonly services: Partial<NodeServices>,
     readonly system: Record<string, unknown>,
   ) {}
@@ -37,13 +39,27 @@ export class HostCore {
         // system info is best effort
       }
     }
-    const executor = new Executor({
-      nodes: registry,
-      catalog: { types: catalog.types, nodes: catalog.nodes },
-      services,
-      logger: quietLogger,
-    });
-    return new HostCore(registry, catalog, executor, services, system);
+    return new HostCore(registry, catalog, executorFor(registry, catalog, services), services, system);
+  }
+
+  /**
+   * Load every pack again from source (hot reload) and swap in a new executor over the new node set.
+   * Jobs already running keep the executor, and so the code, they started with. Concurrent calls share
+   * one reload.
+   */
+  reload(): Promise<PackCatalog> {
+    this.#reloading ??= (async () => {
+      try {
+        await this.registry.reload();
+        const { registry, services } = this;
+        this.catalog = packCatalog({ nodes: new Map(registry.nodes), packs: [...registry.packs] });
+        this.executor = executorFor(registry, this.catalog, services);
+        return this.catalog;
+      } finally {
+        this.#reloading = undefined;
+      }
+    })();
+    return this.#reloading;
   }
 
   async run(
@@ -72,6 +88,16 @@ export class HostCore {
     const models = (this.services as { models?: { dispose?: () => Promise<void> } }).models;
     await models?.dispose?.().catch(() => {});
   }
+}
+
+function executorFor(registry: PackRegistry, catalog: PackCatalog, services: Partial<NodeServices>): Executor {
+  return new Executor({
+    // A snapshot: a reload replaces the registry's map, never this one.
+    nodes: registry.nodes,
+    catalog: { types: catalog.types, nodes: catalog.nodes },
+    services,
+    logger: quietLogger,
+  });
 }
 
 interface RuntimeModule {

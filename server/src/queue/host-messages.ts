@@ -7,11 +7,14 @@ import type { HostConfig, RunOutcome } from './node-host';
 export type ToChild =
   | { t: 'init'; config: HostConfig }
   | { t: 'run'; jobId: string; graph: GraphDocument; targets?: string[] }
-  | { t: 'abort'; jobId: string; reason: string };
+  | { t: 'abort'; jobId: string; reason: string }
+  /** Hot reload: load the packs again; running jobs finish with the code they started with. */
+  | { t: 'reload' };
 
 export type ToParent =
   | { t: 'ready'; catalog: PackCatalog; system: Record<string, unknown> }
   | { t: 'init-failed'; message: string }
   | { t: 'event'; event: EngineEvent }
   | { t: 'outcome'; jobId: string; outcome: RunOutcome }
-  | { t: 'fatal'; message: string };
+  | { t: 'fatal'; message: string }
+  | { t: 'reloaded'; catalog: PackCatalog };

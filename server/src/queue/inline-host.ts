@@ -22,6 +22,10 @@ export class InlineNodeHost implements NodeHost {
     return this.core.run(req.jobId, req.graph, req.targets, req.signal, req.onEvent);
   }
 
+  async reload(): Promise<void> {
+    await this.core.reload();
+  }
+
   async kill(): Promise<boolean> {
     return false;
   }

@@ -14,6 +14,8 @@ export interface NodeHost {
    * cannot (inline: a hung node can only be abandoned).
    */
   kill(reason: string): Promise<boolean>;
+  /** Hot reload: load the packs again from disk and update `catalog`; running jobs keep their code. */
+  reload?(): Promise<void>;
   close(): Promise<void>;
 }
 

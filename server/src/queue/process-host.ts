@@ -27,6 +27,7 @@ export class ProcessNodeHost implements NodeHost {
   readonly #pending = new Map<string, Pending>();
   #closed = false;
   #lastFatal: string | undefined;
+  #reloads: (() => void)[] = [];
 
   private constructor(readonly config: HostConfig) {}
 
@@ -83,6 +84,9 @@ export class ProcessNodeHost implements NodeHost {
           this.#settle(m.jobId, m.outcome);
         } else if (m.t === 'fatal') {
           this.#lastFatal = m.message;
+        } else if (m.t === 'reloaded') {
+          this.#catalog = m.catalog;
+          for (const done of this.#reloads.splice(0)) done();
         }
       });
       child.on('error', (err) => {
@@ -93,6 +97,7 @@ export class ProcessNodeHost implements NodeHost {
         if (!ready) reject(new Error(`node host exited during start (code ${code}, signal ${signal})`));
         const why = this.#lastFatal ?? `node host process exited (code ${code}, signal ${signal})`;
         for (const id of [...this.#pending.keys()]) this.#settle(id, { kind: 'crashed', message: why });
+        for (const done of this.#reloads.splice(0)) done();
       });
       child.send({ t: 'init', config: this.config } satisfies ToChild);
     });
@@ -124,6 +129,16 @@ export class ProcessNodeHost implements NodeHost {
       req.signal.addEventListener('abort', onAbort, { once: true });
       child.send({ t: 'run', jobId: req.jobId, graph: req.graph, targets: req.targets } satisfies ToChild);
       if (req.signal.aborted) onAbort();
+    });
+  }
+
+  /** Hot reload in the child (running jobs keep their code); a child that is not running loads afresh anyway. */
+  async reload(): Promise<void> {
+    const child = this.#child;
+    if (this.#closed || !child?.connected || this.#starting) return this.#ensureChild().catch(() => {});
+    await new Promise<void>((resolve) => {
+      this.#reloads.push(resolve);
+      child.send({ t: 'reload' } satisfies ToChild);
     });
   }
 
