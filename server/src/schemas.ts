@@ -20,7 +20,13 @@ const jobError = {
     {
       type: 'object',
       required: ['code', 'message'],
-      properties: { code: { type: 'string' }, message: { type: 'string' }, nodeId: { type: 'string' } },
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string' },
+        nodeId: { type: 'string' },
+        nodeType: { type: 'string' },
+        pack: { type: 'string' },
+      },
     },
   ],
 } as const;

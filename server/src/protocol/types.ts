@@ -19,6 +19,9 @@ export interface JobError {
   code: JobErrorCode;
   message: string;
   nodeId?: string;
+  /** Type of the node at fault and the pack (plugin) that provides it. */
+  nodeType?: string;
+  pack?: string;
 }
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [k: string]: JsonValue };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { GraphDocument } from '@reelgraph/graph';
 import { HttpError } from '../errors';
+import { type Culprit, culprit, describeCulprit } from '../packs/blame';
 import type { JobDetail, JobError, JobState, JobSummary, QueueStatus } from '../protocol/types';
 import type { JobRecord, Store } from '../store/store';
 import type { Hub } from '../ws/hub';
@@ -25,6 +26,11 @@ export interface SubmitInput {
   priority?: number;
   timeoutMs?: number;
   targets?: string[];
+}
+
+function culpritFields(c: Culprit | undefined): Pick<JobError, 'nodeId' | 'nodeType' | 'pack'> {
+  if (!c) return {};
+  return { nodeId: c.nodeId, nodeType: c.nodeType, ...(c.pack ? { pack: c.pack } : {}) };
 }
 
 interface Active {
@@ -263,6 +269,10 @@ export class Scheduler {
     return [...(this.#active.get(id)?.tracker.latestPreview.values() ?? [])];
   }
 
+  get activeCount(): number {
+    return this.#active.size;
+  }
+
   isActive(id: string): boolean {
     return this.#active.has(id);
   }
@@ -374,10 +384,14 @@ export class Scheduler {
       active.tracker.close();
       return;
     }
+    // A job stopped from outside (time limit, crash) is blamed on the node(s) still running.
+    const running = this.#runningCulprit(job, active);
+    const during = running ? ` while ${describeCulprit(running)} was running` : '';
     if (active.timedOut) {
       return this.#finish(job, active, 'failed', durationMs, {
         code: 'timeout',
-        message: `the job exceeded its time limit of ${timeoutMs} ms and was stopped`,
+        message: `the job exceeded its time limit of ${timeoutMs} ms and was stopped${during}`,
+        ...culpritFields(running),
       });
     }
     if (active.cancelRequested && outcome.kind !== 'result')
@@ -389,12 +403,14 @@ export class Scheduler {
         if (outcome.status === 'cancelled')
           return this.#finish(job, active, 'cancelled', outcome.durationMs, null);
         const [nodeId, failure] = Object.entries(outcome.errors)[0] ?? [];
+        const who = nodeId ? this.#culprit(job, nodeId) : undefined;
         const error: JobError = {
           code: 'node_failed',
           message: nodeId
-            ? `node "${nodeId}" failed: ${failure?.message ?? 'unknown error'}`
+            ? `${who ? describeCulprit(who) : `node "${nodeId}"`} failed: ${failure?.message ?? 'unknown error'}`
             : 'the job failed',
           ...(nodeId ? { nodeId } : {}),
+          ...culpritFields(who),
         };
         return this.#finish(job, active, 'failed', outcome.durationMs, error);
       }
@@ -407,8 +423,21 @@ export class Scheduler {
             .join('; ')}`,
         });
       case 'crashed':
-        return this.#finish(job, active, 'failed', durationMs, { code: 'crashed', message: outcome.message });
+        return this.#finish(job, active, 'failed', durationMs, {
+          code: 'crashed',
+          message: `${outcome.message}${during}`,
+          ...culpritFields(running),
+        });
     }
+  }
+
+  #culprit(job: JobRecord, nodeId: string): Culprit | undefined {
+    return culprit(JSON.parse(job.graph) as GraphDocument, nodeId, this.host.catalog);
+  }
+
+  #runningCulprit(job: JobRecord, active: Active): Culprit | undefined {
+    const entry = Object.entries(active.tracker.nodes).find(([, st]) => st.state === 'running');
+    return entry ? this.#culprit(job, entry[0]) : undefined;
   }
 
   /**
