@@ -35,11 +35,7 @@ export async function start(): Promise<void> {
       uiStore.setState({ dialog: 'login' });
       return;
     }
-    const catalog = await api.catalog();
-    editor.getState().setCatalog({ types: catalog.types, nodes: catalog.nodes });
-    const failed = catalog.packs.filter((p) => p.status === 'error');
-    if (failed.length)
-      toast(`Node packs failed to load: ${failed.map((p) => p.name).join(', ')}`, 'error', 10000);
+    await refreshCatalog();
   } catch (err) {
     toast(`Cannot reach the server: ${message(err)}`, 'error', 10000);
   }
@@ -49,8 +45,21 @@ export async function start(): Promise<void> {
     onEvent: applyEvent,
     onPreview: applyPreview,
     onStatus: (connected) => runStore.setState({ connected }),
+    onCatalogChanged: () => {
+      refreshCatalog().then(
+        () => toast('Node packs reloaded'),
+        (err) => toast(`Could not reload the node catalog: ${message(err)}`, 'error'),
+      );
+    },
   });
   refreshJobs();
+}
+
+async function refreshCatalog(): Promise<void> {
+  const catalog = await api.catalog();
+  editor.getState().setCatalog({ types: catalog.types, nodes: catalog.nodes });
+  const failed = catalog.packs.filter((p) => p.status === 'error');
+  if (failed.length) toast(`Node packs failed to load: ${failed.map((p) => p.name).join(', ')}`, 'error', 10000);
 }
 
 export async function refreshJobs(): Promise<void> {

@@ -1,7 +1,10 @@
+import type { Catalog } from '@reelgraph/graph';
 import { useStore } from 'zustand';
+import { createStore } from 'zustand/vanilla';
 import { ApiClient } from './api/client';
 import { createEditorStore, type EditorStore } from './store/editorStore';
 import { type RunState, runStore } from './store/runStore';
+import type { Item } from './store/types';
 
 /** The app's single editor store and API client. */
 export const editor = createEditorStore();
@@ -9,6 +12,27 @@ export const api = new ApiClient();
 
 export function useEditor<T>(selector: (s: EditorStore) => T): T {
   return useStore(editor, selector);
+}
+
+/**
+ * What node components read (items and the catalog), republished only when those change. Positions and
+ * selection change on every frame of a drag; node components must not even be asked then.
+ */
+export interface ItemsView {
+  items: Record<string, Item>;
+  catalog: Catalog | undefined;
+}
+export const itemsView = createStore<ItemsView>()(() => ({
+  items: editor.getState().items,
+  catalog: editor.getState().catalog,
+}));
+editor.subscribe((s, prev) => {
+  if (s.items !== prev.items || s.catalog !== prev.catalog)
+    itemsView.setState({ items: s.items, catalog: s.catalog });
+});
+
+export function useItems<T>(selector: (s: ItemsView) => T): T {
+  return useStore(itemsView, selector);
 }
 
 export function useRun<T>(selector: (s: RunState) => T): T {

@@ -5,6 +5,8 @@ export interface SocketHandlers {
   onEvent(e: ServerEvent): void;
   onPreview(p: PreviewFrame): void;
   onStatus?(connected: boolean): void;
+  /** The server reloaded its node packs (development hot reload): refetch the catalog. */
+  onCatalogChanged?(): void;
 }
 
 /** The WebSocket half of the protocol, reconnecting with the same client id (the server re-sends snapshots). */
@@ -56,6 +58,10 @@ export class EventSocket {
       try {
         msg = JSON.parse(String(m.data));
       } catch {
+        return;
+      }
+      if (msg.type === 'catalog:changed') {
+        this.handlers.onCatalogChanged?.();
         return;
       }
       if ('jobId' in msg && typeof msg.seq === 'number') {

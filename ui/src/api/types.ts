@@ -76,6 +76,7 @@ export type ConnectionMessage =
   | { type: 'hello'; clientId: string }
   | { type: 'subscribed' | 'unsubscribed'; jobIds: string[] }
   | { type: 'pong' }
+  | { type: 'catalog:changed'; nodes: number }
   | { type: 'error'; error: string; message: string };
 
 export interface PackStatus {

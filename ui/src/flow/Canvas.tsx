@@ -27,6 +27,7 @@ const edgeTypes = { typed: TypedEdge };
 const defaultEdgeOptions = { type: 'typed' };
 const proOptions = { hideAttribution: true };
 const fitViewOptions = { maxZoom: 1 };
+const multiSelectKeys = ['Shift', 'Meta', 'Control'];
 // Benchmark switches (?cull=0&minimap=0&lod=0) to compare rendering strategies; defaults are the product.
 const flags = new URLSearchParams(location.search);
 const CULL = flags.get('cull') !== '0';
@@ -41,6 +42,9 @@ const asRequest = (c: Connection | FlowEdge) => ({
   target: c.target,
   input: c.targetHandle ?? '',
 });
+
+const onNodesChange = editor.getState().onNodesChange;
+const onEdgesChange = editor.getState().onEdgesChange;
 
 const isValidConnection = (c: Connection | FlowEdge) => editor.getState().canConnect(asRequest(c)) === null;
 
@@ -128,6 +132,22 @@ export function Canvas() {
     [openPalette],
   );
 
+  // Every prop handed to React Flow must keep its identity across renders: a new function here would
+  // re-render all node wrappers on every store change (e.g. each frame of a drag).
+  const onNodeContextMenu = useCallback((e: React.MouseEvent, node: FlowNode) => {
+    e.preventDefault();
+    if (!node.selected) editor.getState().select([node.id]);
+    setMenu({ id: node.id, x: e.clientX, y: e.clientY });
+  }, []);
+  const closeMenu = useCallback(() => setMenu(null), []);
+  const onPaneContextMenu = useCallback(
+    (e: React.MouseEvent | MouseEvent) => {
+      e.preventDefault();
+      openPalette(e.clientX, e.clientY);
+    },
+    [openPalette],
+  );
+
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: the canvas surface; Space and Ctrl+O are the keyboard ways in
     <div
@@ -151,24 +171,17 @@ export function Canvas() {
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
         defaultEdgeOptions={defaultEdgeOptions}
-        onNodesChange={editor.getState().onNodesChange}
-        onEdgesChange={editor.getState().onEdgesChange}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
         onConnect={onConnect}
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
-        onNodeContextMenu={(e, node) => {
-          e.preventDefault();
-          if (!node.selected) editor.getState().select([node.id]);
-          setMenu({ id: node.id, x: e.clientX, y: e.clientY });
-        }}
-        onPaneClick={() => setMenu(null)}
-        onPaneContextMenu={(e) => {
-          e.preventDefault();
-          openPalette(e.clientX, e.clientY);
-        }}
+        onNodeContextMenu={onNodeContextMenu}
+        onPaneClick={closeMenu}
+        onPaneContextMenu={onPaneContextMenu}
         deleteKeyCode={null}
         selectionKeyCode="Shift"
-        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+        multiSelectionKeyCode={multiSelectKeys}
         zoomOnDoubleClick={false}
         minZoom={0.05}
         maxZoom={3}

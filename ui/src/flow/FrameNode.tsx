@@ -1,11 +1,11 @@
 import { type NodeProps, NodeResizer } from '@xyflow/react';
 import { memo, useState } from 'react';
-import { editor, useEditor } from '../state';
+import { editor, useItems } from '../state';
 import type { FlowNode, GroupItem } from '../store/types';
 
 /** A group frame; dragging it carries the nodes inside (see the store's drag handling). */
 export const FrameNode = memo(function FrameNode({ id, selected }: NodeProps<FlowNode>) {
-  const item = useEditor((s) => s.items[id]) as GroupItem | undefined;
+  const item = useItems((s) => s.items[id]) as GroupItem | undefined;
   const [editing, setEditing] = useState(false);
   if (!item) return null;
   return (

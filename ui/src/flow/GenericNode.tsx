@@ -9,7 +9,7 @@ import { Handle, type NodeProps, Position } from '@xyflow/react';
 import { memo, useCallback } from 'react';
 import type { Output } from '../api/types';
 import { countRender } from '../lib/perf';
-import { editor, useEditor, useRun } from '../state';
+import { editor, useItems, useRun } from '../state';
 import type { NodeRun } from '../store/runStore';
 import type { FlowNode, NodeItem } from '../store/types';
 import { widgets } from './widgets/registry';
@@ -18,9 +18,9 @@ const NO_PROBLEMS: ValidationError[] = [];
 
 /** The one node component: every node type is drawn from its catalog schema. */
 export const GenericNode = memo(function GenericNode({ id, selected }: NodeProps<FlowNode>) {
-  const item = useEditor((s) => s.items[id]) as NodeItem | undefined;
+  const item = useItems((s) => s.items[id]) as NodeItem | undefined;
   const type = item?.type;
-  const schema = useEditor((s) => (type ? s.catalog?.nodes[type] : undefined));
+  const schema = useItems((s) => (type ? s.catalog?.nodes[type] : undefined));
   const problems = useRun((s) => s.problems[id]) ?? NO_PROBLEMS;
   const run = useRun((s) => s.nodes[id]);
   countRender(id);
@@ -131,7 +131,7 @@ const NodeBody = memo(function NodeBody({
   schema: NodeSchema;
   problems: ValidationError[];
 }) {
-  const types = useEditor((s) => s.catalog?.types);
+  const types = useItems((s) => s.catalog?.types);
   return (
     <div className="rg-node-body">
       {Object.entries(schema.outputs).map(([name, out]) => (

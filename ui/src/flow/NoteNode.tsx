@@ -1,10 +1,10 @@
 import { type NodeProps, NodeResizer } from '@xyflow/react';
 import { memo } from 'react';
-import { editor, useEditor } from '../state';
+import { editor, useItems } from '../state';
 import type { FlowNode, NoteItem } from '../store/types';
 
 export const NoteNode = memo(function NoteNode({ id, selected }: NodeProps<FlowNode>) {
-  const item = useEditor((s) => s.items[id]) as NoteItem | undefined;
+  const item = useItems((s) => s.items[id]) as NoteItem | undefined;
   if (!item) return null;
   return (
     <div

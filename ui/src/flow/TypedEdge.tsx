@@ -1,11 +1,11 @@
 import { BaseEdge, type EdgeProps, getBezierPath } from '@xyflow/react';
 import { memo } from 'react';
-import { useEditor } from '../state';
+import { useItems } from '../state';
 import type { FlowEdge } from '../store/types';
 
 /** Edges take the colour of the socket type they carry. */
 export const TypedEdge = memo(function TypedEdge(props: EdgeProps<FlowEdge>) {
-  const color = useEditor((s) => s.catalog?.types[props.data?.type ?? '']?.color);
+  const color = useItems((s) => s.catalog?.types[props.data?.type ?? '']?.color);
   const [path] = getBezierPath(props);
   return (
     <BaseEdge

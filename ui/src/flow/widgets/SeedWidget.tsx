@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import { editor, useEditor } from '../../state';
+import { editor, useItems } from '../../state';
 import { SEED_CONTROLS, type SeedControl } from '../../store/types';
 import { NumberWidget } from './NumberWidget';
 import type { WidgetProps } from './types';
@@ -7,7 +7,7 @@ import type { WidgetProps } from './types';
 /** A seed: a number plus what happens to it after each queued run. Default `fixed` keeps runs reproducible. */
 export const SeedWidget = memo(function SeedWidget(props: WidgetProps) {
   const { nodeId, name, schema, onChange } = props;
-  const control = useEditor((s) => {
+  const control = useItems((s) => {
     const item = s.items[nodeId];
     return (item?.kind === 'node' ? item.controls?.[name] : undefined) ?? 'fixed';
   });
