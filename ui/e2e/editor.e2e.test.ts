@@ -210,6 +210,78 @@ describe.skipIf(!hasChromium)('editor in the browser', () => {
     await page.context().close();
   }, 60_000);
 
+  it('loads presets, and reports missing node types and models of a dropped graph', async () => {
+    const page = await emptyEditor();
+    await page.getByRole('button', { name: 'Presets' }).click();
+    const names = await page
+      .locator('[data-preset]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-preset')));
+    expect(names).toContain('text-to-video');
+    await shot(page, '15-presets');
+    await page.locator('[data-preset="engine-math"]').click();
+    await expect.poll(async () => Object.keys((await doc(page)).nodes).length).toBeGreaterThan(1);
+
+    const needy: GraphDocument = {
+      version: 1,
+      nodes: {
+        a: { type: 'acme.upscale4k', inputs: { factor: 4 }, meta: { position: { x: 0, y: 0 } } },
+        b: { type: 'video.load_model', inputs: { model: 'wan-14b', device: 'cpu', threads: 0 } },
+      },
+    };
+    await dropFile(page, new TextEncoder().encode(JSON.stringify(needy)), 'needy.json', 'application/json');
+    const dialog = page.getByRole('dialog', { name: /lacks/ });
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain('acme.upscale4k');
+    expect(await dialog.textContent()).toContain('wan-14b');
+    await shot(page, '16-missing-dialog');
+    await dialog.getByRole('button', { name: 'Keep editing' }).click();
+    expect(await nodeEl(page, 'a').getAttribute('class')).toContain('missing');
+    expect(Object.keys((await doc(page)).nodes)).toEqual(['a', 'b']); // kept, not dropped
+    await page.context().close();
+  }, 60_000);
+
+  it('groups move their nodes; notes, collapse, bypass and auto-layout are single undo steps', async () => {
+    const page = await emptyEditor();
+    await page.mouse.dblclick(250, 250);
+    const a = await addFromPalette(page, 'integer');
+    await page.mouse.dblclick(250, 450);
+    const b = await addFromPalette(page, 'number');
+    await page.keyboard.press('Control+a');
+    await page.keyboard.press('Control+g');
+    const group = await page.evaluate(
+      () => Object.keys(window.__reelgraph.editor.getState().items).find((k) => k.startsWith('@g:'))!,
+    );
+    const pos = (id: string) =>
+      page.evaluate((i) => window.__reelgraph.editor.getState().flow.find((f) => f.id === i)!.position, id);
+    const [a0, b0] = [await pos(a), await pos(b)];
+    await page.mouse.click(900, 700); // deselect
+    const title = page.locator('.rg-frame-title').first();
+    const from = await center(title);
+    await dragTo(page, from, { x: from.x + 200, y: from.y + 60 });
+    const [a1, b1] = [await pos(a), await pos(b)];
+    expect(a1.x - a0.x).toBeCloseTo(b1.x - b0.x, 0);
+    expect(a1.x - a0.x).toBeGreaterThan(50);
+    expect(a1.y - a0.y).toBeGreaterThan(20);
+    await shot(page, '17-group-moved');
+    const past = () => page.evaluate(() => window.__reelgraph.editor.getState().history.past.length);
+    const steps = await past();
+    await page.evaluate((id) => window.__reelgraph.editor.getState().select([id]), a);
+    await page.keyboard.press('Control+b');
+    await page.keyboard.press('Alt+c');
+    expect(await nodeEl(page, a).getAttribute('class')).toMatch(/mode-bypassed.*collapsed/);
+    await page.getByRole('button', { name: 'Layout' }).click();
+    await expect.poll(past).toBe(steps + 3);
+    await page.mouse.move(700, 600);
+    await page.keyboard.press('n');
+    await page.locator('.rg-note textarea').last().fill('remember the seed');
+    await blur(page);
+    expect((await doc(page)).meta?.notes?.at(-1)?.text).toBe('remember the seed');
+    expect((await doc(page)).meta?.groups).toHaveLength(1);
+    await shot(page, '18-note-collapse-bypass-layout');
+    expect(group).toMatch(/^@g:/);
+    await page.context().close();
+  }, 60_000);
+
   it.skipIf(!hasModel)(
     'runs the text-to-video preset: progress and preview on the sampler, the video plays, its MP4 restores the graph',
     async () => {

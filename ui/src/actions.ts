@@ -59,7 +59,8 @@ async function refreshCatalog(): Promise<void> {
   const catalog = await api.catalog();
   editor.getState().setCatalog({ types: catalog.types, nodes: catalog.nodes });
   const failed = catalog.packs.filter((p) => p.status === 'error');
-  if (failed.length) toast(`Node packs failed to load: ${failed.map((p) => p.name).join(', ')}`, 'error', 10000);
+  if (failed.length)
+    toast(`Node packs failed to load: ${failed.map((p) => p.name).join(', ')}`, 'error', 10000);
 }
 
 export async function refreshJobs(): Promise<void> {
