@@ -90,7 +90,11 @@ export class HostCore {
   }
 }
 
-function executorFor(registry: PackRegistry, catalog: PackCatalog, services: Partial<NodeServices>): Executor {
+function executorFor(
+  registry: PackRegistry,
+  catalog: PackCatalog,
+  services: Partial<NodeServices>,
+): Executor {
   return new Executor({
     // A snapshot: a reload replaces the registry's map, never this one.
     nodes: registry.nodes,

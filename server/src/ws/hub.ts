@@ -76,6 +76,15 @@ export class Hub {
     this.#byJob.delete(jobId);
   }
 
+  /** Sizes of the subscription maps: all zero job entries once every job finished (no leaks). */
+  stats(): { connections: number; clients: number; jobsWithSubscribers: number } {
+    return {
+      connections: this.connections.size,
+      clients: this.#byClient.size,
+      jobsWithSubscribers: this.#byJob.size,
+    };
+  }
+
   hasSubscribers(jobId: string): boolean {
     return (this.#byJob.get(jobId)?.size ?? 0) > 0;
   }
