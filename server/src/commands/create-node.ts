@@ -62,6 +62,7 @@ export async function createNodeCommand(argv: string[], io: Io = stdio): Promise
     io.out.write(`  load it: reelgraph serve --nodes ${rel(parent)}   (or REELGRAPH_NODES=${parent})\n`);
   } else {
     io.out.write('  load it: reelgraph serve   (packs under nodes/ are found by default)\n');
+    io.out.write('  pnpm install   (adds it to the workspace and the lockfile)\n');
   }
   return EXIT.ok;
 }
