@@ -132,6 +132,28 @@ describe('kill -9 mid-job loses no accepted job', () => {
     await new Promise((r) => b.proc.once('exit', r));
   });
 
+  it('a clean stop (SIGTERM) puts the running job back without counting the attempt', async () => {
+    const dataDir = path.join(root, 'data-term');
+    const a = await spawnServer(dataDir);
+    const long = (await a.http.submit(stepsGraph(30, 100, 'term'))).body.jobId as string;
+    await until(
+      async () => (await a.http.get(`/api/jobs/${long}`)).body.nodes?.s?.step >= 2,
+      20_000,
+      'progress',
+    );
+    a.proc.kill('SIGTERM');
+    const code = await new Promise((r) => a.proc.once('exit', r));
+    expect(code).toBe(0);
+    const b = await spawnServer(dataDir);
+    const job = await until(async () => {
+      const d = (await b.http.get(`/api/jobs/${long}`)).body;
+      return d.state === 'success' ? d : undefined;
+    }, 30_000);
+    expect(job.attempts).toBe(1);
+    b.proc.kill('SIGTERM');
+    await new Promise((r) => b.proc.once('exit', r));
+  });
+
   it('fails a job with a reason once it has been interrupted maxAttempts times', async () => {
     const dataDir = realpathSync(mkdtempSync(path.join(root, 'attempts-')));
     const store = new Store(dataDir);
