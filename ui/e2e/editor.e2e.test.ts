@@ -40,7 +40,11 @@ describe.skipIf(!hasChromium)('editor in the browser', () => {
 
   beforeAll(async () => {
     await ensureBuilt();
-    [server, browser] = await Promise.all([startServer(), launch()]);
+    // The test-only pack (ui/e2e/packs/e2e) adds a model-free clip generator with progress and previews.
+    [server, browser] = await Promise.all([
+      startServer(['--nodes', join(REPO, 'ui', 'e2e', 'packs')]),
+      launch(),
+    ]);
   }, 180_000);
 
   afterAll(async () => {
@@ -281,6 +285,67 @@ describe.skipIf(!hasChromium)('editor in the browser', () => {
     expect(group).toMatch(/^@g:/);
     await page.context().close();
   }, 60_000);
+
+  it('runs a generating graph: progress ring and live preview on the node, the video plays inline and in the gallery, its MP4 restores the graph', async () => {
+    const page = await emptyEditor();
+    const graph: GraphDocument = {
+      version: 1,
+      nodes: {
+        clip: {
+          type: 'e2e.clip',
+          inputs: { frames: 9, steps: 8, delay_ms: 400 },
+          meta: { position: { x: 0, y: 0 } },
+        },
+        save: {
+          type: 'video.save',
+          inputs: {
+            images: ['clip', 'images'],
+            fps: 8,
+            format: 'mp4',
+            prefix: 'e2e',
+            quality: 0,
+            audio: '',
+            embed_graph: true,
+          },
+          meta: { position: { x: 360, y: 0 } },
+        },
+      },
+      meta: { title: 'Moving bar' },
+    };
+    await page.evaluate((g) => window.__reelgraph.actions.loadDocument(g, { quiet: true }), graph);
+    await page.getByRole('button', { name: '▶ Run' }).click();
+    const clip = nodeEl(page, 'clip');
+    await clip.locator('.rg-progress').waitFor({ timeout: 30_000 });
+    await clip.locator('.rg-preview img').waitFor({ timeout: 30_000 });
+    expect(Number(await clip.locator('.rg-preview').getAttribute('data-frames'))).toBe(9);
+    await expect
+      .poll(() =>
+        clip.locator('.rg-preview img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth),
+      )
+      .toBe(64);
+    await shot(page, '19-live-preview-and-progress');
+
+    const video = nodeEl(page, 'save').locator('video.rg-video');
+    await video.waitFor({ timeout: 60_000 });
+    await expect
+      .poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState >= 2 && v.currentTime > 0), {
+        timeout: 30_000,
+      })
+      .toBe(true);
+    expect(await clip.locator('.rg-status').textContent()).toMatch(/✓/);
+    await shot(page, '20-video-plays-in-output-node');
+    await page.getByRole('button', { name: 'Outputs', exact: true }).click();
+    await page.locator('.rg-gallery-item video').first().waitFor();
+    await shot(page, '21-gallery');
+
+    const mp4 = new Uint8Array(
+      await (await fetch(new URL((await video.getAttribute('src'))!, server.url))).arrayBuffer(),
+    );
+    await page.getByRole('button', { name: 'New' }).click();
+    await dropFile(page, mp4, 'e2e.mp4', 'video/mp4');
+    await expect.poll(() => doc(page)).toEqual(graph);
+    await page.context().close();
+  }, 120_000);
 
   it.skipIf(!hasModel)(
     'runs the text-to-video preset: progress and preview on the sampler, the video plays, its MP4 restores the graph',

@@ -13,6 +13,7 @@ interface Handle {
   runStore: StoreApi<RunState>;
   actions: typeof import('../src/actions');
   perf: typeof import('../src/lib/perf');
+  uiStore: StoreApi<import('../src/store/uiStore').UiState>;
 }
 declare global {
   interface Window {

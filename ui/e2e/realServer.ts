@@ -13,7 +13,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(timeoutMs = 60_000): Promise<RunningServer> {
+export async function startServer(extraArgs: string[] = [], timeoutMs = 60_000): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), 'reelgraph-ui-e2e-'));
   const child: ChildProcess = spawn(
     join(REPO, 'node_modules', '.bin', 'tsx'),
@@ -26,6 +26,7 @@ export async function startServer(timeoutMs = 60_000): Promise<RunningServer> {
       join(dir, 'data'),
       '--outputs',
       join(dir, 'outputs'),
+      ...extraArgs,
     ],
     { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'test' } },
   );
