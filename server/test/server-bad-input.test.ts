@@ -485,6 +485,7 @@ function corpus(): Case[] {
       'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
     },
   });
+  add({ name: 'plain GET on the WebSocket endpoint', path: '/api/ws' });
   add({ name: 'PUT jobs', method: 'PUT', path: '/api/jobs', body: '{}' });
   add({ name: 'DELETE catalog', method: 'DELETE', path: '/api/catalog' });
   add({ name: 'unknown api route', path: '/api/nope' });

@@ -77,6 +77,14 @@ describe('a job from submit to download', () => {
     expect(dl.headers.get('x-content-type-options')).toBe('nosniff');
     expect(await dl.text()).toBe('done first 4\n');
 
+    const head = await fetch(`${t.url}${file.url}`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-length')).toBe(String(file.size));
+    const notModified = await fetch(`${t.url}${file.url}`, {
+      headers: { 'if-none-match': head.headers.get('etag')! },
+    });
+    expect(notModified.status).toBe(304);
+
     const part = await fetch(`${t.url}${file.url}`, { headers: { range: 'bytes=5-9' } });
     expect(part.status).toBe(206);
     expect(part.headers.get('content-range')).toBe(`bytes 5-9/${file.size}`);

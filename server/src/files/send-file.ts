@@ -76,10 +76,9 @@ export function sendFile(
       .status(206)
       .header('content-range', `bytes ${range.start}-${range.end}/${size}`)
       .header('content-length', range.end - range.start + 1);
-    if (req.method === 'HEAD') return reply.send();
     return reply.send(createReadStream(realPath, { start: range.start, end: range.end }));
   }
+  // HEAD goes through here too: Fastify drops the body and keeps the headers.
   reply.header('content-length', size);
-  if (req.method === 'HEAD') return reply.send();
   return reply.send(createReadStream(realPath));
 }

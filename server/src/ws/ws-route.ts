@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
+import { HttpError } from '../errors';
 import { SERVER_VERSION } from '../options';
 import { PROTOCOL_VERSION, TERMINAL_STATES } from '../protocol/types';
 import type { Scheduler } from '../queue/scheduler';
@@ -91,6 +92,15 @@ export async function wsRoute(app: FastifyInstance, deps: WsDeps): Promise<void>
     '/api/ws',
     {
       websocket: true,
+      preHandler: async (req) => {
+        if (!req.ws) {
+          throw new HttpError(
+            426,
+            'upgrade_required',
+            'this is the WebSocket endpoint: connect with a WebSocket client',
+          );
+        }
+      },
       schema: {
         summary: 'WebSocket: job events and binary previews (see docs/protocol.md)',
         tags: ['websocket'],
