@@ -104,6 +104,7 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
     abortGraceMs: options.abortGraceMs,
     maxAttempts: options.maxAttempts,
     maxQueued: options.maxQueued,
+    maxHistory: options.maxHistory,
     outputsDir: options.outputsDir,
     previewIntervalMs: options.previewIntervalMs,
     progressIntervalMs: options.progressIntervalMs,

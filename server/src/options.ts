@@ -42,6 +42,8 @@ export interface ServerOptions {
   maxImagePixels?: number;
   maxNodes?: number;
   maxQueued?: number;
+  /** Finished jobs kept in the history (older ones are pruned; their files stay). Default 10,000. */
+  maxHistory?: number;
   /** Submissions per minute per client address. */
   submitRateLimit?: number;
   uploadRateLimit?: number;
@@ -102,6 +104,7 @@ export function resolveOptions(o: ServerOptions): ResolvedOptions {
     maxImagePixels: o.maxImagePixels ?? 4096 * 4096,
     maxNodes: o.maxNodes ?? 2000,
     maxQueued: o.maxQueued ?? 10_000,
+    maxHistory: Math.max(1, o.maxHistory ?? 10_000),
     submitRateLimit: o.submitRateLimit ?? 300,
     uploadRateLimit: o.uploadRateLimit ?? 60,
     runQueue: o.runQueue ?? true,

@@ -14,6 +14,8 @@ export interface SchedulerOptions {
   abortGraceMs: number;
   maxAttempts: number;
   maxQueued: number;
+  /** Finished jobs kept in the history. */
+  maxHistory: number;
   outputsDir: string;
   previewIntervalMs: number;
   progressIntervalMs: number;
@@ -51,6 +53,7 @@ export class Scheduler {
   #paused = false;
   #stopped = false;
   #pumping = false;
+  #finishedSincePrune = 0;
 
   constructor(
     private readonly store: Store,
@@ -61,6 +64,7 @@ export class Scheduler {
 
   /** Jobs a crash left `running` go back to the queue, or fail once they have used their attempts. */
   recover(): { requeued: string[]; failed: string[] } {
+    this.store.pruneHistory(this.opts.maxHistory);
     const requeued: string[] = [];
     const failed: string[] = [];
     for (const job of this.store.runningJobs()) {
@@ -490,6 +494,11 @@ export class Scheduler {
     });
     tracker.close();
     this.hub.dropJob(job.id);
+    if (++this.#finishedSincePrune >= 100) {
+      this.#finishedSincePrune = 0;
+      const pruned = this.store.pruneHistory(this.opts.maxHistory);
+      if (pruned > 0) this.opts.log('info', `pruned ${pruned} old job(s) from the history`);
+    }
   }
 
   /** Stop taking jobs; abort running ones and wait (bounded) for them to settle. */

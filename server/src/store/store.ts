@@ -329,6 +329,27 @@ export class Store {
     })();
   }
 
+  /**
+   * Keep the newest `keep` finished jobs; older ones (with their events and output records) go. Output
+   * files stay on disk: they are the user's.
+   */
+  pruneHistory(keep: number): number {
+    const old = this.db
+      .prepare(
+        `SELECT id FROM jobs WHERE state IN ('success', 'failed', 'cancelled') ORDER BY ord DESC LIMIT -1 OFFSET ?`,
+      )
+      .all(keep) as { id: string }[];
+    if (old.length === 0) return 0;
+    this.db.transaction(() => {
+      for (const { id } of old) {
+        this.#stmts.deleteEvents.run(id);
+        this.#stmts.deleteOutputs.run(id);
+        this.#stmts.deleteJob.run(id);
+      }
+    })();
+    return old.length;
+  }
+
   activeJobsOfClient(clientId: string): string[] {
     return (this.#stmts.activeOfClient.all(clientId) as { id: string }[]).map((r) => r.id);
   }
