@@ -42,7 +42,7 @@ export function useShortcuts(): void {
       else if (ctrl && e.shiftKey && k === 'l') void layoutGraph();
       else if (e.altKey && k === 'c') s.toggleCollapsed(selected());
       else if (e.key === 'Delete' || e.key === 'Backspace') s.deleteSelection();
-      else if (!ctrl && (e.key === ' ' || e.key === 'Tab')) {
+      else if (!ctrl && e.key === 'Tab') {
         uiStore.setState({ palette: { at: at(), screen: mouse } });
       } else if (!ctrl && k === 'n') s.addNote(at());
       else if (e.key === '?') uiStore.setState({ dialog: 'help' });

@@ -1,7 +1,8 @@
 /** Shown in the help panel; handled in `useShortcuts`. */
 export const SHORTCUTS: [keys: string, what: string][] = [
   ['Ctrl+Enter', 'Run the graph'],
-  ['Double-click canvas / Space / Tab', 'Search nodes to add'],
+  ['Double-click canvas / Tab / right-click', 'Search nodes to add'],
+  ['Space+drag, or drag the canvas', 'Pan (wheel zooms)'],
   ['Drag a link into empty space', 'Add a compatible node, already connected'],
   ['Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y', 'Undo / redo'],
   ['Ctrl+C / Ctrl+V', 'Copy / paste (Ctrl+Shift+V keeps incoming links)'],
