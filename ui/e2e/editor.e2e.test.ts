@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GraphDocument } from '@reelgraph/graph';
-import { makeFrames, writeVideo } from '@reelgraph/media';
+import { makeFrames, writeImage, writeVideo } from '@reelgraph/media';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, ensureBuilt, hasChromium, launch } from './harness';
@@ -346,6 +346,87 @@ describe.skipIf(!hasChromium)('editor in the browser', () => {
     await expect.poll(() => doc(page)).toEqual(graph);
     await page.context().close();
   }, 120_000);
+
+  it('uploads an image with a thumbnail; a link dropped on a widget turns it into a socket', async () => {
+    const page = await emptyEditor();
+    await page.mouse.dblclick(300, 250);
+    const load = await addFromPalette(page, 'load image');
+    const dir = mkdtempSync(join(tmpdir(), 'reelgraph-ui-img-'));
+    try {
+      const png = join(dir, 'red.png');
+      const frames = makeFrames(64, 64, 1);
+      for (let p = 0; p < frames.data.length; p += 3) frames.data[p] = 220;
+      await writeImage(frames, png);
+      await nodeEl(page, load).locator('input[type="file"]').setInputFiles(png);
+      const thumb = nodeEl(page, load).locator('img.w-thumb');
+      await expect
+        .poll(() => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), {
+          timeout: 20_000,
+        })
+        .toBe(64);
+      expect((await doc(page)).nodes[load]?.inputs.image).toMatch(/^[0-9a-f]{32}\.png$/);
+      await shot(page, '22-image-uploaded');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+
+    await page.mouse.dblclick(300, 600);
+    const int = await addFromPalette(page, 'integer');
+    await page.mouse.dblclick(750, 600);
+    const math = await addFromPalette(page, 'math');
+    await dragTo(
+      page,
+      await center(handle(page, int, 'value', 'source')),
+      await center(handle(page, math, 'a', 'target')),
+    );
+    expect((await doc(page)).nodes[math]?.inputs.a).toEqual([int, 'value']);
+    expect(await nodeEl(page, math).locator('[data-input="a"]').getAttribute('class')).toContain('socket');
+    await shot(page, '23-link-on-widget');
+    await page.context().close();
+  }, 60_000);
+
+  it('cancels a running job from the queue and re-runs it', async () => {
+    const page = await emptyEditor();
+    const graph: GraphDocument = {
+      version: 1,
+      nodes: {
+        clip: {
+          type: 'e2e.clip',
+          inputs: { frames: 5, steps: 40, delay_ms: 500 },
+          meta: { position: { x: 0, y: 0 } },
+        },
+        save: {
+          type: 'video.save',
+          inputs: {
+            images: ['clip', 'images'],
+            fps: 8,
+            format: 'webp',
+            prefix: 'e2e-cancel',
+            quality: 0,
+            audio: '',
+            embed_graph: true,
+          },
+          meta: { position: { x: 360, y: 0 } },
+        },
+      },
+      meta: { title: 'Long clip' },
+    };
+    await page.evaluate((g) => window.__reelgraph.actions.loadDocument(g, { quiet: true }), graph);
+    await page.keyboard.press('Control+Enter');
+    await nodeEl(page, 'clip').locator('.rg-progress').waitFor({ timeout: 30_000 });
+    const running = page.locator('.job-running').first();
+    await running.getByRole('button', { name: 'Cancel' }).click();
+    await page.locator('.job-cancelled').first().waitFor({ timeout: 30_000 });
+    await shot(page, '24-cancelled');
+    const jobs = () => page.locator('[data-job]').count();
+    const before = await jobs();
+    await page.locator('.job-cancelled').first().getByRole('button', { name: 'Re-run' }).click();
+    await expect.poll(jobs).toBe(before + 1);
+    await page.locator('.job-running, .job-queued').first().waitFor();
+    await page.locator('.job-running, .job-queued').first().getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => page.locator('.job-cancelled').count(), { timeout: 30_000 }).toBe(2);
+    await page.context().close();
+  }, 90_000);
 
   it.skipIf(!hasModel)(
     'runs the text-to-video preset: progress and preview on the sampler, the video plays, its MP4 restores the graph',

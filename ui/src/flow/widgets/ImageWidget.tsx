@@ -2,6 +2,9 @@ import { memo, useState } from 'react';
 import { api } from '../../state';
 import type { WidgetProps } from './types';
 
+/** Names the server gives uploads (docs/protocol.md); other values are paths for headless runs. */
+const UPLOAD_NAME = /^[0-9a-f]{32}\.(png|jpe?g|webp|gif)$/;
+
 /** Upload an image to the server; the value is the name it gave the file. Shows a thumbnail. */
 export const ImageWidget = memo(function ImageWidget({ label, value, onChange, invalid }: WidgetProps) {
   const [error, setError] = useState<string | null>(null);
@@ -33,7 +36,7 @@ export const ImageWidget = memo(function ImageWidget({ label, value, onChange, i
           }}
         />
       </label>
-      {name && <img className="w-thumb" src={`/api/uploads/${encodeURIComponent(name)}`} alt={label} />}
+      {UPLOAD_NAME.test(name) && <img className="w-thumb" src={`/api/uploads/${name}`} alt={label} />}
       {error && <div className="w-error">{error}</div>}
     </div>
   );
