@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { cancelJob, refreshJobs, rerunJob } from '../actions';
 import type { Output } from '../api/types';
 import { useRun } from '../state';
@@ -6,6 +7,11 @@ import { uiStore } from '../store/uiStore';
 /** Jobs, newest first: cancel what is queued or running, re-run or open the outputs of the rest. */
 export function QueuePanel() {
   const jobs = useRun((s) => s.jobs);
+  // This tab's jobs update live over the WebSocket; other clients' jobs are refreshed while the panel shows.
+  useEffect(() => {
+    const timer = setInterval(() => void refreshJobs(), 4000);
+    return () => clearInterval(timer);
+  }, []);
   const list = Object.values(jobs).sort((a, b) => rank(a.state) - rank(b.state) || b.createdAt - a.createdAt);
   return (
     <section className="rg-panel" aria-label="Queue">
