@@ -46,6 +46,12 @@ async function main() {
       await page.evaluate(`window.__reelgraph.uiStore.setState({ panel: null })`);
       await page.evaluate(`window.__reelgraph.perf.settled(${n})`);
       add('cold load → interactive (ms)', await page.evaluate<number>('performance.now()'));
+      const marks = await page.evaluate<Record<string, number>>(
+        `Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime]))`,
+      );
+      add('  cold: script running (ms)', marks['rg:start'] ?? Number.NaN);
+      add('  cold: session + catalog fetched (ms)', marks['rg:catalog'] ?? Number.NaN);
+      add('  cold: graph in the store (ms)', marks['rg:loaded'] ?? Number.NaN);
 
       // Warm load of the same graph into a running editor (open a file / preset).
       const warm = await page.evaluate<number>(`(async () => {
