@@ -217,6 +217,7 @@ describe.skipIf(!hasChromium)('editor in the browser', () => {
   it('loads presets, and reports missing node types and models of a dropped graph', async () => {
     const page = await emptyEditor();
     await page.getByRole('button', { name: 'Presets' }).click();
+    await page.locator('[data-preset]').first().waitFor();
     const names = await page
       .locator('[data-preset]')
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-preset')));
@@ -455,8 +456,8 @@ describe.skipIf(!hasChromium)('editor in the browser', () => {
       await shot(page, '13-t2v-video-playing');
 
       const submitted = await page.evaluate(() => {
-        const jobs = Object.values(window.__reelgraph.runStore.getState().jobs);
-        return jobs.find((j) => j.state === 'success')?.graph;
+        const { jobs, activeJob } = window.__reelgraph.runStore.getState();
+        return activeJob ? jobs[activeJob]?.graph : undefined;
       });
       expect(submitted?.nodes.prompt?.inputs.text).toBe('a green square moves left on a white background');
       const src = await video.getAttribute('src');
