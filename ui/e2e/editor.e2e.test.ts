@@ -417,7 +417,7 @@ describe.skipIf(!hasChromium)('editor in the browser', () => {
     await nodeEl(page, 'clip').locator('.rg-progress').waitFor({ timeout: 30_000 });
     const running = page.locator('.job-running').first();
     await running.getByRole('button', { name: 'Cancel' }).click();
-    await page.locator('.job-cancelled').first().waitFor({ timeout: 30_000 });
+    await page.locator('.job-cancelled').first().waitFor({ timeout: 60_000 });
     await shot(page, '24-cancelled');
     const jobs = () => page.locator('[data-job]').count();
     const before = await jobs();
@@ -425,7 +425,7 @@ describe.skipIf(!hasChromium)('editor in the browser', () => {
     await expect.poll(jobs).toBe(before + 1);
     await page.locator('.job-running, .job-queued').first().waitFor();
     await page.locator('.job-running, .job-queued').first().getByRole('button', { name: 'Cancel' }).click();
-    await expect.poll(() => page.locator('.job-cancelled').count(), { timeout: 30_000 }).toBe(2);
+    await expect.poll(() => page.locator('.job-cancelled').count(), { timeout: 60_000 }).toBe(2);
     await page.context().close();
   }, 90_000);
 

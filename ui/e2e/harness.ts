@@ -4,7 +4,7 @@
  * use `realServer.ts`.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve } from 'node:path';
@@ -33,22 +33,44 @@ let building: Promise<void> | undefined;
 export function ensureBuilt(): Promise<void> {
   building ??= (async () => {
     const index = join(DIST, 'index.html');
-    const fresh = existsSync(index) && newestSource(join(UI_DIR, 'src')) < statSync(index).mtimeMs;
-    if (fresh && !process.env.REELGRAPH_UI_REBUILD) return;
-    // A child process with NODE_ENV=production: inside vitest NODE_ENV is 'test', which would bundle
-    // React's development build (several times slower) and skew every browser measurement.
-    const { status, stderr } = spawnSync(
-      join(UI_DIR, 'node_modules', '.bin', 'vite'),
-      ['build', '--logLevel', 'warn'],
-      {
-        cwd: UI_DIR,
-        env: { ...process.env, NODE_ENV: 'production' },
-        encoding: 'utf8',
-      },
-    );
-    if (status !== 0) throw new Error(`vite build failed:\n${stderr}`);
+    const fresh = () => existsSync(index) && newestSource(join(UI_DIR, 'src')) < statSync(index).mtimeMs;
+    if (fresh() && !process.env.REELGRAPH_UI_REBUILD) return;
+    // Test files run in parallel processes: one builds, the others wait for it (mkdir is atomic).
+    const lock = join(UI_DIR, '.build-lock');
+    for (;;) {
+      try {
+        mkdirSync(lock);
+        break;
+      } catch {
+        // A lock older than any build is left over from a killed run.
+        const since = statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+        if (Date.now() - since > 300_000) rmSync(lock, { recursive: true, force: true });
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+    try {
+      if (fresh() && !process.env.REELGRAPH_UI_REBUILD) return;
+      build();
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
   })();
   return building;
+}
+
+function build(): void {
+  // A child process with NODE_ENV=production: inside vitest NODE_ENV is 'test', which would bundle
+  // React's development build (several times slower) and skew every browser measurement.
+  const { status, stderr } = spawnSync(
+    join(UI_DIR, 'node_modules', '.bin', 'vite'),
+    ['build', '--logLevel', 'warn'],
+    {
+      cwd: UI_DIR,
+      env: { ...process.env, NODE_ENV: 'production' },
+      encoding: 'utf8',
+    },
+  );
+  if (status !== 0) throw new Error(`vite build failed:\n${stderr}`);
 }
 
 function newestSource(dir: string): number {

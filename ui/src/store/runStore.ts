@@ -1,6 +1,13 @@
 import type { GraphDocument, ValidationError } from '@reelgraph/graph';
 import { createStore } from 'zustand/vanilla';
-import type { JobState, JobSummary, Output, PreviewFrame, ServerEvent } from '../api/types';
+import {
+  type JobState,
+  type JobSummary,
+  type Output,
+  type PreviewFrame,
+  type ServerEvent,
+  TERMINAL,
+} from '../api/types';
 
 export type NodeRunState = 'queued' | 'running' | 'cached' | 'done' | 'failed' | 'skipped';
 
@@ -79,10 +86,12 @@ export function mergeJobs(list: JobSummary[]): void {
   const jobs = { ...runStore.getState().jobs };
   for (const j of list) {
     const prev = jobs[j.id];
+    // A list fetched before a job's last event must not undo it: terminal states are final.
+    const state = prev && TERMINAL.includes(prev.state) ? prev.state : j.state;
     jobs[j.id] = {
       ...prev,
       id: j.id,
-      state: j.state,
+      state,
       position: j.position,
       title: j.title,
       createdAt: j.createdAt,
