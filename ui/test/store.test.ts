@@ -76,6 +76,29 @@ describe('connection rules', () => {
     expect(s.getState().edges.some((e) => e.target === '3' && e.targetHandle === 'steps')).toBe(false);
   });
 
+  it('dragging a link end to another input moves it in one step; a refused move changes nothing', () => {
+    const s = store();
+    const a = s.getState().addNode('test.add', { x: 0, y: 0 })!;
+    const b = s.getState().addNode('test.add', { x: 0, y: 0 })!;
+    const i = s.getState().addNode('test.int', { x: 0, y: 0 })!;
+    s.getState().connect({ source: i, output: 'value', target: a, input: 'a' });
+    const steps = s.getState().history.past.length;
+    expect(
+      s
+        .getState()
+        .reconnect({ target: a, input: 'a' }, { source: i, output: 'value', target: b, input: 'b' }),
+    ).toBeNull();
+    expect(node(s, a).inputs.a).toBe(1);
+    expect(node(s, b).inputs.b).toEqual([i, 'value']);
+    expect(s.getState().history.past.length).toBe(steps + 1);
+    expect(
+      s
+        .getState()
+        .reconnect({ target: b, input: 'b' }, { source: '1', output: 'model', target: a, input: 'a' })?.code,
+    ).toBe('type_mismatch');
+    expect(node(s, b).inputs.b).toEqual([i, 'value']);
+  });
+
   it('a new input link replaces the old one (an input takes one link)', () => {
     const s = store();
     const p = s.getState().addNode('test.prompt', { x: 0, y: 0 })!;

@@ -46,6 +46,22 @@ const asRequest = (c: Connection | FlowEdge) => ({
 const onNodesChange = editor.getState().onNodesChange;
 const onEdgesChange = editor.getState().onEdgesChange;
 
+/** Set when a dragged link end found a new socket; otherwise releasing it removes the link. */
+let reconnected = false;
+const onReconnectStart = () => {
+  reconnected = false;
+};
+const onReconnect = (old: FlowEdge, c: Connection) => {
+  const problem = editor
+    .getState()
+    .reconnect({ target: old.target, input: old.targetHandle ?? '' }, asRequest(c));
+  if (problem) toast(problem.message, 'error');
+  reconnected = true;
+};
+const onReconnectEnd = (_: unknown, edge: FlowEdge) => {
+  if (!reconnected && edge.targetHandle) editor.getState().disconnect(edge.target, edge.targetHandle);
+};
+
 const isValidConnection = (c: Connection | FlowEdge) => editor.getState().canConnect(asRequest(c)) === null;
 
 const onConnect = (c: Connection) => {
@@ -176,6 +192,9 @@ export function Canvas() {
         onConnect={onConnect}
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
+        onReconnectStart={onReconnectStart}
+        onReconnect={onReconnect}
+        onReconnectEnd={onReconnectEnd}
         onNodeContextMenu={onNodeContextMenu}
         onPaneClick={closeMenu}
         onPaneContextMenu={onPaneContextMenu}

@@ -4,6 +4,8 @@ export const SHORTCUTS: [keys: string, what: string][] = [
   ['Double-click canvas / Tab / right-click', 'Search nodes to add'],
   ['Space+drag, or drag the canvas', 'Pan (wheel zooms)'],
   ['Drag a link into empty space', 'Add a compatible node, already connected'],
+  ["Drag a link's end to another input / off", 'Move it / remove it'],
+  ['Right-click a node', 'Rename, colour, bypass, mute, widget ⇄ input'],
   ['Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y', 'Undo / redo'],
   ['Ctrl+C / Ctrl+V', 'Copy / paste (Ctrl+Shift+V keeps incoming links)'],
   ['Ctrl+D', 'Duplicate selection'],

@@ -53,6 +53,8 @@ export interface EditorActions {
   canConnect(c: ConnectionRequest): ConnectionProblem | null;
   connect(c: ConnectionRequest): ConnectionProblem | null;
   disconnect(target: string, input: string): void;
+  /** Move the link into `from.input` to `c` (dragging a link's end), as one step. */
+  reconnect(from: { target: string; input: string }, c: ConnectionRequest): ConnectionProblem | null;
   addNode(type: string, position: Point, from?: PendingLink): string | null;
   setInput(id: string, input: string, value: ConstantValue): void;
   setControl(id: string, input: string, control: SeedControl): void;
@@ -230,6 +232,15 @@ export function createEditorStore(initial?: {
           if (item?.kind !== 'node' || !isLink(item.inputs[input])) return null;
           return unlink(st, target, input, st.catalog);
         });
+      },
+
+      reconnect(from, c) {
+        const s = get();
+        const without = unlink(s, from.target, from.input, s.catalog);
+        const problem = connectionProblem(s.catalog, without.items, c);
+        if (problem) return problem;
+        commit((st) => link(unlink(st, from.target, from.input, st.catalog), c, st.catalog));
+        return null;
       },
 
       addNode(type, position, from) {
