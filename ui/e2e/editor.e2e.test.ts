@@ -434,6 +434,36 @@ describe.skipIf(!hasChromium)('editor in the browser', () => {
     await page.context().close();
   }, 90_000);
 
+  it('copy/paste with links, and a seed that increments after each queued run', async () => {
+    const page = await emptyEditor();
+    await page.mouse.dblclick(250, 250);
+    const seed = await addFromPalette(page, 'seed');
+    await dragTo(page, await center(handle(page, seed, 'seed', 'source')), { x: 750, y: 300 });
+    const preview = await addFromPalette(page, 'preview');
+    await nodeEl(page, seed).getByLabel('seed control after generate').selectOption('increment');
+    await blur(page);
+    const before = (await doc(page)).nodes[seed]?.inputs.seed as number;
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(async () => (await doc(page)).nodes[seed]?.inputs.seed).toBe(before + 1);
+    await expect
+      .poll(() => nodeEl(page, preview).locator('.rg-value').textContent(), { timeout: 60_000 })
+      .toContain(String(before));
+
+    // Copy both, paste at the pointer: one step, the link between them comes along.
+    await page.keyboard.press('Control+a');
+    await page.keyboard.press('Control+c');
+    await page.mouse.move(300, 650);
+    await page.keyboard.press('Control+v');
+    const d = await doc(page);
+    expect(Object.keys(d.nodes)).toHaveLength(4);
+    const [s2, p2] = Object.keys(d.nodes).filter((id) => id !== seed && id !== preview) as [string, string];
+    expect(d.nodes[p2]?.inputs.value).toEqual([s2, 'seed']);
+    await shot(page, '25-pasted');
+    await page.keyboard.press('Control+z');
+    expect(Object.keys((await doc(page)).nodes)).toHaveLength(2);
+    await page.context().close();
+  }, 90_000);
+
   it.skipIf(!hasModel)(
     'runs the text-to-video preset: progress and preview on the sampler, the video plays, its MP4 restores the graph',
     async () => {
