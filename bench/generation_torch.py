@@ -9,6 +9,8 @@ import os
 import sys
 import time
 
+os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')  # before torch loads OpenMP: no spinning threads
+
 import numpy as np
 import torch
 
@@ -19,6 +21,10 @@ ckpt, io, steps, cfg, shift, threads = sys.argv[1], sys.argv[2], int(sys.argv[3]
     float(sys.argv[5]), int(sys.argv[6])
 torch.set_num_threads(threads)
 ck = torch.load(ckpt, map_location='cpu')
+want = int(os.environ.get('EXPECT_STEP', '-1'))
+if want >= 0 and int(ck['step']) != want:
+    print(json.dumps({'error': f"checkpoint is at step {ck['step']}, the shipped ONNX files at step {want}: not the same weights"}))
+    sys.exit(0)
 c = ck['config']
 dit = DiT(c['dim'], c['depth'], c['heads'])
 dit.load_state_dict(ck['ema_dit'])

@@ -125,43 +125,55 @@ export const Sampler = defineNode({
       startStep: start,
       endStep: end,
       signal: ctx.signal,
-      onStep: async (s) => {
+      onStep: (s) => {
         ctx.progress(s.step, s.total);
-        await preview.maybe(s.denoised, start + s.step, s.step === s.total);
+        preview.maybe(s.denoised, start + s.step);
       },
     });
+    await preview.flush();
     if (end === i.steps && i.latent.known && model.manifest.conditioning.known_frames_replace !== 'none')
       replaceKnown(out, shape, i.latent.known);
     return { latent: { ...i.latent, data: out } };
   },
 });
 
-/** Time-throttled animated WebP of the clean estimate, from the manifest's latent→RGB projection. */
+/**
+ * Time-throttled animated WebP of the clean estimate, from the manifest's latent→RGB projection.
+ * Encoding runs on sharp's worker thread while the sampler goes on (one at a time); `flush` waits for
+ * the one in flight so it is published before the node finishes.
+ */
 class LatentPreview {
   #last = Number.NEGATIVE_INFINITY;
+  #inflight: Promise<void> | undefined;
   constructor(
     private readonly ctx: NodeContext,
     private readonly model: VideoModel,
     private readonly shape: Shape5,
   ) {}
 
-  async maybe(denoised: Float32Array, step: number, last: boolean): Promise<void> {
+  maybe(denoised: Float32Array, step: number): void {
     const now = performance.now();
-    if (!last && now - this.#last < PREVIEW_INTERVAL_MS) return;
+    if (this.#inflight || now - this.#last < PREVIEW_INTERVAL_MS) return;
     this.#last = now;
     const [, , T, H, W] = this.shape;
     const rgb = latentToRgb(this.model.manifest, denoised, this.shape, 0);
     const scale = Math.max(1, Math.floor(64 / Math.max(H, W)));
     const m = this.model.manifest;
     const fps = m.video.fps / m.latent.temporal_compression;
-    try {
-      const data = await encodeAnimated(
-        { width: W, height: H, count: T, batch: 1, data: rgb },
-        { format: 'webp', fps, scale, fast: true },
-      );
-      this.ctx.preview({ mime: 'image/webp', data, width: W * scale, height: H * scale, frames: T, step });
-    } catch (err) {
-      this.ctx.log.warn(`preview failed: ${(err as Error).message}`);
-    }
+    this.#inflight = encodeAnimated(
+      { width: W, height: H, count: T, batch: 1, data: rgb },
+      { format: 'webp', fps, scale, fast: true },
+    )
+      .then((data) =>
+        this.ctx.preview({ mime: 'image/webp', data, width: W * scale, height: H * scale, frames: T, step }),
+      )
+      .catch((err: Error) => this.ctx.log.warn(`preview failed: ${err.message}`))
+      .finally(() => {
+        this.#inflight = undefined;
+      });
+  }
+
+  flush(): Promise<void> | undefined {
+    return this.#inflight;
   }
 }

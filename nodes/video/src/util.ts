@@ -9,7 +9,6 @@ import {
   type VideoModel,
 } from '@reelgraph/runtime';
 import type { NodeContext } from '@reelgraph/sdk';
-import '@reelgraph/runtime';
 import './types';
 
 /** The repository root (presets' assets live in `graphs/assets`). */

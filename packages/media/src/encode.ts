@@ -1,7 +1,5 @@
 /** Writing clips: MP4 (H.264 yuv420p), WebM (VP9) through ffmpeg; animated WebP and GIF through sharp. */
-import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { runFfmpeg } from './ffmpeg';
 import { clip, type Frames } from './frames';
@@ -83,65 +81,59 @@ export async function encodeAnimated(
   return new Uint8Array(webp);
 }
 
+/** Clips this small encode fastest single-threaded: thread start-up costs more than the frames. */
+const SMALL_FRAME = 320 * 320;
+
 async function encodeWithFfmpeg(f: Frames, path: string, opts: EncodeOptions): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'rg-enc-'));
-  try {
-    const args = [
-      '-y',
-      '-loglevel',
-      'error',
-      '-f',
-      'rawvideo',
-      '-pix_fmt',
-      'rgb24',
-      '-s',
-      `${f.width}x${f.height}`,
-      '-r',
-      String(opts.fps),
-      '-i',
-      'pipe:0',
-    ];
-    const audio = Boolean(opts.audioPath);
-    if (opts.audioPath) args.push('-i', opts.audioPath);
-    args.push('-map', '0:v');
-    if (audio) args.push('-map', '1:a:0?', '-shortest');
-    args.push('-map_metadata', '-1');
-    if (opts.graph && opts.format === 'webm') {
-      if (opts.graph.length > MAX_ARG_TAG)
-        throw new Error(`Graph too large to embed in WebM (${opts.graph.length} bytes)`);
-      args.push('-metadata', `${GRAPH_TAG}=${opts.graph}`);
-    }
-    // yuv420p needs even sizes: pad by one pixel when odd.
-    if (f.width % 2 || f.height % 2) args.push('-vf', 'pad=ceil(iw/2)*2:ceil(ih/2)*2');
-    if (opts.format === 'mp4') {
-      args.push(
-        '-c:v',
-        'libx264',
-        '-preset',
-        'medium',
-        '-crf',
-        String(opts.quality ?? 18),
-        '-pix_fmt',
-        'yuv420p',
-      );
-      args.push('-movflags', '+faststart+use_metadata_tags');
-      if (audio) args.push('-c:a', 'aac', '-b:a', '128k');
-      args.push('-f', 'mp4');
-    } else {
-      args.push('-c:v', 'libvpx-vp9', '-crf', String(opts.quality ?? 30), '-b:v', '0', '-pix_fmt', 'yuv420p');
-      args.push('-deadline', 'good', '-cpu-used', '4', '-row-mt', '1');
-      if (audio) args.push('-c:a', 'libopus', '-b:a', '96k');
-      args.push('-f', 'webm');
-    }
-    const tmpOut = join(dir, `out.${opts.format}`);
-    args.push(tmpOut);
-    await runFfmpeg(args, { input: f.data, signal: opts.signal });
-    if (opts.graph && opts.format === 'mp4') {
-      await writeFile(path, setMp4Tags(await readFile(tmpOut), { [GRAPH_TAG]: opts.graph }));
-    } else await copyFile(tmpOut, path);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
+  const small = f.width * f.height <= SMALL_FRAME;
+  const args = [
+    '-y',
+    '-loglevel',
+    'error',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    '-s',
+    `${f.width}x${f.height}`,
+  ];
+  args.push('-r', String(opts.fps), '-i', 'pipe:0');
+  const audio = Boolean(opts.audioPath);
+  if (opts.audioPath) args.push('-i', opts.audioPath);
+  args.push('-map', '0:v');
+  if (audio) args.push('-map', '1:a:0?', '-shortest');
+  args.push('-map_metadata', '-1');
+  if (opts.graph && opts.format === 'webm') {
+    if (opts.graph.length > MAX_ARG_TAG)
+      throw new Error(`Graph too large to embed in WebM (${opts.graph.length} bytes)`);
+    args.push('-metadata', `${GRAPH_TAG}=${opts.graph}`);
   }
+  // yuv420p needs even sizes: pad by one pixel when odd.
+  if (f.width % 2 || f.height % 2) args.push('-vf', 'pad=ceil(iw/2)*2:ceil(ih/2)*2');
+  if (small) args.push('-threads', '1');
+  if (opts.format === 'mp4') {
+    args.push(
+      '-c:v',
+      'libx264',
+      '-preset',
+      small ? 'veryfast' : 'medium',
+      '-crf',
+      String(opts.quality ?? 18),
+    );
+    args.push('-pix_fmt', 'yuv420p', '-movflags', '+faststart+use_metadata_tags');
+    if (audio) args.push('-c:a', 'aac', '-b:a', '128k');
+    args.push('-f', 'mp4');
+  } else {
+    args.push('-c:v', 'libvpx-vp9', '-crf', String(opts.quality ?? 30), '-b:v', '0', '-pix_fmt', 'yuv420p');
+    args.push('-deadline', 'good', '-cpu-used', '4', '-row-mt', '1');
+    if (audio) args.push('-c:a', 'libopus', '-b:a', '96k');
+    args.push('-f', 'webm');
+  }
+  args.push(path);
+  await runFfmpeg(args, { input: f.data, signal: opts.signal });
+  // The graph goes into MP4s afterwards, in JS (no size limit, see mp4tag.ts).
+  if (opts.graph && opts.format === 'mp4')
+    await writeFile(path, setMp4Tags(await readFile(path), { [GRAPH_TAG]: opts.graph }));
 }
 
 /** Writes frame `index` of clip 0 as a PNG (optionally carrying the graph as XMP). */
