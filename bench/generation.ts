@@ -81,20 +81,26 @@ for (let i = 0; i < RUNS; i++) {
 const wall = median(full.map((r) => r.wall));
 const ort = median(full.map((r) => r.ort));
 const overhead = median(full.map((r) => (r.wall - r.ort) / r.ort));
+const best = full.reduce((a, b) => (b.wall < a.wall ? b : a));
+const bestOverhead = Math.min(...full.map((r) => (r.wall - r.ort) / r.ort));
 const nodeIds = Object.keys(full[0]?.perNode ?? {});
 
 console.log(
   `\nText-to-video preset, model "${modelId}", ${steps} steps, cfg ${cfg}, ${THREADS} threads, ${RUNS} runs (medians)`,
 );
-console.log(`| measure | value |\n|---|---|`);
-console.log(`| first run (includes session load ${f1(loadMs)} ms) | ${f1(cold.wall)} ms |`);
-console.log(`| full run, wall | ${f1(wall)} ms |`);
-console.log(`| inside onnxruntime (${full[0]?.calls} session.run calls) | ${f1(ort)} ms |`);
+console.log(`| measure | median | best |\n|---|---|---|`);
 console.log(
-  `| graph + sampler + previews + I/O on top | ${f1(100 * overhead)} % of session time (bar ≤ 10 %) |`,
+  `| first run in a fresh process (includes session load ${f1(loadMs)} ms) | ${f1(cold.wall)} ms | – |`,
+);
+console.log(`| full run (empty cache, warm sessions), wall | ${f1(wall)} ms | ${f1(best.wall)} ms |`);
+console.log(
+  `| inside onnxruntime (${full[0]?.calls} session.run calls) | ${f1(ort)} ms | ${f1(best.ort)} ms |`,
 );
 console.log(
-  `| re-run with only fps changed (save re-runs) | ${f1(median(rerun))} ms = ${f1((100 * median(rerun)) / wall)} % of a full run (bar < 5 %) |`,
+  `| graph + sampler + previews + I/O on top of session time (bar ≤ 10 %) | ${f1(100 * overhead)} % | ${f1(100 * bestOverhead)} % |`,
+);
+console.log(
+  `| re-run with only fps changed (only save runs), vs a full run (bar < 5 %) | ${f1(median(rerun))} ms = ${f1((100 * median(rerun)) / wall)} % | ${f1(Math.min(...rerun))} ms = ${f1((100 * Math.min(...rerun)) / best.wall)} % |`,
 );
 console.log(
   `\nPer node (median ms): ${nodeIds.map((id) => `${id} ${f1(median(full.map((r) => r.perNode[id] ?? 0)))}`).join(', ')}`,

@@ -1,9 +1,11 @@
-import { mkdir, open, readdir } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   clip,
   concatFrames,
   encodeAnimated,
+  type Frames,
+  GRAPH_TAG,
   loadAnimated,
   loadImage,
   loadVideo,
@@ -11,8 +13,11 @@ import {
   RESIZE_FILTERS,
   RESIZE_MODES,
   resizeFrames,
+  retimeMp4,
+  setMp4Tags,
   sliceFrames,
   VIDEO_FORMATS,
+  type VideoFormat,
   writeVideo,
 } from '@reelgraph/media';
 import { defineNode, input } from '@reelgraph/sdk';
@@ -152,6 +157,52 @@ async function claimFile(dir: string, base: string, ext: string): Promise<string
   }
 }
 
+/**
+ * The last MP4 written for each decoded clip (by the frames object the cache hands back), so a re-run
+ * that only changes the fps re-times that file instead of encoding again.
+ */
+const lastMp4 = new WeakMap<Frames, Map<string, Uint8Array>>();
+const REUSE_MAX_BYTES = 16 << 20;
+
+async function writeClip(
+  images: Frames,
+  b: number,
+  file: string,
+  o: {
+    fps: number;
+    quality: number;
+    audioPath?: string;
+    graph?: string;
+    format: VideoFormat;
+    signal: AbortSignal;
+  },
+): Promise<void> {
+  const reusable = o.format === 'mp4' && !o.audioPath;
+  const key = `${b}|${o.quality}`;
+  const previous = reusable ? lastMp4.get(images)?.get(key) : undefined;
+  const retimed = previous && retimeMp4(previous, o.fps);
+  if (retimed) {
+    await writeFile(file, o.graph ? setMp4Tags(retimed, { [GRAPH_TAG]: o.graph }) : retimed);
+    return;
+  }
+  await writeVideo(clip(images, b), file, {
+    format: o.format,
+    fps: o.fps,
+    ...(o.quality ? { quality: o.quality } : {}),
+    ...(o.audioPath ? { audioPath: o.audioPath } : {}),
+    ...(o.graph ? { graph: o.graph } : {}),
+    signal: o.signal,
+  });
+  if (reusable) {
+    const bytes = await readFile(file);
+    if (bytes.length <= REUSE_MAX_BYTES) {
+      const perClip = lastMp4.get(images) ?? new Map<string, Uint8Array>();
+      perClip.set(key, bytes);
+      lastMp4.set(images, perClip);
+    }
+  }
+}
+
 export const SaveVideo = defineNode({
   type: 'video.save',
   title: 'Save video',
@@ -200,10 +251,10 @@ export const SaveVideo = defineNode({
     for (let b = 0; b < i.images.batch; b++) {
       ctx.signal.throwIfAborted();
       const file = await claimFile(path.dirname(target), path.basename(target), i.format);
-      await writeVideo(clip(i.images, b), file, {
+      await writeClip(i.images, b, file, {
         format: i.format,
         fps: i.fps,
-        ...(i.quality ? { quality: i.quality } : {}),
+        quality: i.quality,
         ...(audioPath ? { audioPath } : {}),
         ...(graph ? { graph } : {}),
         signal: ctx.signal,

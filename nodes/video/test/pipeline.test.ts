@@ -53,6 +53,18 @@ describe('video pack on the fixture model', () => {
     }
   });
 
+  it('re-times the MP4 when only the fps changes: same frames, new clock, graph updated', async () => {
+    const doc = t2v();
+    const first = await host.run(doc);
+    const faster = withInputs(doc, { 'save.fps': 16 });
+    const again = await host.run(faster);
+    expect(again.executed).toEqual(['save']);
+    const [a, b] = [files(first)[0] as string, files(again)[0] as string];
+    expect(await probeVideo(b)).toMatchObject({ codec: 'h264', pixFmt: 'yuv420p', frames: 17, fps: 16 });
+    expect((await loadVideo(b)).data).toEqual((await loadVideo(a)).data);
+    expect(await extractGraph(b)).toEqual(faster);
+  });
+
   it('decodes in chunks exactly like all at once', async () => {
     const whole = await host.run(
       withInputs(t2v(), { 'decode.chunk': 0, 'save.format': 'webm', 'save.quality': 4 }),

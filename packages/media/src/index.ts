@@ -6,6 +6,7 @@ export * from './encode';
 export * from './ffmpeg';
 export * from './frames';
 export * from './metadata';
+export { retimeMp4, setMp4Tags } from './mp4tag';
 export * from './probe';
 export * from './resize';
 

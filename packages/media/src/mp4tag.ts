@@ -108,3 +108,64 @@ function shiftChunkOffsets(moov: Uint8Array, delta: number): void {
   };
   visit(8, moov.length);
 }
+
+/**
+ * The same MP4 played at `fps`: rewrites the clock (media timescale, movie/track/edit durations)
+ * without touching the coded frames. Only for single-video-track files with a constant frame
+ * duration and a rate that gives a whole-number timescale; otherwise undefined (re-encode instead).
+ */
+export function retimeMp4(mp4: Uint8Array, fps: number): Uint8Array | undefined {
+  const out = mp4.slice();
+  const dv = new DataView(out.buffer);
+  const top = children(out, 0, out.length);
+  const moov = top.find((x) => x.type === 'moov');
+  if (!moov) return undefined;
+  const moovKids = children(out, moov.start + moov.header, moov.end);
+  const traks = moovKids.filter((k) => k.type === 'trak');
+  const mvhd = moovKids.find((k) => k.type === 'mvhd');
+  if (traks.length !== 1 || !mvhd) return undefined;
+  const trak = traks[0] as Box;
+  const inTrak = children(out, trak.start + trak.header, trak.end);
+  const tkhd = inTrak.find((k) => k.type === 'tkhd');
+  const mdia = inTrak.find((k) => k.type === 'mdia');
+  const edts = inTrak.find((k) => k.type === 'edts');
+  if (!tkhd || !mdia) return undefined;
+  const inMdia = children(out, mdia.start + mdia.header, mdia.end);
+  const mdhd = inMdia.find((k) => k.type === 'mdhd');
+  const hdlr = inMdia.find((k) => k.type === 'hdlr');
+  const minf = inMdia.find((k) => k.type === 'minf');
+  if (
+    !mdhd ||
+    !hdlr ||
+    !minf ||
+    String.fromCharCode(...out.subarray(hdlr.start + 16, hdlr.start + 20)) !== 'vide'
+  )
+    return undefined;
+  const stbl = children(out, minf.start + minf.header, minf.end).find((k) => k.type === 'stbl');
+  const stts = stbl && children(out, stbl.start + stbl.header, stbl.end).find((k) => k.type === 'stts');
+  if (!stts) return undefined;
+  const sttsBody = stts.start + stts.header;
+  if (dv.getUint32(sttsBody + 4) !== 1) return undefined; // one run of equal frame durations
+  const delta = dv.getUint32(sttsBody + 12);
+  const timescaleAt = (b: Box) => b.start + b.header + (out[b.start + b.header] === 1 ? 20 : 12);
+  const oldScale = dv.getUint32(timescaleAt(mdhd));
+  const newScale = delta * fps;
+  if (!Number.isInteger(newScale) || newScale < 1 || newScale > 0xffffffff) return undefined;
+  const factor = oldScale / newScale; // movie-clock durations scale by old fps / new fps
+  dv.setUint32(timescaleAt(mdhd), newScale);
+  const scaleDuration = (at: number, wide: boolean) => {
+    if (wide) dv.setBigUint64(at, BigInt(Math.round(Number(dv.getBigUint64(at)) * factor)));
+    else dv.setUint32(at, Math.round(dv.getUint32(at) * factor));
+  };
+  const v1 = (b: Box) => out[b.start + b.header] === 1;
+  scaleDuration(mvhd.start + mvhd.header + (v1(mvhd) ? 24 : 16), v1(mvhd));
+  scaleDuration(tkhd.start + tkhd.header + (v1(tkhd) ? 28 : 20), v1(tkhd));
+  const elst = edts && children(out, edts.start + edts.header, edts.end).find((k) => k.type === 'elst');
+  if (elst) {
+    const body = elst.start + elst.header;
+    const wide = out[body] === 1;
+    const n = dv.getUint32(body + 4);
+    for (let i = 0; i < n; i++) scaleDuration(body + 8 + i * (wide ? 20 : 12), wide);
+  }
+  return out;
+}

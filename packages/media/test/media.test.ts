@@ -16,6 +16,7 @@ import {
   probeVideo,
   psnr,
   resizeFrames,
+  retimeMp4,
   runFfmpeg,
   sliceFrames,
   toPlanar,
@@ -70,6 +71,21 @@ describe('media', () => {
     const back = await loadVideo(path);
     expect(back.count).toBe(17);
     expect(psnr(back.data, movingSquare(17).data)).toBeGreaterThan(30);
+  });
+
+  it('re-times an MP4 to another frame rate without re-encoding', async () => {
+    const path = join(tmp, 'r8.mp4');
+    await writeVideo(movingSquare(17), path, { format: 'mp4', fps: 8, graph: graphText });
+    const retimed = retimeMp4(readFileSync(path), 12);
+    expect(retimed).toBeDefined();
+    const out = join(tmp, 'r12.mp4');
+    writeFileSync(out, retimed as Uint8Array);
+    const info = await probeVideo(out);
+    expect(info).toMatchObject({ codec: 'h264', pixFmt: 'yuv420p', frames: 17, fps: 12 });
+    expect(info.durationSec).toBeCloseTo(17 / 12, 1);
+    expect(await extractGraph(out)).toEqual(graph);
+    expect((await loadVideo(out)).data).toEqual((await loadVideo(path)).data);
+    expect(retimeMp4(readFileSync(path), 29.97001)).toBeUndefined(); // no whole-number clock for it
   });
 
   it('embeds a graph larger than one command-line argument may be', async () => {
