@@ -168,7 +168,8 @@ if (!existsSync(ckpt) || modelId !== 'tiny') {
     const res = JSON.parse(py.stdout.trim().split('\n').pop() as string) as { ms: number[]; error?: string };
     if (res.error) console.log(`PyTorch comparison skipped: ${res.error}`);
     else {
-      const torchOut = new Float32Array(readFileSync(join(io, 'out.bin')).buffer.slice(0));
+      const raw = readFileSync(join(io, 'out.bin'));
+      const torchOut = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.length));
       let maxDiff = 0;
       for (let i = 0; i < torchOut.length; i++)
         maxDiff = Math.max(maxDiff, Math.abs((torchOut[i] as number) - (ortOut[i] as number)));

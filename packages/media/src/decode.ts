@@ -50,13 +50,31 @@ export interface LoadVideoOptions {
   skipFrames?: number;
   /** Resample to this frame rate (0 = keep). */
   fps?: number;
+  /** Refuse clips whose decoded RGB would exceed this many bytes (default 1 GiB). */
+  maxBytes?: number;
   signal?: AbortSignal;
 }
+
+export const MAX_VIDEO_BYTES = 1 << 30;
 
 /** Decodes a video file's frames to RGB with ffmpeg. */
 export async function loadVideo(path: string, opts: LoadVideoOptions = {}): Promise<Frames> {
   const info = await probeVideo(path, { signal: opts.signal });
   const { width, height } = info;
+  if (width * height > MAX_IMAGE_PIXELS)
+    throw new Error(`${path}: ${width}×${height} frames are too large to decode`);
+  const limit = opts.maxBytes ?? MAX_VIDEO_BYTES;
+  const resample = opts.fps && info.fps ? opts.fps / info.fps : 1;
+  const expected = Math.ceil(
+    Math.min(
+      opts.maxFrames || Number.POSITIVE_INFINITY,
+      Math.max(0, info.frames - (opts.skipFrames ?? 0)) * resample,
+    ),
+  );
+  if (expected * width * height * 3 > limit)
+    throw new Error(
+      `${path}: ${expected} frames of ${width}×${height} need ${Math.round((expected * width * height * 3) / 2 ** 20)} MiB decoded; the limit is ${Math.round(limit / 2 ** 20)} MiB (read fewer frames)`,
+    );
   const filters: string[] = [];
   if (opts.fps) filters.push(`fps=${opts.fps}`);
   if (opts.skipFrames) filters.push(`select=gte(n\\,${opts.skipFrames})`, 'setpts=N/FRAME_RATE/TB');

@@ -115,7 +115,7 @@ function shiftChunkOffsets(moov: Uint8Array, delta: number): void {
  * duration and a rate that gives a whole-number timescale; otherwise undefined (re-encode instead).
  */
 export function retimeMp4(mp4: Uint8Array, fps: number): Uint8Array | undefined {
-  const out = mp4.slice();
+  const out = new Uint8Array(mp4); // a copy with its own buffer (a Buffer's slice is a view into a shared pool)
   const dv = new DataView(out.buffer);
   const top = children(out, 0, out.length);
   const moov = top.find((x) => x.type === 'moov');

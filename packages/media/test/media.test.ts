@@ -71,6 +71,8 @@ describe('media', () => {
     const back = await loadVideo(path);
     expect(back.count).toBe(17);
     expect(psnr(back.data, movingSquare(17).data)).toBeGreaterThan(30);
+    expect((await loadVideo(path, { maxFrames: 5, skipFrames: 2 })).count).toBe(5);
+    await expect(loadVideo(path, { maxBytes: 64 * 64 * 3 * 10 })).rejects.toThrow(/limit is/);
   });
 
   it('re-times an MP4 to another frame rate without re-encoding', async () => {
