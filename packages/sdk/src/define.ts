@@ -6,7 +6,9 @@ export type OutputDecl = string | (OutputSchema & { type: string });
 type OutputTypeOf<D> = D extends string ? D : D extends { type: infer T extends string } ? T : never;
 
 export type RunInputs<I extends Record<string, InputDecl>> = { [K in keyof I]: InputValueOf<I[K]> };
-export type RunOutputs<O extends Record<string, OutputDecl>> = { [K in keyof O]: ValueOfType<OutputTypeOf<O[K]>> };
+export type RunOutputs<O extends Record<string, OutputDecl>> = {
+  [K in keyof O]: ValueOfType<OutputTypeOf<O[K]>>;
+};
 
 /**
  * pure: cached by inputs. volatile: runs every time. fingerprint: cached by inputs plus the returned
@@ -47,8 +49,14 @@ export interface NodeDefinition<
 /** Loosely typed view used by hosts (executor, loader) that handle any node. */
 export interface AnyNodeDefinition {
   readonly schema: NodeSchema;
-  readonly cache: 'pure' | 'volatile' | { fingerprint(constants: Record<string, unknown>): string | Promise<string> };
-  run(inputs: Record<string, unknown>, ctx: NodeContext): Promise<Record<string, unknown>> | Record<string, unknown>;
+  readonly cache:
+    | 'pure'
+    | 'volatile'
+    | { fingerprint(constants: Record<string, unknown>): string | Promise<string> };
+  run(
+    inputs: Record<string, unknown>,
+    ctx: NodeContext,
+  ): Promise<Record<string, unknown>> | Record<string, unknown>;
 }
 
 const TYPE_ID = /^[A-Za-z][\w.-]*(\/[A-Za-z][\w.-]*)?$/;
@@ -66,7 +74,8 @@ export function defineNode<
     inputs[name] = schema;
   }
   const outputs: NodeSchema['outputs'] = {};
-  for (const [name, o] of Object.entries(decl.outputs)) outputs[name] = typeof o === 'string' ? { type: o } : o;
+  for (const [name, o] of Object.entries(decl.outputs))
+    outputs[name] = typeof o === 'string' ? { type: o } : o;
   return Object.freeze({
     [BRAND]: true as const,
     schema: {

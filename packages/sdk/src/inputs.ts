@@ -53,7 +53,9 @@ export const input = {
   float<const O extends NumberOpts & { optional?: boolean }>(o: O = {} as O) {
     return widget<'FLOAT', Opt<number, O>>(numberDecl('FLOAT', o));
   },
-  string<const O extends Common & { default?: string; multiline?: boolean; optional?: boolean }>(o: O = {} as O) {
+  string<const O extends Common & { default?: string; multiline?: boolean; optional?: boolean }>(
+    o: O = {} as O,
+  ) {
     return widget<'STRING', Opt<string, O>>({ type: 'STRING', widget: 'text', default: '', ...o });
   },
   boolean<const O extends Common & { default?: boolean; optional?: boolean }>(o: O = {} as O) {

@@ -28,8 +28,20 @@ describe('defineNode', () => {
   it('produces a catalog schema from the declaration', () => {
     const catalog = toCatalog([{ ...Sample, pack: 'test' }]);
     const s = catalog.nodes['test.sample'];
-    expect(s?.inputs.steps).toMatchObject({ type: 'INT', widget: 'number', default: 20, min: 1, max: 100, step: 1 });
-    expect(s?.inputs.mode).toMatchObject({ type: 'STRING', widget: 'combo', options: ['euler', 'heun'], default: 'euler' });
+    expect(s?.inputs.steps).toMatchObject({
+      type: 'INT',
+      widget: 'number',
+      default: 20,
+      min: 1,
+      max: 100,
+      step: 1,
+    });
+    expect(s?.inputs.mode).toMatchObject({
+      type: 'STRING',
+      widget: 'combo',
+      options: ['euler', 'heun'],
+      default: 'euler',
+    });
     expect(s?.inputs.seed).toMatchObject({ widget: 'seed', controlAfterGenerate: true });
     expect(s?.inputs.latent).toMatchObject({ type: 'TEST_ONLY_SOCKET', widget: 'socket' });
     expect(s?.outputs).toEqual({ total: { type: 'FLOAT' }, label: { type: 'STRING', tooltip: 'a label' } });
@@ -45,7 +57,15 @@ describe('defineNode', () => {
 
   it('rejects malformed type ids', () => {
     expect(() =>
-      defineNode({ type: 'bad id', title: '', category: '', description: '', inputs: {}, outputs: {}, run: () => ({}) }),
+      defineNode({
+        type: 'bad id',
+        title: '',
+        category: '',
+        description: '',
+        inputs: {},
+        outputs: {},
+        run: () => ({}),
+      }),
     ).toThrow(/Invalid node type id/);
   });
 });
