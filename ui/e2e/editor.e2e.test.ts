@@ -208,7 +208,7 @@ describe.skipIf(!hasChromium)('editor in the browser', () => {
     expect(saved).toEqual(before);
     await page.waitForTimeout(400); // the autosave's debounce
     await page.reload();
-    await page.waitForFunction(() => Boolean(window.__reelgraph?.editor.getState().catalog));
+    await page.waitForFunction(() => performance.getEntriesByName('rg:loaded').length > 0);
     expect(await doc(page)).toEqual(before);
     await shot(page, '10-after-reload');
     await page.context().close();
@@ -468,6 +468,7 @@ describe.skipIf(!hasChromium)('editor in the browser', () => {
     'runs the text-to-video preset: progress and preview on the sampler, the video plays, its MP4 restores the graph',
     async () => {
       const page = await openEditor(browser, server.url);
+      await page.getByRole('button', { name: 'New' }).click();
       await page.getByRole('button', { name: 'Presets' }).click();
       await page.locator('[data-preset="text-to-video"]').click();
       await page.waitForFunction(() => Boolean(window.__reelgraph.editor.getState().items.sampler));
@@ -478,7 +479,22 @@ describe.skipIf(!hasChromium)('editor in the browser', () => {
       await page.keyboard.press('Control+Enter');
 
       const sampler = nodeEl(page, 'sampler');
-      await sampler.locator('.rg-progress').waitFor({ timeout: 120_000 });
+      // Progress shows while the sampler runs; if the job ends first, say how it ended.
+      await expect
+        .poll(
+          () =>
+            page.evaluate(() => {
+              const { jobs, activeJob, nodes } = window.__reelgraph.runStore.getState();
+              if (nodes.sampler?.state === 'running') return 'running';
+              const job = activeJob ? jobs[activeJob] : undefined;
+              return job && ['success', 'failed', 'cancelled'].includes(job.state)
+                ? `job ${job.state} before the sampler showed progress: ${job.error ?? JSON.stringify(nodes)}`
+                : 'waiting';
+            }),
+          { timeout: 120_000, interval: 50 },
+        )
+        .toBe('running');
+      await sampler.locator('.rg-progress').waitFor();
       await sampler.locator('.rg-preview img').waitFor({ timeout: 120_000 });
       await shot(page, '12-t2v-sampling-preview');
       const video = nodeEl(page, 'save').locator('video.rg-video');

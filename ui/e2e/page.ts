@@ -26,7 +26,8 @@ export async function openEditor(browser: Browser, url: string): Promise<Page> {
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error('[page error]', e.message));
   await page.goto(url);
-  await page.waitForFunction(() => Boolean(window.__reelgraph?.editor.getState().catalog));
+  // Startup ends with the autosave or the default preset in the store; edits before that would be replaced.
+  await page.waitForFunction(() => performance.getEntriesByName('rg:loaded').length > 0);
   return page;
 }
 

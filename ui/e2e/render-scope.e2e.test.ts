@@ -22,7 +22,7 @@ describe.skipIf(!hasChromium)('render scope on a large graph', () => {
     [server, browser] = await Promise.all([startStaticServer({ catalog }), launch()]);
     page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
     await page.goto(server.url);
-    await page.waitForFunction(() => Boolean(window.__reelgraph?.editor.getState().catalog));
+    await page.waitForFunction(() => performance.getEntriesByName('rg:loaded').length > 0);
     await page.evaluate((g) => window.__reelgraph.actions.loadDocument(g, { quiet: true }), graph);
     await page.evaluate(() => window.__reelgraph.perf.settled(250));
     await page.evaluate(() => window.__reelgraph.perf.flow.rf?.setViewport({ x: 0, y: 0, zoom: 1 }));

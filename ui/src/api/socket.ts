@@ -1,5 +1,5 @@
 import { decodePreviewFrame } from './preview';
-import type { ConnectionMessage, PreviewFrame, ServerEvent } from './types';
+import { type ConnectionMessage, type PreviewFrame, type ServerEvent, TERMINAL } from './types';
 
 export interface SocketHandlers {
   onEvent(e: ServerEvent): void;
@@ -15,6 +15,8 @@ export class EventSocket {
   #closed = false;
   #retry = 500;
   readonly #lastSeq = new Map<string, number>();
+  readonly #wanted = new Set<string>();
+  readonly #seen = new Map<string, Set<number>>();
 
   constructor(
     readonly clientId: string,
@@ -24,10 +26,19 @@ export class EventSocket {
     this.#open();
   }
 
+  /**
+   * Follow these jobs, replaying every event after the last one seen (all of them for a new job), now or
+   * as soon as the socket is open, and again after each reconnect until the job ends. A job that finished
+   * before the socket connected still reaches the page this way.
+   */
   subscribe(jobIds: string[]): void {
-    const afterSeq = Object.fromEntries(
-      jobIds.flatMap((id) => (this.#lastSeq.has(id) ? [[id, this.#lastSeq.get(id)!]] : [])),
-    );
+    for (const id of jobIds) this.#wanted.add(id);
+    this.#sendSubscribe(jobIds);
+  }
+
+  #sendSubscribe(jobIds: string[]): void {
+    if (!jobIds.length) return;
+    const afterSeq = Object.fromEntries(jobIds.map((id) => [id, this.#lastSeq.get(id) ?? 0]));
     this.#send({ type: 'subscribe', jobIds, afterSeq });
   }
 
@@ -47,6 +58,7 @@ export class EventSocket {
     ws.onopen = () => {
       this.#retry = 500;
       this.handlers.onStatus?.(true);
+      this.#sendSubscribe([...this.#wanted]);
     };
     ws.onmessage = (m) => {
       if (m.data instanceof ArrayBuffer) {
@@ -65,9 +77,15 @@ export class EventSocket {
         return;
       }
       if ('jobId' in msg && typeof msg.seq === 'number') {
-        const last = this.#lastSeq.get(msg.jobId) ?? 0;
-        if (msg.type !== 'job:snapshot' && msg.seq <= last) return; // replayed twice
-        this.#lastSeq.set(msg.jobId, Math.max(last, msg.seq));
+        // A snapshot carries the job's latest seq but is not itself an event of the sequence.
+        if (msg.type !== 'job:snapshot') {
+          const seen = this.#seen.get(msg.jobId) ?? new Set<number>();
+          this.#seen.set(msg.jobId, seen);
+          if (seen.has(msg.seq)) return; // live and replayed copies of one event
+          seen.add(msg.seq);
+          this.#lastSeq.set(msg.jobId, Math.max(this.#lastSeq.get(msg.jobId) ?? 0, msg.seq));
+        }
+        if (msg.type === 'job:state' && TERMINAL.includes(msg.state)) this.#wanted.delete(msg.jobId);
         this.handlers.onEvent(msg);
       }
     };

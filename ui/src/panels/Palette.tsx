@@ -21,6 +21,8 @@ export function Palette() {
     return all.filter((n) => firstCompatibleSocket(catalog, n.type, from.type, from.side) !== null);
   }, [catalog, palette]);
   const results = useMemo(() => searchNodes(candidates, query).slice(0, 50), [candidates, query]);
+  // The highlighted row can outlive a narrower result list (a hover from before the query changed).
+  const active = Math.min(index, results.length - 1);
 
   if (!palette) return null;
   const close = () => {
@@ -60,7 +62,7 @@ export function Palette() {
             if (e.key === 'Escape') close();
             else if (e.key === 'ArrowDown') setIndex((i) => Math.min(i + 1, results.length - 1));
             else if (e.key === 'ArrowUp') setIndex((i) => Math.max(i - 1, 0));
-            else if (e.key === 'Enter') pick(results[index]);
+            else if (e.key === 'Enter') pick(results[active]);
             else return;
             e.preventDefault();
           }}
@@ -72,10 +74,13 @@ export function Palette() {
               key={n.type}
               role="option"
               tabIndex={-1}
-              aria-selected={i === index}
-              className={i === index ? 'active' : ''}
+              aria-selected={i === active}
+              className={i === active ? 'active' : ''}
               data-type={n.type}
-              onMouseEnter={() => setIndex(i)}
+              // Real pointer moves only: rows sliding under a still cursor while typing must not steal Enter.
+              onMouseMove={(e) => {
+                if (e.movementX || e.movementY) setIndex(i);
+              }}
               onClick={() => pick(n)}
             >
               <div className="p-title">
