@@ -18,10 +18,7 @@ afterAll(async () => {
 });
 
 /** A copy of the fixture under `tmp/<name>`, optionally damaged. */
-function copyModel(
-  name: string, // biome-ignore lint/suspicious/noExplicitAny: tests poke at arbitrary manifest fields
-  edit?: (manifest: any, dir: string) => void,
-): string {
+function copyModel(name: string, edit?: (manifest: any, dir: string) => void): string {
   const dir = join(tmp, name);
   cpSync(fixture, dir, { recursive: true });
   if (edit) {
