@@ -12,8 +12,12 @@ import { failures, files, type Host, makeHost, preset, REPO, TINY, withInputs } 
 
 const present = existsSync(join(TINY, 'model.json'));
 const PROMPTS = 12;
-/** Minimum hits out of PROMPTS, set from what the shipped model does (docs/tiny-model.md has its eval). */
-const BAR = { background: 4, colour: 3, motion: 0 };
+/**
+ * Minimum hits out of PROMPTS, set a little under what the shipped model does (step 5768: background
+ * 12, colour 9, motion 3, shape 4). Motion is near chance (2 of 12) for this model, so it is reported,
+ * not asserted; docs/tiny-model.md has the model's own eval.
+ */
+const BAR = { background: 11, colour: 7, motion: 0 };
 let host: Host;
 beforeAll(async () => {
   if (present) host = await makeHost([join(REPO, 'models')]);
