@@ -21,7 +21,7 @@ ROOT = os.path.dirname(HERE)
 OPSET = 16
 
 # Sampler defaults written to model.json (chosen by the eval sweep, docs/tiny-model.md).
-DEFAULTS = {'steps': 20, 'cfg': 4.0, 'shift': 3.0}
+DEFAULTS = {'steps': 20, 'cfg': 2.0, 'shift': 3.0}
 
 
 def tensor(name, dtype, shape):

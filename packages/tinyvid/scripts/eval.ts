@@ -1,4 +1,4 @@
-// pnpm eval:tiny [--n 100] [--steps 20] [--cfg X] [--shift X] [--model dir] [--json out.json]
+// pnpm eval:tiny [--n 100] [--seed0 3000000000] [--steps 20] [--cfg X] [--shift X] [--model dir] [--json out.json]
 // Samples held-out prompts through onnxruntime-node and scores them with the pixel analyzer.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -57,6 +57,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       n: { type: 'string', default: '100' },
+      seed0: { type: 'string', default: String(EVAL_SEED0) },
       steps: { type: 'string' },
       cfg: { type: 'string' },
       shift: { type: 'string' },
@@ -89,7 +90,7 @@ async function main(): Promise<void> {
   const gt = { rough: [] as number[], delta: [] as number[] };
   const times: number[] = [];
   for (let i = 0; i < n; i++) {
-    const seed = EVAL_SEED0 + i;
+    const seed = Number(values.seed0) + i;
     const { spec, caption, clip: truth } = generateClip(seed);
     const t0 = performance.now();
     const z = await model.sample({ prompt: caption, seed, steps, cfg, shift });
