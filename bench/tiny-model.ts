@@ -4,8 +4,7 @@
  * `pnpm bench tiny-model [-- --threads 2 --runs 7]`. Figures go to docs/tiny-model.md.
  */
 import { parseArgs } from 'node:util';
-import * as ort from 'onnxruntime-node';
-import { DEFAULT_MODEL_DIR, TinyModel } from '../packages/tinyvid/scripts/tiny-runner';
+import { DEFAULT_MODEL_DIR, ort, TinyModel } from '../packages/tinyvid/scripts/tiny-runner';
 
 const { values } = parseArgs({
   options: { threads: { type: 'string', default: '2' }, runs: { type: 'string', default: '7' } },

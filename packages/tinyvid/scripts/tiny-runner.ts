@@ -9,6 +9,9 @@ import * as ort from 'onnxruntime-node';
 import { mulberry32 } from '../src/prng';
 import { tokenize } from '../src/tokenize';
 
+/** Re-exported so scripts outside this package (bench/) use the same onnxruntime-node. */
+export { ort };
+
 export const DEFAULT_MODEL_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../models/tiny');
 
 export interface TinyManifest {
