@@ -9,11 +9,18 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { type EngineEvent, Executor } from '../packages/executor/src';
 import type { GraphDocument } from '../packages/graph/src';
 import { loadPacks } from '../packages/packs/src';
-import { batchNoise, flowSigmas, guidedVelocity, ModelRuntime, sample } from '../packages/runtime/src';
+import {
+  batchNoise,
+  flowSigmas,
+  guidedVelocity,
+  ModelRuntime,
+  sample,
+  VideoModel,
+} from '../packages/runtime/src';
 
 const REPO = resolve(import.meta.dirname, '..');
 const RUNS = Number(process.env.REELGRAPH_BENCH_RUNS ?? 5);
@@ -126,28 +133,57 @@ const ctx = await model.encodeText([
   'a red circle moves right on a blue background',
 ]);
 const sigmas = flowSigmas(steps, shift, 'shift');
-const velocity = guidedVelocity({
-  model,
-  shape,
-  positive: ctx.subarray(16 * 128),
-  negative: ctx.subarray(0, 16 * 128),
-  cfg,
-});
-await sample(noise, velocity, { sigmas }); // warm
-const ortLoop: number[] = [];
-let ortOut: Float32Array = new Float32Array(0);
-for (let i = 0; i < RUNS; i++) {
-  const t0 = performance.now();
-  ortOut = await sample(noise, velocity, { sigmas });
-  ortLoop.push(performance.now() - t0);
+async function timeLoop(m: VideoModel) {
+  const velocity = guidedVelocity({
+    model: m,
+    shape,
+    positive: ctx.subarray(16 * 128),
+    negative: ctx.subarray(0, 16 * 128),
+    cfg,
+  });
+  await sample(noise, velocity, { sigmas }); // warm
+  const ms: number[] = [];
+  let out: Float32Array = new Float32Array(0);
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    out = await sample(noise, velocity, { sigmas });
+    ms.push(performance.now() - t0);
+  }
+  return { ms: median(ms), out };
 }
+const shipped = await timeLoop(model);
 console.log(
-  `\nDiT sampling loop (${steps} Euler steps, CFG batch 2, T=${shape[2]}): onnxruntime-node ${f1(median(ortLoop))} ms`,
+  `\nDiT sampling loop (${steps} Euler steps, CFG batch 2, T=${shape[2]}): onnxruntime-node ${f1(shipped.ms)} ms`,
 );
 if (!existsSync(ckpt) || modelId !== 'tiny') {
   console.log(`PyTorch comparison skipped: no training checkpoint at ${ckpt}`);
 } else {
   const io = mkdtempSync(join(tmpdir(), 'rg-bench-torch-'));
+  // Same weights on both sides: the checkpoint's DiT, exported here to ONNX (the shipped files may come
+  // from an earlier step of the same training).
+  const torchScript = join(REPO, 'bench/generation_torch.py');
+  const exported = join(io, 'dit.onnx');
+  const ex = spawnSync('/usr/bin/python3', [torchScript, '--export-dit', ckpt, exported], {
+    encoding: 'utf8',
+  });
+  if (ex.status !== 0) throw new Error(`DiT export failed: ${ex.stderr}`);
+  const ckptStep = (JSON.parse(ex.stdout.trim().split('\n').pop() as string) as { step: number }).step;
+  const m = model.manifest;
+  const sameDit = new VideoModel(
+    'tiny-ckpt',
+    model.dir,
+    {
+      ...m,
+      files: {
+        ...m.files,
+        dit: { ...m.files.dit, path: relative(model.dir, exported), sha256: '', bytes: undefined },
+      },
+    },
+    runtime.pool,
+    { intraOpThreads: THREADS },
+  );
+  const ort = await timeLoop(sameDit);
+  const ortOut = ort.out;
   writeFileSync(join(io, 'noise.bin'), noise);
   writeFileSync(join(io, 'ctx.bin'), ctx);
   const py = spawnSync(
@@ -181,7 +217,7 @@ if (!existsSync(ckpt) || modelId !== 'tiny') {
         maxDiff = Math.max(maxDiff, Math.abs((torchOut[i] as number) - (ortOut[i] as number)));
       const t = median(res.ms);
       console.log(
-        `PyTorch ${f1(t)} ms (torch ${THREADS} threads, OMP_WAIT_POLICY=PASSIVE) → onnxruntime-node / PyTorch = ${(median(ortLoop) / t).toFixed(2)}; final latents max |Δ| = ${maxDiff.toExponential(1)}`,
+        `Same loop on the checkpoint's weights (step ${ckptStep}): onnxruntime-node ${f1(ort.ms)} ms, PyTorch ${f1(t)} ms (${THREADS} threads, OMP_WAIT_POLICY=PASSIVE) → onnxruntime-node / PyTorch = ${(ort.ms / t).toFixed(2)}; final latents max |Δ| = ${maxDiff.toExponential(1)}`,
       );
     }
   }

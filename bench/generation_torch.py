@@ -17,6 +17,23 @@ import torch
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'training'))
 from model import DiT  # noqa: E402
 
+if sys.argv[1] == '--export-dit':
+    # python3 bench/generation_torch.py --export-dit <ckpt.pt> <out.onnx>: the checkpoint's EMA DiT as ONNX
+    # (opset 16, dynamic B and T, as training/export.py does), so both sides can run the same weights.
+    ck = torch.load(sys.argv[2], map_location='cpu')
+    c = ck['config']
+    dit = DiT(c['dim'], c['depth'], c['heads'])
+    dit.load_state_dict(ck['ema_dit'])
+    dit.eval()
+    ex = (torch.zeros(2, 33, 5, 8, 8), torch.full((2,), 500.0), torch.zeros(2, 16, 128))
+    with torch.no_grad():
+        torch.onnx.export(dit, ex, sys.argv[3], opset_version=16, input_names=['x', 'timestep', 'context'],
+                          output_names=['velocity'], do_constant_folding=True,
+                          dynamic_axes={'x': {0: 'B', 2: 'T'}, 'timestep': {0: 'B'}, 'context': {0: 'B'},
+                                        'velocity': {0: 'B', 2: 'T'}})
+    print(json.dumps({'step': int(ck['step'])}))
+    sys.exit(0)
+
 ckpt, io, steps, cfg, shift, threads = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), \
     float(sys.argv[5]), int(sys.argv[6])
 torch.set_num_threads(threads)
