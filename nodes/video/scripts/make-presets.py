@@ -2,7 +2,7 @@
 Kept as a generator so the six graphs share one layout and one set of sampler settings."""
 import json
 
-SAMPLER = {"steps": 20, "cfg": 4, "shift": 3, "scheduler": "shift", "sampler": "euler", "denoise": 1,
+SAMPLER = {"steps": 20, "cfg": 2, "shift": 3, "scheduler": "shift", "sampler": "euler", "denoise": 1,
            "start_step": 0, "end_step": 10000, "add_noise": True}
 
 
