@@ -50,6 +50,8 @@ describe('run state from server events', () => {
       {
         id: 'j1',
         state: 'running',
+        clientId: null,
+        attempts: 1,
         priority: 0,
         position: null,
         title: null,

@@ -1,13 +1,9 @@
 import type { ReelgraphApp } from '../app';
+import type { ConnectionMessage } from '../protocol/types';
 import { type PackWatcher, type WatchOptions, watchPackDirs } from './watch';
 
 /** Sent to every WebSocket client after the packs were reloaded: refetch `GET /api/catalog`. */
-export interface CatalogChangedEvent {
-  type: 'catalog:changed';
-  at: number;
-  nodes: number;
-  packs: { name: string; status: 'loaded' | 'error'; errors: string[] }[];
-}
+export type CatalogChangedEvent = Extract<ConnectionMessage, { type: 'catalog:changed' }>;
 
 export interface HotReloadOptions extends WatchOptions {
   log?: (message: string) => void;

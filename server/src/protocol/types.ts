@@ -116,7 +116,14 @@ export type ConnectionMessage =
   | { type: 'subscribed'; jobIds: string[] }
   | { type: 'unsubscribed'; jobIds: string[] }
   | { type: 'pong'; id?: unknown }
-  | { type: 'error'; error: string; message: string; jobIds?: string[] };
+  | { type: 'error'; error: string; message: string; jobIds?: string[] }
+  /** After a pack hot reload: refetch `GET /api/catalog`. */
+  | {
+      type: 'catalog:changed';
+      at: number;
+      nodes: number;
+      packs: { name: string; status: 'loaded' | 'error'; errors: string[] }[];
+    };
 
 export type ClientMessage =
   | { type: 'subscribe'; jobIds: string[]; afterSeq?: Record<string, number> }
