@@ -36,7 +36,10 @@ function buildEditorIfStale(): void {
   // The pnpm running this script (npm_execpath), so `npx pnpm start` works without a global pnpm.
   const pnpm = process.env.npm_execpath;
   const [cmd, args] = pnpm?.endsWith('js') ? [process.execPath, [pnpm]] : ['pnpm', []];
-  const r = spawnSync(cmd, [...args, '--filter', '@reelgraph/ui', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  const r = spawnSync(cmd, [...args, '--filter', '@reelgraph/ui', 'build'], {
+    cwd: REPO_ROOT,
+    stdio: 'inherit',
+  });
   if (r.status !== 0) console.warn('The editor build failed; serving the API only (see the output above).');
 }
 
