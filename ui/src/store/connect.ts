@@ -1,8 +1,8 @@
 import {
   type Catalog,
   canConnect,
+  feeds,
   type GraphDocument,
-  isLink,
   connectionProblem as sharedRule,
 } from '@reelgraph/graph';
 import type { Item } from './types';
@@ -46,24 +46,8 @@ export function connectionProblem(
   else if (from?.kind !== 'node' || to?.kind !== 'node') code = 'unknown_node';
   else if (!catalog?.nodes[from.type]?.outputs[c.output] || !catalog?.nodes[to.type]?.inputs[c.input]) {
     code = 'unknown_socket';
-  } else if (dependsOn(items, c.source, c.target)) code = 'cycle';
+  } else if (feeds(doc.nodes, c.target, c.source)) code = 'cycle';
   return { code, message };
-}
-
-/** Does `node` (transitively) read from `ancestor`? */
-export function dependsOn(items: Record<string, Item>, node: string, ancestor: string): boolean {
-  const seen = new Set<string>();
-  const stack = [node];
-  while (stack.length) {
-    const id = stack.pop()!;
-    if (id === ancestor) return true;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    const item = items[id];
-    if (item?.kind !== 'node') continue;
-    for (const v of Object.values(item.inputs)) if (isLink(v)) stack.push(v[0]);
-  }
-  return false;
 }
 
 export interface CompatibleSocket {
