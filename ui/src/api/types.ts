@@ -1,5 +1,5 @@
 /** Wire types of docs/protocol.md (v1): the server's own declarations, plus the editor's REST shapes. */
-import type { Catalog, GraphDocument, ValidationError } from '@reelgraph/graph';
+import type { Catalog, ValidationError } from '@reelgraph/graph';
 
 export type {
   ConnectionMessage,
@@ -46,18 +46,7 @@ export interface Upload {
   height: number;
 }
 
-/** A decoded binary preview frame. */
-export interface PreviewFrame {
-  jobId: string;
-  nodeId: string;
-  mime: string;
-  frames: number;
-  width: number;
-  height: number;
-  step?: number;
-  total?: number;
-  data: Uint8Array;
-}
+export type { PreviewFrame } from '@reelgraph/server/preview-frame';
 
 export class ApiError extends Error {
   constructor(
