@@ -193,17 +193,12 @@ export class Store {
     this.db.close();
   }
 
-  insertJob(j: {
-    id: string;
-    priority: number;
-    clientId: string | null;
-    title: string | null;
-    nodeCount: number;
-    graph: string;
-    targets: string[] | null;
-    timeoutMs: number | null;
-    createdAt: number;
-  }): void {
+  insertJob(
+    j: Pick<
+      JobRecord,
+      'id' | 'priority' | 'clientId' | 'title' | 'nodeCount' | 'graph' | 'targets' | 'timeoutMs' | 'createdAt'
+    >,
+  ): void {
     this.#stmts.insertJob.run({ ...j, targets: j.targets ? JSON.stringify(j.targets) : null });
   }
 
