@@ -4,17 +4,17 @@ import {
   clip,
   concatFrames,
   encodeAnimated,
+  encodeH264,
   type Frames,
-  GRAPH_TAG,
+  type H264Stream,
   loadAnimated,
   loadImage,
   loadVideo,
   MIME,
+  mp4File,
   RESIZE_FILTERS,
   RESIZE_MODES,
   resizeFrames,
-  retimeMp4,
-  setMp4Tags,
   sliceFrames,
   VIDEO_FORMATS,
   type VideoFormat,
@@ -132,6 +132,9 @@ export const Concat = defineNode({
   }),
 });
 
+/** Next free number per output base: found by listing the folder once, then counted on. */
+const nextNumber = new Map<string, number>();
+
 async function nextIndex(dir: string, base: string): Promise<number> {
   const pattern = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}_(\\d+)\\.\\w+$`);
   let max = 0;
@@ -144,11 +147,13 @@ async function nextIndex(dir: string, base: string): Promise<number> {
 
 /** Claims `<base>_NNNNN.<ext>` atomically (never overwrites a concurrent writer's file). */
 async function claimFile(dir: string, base: string, ext: string): Promise<string> {
-  let n = await nextIndex(dir, base);
+  const key = path.join(dir, base);
+  let n = nextNumber.get(key) ?? (await nextIndex(dir, base));
   for (;;) {
     const file = path.join(dir, `${base}_${String(n).padStart(5, '0')}.${ext}`);
     try {
       await (await open(file, 'wx')).close();
+      nextNumber.set(key, n + 1);
       return file;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
@@ -158,11 +163,10 @@ async function claimFile(dir: string, base: string, ext: string): Promise<string
 }
 
 /**
- * The last MP4 written for each decoded clip (by the frames object the cache hands back), so a re-run
- * that only changes the fps re-times that file instead of encoding again.
+ * The H.264 coded for each decoded clip (by the frames object the cache hands back), so a re-run that
+ * only changes the fps re-muxes those frames instead of encoding again.
  */
-const lastMp4 = new WeakMap<Frames, Map<string, Uint8Array>>();
-const REUSE_MAX_BYTES = 16 << 20;
+const lastH264 = new WeakMap<Frames, Map<string, H264Stream>>();
 
 async function writeClip(
   images: Frames,
@@ -177,12 +181,19 @@ async function writeClip(
     signal: AbortSignal;
   },
 ): Promise<void> {
-  const reusable = o.format === 'mp4' && !o.audioPath;
-  const key = `${b}|${o.quality}`;
-  const previous = reusable ? lastMp4.get(images)?.get(key) : undefined;
-  const retimed = previous && retimeMp4(previous, o.fps);
-  if (retimed) {
-    await writeFile(file, o.graph ? setMp4Tags(retimed, { [GRAPH_TAG]: o.graph }) : retimed);
+  if (o.format === 'mp4' && !o.audioPath) {
+    const key = `${b}|${o.quality}`;
+    const perClip = lastH264.get(images) ?? new Map<string, H264Stream>();
+    lastH264.set(images, perClip);
+    let stream = perClip.get(key);
+    if (!stream) {
+      stream = await encodeH264(clip(images, b), {
+        ...(o.quality ? { crf: o.quality } : {}),
+        signal: o.signal,
+      });
+      perClip.set(key, stream);
+    }
+    await writeFile(file, await mp4File(stream, o.fps, o.graph));
     return;
   }
   await writeVideo(clip(images, b), file, {
@@ -193,14 +204,6 @@ async function writeClip(
     ...(o.graph ? { graph: o.graph } : {}),
     signal: o.signal,
   });
-  if (reusable) {
-    const bytes = await readFile(file);
-    if (bytes.length <= REUSE_MAX_BYTES) {
-      const perClip = lastMp4.get(images) ?? new Map<string, Uint8Array>();
-      perClip.set(key, bytes);
-      lastMp4.set(images, perClip);
-    }
-  }
 }
 
 export const SaveVideo = defineNode({

@@ -1,8 +1,12 @@
-/** Writing clips: MP4 (H.264 yuv420p), WebM (VP9) through ffmpeg; animated WebP and GIF through sharp. */
+/**
+ * Writing clips: MP4 (H.264 yuv420p; muxed in-process, or by ffmpeg when audio is added), WebM (VP9)
+ * through ffmpeg; animated WebP and GIF through sharp.
+ */
 import { readFile, writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { runFfmpeg } from './ffmpeg';
 import { clip, type Frames } from './frames';
+import { encodeH264, type H264Stream, muxMp4, SMALL_FRAME } from './h264';
 import { GRAPH_TAG, gifWithComment, graphXmp } from './metadata';
 import { setMp4Tags } from './mp4tag';
 
@@ -42,7 +46,18 @@ export async function writeVideo(frames: Frames, path: string, opts: EncodeOptio
     await writeFile(path, await encodeAnimated(one, opts));
     return;
   }
+  if (opts.format === 'mp4' && !opts.audioPath) {
+    const stream = await encodeH264(one, { ...opts, ...(opts.quality ? { crf: opts.quality } : {}) });
+    await writeFile(path, await mp4File(stream, opts.fps, opts.graph));
+    return;
+  }
   await encodeWithFfmpeg(one, path, opts);
+}
+
+/** An MP4 of an encoded stream at `fps`, with the graph tag: re-timing a clip is just calling this again. */
+export async function mp4File(stream: H264Stream, fps: number, graph?: string): Promise<Uint8Array> {
+  const mp4 = await muxMp4(stream, fps);
+  return graph ? setMp4Tags(mp4, { [GRAPH_TAG]: graph }) : mp4;
 }
 
 /** Animated WebP or GIF in memory (also used for the sampler's live previews). */
@@ -80,9 +95,6 @@ export async function encodeAnimated(
     .toBuffer();
   return new Uint8Array(webp);
 }
-
-/** Clips this small encode fastest single-threaded: thread start-up costs more than the frames. */
-const SMALL_FRAME = 320 * 320;
 
 async function encodeWithFfmpeg(f: Frames, path: string, opts: EncodeOptions): Promise<void> {
   const small = f.width * f.height <= SMALL_FRAME;

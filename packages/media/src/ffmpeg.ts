@@ -1,5 +1,5 @@
 /** The ffmpeg binary (static build from @ffmpeg-installer/linux-x64, or REELGRAPH_FFMPEG / PATH) and a runner. */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -41,19 +41,88 @@ export interface FfmpegResult {
   code: number;
 }
 
+type RunOptions = { input?: Uint8Array; signal?: AbortSignal; allowFail?: boolean };
+
+function start(args: string[], withInput: boolean): ChildProcess {
+  return spawn(ffmpegPath(), ['-hide_banner', '-nostdin', ...args.filter((a) => a !== '-nostdin')], {
+    stdio: [withInput ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+  });
+}
+
 /**
  * Runs ffmpeg with `args`, feeding `input` to stdin. Rejects on a non-zero exit unless `allowFail`,
  * and kills the process when `signal` aborts.
  */
-export function runFfmpeg(
+export function runFfmpeg(args: string[], opts: RunOptions = {}): Promise<FfmpegResult> {
+  opts.signal?.throwIfAborted();
+  return collect(start(args, Boolean(opts.input)), opts);
+}
+
+/**
+ * Like runFfmpeg for a stdin-to-stdout command that repeats (same arguments every time): the process
+ * is taken from a standby spawned after the previous call, so its start-up (~10 ms: the spawn from a
+ * large Node process plus ffmpeg's own initialisation) is paid between calls, not during one. At most
+ * one standby per argument list, for the last few lists used; standbys never keep the process alive.
+ */
+export function runFfmpegWarm(
   args: string[],
-  opts: { input?: Uint8Array; signal?: AbortSignal; allowFail?: boolean } = {},
+  opts: RunOptions & { input: Uint8Array },
 ): Promise<FfmpegResult> {
-  return new Promise((resolve, reject) => {
-    opts.signal?.throwIfAborted();
-    const child = spawn(ffmpegPath(), ['-hide_banner', '-nostdin', ...args.filter((a) => a !== '-nostdin')], {
-      stdio: [opts.input ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+  opts.signal?.throwIfAborted();
+  const key = args.join('\0');
+  const waiting = standbys.get(key);
+  standbys.delete(key);
+  const child = waiting && waiting.exitCode === null && !waiting.killed ? waiting : start(args, true);
+  if (child !== waiting) waiting?.kill('SIGKILL');
+  ref(child); // a standby was unref'd while it waited
+  const done = collect(child, opts);
+  const refill = () => {
+    if (standbys.has(key)) return;
+    const next = start(args, true);
+    next.on('error', () => {
+      if (standbys.get(key) === next) standbys.delete(key);
     });
+    next.stdin?.on('error', () => {});
+    unref(next);
+    standbys.set(key, next);
+    while (standbys.size > MAX_STANDBYS) {
+      const [oldest, proc] = standbys.entries().next().value as [string, ChildProcess];
+      standbys.delete(oldest);
+      proc.kill('SIGKILL');
+    }
+  };
+  // Refill a little after this call: spawning blocks the event loop for a few ms (fork of a large
+  // process), which should land after the caller has used the result, not before.
+  const later = () => setTimeout(refill, REFILL_DELAY_MS).unref();
+  done.then(later, later);
+  return done;
+}
+
+const MAX_STANDBYS = 4;
+const REFILL_DELAY_MS = 25;
+const standbys = new Map<string, ChildProcess>();
+process.once('exit', () => {
+  for (const p of standbys.values()) p.kill('SIGKILL');
+});
+
+type Refable = { ref?: () => void; unref?: () => void };
+function unref(p: ChildProcess): void {
+  p.unref();
+  for (const s of [p.stdin, p.stdout, p.stderr]) (s as Refable | null)?.unref?.();
+}
+function ref(p: ChildProcess): void {
+  p.ref();
+  for (const s of [p.stdin, p.stdout, p.stderr]) (s as Refable | null)?.ref?.();
+}
+
+/** Stops every standby process (tests, shutdown). */
+export function stopFfmpegStandbys(): void {
+  for (const p of standbys.values()) p.kill('SIGKILL');
+  standbys.clear();
+}
+
+function collect(child: ChildProcess, opts: RunOptions): Promise<FfmpegResult> {
+  return new Promise((resolve, reject) => {
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout?.on('data', (d: Buffer) => out.push(d));
