@@ -100,10 +100,16 @@ export function runFfmpegWarm(
 
 const MAX_STANDBYS = 4;
 const REFILL_DELAY_MS = 25;
-const standbys = new Map<string, ChildProcess>();
-process.once('exit', () => {
-  for (const p of standbys.values()) p.kill('SIGKILL');
-});
+// One registry per process, shared by every copy of this module (node packs are imported afresh on
+// hot reload), so reloads neither duplicate standbys nor pile up exit listeners.
+const REGISTRY = Symbol.for('reelgraph.ffmpeg-standbys');
+const standbys = ((globalThis as { [REGISTRY]?: Map<string, ChildProcess> })[REGISTRY] ??= (() => {
+  const map = new Map<string, ChildProcess>();
+  process.once('exit', () => {
+    for (const p of map.values()) p.kill('SIGKILL');
+  });
+  return map;
+})());
 
 type Refable = { ref?: () => void; unref?: () => void };
 function unref(p: ChildProcess): void {

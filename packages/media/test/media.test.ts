@@ -115,6 +115,14 @@ describe('media', () => {
     expect(c.frames).toHaveLength(5);
   });
 
+  it('a cancelled encode stops its process, and the next encode still works', async () => {
+    const ac = new AbortController();
+    const pending = encodeH264(movingSquare(17), { signal: ac.signal });
+    ac.abort(new Error('cancelled by the user'));
+    await expect(pending).rejects.toThrow('cancelled by the user');
+    expect((await encodeH264(movingSquare(17))).frames).toHaveLength(17);
+  });
+
   it('embeds a graph larger than one command-line argument may be', async () => {
     const big = { version: 1, nodes: {} as Record<string, unknown> };
     for (let i = 0; i < 3000; i++)
