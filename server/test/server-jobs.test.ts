@@ -159,7 +159,14 @@ describe('a job from submit to download', () => {
     const res = await t.http.post('/api/jobs', text);
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual(
-      expect.arrayContaining([expect.objectContaining({ nodeId: 'x', code: 'duplicate_id' })]),
+      expect.arrayContaining([
+        expect.objectContaining({
+          nodeId: 'x',
+          code: 'duplicate_id',
+          // where the repeated key is in the request body
+          location: { line: 1, column: text.lastIndexOf('"x":') + 1, offset: text.lastIndexOf('"x":') },
+        }),
+      ]),
     );
     // The same, sent as graph text, goes through parseGraph's own check.
     const asText = await t.http.submit(

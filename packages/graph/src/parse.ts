@@ -1,7 +1,7 @@
 import type { Catalog } from './catalog';
 import type { GraphDocument } from './document';
 import type { TextLocation, ValidationCode, ValidationError } from './errors';
-import { findDuplicateKeys } from './json-keys';
+import { type DuplicateKey, findDuplicateKeys } from './json-keys';
 import { utf8Bytes } from './json-size';
 import { migrateGraph } from './migrate';
 import { DEFAULT_MAX_BYTES, type ValidateOptions, validateGraph } from './validate';
@@ -76,39 +76,42 @@ function parse(text: string, catalog: Catalog, options: ValidateOptions): ParseR
     return { errors: [{ nodeId: null, code: 'invalid_json', message, location }] };
   }
 
-  const errors: ValidationError[] = [];
-  for (const dup of findDuplicateKeys(body)) {
-    const location = locate(text, dup.offset + shift);
-    const where = `line ${location.line}, column ${location.column}`;
-    const [top, nodeId, field] = dup.path;
-    if (dup.path.length === 1 && top === 'nodes') {
-      errors.push({
-        nodeId: dup.key,
-        code: 'duplicate_id',
-        message: `Node id ${JSON.stringify(dup.key)} is used more than once (${where}); only the last would be kept`,
-        location,
-      });
-    } else if (dup.path.length === 3 && top === 'nodes' && field === 'inputs') {
-      errors.push({
-        nodeId: nodeId!,
-        input: dup.key,
-        code: 'invalid_document',
-        message: `Node ${JSON.stringify(nodeId)}: input ${JSON.stringify(dup.key)} is given more than once (${where})`,
-        location,
-      });
-    } else {
-      const inside = dup.path.length ? `"${dup.path.join('.')}"` : 'the top level';
-      errors.push({
-        nodeId: top === 'nodes' && nodeId !== undefined ? nodeId : null,
-        code: 'invalid_document',
-        message: `Key ${JSON.stringify(dup.key)} appears more than once in ${inside} (${where})`,
-        location,
-      });
-    }
-  }
+  const errors: ValidationError[] = findDuplicateKeys(body).map((dup) => duplicateKeyError(dup, text, shift));
 
   const doc = migrateGraph(value);
   errors.push(...validateGraph(doc, catalog, options));
   if (errors.some((e) => STRUCTURAL.has(e.code))) return { errors };
   return { doc: doc as GraphDocument, errors };
+}
+
+/**
+ * The error for a key repeated in graph JSON text: `dup.path` runs from the graph document's root, and
+ * `dup.offset + shift` is the key's place in `text` (which gives the line and column).
+ */
+export function duplicateKeyError(dup: DuplicateKey, text: string, shift = 0): ValidationError {
+  const location = locate(text, dup.offset + shift);
+  const where = `line ${location.line}, column ${location.column}`;
+  const [top, nodeId, field] = dup.path;
+  if (dup.path.length === 1 && top === 'nodes')
+    return {
+      nodeId: dup.key,
+      code: 'duplicate_id',
+      message: `Node id ${JSON.stringify(dup.key)} is used more than once (${where}); only the last would be kept`,
+      location,
+    };
+  if (dup.path.length === 3 && top === 'nodes' && field === 'inputs' && nodeId !== undefined)
+    return {
+      nodeId,
+      input: dup.key,
+      code: 'invalid_document',
+      message: `Node ${JSON.stringify(nodeId)}: input ${JSON.stringify(dup.key)} is given more than once (${where})`,
+      location,
+    };
+  const inside = dup.path.length ? `"${dup.path.join('.')}"` : 'the top level';
+  return {
+    nodeId: top === 'nodes' && nodeId !== undefined ? nodeId : null,
+    code: 'invalid_document',
+    message: `Key ${JSON.stringify(dup.key)} appears more than once in ${inside} (${where})`,
+    location,
+  };
 }

@@ -1,5 +1,6 @@
 import {
   type Catalog,
+  duplicateKeyError,
   findDuplicateKeys,
   type GraphDocument,
   parseGraph,
@@ -44,31 +45,16 @@ declare module 'fastify' {
 }
 
 /**
- * Duplicate keys inside `graph` in the raw request text (JSON.parse silently keeps the last one, which
- * would drop a node). Mirrors parseGraph's own messages.
+ * Duplicate keys in the raw request text (JSON.parse silently keeps the last one, which would drop a
+ * node): inside `graph` they are graph errors, located in the request body; elsewhere envelope errors.
  */
 function duplicateErrors(raw: string | undefined): { graph: ValidationError[]; envelope: string[] } {
   const graph: ValidationError[] = [];
   const envelope: string[] = [];
-  if (!raw) return { graph, envelope };
-  for (const dup of findDuplicateKeys(raw)) {
-    const [top, section, nodeId, field] = dup.path;
-    if (top !== 'graph') {
-      envelope.push(`key ${JSON.stringify(dup.key)} appears more than once`);
-    } else if (dup.path.length === 2 && section === 'nodes') {
-      graph.push({
-        nodeId: dup.key,
-        code: 'duplicate_id',
-        message: `Node id ${JSON.stringify(dup.key)} is used more than once; only the last would be kept`,
-      });
-    } else {
-      graph.push({
-        nodeId: section === 'nodes' && nodeId !== undefined ? nodeId : null,
-        ...(field === 'inputs' ? { input: dup.key } : {}),
-        code: 'invalid_document',
-        message: `Key ${JSON.stringify(dup.key)} appears more than once in "${dup.path.slice(1).join('.') || 'the document'}"`,
-      });
-    }
+  for (const dup of raw ? findDuplicateKeys(raw) : []) {
+    if (dup.path[0] === 'graph')
+      graph.push(duplicateKeyError({ ...dup, path: dup.path.slice(1) }, raw ?? ''));
+    else envelope.push(`key ${JSON.stringify(dup.key)} appears more than once`);
   }
   return { graph, envelope };
 }
@@ -128,8 +114,10 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
         if (dups.envelope.length > 0) {
           throw new HttpError(400, 'bad_request', `invalid request: ${dups.envelope.join('; ')}`);
         }
-        result = parseGraph(JSON.stringify(body.graph), catalog, limits);
-        result.errors.unshift(...dups.graph);
+        const parsed = parseGraph(JSON.stringify(body.graph), catalog, limits);
+        // Locations in our own re-serialisation would point at nothing the client sent.
+        const errors = [...dups.graph, ...parsed.errors.map(({ location: _l, ...e }) => e)];
+        result = { ...parsed, errors };
       }
       if (result.errors.length > 0 || !result.doc) {
         const n = result.errors.length;
@@ -139,7 +127,7 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
           n === 1
             ? `the graph is invalid: ${result.errors[0]!.message}`
             : `the graph has ${n} problems: ${result.errors[0]?.message ?? ''} …`,
-          { errors: result.errors.map(({ location: _l, ...e }) => e) },
+          { errors: result.errors },
         );
       }
       const doc = result.doc;
