@@ -61,6 +61,13 @@ def parse():
     ap.add_argument('--seed', type=int, default=1234)
     ap.add_argument('--log-every', type=int, default=50)
     ap.add_argument('--train-shift', type=float, default=3.0, help='shift applied to the logit-normal sigma')
+    ap.add_argument('--restart-lr', type=float, default=0.0,
+                    help='on resume, start a new cosine schedule at this LR (decaying 20x over --restart-minutes)')
+    ap.add_argument('--restart-minutes', type=float, default=60.0)
+    ap.add_argument('--uniform-frac', type=float, default=0.0,
+                    help='share of samples with sigma drawn uniformly (the logit-normal rarely visits low noise)')
+    ap.add_argument('--object-weight', type=float, default=3.0, help='extra loss weight on object cells')
+    ap.add_argument('--t2v-frac', type=float, default=0.4, help='share of samples with no known frames')
     ap.add_argument('--known-loss', type=float, default=0.5, help='loss weight of known (conditioning) frames')
     return ap.parse_args()
 
@@ -219,7 +226,15 @@ def quick_eval(te, dit, data, dec, dev, n=32, cfg=4.0, shift=1.0):
 
 
 def lr_at(step, args, trained_s=0.0):
-    """Warm-up, then cosine to 1e-4 over --steps or --schedule-minutes of training, whichever ends first."""
+    """Warm-up, then cosine to 1e-4 over --steps or --schedule-minutes of training, whichever ends first.
+
+    With --restart-lr (a fine-tuning run resumed from a checkpoint): cosine from that LR to 1/20 of it
+    over --restart-minutes counted from where this run resumed.
+    """
+    if args.restart_lr > 0 and args.restart_from is not None:
+        p = min(1.0, (trained_s - args.restart_from) / (60 * args.restart_minutes))
+        lo = args.restart_lr / 20
+        return lo + (args.restart_lr - lo) * 0.5 * (1 + math.cos(math.pi * p))
     warm = 200
     if step < warm:
         return args.lr * (step + 1) / warm
@@ -239,6 +254,7 @@ def train(args, data, dev):
     opt = torch.optim.AdamW(params, lr=args.lr, betas=(0.9, 0.99), weight_decay=0.01)
     ckpt_path = os.path.join(args.run_dir, 'ckpt.pt')
     step, trained_s = 0, 0.0
+    args.restart_from = None
     if os.path.exists(ckpt_path) and not args.fresh:
         ck = torch.load(ckpt_path, map_location=dev)
         te.load_state_dict(ck['te'])
@@ -248,6 +264,9 @@ def train(args, data, dev):
         opt.load_state_dict(ck['opt'])
         step, trained_s = ck['step'], ck['trained_s']
         log(f'resumed at step {step} ({trained_s / 60:.1f} min trained)')
+        # a restart schedule is anchored in the checkpoint, so resuming a fine-tune keeps its schedule
+        if args.restart_lr > 0:
+            args.restart_from = trained_s if ck.get('restart_from') is None else ck['restart_from']
     log(f'DiT {sum(p.numel() for p in dit.parameters()) / 1e6:.2f}M, text {sum(p.numel() for p in te.parameters()) / 1e6:.2f}M')
     lat = torch.tensor(data['latents'])  # float16 [N,16,5,8,8]
     occ = torch.tensor(data['occ'])
@@ -259,6 +278,7 @@ def train(args, data, dev):
         return {
             'te': te.state_dict(), 'dit': dit.state_dict(), 'ema_te': ema_te.state_dict(),
             'ema_dit': ema_dit.state_dict(), 'opt': opt.state_dict(), 'step': step, 'trained_s': trained_s,
+            'restart_from': args.restart_from,
             'config': {'dim': args.dim, 'depth': args.depth, 'heads': args.heads},
         }
 
@@ -270,20 +290,26 @@ def train(args, data, dev):
         g = torch.Generator().manual_seed(args.seed * 1_000_003 + step)
         idx = torch.randint(0, n, (args.batch,), generator=g)
         x0 = lat[idx].float().to(dev)
-        w = (1.0 + 3.0 * occ[idx].float() / 255.0)[:, None].to(dev)  # object-weighted loss
+        w = (1.0 + args.object_weight * occ[idx].float() / 255.0)[:, None].to(dev)  # object-weighted loss
         ids = ids_all[idx].clone()
         drop = torch.rand(args.batch, generator=g) < 0.1
         ids[drop] = 0
         ids[drop, 0] = D.BOS_ID
         ids = ids.to(dev)
         u = torch.rand(args.batch, generator=g)
-        known = (u > 0.4).long() + (u > 0.75).long()  # 40 % T2V, 35 % first latent frame, 25 % two
+        # --t2v-frac with no known frames (default 40 %); of the rest, 7/12 know the first latent frame, 5/12 two
+        f = args.t2v_frac
+        known = (u > f).long() + (u > f + (1 - f) * 7 / 12).long()
         frame = torch.arange(5)[None, :]
         mask = (frame < known[:, None]).float()[:, None, :, None, None].expand(-1, 1, -1, 8, 8).to(dev)
         sigma = torch.sigmoid(torch.randn(args.batch, generator=g))
         # Shifted logit-normal (SD3): the layout of the clip is decided at high noise, which the plain
         # logit-normal rarely samples (P(sigma > 0.9) = 1.4 %; with shift 3: 14 %).
-        sigma = (args.train_shift * sigma / (1 + (args.train_shift - 1) * sigma)).to(dev)
+        sigma = args.train_shift * sigma / (1 + (args.train_shift - 1) * sigma)
+        # The final steps clean up fine detail (edges, flat background) at sigma < 0.2, where the shifted
+        # logit-normal puts under 2 % of its samples: a uniform share covers them.
+        uni = torch.rand(args.batch, generator=g) < args.uniform_frac
+        sigma = torch.where(uni, torch.rand(args.batch, generator=g), sigma).to(dev)
         eps = torch.randn(x0.shape, generator=g).to(dev)
         s = sigma[:, None, None, None, None]
         xt = (1 - s) * x0 + s * eps
@@ -315,7 +341,7 @@ def train(args, data, dev):
         if args.eval_minutes > 0 and time.time() - last_eval > args.eval_minutes * 60:
             t0 = time.time()
             ema_te.eval(), ema_dit.eval()
-            acc, i2v = quick_eval(ema_te, ema_dit, data, dec, dev, shift=args.train_shift)
+            acc, i2v = quick_eval(ema_te, ema_dit, data, dec, dev, n=64, cfg=2.0, shift=3.0)  # shipped defaults
             log(f'eval step {step}: t2v {fmt(acc)} | i2v {fmt(i2v)} ({time.time() - t0:.0f}s)')
             last_eval = time.time()
     save_ckpt(ckpt_path, state())
