@@ -103,13 +103,16 @@ const REFILL_DELAY_MS = 25;
 // One registry per process, shared by every copy of this module (node packs are imported afresh on
 // hot reload), so reloads neither duplicate standbys nor pile up exit listeners.
 const REGISTRY = Symbol.for('reelgraph.ffmpeg-standbys');
-const standbys = ((globalThis as { [REGISTRY]?: Map<string, ChildProcess> })[REGISTRY] ??= (() => {
+const registry = globalThis as { [REGISTRY]?: Map<string, ChildProcess> };
+const standbys = registry[REGISTRY] ?? createRegistry();
+function createRegistry(): Map<string, ChildProcess> {
   const map = new Map<string, ChildProcess>();
+  registry[REGISTRY] = map;
   process.once('exit', () => {
     for (const p of map.values()) p.kill('SIGKILL');
   });
   return map;
-})());
+}
 
 type Refable = { ref?: () => void; unref?: () => void };
 function unref(p: ChildProcess): void {

@@ -1,7 +1,7 @@
 // Pixel-statistics analyser: reads background colour, object colour, shape kind and motion from frames.
 // It is the automatic prompt-following metric of the tiny model (mirrored in training/analyze.py).
 import type { Clip } from './generate';
-import { COLOURS, type Colour, MOTIONS, type Motion, PALETTE, SHAPES, type Shape } from './vocab';
+import { COLOURS, type Colour, MOTIONS, type Motion, PALETTE, type Shape } from './vocab';
 
 /** RGB distance (0..255 units) from the background beyond which a pixel belongs to the object. */
 const MASK_DIST = 60;

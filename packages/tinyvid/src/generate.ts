@@ -166,7 +166,7 @@ export function tensorToClip(tensor: Float32Array, frames: number, width = SIZE,
   for (let i = 0; i < plane; i++) {
     for (let c = 0; c < 3; c++) {
       const v = Math.round(((tensor[c * plane + i] ?? 0) + 1) * 127.5);
-      data[i * 3 + c] = v < 0 ? 0 : v > 255 ? 255 : v;
+      data[i * 3 + c] = v < 0 ? 0 : Math.min(v, 255);
     }
   }
   return { frames, width, height, data };
