@@ -4,23 +4,16 @@
  * Reports: time inside onnxruntime (session.run) vs the whole job — graph, sampler math, previews and
  * file I/O must add ≤ 10 % to the summed session time; a re-run changing only the output fps (cache)
  * vs a full run (< 5 %); and the same DiT sampling loop in onnxruntime-node vs PyTorch (Debian
- * python3-torch, same weights/noise/contexts/steps) when the training checkpoint is present.
+ * python3-torch + python3-onnx, the shipped weights, same noise/contexts/steps).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { type EngineEvent, Executor } from '../packages/executor/src';
 import type { GraphDocument } from '../packages/graph/src';
 import { loadPacks } from '../packages/packs/src';
-import {
-  batchNoise,
-  flowSigmas,
-  guidedVelocity,
-  ModelRuntime,
-  sample,
-  VideoModel,
-} from '../packages/runtime/src';
+import { batchNoise, flowSigmas, guidedVelocity, ModelRuntime, sample } from '../packages/runtime/src';
 
 const REPO = resolve(import.meta.dirname, '..');
 const RUNS = Number(process.env.REELGRAPH_BENCH_RUNS ?? 5);
@@ -121,8 +114,8 @@ console.log(
   `\nPer node (median ms): ${nodeIds.map((id) => `${id} ${f1(median(full.map((r) => r.perNode[id] ?? 0)))}`).join(', ')}`,
 );
 
-// The DiT loop alone, onnxruntime-node vs PyTorch on the same inputs.
-const ckpt = join(REPO, 'training/runs/tiny/ckpt.pt');
+// The DiT loop alone, onnxruntime-node vs PyTorch on the same inputs and the same weights: the PyTorch
+// side reads them from the shipped dit.onnx (training/onnx_weights.py), so no checkpoint is needed.
 const model = runtime.load(modelId, { intraOpThreads: THREADS });
 const shape = model.latentShape(1, 17, 64, 64);
 const noise = batchNoise(
@@ -135,93 +128,62 @@ const ctx = await model.encodeText([
   'a red circle moves right on a blue background',
 ]);
 const sigmas = flowSigmas(steps, shift, 'shift');
-async function timeLoop(m: VideoModel) {
-  const velocity = guidedVelocity({
-    model: m,
-    shape,
-    positive: ctx.subarray(16 * 128),
-    negative: ctx.subarray(0, 16 * 128),
-    cfg,
-  });
-  await sample(noise, velocity, { sigmas }); // warm
-  const ms: number[] = [];
-  let out: Float32Array = new Float32Array(0);
-  for (let i = 0; i < RUNS; i++) {
-    const t0 = performance.now();
-    out = await sample(noise, velocity, { sigmas });
-    ms.push(performance.now() - t0);
-  }
-  return { ms: median(ms), out };
+const velocity = guidedVelocity({
+  model,
+  shape,
+  positive: ctx.subarray(16 * 128),
+  negative: ctx.subarray(0, 16 * 128),
+  cfg,
+});
+await sample(noise, velocity, { sigmas }); // warm
+const loopMs: number[] = [];
+let ortOut: Float32Array = new Float32Array(0);
+for (let i = 0; i < RUNS; i++) {
+  const t0 = performance.now();
+  ortOut = await sample(noise, velocity, { sigmas });
+  loopMs.push(performance.now() - t0);
 }
-const shipped = await timeLoop(model);
+const ortMs = median(loopMs);
 console.log(
-  `\nDiT sampling loop (${steps} Euler steps, CFG batch 2, T=${shape[2]}): onnxruntime-node ${f1(shipped.ms)} ms`,
+  `\nDiT sampling loop (${steps} Euler steps, CFG batch 2, T=${shape[2]}): onnxruntime-node ${f1(ortMs)} ms`,
 );
-if (!existsSync(ckpt) || modelId !== 'tiny') {
-  console.log(`PyTorch comparison skipped: no training checkpoint at ${ckpt}`);
+if (modelId !== 'tiny') {
+  console.log(
+    'PyTorch comparison skipped: the PyTorch DiT definition (training/model.py) is the tiny family',
+  );
 } else {
   const io = mkdtempSync(join(tmpdir(), 'rg-bench-torch-'));
-  // Same weights on both sides: the checkpoint's DiT, exported here to ONNX (the shipped files may come
-  // from an earlier step of the same training).
-  const torchScript = join(REPO, 'bench/generation_torch.py');
-  const exported = join(io, 'dit.onnx');
-  const ex = spawnSync('/usr/bin/python3', [torchScript, '--export-dit', ckpt, exported], {
-    encoding: 'utf8',
-  });
-  if (ex.status !== 0) throw new Error(`DiT export failed: ${ex.stderr}`);
-  const ckptStep = (JSON.parse(ex.stdout.trim().split('\n').pop() as string) as { step: number }).step;
-  const m = model.manifest;
-  const sameDit = new VideoModel(
-    'tiny-ckpt',
-    model.dir,
-    {
-      ...m,
-      files: {
-        ...m.files,
-        dit: { ...m.files.dit, path: relative(model.dir, exported), sha256: '', bytes: undefined },
-      },
-    },
-    runtime.pool,
-    { intraOpThreads: THREADS },
-  );
-  const ort = await timeLoop(sameDit);
-  const ortOut = ort.out;
   writeFileSync(join(io, 'noise.bin'), noise);
   writeFileSync(join(io, 'ctx.bin'), ctx);
   const py = spawnSync(
     '/usr/bin/python3',
     [
       join(REPO, 'bench/generation_torch.py'),
-      ckpt,
+      join(model.dir, model.manifest.files.dit.path),
+      join(model.dir, 'model.json'),
       io,
       String(steps),
       String(cfg),
       String(shift),
       String(THREADS),
     ],
-    {
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        EXPECT_STEP: String((model.manifest.training as { steps?: number })?.steps ?? -1),
-      },
-    },
+    { encoding: 'utf8' },
   );
-  if (py.status !== 0) console.log(`PyTorch comparison failed: ${py.stderr.trim().split('\n').pop()}`);
+  if (py.status !== 0)
+    console.log(
+      `PyTorch comparison failed (needs python3-torch, python3-onnx): ${py.stderr.trim().split('\n').pop()}`,
+    );
   else {
-    const res = JSON.parse(py.stdout.trim().split('\n').pop() as string) as { ms: number[]; error?: string };
-    if (res.error) console.log(`PyTorch comparison skipped: ${res.error}`);
-    else {
-      const raw = readFileSync(join(io, 'out.bin'));
-      const torchOut = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.length));
-      let maxDiff = 0;
-      for (let i = 0; i < torchOut.length; i++)
-        maxDiff = Math.max(maxDiff, Math.abs((torchOut[i] as number) - (ortOut[i] as number)));
-      const t = median(res.ms);
-      console.log(
-        `Same loop on the checkpoint's weights (step ${ckptStep}): onnxruntime-node ${f1(ort.ms)} ms, PyTorch ${f1(t)} ms (${THREADS} threads, OMP_WAIT_POLICY=PASSIVE) → onnxruntime-node / PyTorch = ${(ort.ms / t).toFixed(2)}; final latents max |Δ| = ${maxDiff.toExponential(1)}`,
-      );
-    }
+    const res = JSON.parse(py.stdout.trim().split('\n').pop() as string) as { ms: number[] };
+    const raw = readFileSync(join(io, 'out.bin'));
+    const torchOut = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.length));
+    let maxDiff = 0;
+    for (let i = 0; i < torchOut.length; i++)
+      maxDiff = Math.max(maxDiff, Math.abs((torchOut[i] as number) - (ortOut[i] as number)));
+    const t = median(res.ms);
+    console.log(
+      `PyTorch ${f1(t)} ms (${THREADS} threads, OMP_WAIT_POLICY=PASSIVE) → onnxruntime-node / PyTorch = ${(ortMs / t).toFixed(2)}; final latents max |Δ| = ${maxDiff.toExponential(1)}`,
+    );
   }
   rmSync(io, { recursive: true, force: true });
 }

@@ -1,7 +1,7 @@
-"""PyTorch side of bench/generation.ts: the same DiT sampling loop (Euler, CFG as one batch-2 call) on the
-same weights, noise and text contexts, timed on the same threads. Not a suite of its own (bench/run.ts
-only runs .ts files); generation.ts calls it:
-  python3 bench/generation_torch.py <ckpt.pt> <io-dir> <steps> <cfg> <shift> <threads>
+"""PyTorch side of bench/generation.ts: the same DiT sampling loop (Euler, CFG as one batch-2 call) on the same
+weights (read from the shipped dit.onnx itself), noise and text contexts, timed on the same threads. Not a
+suite of its own (bench/run.ts only runs .ts files); generation.ts calls it:
+  python3 bench/generation_torch.py <dit.onnx> <model.json> <io-dir> <steps> <cfg> <shift> <threads>
 <io-dir> holds noise.bin [1,16,T,8,8] and ctx.bin [2,16,128] ([uncond; cond]) as float32; writes out.bin
 (the final latent) and prints one JSON line {"ms": [...per run], "T": T}."""
 import json
@@ -16,35 +16,14 @@ import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'training'))
 from model import DiT  # noqa: E402
+from onnx_weights import load_onnx_weights  # noqa: E402
 
-if sys.argv[1] == '--export-dit':
-    # python3 bench/generation_torch.py --export-dit <ckpt.pt> <out.onnx>: the checkpoint's EMA DiT as ONNX
-    # (opset 16, dynamic B and T, as training/export.py does), so both sides can run the same weights.
-    ck = torch.load(sys.argv[2], map_location='cpu')
-    c = ck['config']
-    dit = DiT(c['dim'], c['depth'], c['heads'])
-    dit.load_state_dict(ck['ema_dit'])
-    dit.eval()
-    ex = (torch.zeros(2, 33, 5, 8, 8), torch.full((2,), 500.0), torch.zeros(2, 16, 128))
-    with torch.no_grad():
-        torch.onnx.export(dit, ex, sys.argv[3], opset_version=16, input_names=['x', 'timestep', 'context'],
-                          output_names=['velocity'], do_constant_folding=True,
-                          dynamic_axes={'x': {0: 'B', 2: 'T'}, 'timestep': {0: 'B'}, 'context': {0: 'B'},
-                                        'velocity': {0: 'B', 2: 'T'}})
-    print(json.dumps({'step': int(ck['step'])}))
-    sys.exit(0)
-
-ckpt, io, steps, cfg, shift, threads = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), \
-    float(sys.argv[5]), int(sys.argv[6])
+dit_path, manifest, io, steps, cfg, shift, threads = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), \
+    float(sys.argv[5]), float(sys.argv[6]), int(sys.argv[7])
 torch.set_num_threads(threads)
-ck = torch.load(ckpt, map_location='cpu')
-want = int(os.environ.get('EXPECT_STEP', '-1'))
-if want >= 0 and int(ck['step']) != want:
-    print(json.dumps({'error': f"checkpoint is at step {ck['step']}, the shipped ONNX files at step {want}: not the same weights"}))
-    sys.exit(0)
-c = ck['config']
-dit = DiT(c['dim'], c['depth'], c['heads'])
-dit.load_state_dict(ck['ema_dit'])
+with open(manifest) as f:
+    c = json.load(f)['dit']
+dit = load_onnx_weights(DiT(c['dim'], c['depth'], c['heads']), dit_path)
 dit.eval()
 
 noise = torch.from_numpy(np.fromfile(os.path.join(io, 'noise.bin'), dtype=np.float32))

@@ -227,7 +227,7 @@ export const SaveVideo = defineNode({
       min: 0,
       max: 100,
       tooltip:
-        'mp4/webm: CRF (lower is better, 0 = default 18/30); webp: quality 1–100 (0 = 90); ignored for gif',
+        'mp4: quantizer 1–51, webm: CRF (lower is better; 0 = default 18 / 30); webp: quality 1–100 (0 = 90); ignored for gif',
     }),
     audio: input.string({
       default: '',

@@ -6,10 +6,12 @@ import { readFile, writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { runFfmpeg } from './ffmpeg';
 import { clip, type Frames } from './frames';
-import { encodeH264, type H264Stream, muxMp4, SMALL_FRAME } from './h264';
+import { encodeH264, type H264Stream, muxMp4 } from './h264';
 import { GRAPH_TAG, gifWithComment, graphXmp } from './metadata';
 import { setMp4Tags } from './mp4tag';
 
+/** Clips this small encode fastest single-threaded: thread start-up costs more than the frames. */
+const SMALL_FRAME = 320 * 320;
 /** Linux caps one argument at 128 KiB; WebM tags go through `-metadata`. */
 const MAX_ARG_TAG = 120_000;
 
@@ -26,7 +28,7 @@ export const MIME: Record<VideoFormat, string> = {
 export interface EncodeOptions {
   format: VideoFormat;
   fps: number;
-  /** Quality: CRF for mp4/webm (lower is better), 0–100 for webp. Sensible defaults per format. */
+  /** Quality: H.264 quantizer for mp4, CRF for webm (lower is better for both), 0–100 for webp. Sensible defaults per format. */
   quality?: number;
   /** Audio file muxed into mp4/webm (cut to the video's length). */
   audioPath?: string;

@@ -1,88 +1,124 @@
-/** H.264 from a warm ffmpeg process (Annex B on stdout), muxed into MP4 in-process by mediabunny. */
-import { runFfmpegWarm } from './ffmpeg';
+/** H.264 encoded in-process (x264 inside @napi-rs/webcodecs, a WebCodecs VideoEncoder), muxed into MP4 by mediabunny. */
 import type { Frames } from './frames';
 
-/** One clip's coded frames, in presentation order (no B-frames), ready to be muxed at any frame rate. */
+/** One clip's coded frames in decode order, ready to be muxed at any frame rate. */
 export interface H264Stream {
   width: number;
   height: number;
   /** RFC 6381 codec string, e.g. avc1.64000a. */
   codec: string;
-  /** Access units in Annex B; `key` marks IDR frames. */
-  frames: { data: Uint8Array; key: boolean }[];
+  /** The avcC record (SPS and PPS) the packets refer to. */
+  description: Uint8Array;
+  /** Length-prefixed NAL units per frame; `index` is the frame's place in presentation order. */
+  frames: { data: Uint8Array; key: boolean; index: number }[];
 }
 
-/** Clips this small encode fastest single-threaded: thread start-up costs more than the frames. */
-export const SMALL_FRAME = 320 * 320;
+/** Maximum frame size in macroblocks per H.264 level (Table A-1), smallest first. */
+const LEVELS: [level: number, maxMacroblocks: number][] = [
+  [10, 99],
+  [11, 396],
+  [21, 792],
+  [22, 1620],
+  [31, 3600],
+  [32, 5120],
+  [40, 8192],
+  [42, 8704],
+  [50, 22080],
+  [51, 36864],
+  [60, 139264],
+];
 
-/** Encodes clip 0 of `f` (yuv420p, CRF `crf`). */
+/** High profile at the lowest level whose frame size fits (the frame rate is the muxer's business). */
+export function avcCodec(width: number, height: number): string {
+  const mbs = Math.ceil(width / 16) * Math.ceil(height / 16);
+  const level = LEVELS.find(([, max]) => mbs <= max)?.[0];
+  if (level === undefined) throw new Error(`H.264 cannot code ${width}×${height} frames`);
+  return `avc1.6400${level.toString(16).padStart(2, '0')}`;
+}
+
+/** Encodes clip 0 of `f` as H.264 yuv420p at constant quantizer `crf` (0–51, lower is better). */
 export async function encodeH264(
   f: Frames,
   opts: { crf?: number; signal?: AbortSignal } = {},
 ): Promise<H264Stream> {
-  const small = f.width * f.height <= SMALL_FRAME;
-  const args = ['-loglevel', 'error', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${f.width}x${f.height}`];
-  args.push('-i', 'pipe:0');
-  // yuv420p needs even sizes: pad by one pixel when odd.
-  if (f.width % 2 || f.height % 2) args.push('-vf', 'pad=ceil(iw/2)*2:ceil(ih/2)*2');
-  if (small) args.push('-threads', '1');
-  args.push('-c:v', 'libx264', '-preset', small ? 'veryfast' : 'medium', '-crf', String(opts.crf ?? 18));
-  // No B-frames: Annex B carries no timestamps, so decode order must be presentation order.
-  // Access unit delimiters make the frame boundaries explicit.
-  args.push('-bf', '0', '-x264-params', 'aud=1', '-pix_fmt', 'yuv420p', '-f', 'h264', 'pipe:1');
-  const bytes = f.width * f.height * 3 * f.count;
-  const { stdout } = await runFfmpegWarm(args, {
-    input: f.data.subarray(0, bytes),
-    ...(opts.signal ? { signal: opts.signal } : {}),
+  opts.signal?.throwIfAborted();
+  // Loaded on first use: the native module costs ~17 ms to load, which runs that write no MP4 skip.
+  const { VideoEncoder, VideoFrame } = await import('@napi-rs/webcodecs');
+  // yuv420p needs even sizes: an odd width or height repeats its last column or row.
+  const width = f.width + (f.width % 2);
+  const height = f.height + (f.height % 2);
+  const codec = avcCodec(width, height);
+  const frames: H264Stream['frames'] = [];
+  let description: Uint8Array | undefined;
+  let failure: unknown;
+  const encoder = new VideoEncoder({
+    output: (chunk, meta) => {
+      const data = new Uint8Array(chunk.byteLength);
+      chunk.copyTo(data);
+      frames.push({ data, key: chunk.type === 'key', index: chunk.timestamp });
+      const d = meta?.decoderConfig?.description;
+      if (d)
+        description = new Uint8Array(
+          ArrayBuffer.isView(d) ? d.buffer.slice(d.byteOffset, d.byteOffset + d.byteLength) : d,
+        );
+    },
+    error: (e) => {
+      failure = e;
+    },
   });
-  const frames = accessUnits(stdout);
+  // Closing the encoder does not settle a pending flush here, so an abort rejects on its own.
+  let onAbort = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => {
+      if (encoder.state !== 'closed') encoder.close();
+      reject(opts.signal?.reason);
+    };
+  });
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    encoder.configure({ codec, width, height, bitrateMode: 'quantizer', avc: { format: 'avc' } });
+    const quantizer = Math.round(Math.min(51, Math.max(0, opts.crf ?? 18)));
+    const rgba = toRgba(f, width, height);
+    const size = width * height * 4;
+    for (let t = 0; t < f.count; t++) {
+      // Timestamps count frames: the muxer sets the real clock, so one encode serves every frame rate.
+      const frame = new VideoFrame(rgba.subarray(t * size, (t + 1) * size), {
+        format: 'RGBA',
+        codedWidth: width,
+        codedHeight: height,
+        timestamp: t,
+      });
+      encoder.encode(frame, { keyFrame: t === 0, avc: { quantizer } });
+      frame.close();
+    }
+    await Promise.race([encoder.flush(), aborted]);
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+    if (encoder.state !== 'closed') encoder.close();
+  }
+  opts.signal?.throwIfAborted();
+  if (failure) throw failure;
   if (frames.length !== f.count)
     throw new Error(`H.264 encoder returned ${frames.length} frames for ${f.count}`);
-  const sps = nalUnits(frames[0]?.data ?? new Uint8Array()).find((n) => (n[0] ?? 0) % 32 === 7);
-  if (!sps || sps.length < 4) throw new Error('H.264 stream has no sequence parameter set');
-  const hex = (i: number) => (sps[i] ?? 0).toString(16).padStart(2, '0');
-  return {
-    width: f.width + (f.width % 2),
-    height: f.height + (f.height % 2),
-    codec: `avc1.${hex(1)}${hex(2)}${hex(3)}`,
-    frames,
-  };
+  if (!description) throw new Error('H.264 encoder gave no decoder configuration');
+  return { width, height, codec, description, frames };
 }
 
-/** Start offsets of the NAL units of an Annex B buffer (after their start codes), with their ends. */
-function* nalSpans(b: Uint8Array): Generator<[number, number]> {
-  let start = -1;
-  for (let i = 0; i + 2 < b.length; i++) {
-    if (b[i] !== 0 || b[i + 1] !== 0 || b[i + 2] !== 1) continue;
-    if (start >= 0) yield [start, b[i - 1] === 0 ? i - 1 : i];
-    start = i + 3;
-    i += 2;
-  }
-  if (start >= 0) yield [start, b.length];
-}
-
-function nalUnits(b: Uint8Array): Uint8Array[] {
-  return [...nalSpans(b)].map(([s, e]) => b.subarray(s, e));
-}
-
-/** Splits an Annex B stream into access units at its delimiters (NAL type 9). */
-export function accessUnits(stream: Uint8Array): H264Stream['frames'] {
-  const out: H264Stream['frames'] = [];
-  let auStart = -1;
-  let key = false;
-  const close = (end: number) => {
-    if (auStart >= 0) out.push({ data: stream.subarray(auStart, end), key });
-  };
-  for (const [s] of nalSpans(stream)) {
-    const type = (stream[s] ?? 0) & 0x1f;
-    if (type === 9) {
-      const codeStart = stream[s - 4] === 0 && s >= 4 ? s - 4 : s - 3;
-      close(codeStart);
-      auStart = codeStart;
-      key = false;
-    } else if (type === 5) key = true;
-  }
-  close(stream.length);
+/** Clip 0 as RGBA at `width`×`height` (≥ the clip's size; extra columns and rows repeat the edge). */
+function toRgba(f: Frames, width: number, height: number): Uint8Array {
+  const out = new Uint8Array(width * height * 4 * f.count).fill(255);
+  for (let t = 0; t < f.count; t++)
+    for (let y = 0; y < height; y++) {
+      const src = (t * f.height + Math.min(y, f.height - 1)) * f.width * 3;
+      const dst = (t * height + y) * width * 4;
+      for (let x = 0; x < width; x++) {
+        const i = src + Math.min(x, f.width - 1) * 3;
+        const o = dst + x * 4;
+        out[o] = f.data[i] as number;
+        out[o + 1] = f.data[i + 1] as number;
+        out[o + 2] = f.data[i + 2] as number;
+      }
+    }
   return out;
 }
 
@@ -109,11 +145,16 @@ export async function muxMp4(stream: H264Stream, fps: number): Promise<Uint8Arra
   output.addVideoTrack(source, { frameRate: fps });
   await output.start();
   const config = {
-    decoderConfig: { codec: stream.codec, codedWidth: stream.width, codedHeight: stream.height },
+    decoderConfig: {
+      codec: stream.codec,
+      codedWidth: stream.width,
+      codedHeight: stream.height,
+      description: stream.description,
+    },
   };
   for (const [i, f] of stream.frames.entries())
     await source.add(
-      new EncodedPacket(f.data, f.key ? 'key' : 'delta', i / fps, 1 / fps),
+      new EncodedPacket(f.data, f.key ? 'key' : 'delta', f.index / fps, 1 / fps),
       i ? undefined : config,
     );
   await output.finalize();

@@ -5,7 +5,7 @@ export * from './decode';
 export * from './encode';
 export * from './ffmpeg';
 export * from './frames';
-export { accessUnits, encodeH264, type H264Stream, muxMp4 } from './h264';
+export { avcCodec, encodeH264, type H264Stream, muxMp4 } from './h264';
 export * from './metadata';
 export { setMp4Tags } from './mp4tag';
 export * from './probe';
