@@ -69,8 +69,7 @@ const loadMs = runtime.pool.stats.loadMs;
 const full: Awaited<ReturnType<typeof run>>[] = [];
 const rerun: number[] = [];
 for (let i = 0; i < RUNS; i++) {
-  // A server between two prompts: the save node's standby ffmpeg (spawned when the last save finished)
-  // has started by the time the next job ends, so back-to-back runs would charge its start-up to this one.
+  // Prompts arrive apart, not back to back: the previous run's garbage and previews have settled.
   await new Promise((r) => setTimeout(r, 100));
   const ex = executor(); // empty cache: everything runs
   const r = await run(ex, doc);

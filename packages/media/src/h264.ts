@@ -36,6 +36,92 @@ export function avcCodec(width: number, height: number): string {
   return `avc1.6400${level.toString(16).padStart(2, '0')}`;
 }
 
+type Codecs = typeof import('@napi-rs/webcodecs');
+type Chunk = { byteLength: number; type: string; timestamp: number; copyTo(d: Uint8Array): void };
+
+/**
+ * An encoder kept open between clips. x264's start-up (threads, tables) is a large share of a short
+ * clip's encode, so clips of one size reuse an encoder: each starts on a forced IDR frame and numbers
+ * its frames from its first timestamp. A new encoder first codes one throw-away frame, so every clip,
+ * the first included, comes from the same encoder state and the same frames give the same bytes.
+ */
+interface WarmEncoder {
+  encoder: InstanceType<Codecs['VideoEncoder']>;
+  /** Receives the current clip's chunks. */
+  sink: (chunk: Chunk) => void;
+  failure?: unknown;
+  description?: Uint8Array;
+  /** Next free timestamp. */
+  next: number;
+  closeTimer?: NodeJS.Timeout;
+}
+
+const IDLE_CLOSE_MS = 30_000;
+const MAX_IDLE_PER_SIZE = 2;
+const idle = new Map<string, WarmEncoder[]>();
+
+async function openEncoder(codecs: Codecs, codec: string, width: number, height: number) {
+  const w: WarmEncoder = {
+    encoder: new codecs.VideoEncoder({
+      output: (chunk, meta) => {
+        const d = meta?.decoderConfig?.description;
+        if (d)
+          w.description = new Uint8Array(
+            ArrayBuffer.isView(d) ? d.buffer.slice(d.byteOffset, d.byteOffset + d.byteLength) : d,
+          );
+        w.sink(chunk);
+      },
+      error: (e) => {
+        w.failure = e;
+      },
+    }),
+    sink: () => {},
+    next: 0,
+  };
+  w.encoder.configure({ codec, width, height, bitrateMode: 'quantizer', avc: { format: 'avc' } });
+  await encodeFrames(codecs, w, new Uint8Array(width * height * 4).fill(128), 1, width, height, 18);
+  return w;
+}
+
+function encodeFrames(
+  codecs: Codecs,
+  w: WarmEncoder,
+  rgba: Uint8Array,
+  count: number,
+  width: number,
+  height: number,
+  quantizer: number,
+): Promise<void> {
+  const size = width * height * 4;
+  for (let t = 0; t < count; t++) {
+    const frame = new codecs.VideoFrame(rgba.subarray(t * size, (t + 1) * size), {
+      format: 'RGBA',
+      codedWidth: width,
+      codedHeight: height,
+      timestamp: w.next + t,
+    });
+    w.encoder.encode(frame, { keyFrame: t === 0, avc: { quantizer } });
+    frame.close();
+  }
+  w.next += count;
+  return w.encoder.flush();
+}
+
+function release(key: string, w: WarmEncoder): void {
+  w.sink = () => {};
+  const list = idle.get(key) ?? [];
+  if (w.failure || list.length >= MAX_IDLE_PER_SIZE) {
+    w.encoder.close();
+    return;
+  }
+  list.push(w);
+  idle.set(key, list);
+  w.closeTimer = setTimeout(() => {
+    list.splice(list.indexOf(w), 1);
+    w.encoder.close();
+  }, IDLE_CLOSE_MS).unref();
+}
+
 /** Encodes clip 0 of `f` as H.264 yuv420p at constant quantizer `crf` (0–51, lower is better). */
 export async function encodeH264(
   f: Frames,
@@ -43,65 +129,46 @@ export async function encodeH264(
 ): Promise<H264Stream> {
   opts.signal?.throwIfAborted();
   // Loaded on first use: the native module costs ~17 ms to load, which runs that write no MP4 skip.
-  const { VideoEncoder, VideoFrame } = await import('@napi-rs/webcodecs');
+  const codecs = await import('@napi-rs/webcodecs');
   // yuv420p needs even sizes: an odd width or height repeats its last column or row.
   const width = f.width + (f.width % 2);
   const height = f.height + (f.height % 2);
   const codec = avcCodec(width, height);
+  const key = `${width}x${height}`;
+  const w = idle.get(key)?.pop() ?? (await openEncoder(codecs, codec, width, height));
+  clearTimeout(w.closeTimer);
+  const first = w.next;
   const frames: H264Stream['frames'] = [];
-  let description: Uint8Array | undefined;
-  let failure: unknown;
-  const encoder = new VideoEncoder({
-    output: (chunk, meta) => {
-      const data = new Uint8Array(chunk.byteLength);
-      chunk.copyTo(data);
-      frames.push({ data, key: chunk.type === 'key', index: chunk.timestamp });
-      const d = meta?.decoderConfig?.description;
-      if (d)
-        description = new Uint8Array(
-          ArrayBuffer.isView(d) ? d.buffer.slice(d.byteOffset, d.byteOffset + d.byteLength) : d,
-        );
-    },
-    error: (e) => {
-      failure = e;
-    },
-  });
+  w.sink = (chunk) => {
+    const data = new Uint8Array(chunk.byteLength);
+    chunk.copyTo(data);
+    frames.push({ data, key: chunk.type === 'key', index: chunk.timestamp - first });
+  };
   // Closing the encoder does not settle a pending flush here, so an abort rejects on its own.
   let onAbort = () => {};
   const aborted = new Promise<never>((_, reject) => {
     onAbort = () => {
-      if (encoder.state !== 'closed') encoder.close();
+      w.failure ??= opts.signal?.reason;
       reject(opts.signal?.reason);
     };
   });
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    encoder.configure({ codec, width, height, bitrateMode: 'quantizer', avc: { format: 'avc' } });
+    opts.signal?.throwIfAborted();
     const quantizer = Math.round(Math.min(51, Math.max(0, opts.crf ?? 18)));
     const rgba = toRgba(f, width, height);
-    const size = width * height * 4;
-    for (let t = 0; t < f.count; t++) {
-      // Timestamps count frames: the muxer sets the real clock, so one encode serves every frame rate.
-      const frame = new VideoFrame(rgba.subarray(t * size, (t + 1) * size), {
-        format: 'RGBA',
-        codedWidth: width,
-        codedHeight: height,
-        timestamp: t,
-      });
-      encoder.encode(frame, { keyFrame: t === 0, avc: { quantizer } });
-      frame.close();
-    }
-    await Promise.race([encoder.flush(), aborted]);
+    await Promise.race([encodeFrames(codecs, w, rgba, f.count, width, height, quantizer), aborted]);
+  } catch (e) {
+    w.failure ??= e;
+    throw e;
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
-    if (encoder.state !== 'closed') encoder.close();
+    release(key, w);
   }
-  opts.signal?.throwIfAborted();
-  if (failure) throw failure;
   if (frames.length !== f.count)
     throw new Error(`H.264 encoder returned ${frames.length} frames for ${f.count}`);
-  if (!description) throw new Error('H.264 encoder gave no decoder configuration');
-  return { width, height, codec, description, frames };
+  if (!w.description) throw new Error('H.264 encoder gave no decoder configuration');
+  return { width, height, codec, description: w.description, frames };
 }
 
 /** Clip 0 as RGBA at `width`×`height` (≥ the clip's size; extra columns and rows repeat the edge). */
