@@ -104,7 +104,7 @@ console.log(
   `| graph + sampler + previews + I/O on top of session time (bar ≤ 10 %) | ${f1(100 * overhead)} % | ${f1(100 * bestOverhead)} % |`,
 );
 console.log(
-  `| the same without the save node (ffmpeg) | ${f1(100 * median(full.map(engineOnly)))} % | ${f1(100 * Math.min(...full.map(engineOnly)))} % |`,
+  `| the same without the save node (H.264 encode, mux, write) | ${f1(100 * median(full.map(engineOnly)))} % | ${f1(100 * Math.min(...full.map(engineOnly)))} % |`,
 );
 console.log(
   `| re-run with only fps changed (only save runs), vs a full run (bar < 5 %) | ${f1(median(rerun))} ms = ${f1((100 * median(rerun)) / wall)} % | ${f1(Math.min(...rerun))} ms = ${f1((100 * Math.min(...rerun)) / best.wall)} % |`,
