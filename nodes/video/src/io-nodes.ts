@@ -1,4 +1,4 @@
-import { mkdir, open, readdir, writeFile } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import {
   clip,
@@ -145,16 +145,23 @@ async function nextIndex(dir: string, base: string): Promise<number> {
   return max + 1;
 }
 
-/** Claims `<base>_NNNNN.<ext>` atomically (never overwrites a concurrent writer's file). */
-async function claimFile(dir: string, base: string, ext: string): Promise<string> {
+/**
+ * Claims `<base>_NNNNN.<ext>` atomically (never overwrites a concurrent writer's file); returns it open
+ * for writing.
+ */
+async function claimFile(
+  dir: string,
+  base: string,
+  ext: string,
+): Promise<{ file: string; handle: FileHandle }> {
   const key = path.join(dir, base);
   let n = nextNumber.get(key) ?? (await nextIndex(dir, base));
   for (;;) {
     const file = path.join(dir, `${base}_${String(n).padStart(5, '0')}.${ext}`);
     try {
-      await (await open(file, 'wx')).close();
+      const handle = await open(file, 'wx');
       nextNumber.set(key, n + 1);
-      return file;
+      return { file, handle };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       n++;
@@ -171,7 +178,7 @@ const lastH264 = new WeakMap<Frames, Map<string, H264Stream>>();
 async function writeClip(
   images: Frames,
   b: number,
-  file: string,
+  { file, handle }: { file: string; handle: FileHandle },
   o: {
     fps: number;
     quality: number;
@@ -182,20 +189,25 @@ async function writeClip(
   },
 ): Promise<void> {
   if (o.format === 'mp4' && !o.audioPath) {
-    const key = `${b}|${o.quality}`;
-    const perClip = lastH264.get(images) ?? new Map<string, H264Stream>();
-    lastH264.set(images, perClip);
-    let stream = perClip.get(key);
-    if (!stream) {
-      stream = await encodeH264(clip(images, b), {
-        ...(o.quality ? { crf: o.quality } : {}),
-        signal: o.signal,
-      });
-      perClip.set(key, stream);
+    try {
+      const key = `${b}|${o.quality}`;
+      const perClip = lastH264.get(images) ?? new Map<string, H264Stream>();
+      lastH264.set(images, perClip);
+      let stream = perClip.get(key);
+      if (!stream) {
+        stream = await encodeH264(clip(images, b), {
+          ...(o.quality ? { crf: o.quality } : {}),
+          signal: o.signal,
+        });
+        perClip.set(key, stream);
+      }
+      await handle.writeFile(await mp4File(stream, o.fps, o.graph));
+    } finally {
+      await handle.close();
     }
-    await writeFile(file, await mp4File(stream, o.fps, o.graph));
     return;
   }
+  await handle.close();
   await writeVideo(clip(images, b), file, {
     format: o.format,
     fps: o.fps,
@@ -253,8 +265,9 @@ export const SaveVideo = defineNode({
     const written: string[] = [];
     for (let b = 0; b < i.images.batch; b++) {
       ctx.signal.throwIfAborted();
-      const file = await claimFile(path.dirname(target), path.basename(target), i.format);
-      await writeClip(i.images, b, file, {
+      const claimed = await claimFile(path.dirname(target), path.basename(target), i.format);
+      const { file } = claimed;
+      await writeClip(i.images, b, claimed, {
         format: i.format,
         fps: i.fps,
         quality: i.quality,
