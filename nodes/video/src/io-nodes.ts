@@ -196,7 +196,7 @@ async function writeClip(
       let stream = perClip.get(key);
       if (!stream) {
         stream = await encodeH264(clip(images, b), {
-          ...(o.quality ? { crf: o.quality } : {}),
+          ...(o.quality ? { quantizer: o.quality } : {}),
           signal: o.signal,
         });
         perClip.set(key, stream);

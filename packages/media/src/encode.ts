@@ -49,7 +49,7 @@ export async function writeVideo(frames: Frames, path: string, opts: EncodeOptio
     return;
   }
   if (opts.format === 'mp4' && !opts.audioPath) {
-    const stream = await encodeH264(one, { ...opts, ...(opts.quality ? { crf: opts.quality } : {}) });
+    const stream = await encodeH264(one, { ...opts, ...(opts.quality ? { quantizer: opts.quality } : {}) });
     await writeFile(path, await mp4File(stream, opts.fps, opts.graph));
     return;
   }
@@ -131,7 +131,8 @@ async function encodeWithFfmpeg(f: Frames, path: string, opts: EncodeOptions): P
       'libx264',
       '-preset',
       small ? 'veryfast' : 'medium',
-      '-crf',
+      // Constant quantizer, as the in-process encoder uses, so `quality` means the same with audio.
+      '-qp',
       String(opts.quality ?? 18),
     );
     args.push('-pix_fmt', 'yuv420p', '-movflags', '+faststart+use_metadata_tags');

@@ -122,10 +122,10 @@ function release(key: string, w: WarmEncoder): void {
   }, IDLE_CLOSE_MS).unref();
 }
 
-/** Encodes clip 0 of `f` as H.264 yuv420p at constant quantizer `crf` (0–51, lower is better). */
+/** Encodes clip 0 of `f` as H.264 yuv420p at constant quantizer `quantizer` (0–51, lower is better; default 18). */
 export async function encodeH264(
   f: Frames,
-  opts: { crf?: number; signal?: AbortSignal } = {},
+  opts: { quantizer?: number; signal?: AbortSignal } = {},
 ): Promise<H264Stream> {
   opts.signal?.throwIfAborted();
   // Loaded on first use: the native module costs ~17 ms to load, which runs that write no MP4 skip.
@@ -155,7 +155,7 @@ export async function encodeH264(
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     opts.signal?.throwIfAborted();
-    const quantizer = Math.round(Math.min(51, Math.max(0, opts.crf ?? 18)));
+    const quantizer = Math.round(Math.min(51, Math.max(0, opts.quantizer ?? 18)));
     const rgba = toRgba(f, width, height);
     await Promise.race([encodeFrames(codecs, w, rgba, f.count, width, height, quantizer), aborted]);
   } catch (e) {
