@@ -53,6 +53,8 @@ interface WarmEncoder {
   description?: Uint8Array;
   /** Next free timestamp. */
   next: number;
+  /** One RGBA frame, reused: a VideoFrame copies its pixels when it is made. */
+  pixels: Uint8Array;
   closeTimer?: NodeJS.Timeout;
 }
 
@@ -77,24 +79,25 @@ async function openEncoder(codecs: Codecs, codec: string, width: number, height:
     }),
     sink: () => {},
     next: 0,
+    pixels: new Uint8Array(width * height * 4).fill(255),
   };
   w.encoder.configure({ codec, width, height, bitrateMode: 'quantizer', avc: { format: 'avc' } });
-  await encodeFrames(codecs, w, new Uint8Array(width * height * 4).fill(128), 1, width, height, 18);
+  await encodeFrames(codecs, w, 1, width, height, 18, (_, px) => px.fill(128));
   return w;
 }
 
 function encodeFrames(
   codecs: Codecs,
   w: WarmEncoder,
-  rgba: Uint8Array,
   count: number,
   width: number,
   height: number,
   quantizer: number,
+  draw: (t: number, pixels: Uint8Array) => void,
 ): Promise<void> {
-  const size = width * height * 4;
   for (let t = 0; t < count; t++) {
-    const frame = new codecs.VideoFrame(rgba.subarray(t * size, (t + 1) * size), {
+    draw(t, w.pixels);
+    const frame = new codecs.VideoFrame(w.pixels, {
       format: 'RGBA',
       codedWidth: width,
       codedHeight: height,
@@ -156,8 +159,8 @@ export async function encodeH264(
   try {
     opts.signal?.throwIfAborted();
     const quantizer = Math.round(Math.min(51, Math.max(0, opts.quantizer ?? 18)));
-    const rgba = toRgba(f, width, height);
-    await Promise.race([encodeFrames(codecs, w, rgba, f.count, width, height, quantizer), aborted]);
+    const draw = (t: number, px: Uint8Array) => drawRgba(f, t, px, width, height);
+    await Promise.race([encodeFrames(codecs, w, f.count, width, height, quantizer, draw), aborted]);
   } catch (e) {
     w.failure ??= e;
     throw e;
@@ -171,22 +174,22 @@ export async function encodeH264(
   return { width, height, codec, description: w.description, frames };
 }
 
-/** Clip 0 as RGBA at `width`×`height` (≥ the clip's size; extra columns and rows repeat the edge). */
-function toRgba(f: Frames, width: number, height: number): Uint8Array {
-  const out = new Uint8Array(width * height * 4 * f.count).fill(255);
-  for (let t = 0; t < f.count; t++)
-    for (let y = 0; y < height; y++) {
-      const src = (t * f.height + Math.min(y, f.height - 1)) * f.width * 3;
-      const dst = (t * height + y) * width * 4;
-      for (let x = 0; x < width; x++) {
-        const i = src + Math.min(x, f.width - 1) * 3;
-        const o = dst + x * 4;
-        out[o] = f.data[i] as number;
-        out[o + 1] = f.data[i + 1] as number;
-        out[o + 2] = f.data[i + 2] as number;
-      }
+/**
+ * Frame `t` of clip 0 into the RGB of `out` (RGBA at `width`×`height` ≥ the clip's size; extra columns
+ * and rows repeat the edge; alpha is left as it is).
+ */
+function drawRgba(f: Frames, t: number, out: Uint8Array, width: number, height: number): void {
+  const { data } = f;
+  for (let y = 0; y < height; y++) {
+    let i = (t * f.height + Math.min(y, f.height - 1)) * f.width * 3;
+    let o = y * width * 4;
+    for (let x = 0; x < f.width; x++, i += 3, o += 4) {
+      out[o] = data[i] as number;
+      out[o + 1] = data[i + 1] as number;
+      out[o + 2] = data[i + 2] as number;
     }
-  return out;
+    if (width > f.width) out.copyWithin(o, o - 4, o);
+  }
 }
 
 type Mediabunny = typeof import('mediabunny');
