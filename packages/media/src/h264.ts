@@ -37,7 +37,7 @@ export function avcCodec(width: number, height: number): string {
 }
 
 type Codecs = typeof import('@napi-rs/webcodecs');
-type Chunk = { byteLength: number; type: string; timestamp: number; copyTo(d: Uint8Array): void };
+type Chunk = InstanceType<Codecs['EncodedVideoChunk']>;
 
 /**
  * An encoder kept open between clips. x264's start-up (threads, tables) is a large share of a short
@@ -46,7 +46,10 @@ type Chunk = { byteLength: number; type: string; timestamp: number; copyTo(d: Ui
  * the first included, comes from the same encoder state and the same frames give the same bytes.
  */
 interface WarmEncoder {
+  codecs: Codecs;
   encoder: InstanceType<Codecs['VideoEncoder']>;
+  width: number;
+  height: number;
   /** Receives the current clip's chunks. */
   sink: (chunk: Chunk) => void;
   failure?: unknown;
@@ -64,6 +67,9 @@ const idle = new Map<string, WarmEncoder[]>();
 
 async function openEncoder(codecs: Codecs, codec: string, width: number, height: number) {
   const w: WarmEncoder = {
+    codecs,
+    width,
+    height,
     encoder: new codecs.VideoEncoder({
       output: (chunk, meta) => {
         const d = meta?.decoderConfig?.description;
@@ -82,25 +88,22 @@ async function openEncoder(codecs: Codecs, codec: string, width: number, height:
     pixels: new Uint8Array(width * height * 4).fill(255),
   };
   w.encoder.configure({ codec, width, height, bitrateMode: 'quantizer', avc: { format: 'avc' } });
-  await encodeFrames(codecs, w, 1, width, height, 18, (_, px) => px.fill(128));
+  await encodeFrames(w, 1, 18, (_, px) => px.fill(128));
   return w;
 }
 
 function encodeFrames(
-  codecs: Codecs,
   w: WarmEncoder,
   count: number,
-  width: number,
-  height: number,
   quantizer: number,
   draw: (t: number, pixels: Uint8Array) => void,
 ): Promise<void> {
   for (let t = 0; t < count; t++) {
     draw(t, w.pixels);
-    const frame = new codecs.VideoFrame(w.pixels, {
+    const frame = new w.codecs.VideoFrame(w.pixels, {
       format: 'RGBA',
-      codedWidth: width,
-      codedHeight: height,
+      codedWidth: w.width,
+      codedHeight: w.height,
       timestamp: w.next + t,
     });
     w.encoder.encode(frame, { keyFrame: t === 0, avc: { quantizer } });
@@ -160,7 +163,7 @@ export async function encodeH264(
     opts.signal?.throwIfAborted();
     const quantizer = Math.round(Math.min(51, Math.max(0, opts.quantizer ?? 18)));
     const draw = (t: number, px: Uint8Array) => drawRgba(f, t, px, width, height);
-    await Promise.race([encodeFrames(codecs, w, f.count, width, height, quantizer, draw), aborted]);
+    await Promise.race([encodeFrames(w, f.count, quantizer, draw), aborted]);
   } catch (e) {
     w.failure ??= e;
     throw e;
