@@ -134,6 +134,7 @@ export async function encodeH264(
   opts: { quantizer?: number; signal?: AbortSignal } = {},
 ): Promise<H264Stream> {
   opts.signal?.throwIfAborted();
+  if (f.count < 1) throw new Error('Cannot encode a video with no frames');
   // Loaded on first use: the native module costs ~17 ms to load, which runs that write no MP4 skip.
   const codecs = await import('@napi-rs/webcodecs');
   // yuv420p needs even sizes: an odd width or height repeats its last column or row.

@@ -94,11 +94,12 @@ describe('media', () => {
     expect((await loadVideo(at12)).data).toEqual((await loadVideo(at8)).data);
   });
 
-  it('names the H.264 level that fits the frame size', () => {
+  it('names the H.264 level that fits the frame size, and refuses what it cannot code', () => {
     expect(avcCodec(64, 64)).toBe('avc1.64000a'); // level 1.0: up to 99 macroblocks
     expect(avcCodec(1280, 720)).toBe('avc1.64001f'); // 3.1
     expect(avcCodec(1920, 1080)).toBe('avc1.640028'); // 4.0
     expect(() => avcCodec(16384, 16384)).toThrow(/cannot code/);
+    return expect(encodeH264(makeFrames(64, 64, 0))).rejects.toThrow(/no frames/);
   });
 
   it('encodes each clip on its own (warm encoder or not, the same frames give the same bytes); pads odd sizes', async () => {
