@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from tinydata import PALETTE
+from tinydata import EXTENT, PALETTE, shape_mask
 
 PAL = PALETTE.astype(np.float64)
 MASK_DIST = 60.0  # RGB distance (0..255 units) from the background that counts as "object"
@@ -16,23 +16,48 @@ def nearest(rgb, exclude=-1):
     return int(np.argmin(d))
 
 
-def shape_features(mask):
-    ys, xs = np.nonzero(mask)
-    area = len(ys)
-    if area < MIN_AREA:
-        return None
-    x0, x1, y0, y1 = xs.min(), xs.max() + 1, ys.min(), ys.max() + 1
-    fill = area / float((x1 - x0) * (y1 - y0))
-    offset = (ys.mean() + 0.5 - (y0 + y1) / 2.0) / float(y1 - y0)
-    return fill, offset
+def largest_region(mask):
+    """The largest 8-connected region of a [H, W] bool mask."""
+    h, w = mask.shape
+    label = np.zeros((h, w), np.int32)
+    best, best_size, nxt = 0, 0, 0
+    for y0, x0 in zip(*np.nonzero(mask)):
+        if label[y0, x0]:
+            continue
+        nxt += 1
+        label[y0, x0] = nxt
+        stack, size = [(y0, x0)], 0
+        while stack:
+            y, x = stack.pop()
+            size += 1
+            for yy in range(max(0, y - 1), min(h, y + 2)):
+                for xx in range(max(0, x - 1), min(w, x + 2)):
+                    if mask[yy, xx] and not label[yy, xx]:
+                        label[yy, xx] = nxt
+                        stack.append((yy, xx))
+        if size > best_size:
+            best, best_size = nxt, size
+    return label == best
 
 
-def classify_shape(fill, offset):
-    if fill > 0.9:
-        return 1  # square
-    if fill > 0.65:
-        return 0  # circle
-    return 2 if offset > 0.08 else 3  # triangle (centroid below box centre) / diamond
+SHAPE_AREA = [np.pi, (2 * 0.85) ** 2, 3 * np.sqrt(3) / 4 * EXTENT ** 2, 2 * 1.2 ** 2]  # px^2 at radius 1
+
+
+def read_shape(f, bg_rgb, obj_rgb):
+    """Template matching, as analyze.ts readShape: summed IoU of area-matched templates on the centroid."""
+    mask = ((f - obj_rgb) ** 2).sum(-1) < ((f - bg_rgb) ** 2).sum(-1)
+    score = np.zeros(4)
+    for m in mask:
+        m = largest_region(m)
+        area = int(m.sum())
+        if area < MIN_AREA:
+            continue
+        ys, xs = np.nonzero(m)
+        cx, cy = xs.mean() + 0.5, ys.mean() + 0.5
+        for k in range(4):
+            t = shape_mask(k, cx, cy, np.sqrt(area / SHAPE_AREA[k]))
+            score[k] += (t & m).sum() / (t | m).sum()
+    return int(np.argmax(score)) if score.any() else -1
 
 
 def analyze(u8):
@@ -45,14 +70,9 @@ def analyze(u8):
     mask = dist > MASK_DIST
     if mask.sum() < MIN_AREA:
         return {'background': bg, 'colour': -1, 'shape': -1, 'motion': -1}
-    colour = nearest(np.median(f[mask], axis=0), exclude=bg)
-    feats = [shape_features(m) for m in mask]
-    feats = [x for x in feats if x is not None]
-    shape = -1
-    if feats:
-        fill = float(np.median([x[0] for x in feats]))
-        off = float(np.median([x[1] for x in feats]))
-        shape = classify_shape(fill, off)
+    obj_rgb = np.median(f[mask], axis=0)
+    colour = nearest(obj_rgb, exclude=bg)
+    shape = read_shape(f, bg_rgb, obj_rgb)
     n = len(u8)
     k = max(1, n // 4)
 

@@ -100,7 +100,22 @@ export function frameGeometry(spec: ClipSpec, t: number): { cx: number; cy: numb
   };
 }
 
-function inside(shape: Shape, dx: number, dy: number, radius: number): boolean {
+/** Area of a shape of `radius` in px² (its centroid is its centre: the triangle is equilateral). */
+export function shapeArea(shape: Shape, radius: number): number {
+  const r2 = radius * radius;
+  switch (shape) {
+    case 'circle':
+      return Math.PI * r2;
+    case 'square':
+      return (2 * 0.85) ** 2 * r2;
+    case 'triangle':
+      return ((3 * SQRT3) / 4) * EXTENT ** 2 * r2;
+    case 'diamond':
+      return 2 * 1.2 ** 2 * r2;
+  }
+}
+
+export function inside(shape: Shape, dx: number, dy: number, radius: number): boolean {
   // dx is |px - cx| (already absolute), dy is py - cy (signed: the triangle points up)
   switch (shape) {
     case 'circle':

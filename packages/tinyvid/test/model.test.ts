@@ -7,7 +7,7 @@ import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL_DIR, TinyModel } from '../scripts/tiny-runner';
 import { analyzeClip } from '../src/analyze';
-import { tensorToClip } from '../src/generate';
+import { clipToTensor, generateClip, tensorToClip } from '../src/generate';
 import { VOCAB } from '../src/vocab';
 
 interface FileSpec {
@@ -117,6 +117,18 @@ describe('short text-to-video generation', () => {
   });
   afterAll(async () => {
     await model.release();
+  });
+
+  it('keeps every attribute of ground-truth clips through the VAE (the ceiling of any sample)', async () => {
+    const misses: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const { spec, clip } = generateClip(2_200_000_000 + i);
+      const z = await model.encodeVideo(clipToTensor(clip), 17);
+      const a = analyzeClip(tensorToClip(await model.decode(z, 5), 17));
+      for (const key of ['background', 'colour', 'shape', 'motion'] as const)
+        if (a[key] !== spec[key]) misses.push(`${i} ${key}: ${a[key]} != ${spec[key]}`);
+    }
+    expect(misses).toEqual([]);
   });
 
   it.each([['a yellow square moves right on a blue background', 'blue', 'yellow']] as const)(
