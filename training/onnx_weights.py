@@ -24,6 +24,10 @@ def load_onnx_weights(module, path):
     """Copy every parameter and buffer of `module` from the ONNX file at `path`; raises on any gap."""
     graph = onnx.load(path).graph
     arrays = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
+    # Equal initializers are stored once; the exporter names the others through Identity nodes.
+    for node in graph.node:
+        if node.op_type == 'Identity' and node.input[0] in arrays:
+            arrays[node.output[0]] = arrays[node.input[0]]
     want = module.state_dict()
     found = {k: arrays[k] for k in want if k in arrays}
     # Constant folding stores each nn.Linear weight transposed under an anonymous name ('onnx::MatMul_N');
