@@ -1,5 +1,6 @@
 /** H.264 encoded in-process (x264 inside @napi-rs/webcodecs, a WebCodecs VideoEncoder), muxed into MP4 by mediabunny. */
 import type { Frames } from './frames';
+import { drawI420, i420Size } from './yuv';
 
 /** One clip's coded frames in decode order, ready to be muxed at any frame rate. */
 export interface H264Stream {
@@ -56,7 +57,7 @@ interface WarmEncoder {
   description?: Uint8Array;
   /** Next free timestamp. */
   next: number;
-  /** One RGBA frame, reused: a VideoFrame copies its pixels when it is made. */
+  /** One I420 frame, reused: a VideoFrame copies its pixels when it is made. */
   pixels: Uint8Array;
   closeTimer?: NodeJS.Timeout;
 }
@@ -85,7 +86,7 @@ async function openEncoder(codecs: Codecs, codec: string, width: number, height:
     }),
     sink: () => {},
     next: 0,
-    pixels: new Uint8Array(width * height * 4).fill(255),
+    pixels: new Uint8Array(i420Size(width, height)),
   };
   w.encoder.configure({ codec, width, height, bitrateMode: 'quantizer', avc: { format: 'avc' } });
   await encodeFrames(w, 1, 18, (_, px) => px.fill(128));
@@ -101,7 +102,7 @@ function encodeFrames(
   for (let t = 0; t < count; t++) {
     draw(t, w.pixels);
     const frame = new w.codecs.VideoFrame(w.pixels, {
-      format: 'RGBA',
+      format: 'I420',
       codedWidth: w.width,
       codedHeight: w.height,
       timestamp: w.next + t,
@@ -163,7 +164,7 @@ export async function encodeH264(
   try {
     opts.signal?.throwIfAborted();
     const quantizer = Math.round(Math.min(51, Math.max(0, opts.quantizer ?? 18)));
-    const draw = (t: number, px: Uint8Array) => drawRgba(f, t, px, width, height);
+    const draw = (t: number, px: Uint8Array) => drawI420(f, t, px, width, height);
     await Promise.race([encodeFrames(w, f.count, quantizer, draw), aborted]);
   } catch (e) {
     w.failure ??= e;
@@ -176,24 +177,6 @@ export async function encodeH264(
     throw new Error(`H.264 encoder returned ${frames.length} frames for ${f.count}`);
   if (!w.description) throw new Error('H.264 encoder gave no decoder configuration');
   return { width, height, codec, description: w.description, frames };
-}
-
-/**
- * Frame `t` of clip 0 into the RGB of `out` (RGBA at `width`×`height` ≥ the clip's size; extra columns
- * and rows repeat the edge; alpha is left as it is).
- */
-function drawRgba(f: Frames, t: number, out: Uint8Array, width: number, height: number): void {
-  const { data } = f;
-  for (let y = 0; y < height; y++) {
-    let i = (t * f.height + Math.min(y, f.height - 1)) * f.width * 3;
-    let o = y * width * 4;
-    for (let x = 0; x < f.width; x++, i += 3, o += 4) {
-      out[o] = data[i] as number;
-      out[o + 1] = data[i + 1] as number;
-      out[o + 2] = data[i + 2] as number;
-    }
-    if (width > f.width) out.copyWithin(o, o - 4, o);
-  }
 }
 
 type Mediabunny = typeof import('mediabunny');
