@@ -58,8 +58,7 @@ export async function writeVideo(frames: Frames, path: string, opts: EncodeOptio
 
 /** An MP4 of an encoded stream at `fps`, with the graph tag: re-timing a clip is just calling this again. */
 export async function mp4File(stream: H264Stream, fps: number, graph?: string): Promise<Uint8Array> {
-  const mp4 = await muxMp4(stream, fps);
-  return graph ? setMp4Tags(mp4, { [GRAPH_TAG]: graph }) : mp4;
+  return setMp4Tags(await muxMp4(stream, fps), graph ? { [GRAPH_TAG]: graph } : {});
 }
 
 /** Animated WebP or GIF in memory (also used for the sampler's live previews). */

@@ -68,23 +68,43 @@ function children(b: Uint8Array, start: number, end: number): Box[] {
   return out;
 }
 
-/** Returns a new MP4 with `tags` in a fresh `moov/udta/meta` (any existing `udta` is replaced). */
+/**
+ * Returns a new MP4 with `tags` in a fresh `moov/udta/meta` (any existing `udta` is replaced; no tags
+ * keep it) and `moov` ahead of `mdat`, so players can start before the whole file has arrived.
+ */
 export function setMp4Tags(mp4: Uint8Array, tags: Record<string, string>): Uint8Array {
   const top = children(mp4, 0, mp4.length);
   const moov = top.find((x) => x.type === 'moov');
   const mdat = top.find((x) => x.type === 'mdat');
   if (!moov) throw new Error('MP4 has no moov box');
   if (moov.header !== 8) throw new Error('64-bit moov boxes are not supported');
-  const kids = children(mp4, moov.start + 8, moov.end).filter((k) => k.type !== 'udta');
+  const retag = Object.keys(tags).length > 0;
+  const kids = children(mp4, moov.start + 8, moov.end).filter((k) => !retag || k.type !== 'udta');
   const parts: Uint8Array[] = kids.map((k) => mp4.slice(k.start, k.end));
-  parts.push(box('udta', metaBox(tags)));
+  if (retag) parts.push(box('udta', metaBox(tags)));
   const newMoov = box('moov', ...parts);
-  const delta = newMoov.length - (moov.end - moov.start);
-  if (mdat && moov.start < mdat.start && delta !== 0) shiftChunkOffsets(newMoov, delta);
-  const out = new Uint8Array(mp4.length + delta);
-  out.set(mp4.subarray(0, moov.start));
-  out.set(newMoov, moov.start);
-  out.set(mp4.subarray(moov.end), moov.start + newMoov.length);
+  if (!mdat || moov.start < mdat.start) {
+    const delta = newMoov.length - (moov.end - moov.start);
+    if (mdat && delta !== 0) shiftChunkOffsets(newMoov, delta);
+    return concat(mp4.subarray(0, moov.start), newMoov, mp4.subarray(moov.end));
+  }
+  // moov after mdat: it moves in front of mdat, which moves back by its size
+  shiftChunkOffsets(newMoov, newMoov.length);
+  return concat(
+    mp4.subarray(0, mdat.start),
+    newMoov,
+    mp4.subarray(mdat.start, moov.start),
+    mp4.subarray(moov.end),
+  );
+}
+
+function concat(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 }
 

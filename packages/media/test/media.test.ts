@@ -55,6 +55,15 @@ const graph = {
 };
 const graphText = JSON.stringify(graph);
 
+/** Types of the top-level boxes of an MP4, in file order. */
+function topLevelBoxes(mp4: Uint8Array): string[] {
+  const dv = new DataView(mp4.buffer, mp4.byteOffset, mp4.byteLength);
+  const types: string[] = [];
+  for (let at = 0; at + 8 <= mp4.length; at += dv.getUint32(at))
+    types.push(String.fromCharCode(...mp4.subarray(at + 4, at + 8)));
+  return types;
+}
+
 describe('media', () => {
   it('writes MP4 that ffprobe-style checks accept: h264, yuv420p, frame count, size, embedded graph', async () => {
     const path = join(tmp, 'a.mp4');
@@ -92,6 +101,11 @@ describe('media', () => {
     expect((await probeVideo(at8)).fps).toBe(8);
     expect(await extractGraph(at12)).toEqual(graph);
     expect((await loadVideo(at12)).data).toEqual((await loadVideo(at8)).data);
+    // fast start, with and without a graph: moov comes before mdat
+    for (const file of [readFileSync(at8), await mp4File(stream, 8)]) {
+      const order = topLevelBoxes(file);
+      expect(order.indexOf('moov'), order.join()).toBeLessThan(order.indexOf('mdat'));
+    }
   });
 
   it('names the H.264 level that fits the frame size, and refuses what it cannot code', () => {
