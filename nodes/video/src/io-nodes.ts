@@ -1,4 +1,4 @@
-import { type FileHandle, mkdir, open, readdir } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import {
   clip,
@@ -267,14 +267,19 @@ export const SaveVideo = defineNode({
       ctx.signal.throwIfAborted();
       const claimed = await claimFile(path.dirname(target), path.basename(target), i.format);
       const { file } = claimed;
-      await writeClip(i.images, b, claimed, {
-        format: i.format,
-        fps: i.fps,
-        quality: i.quality,
-        ...(audioPath ? { audioPath } : {}),
-        ...(graph ? { graph } : {}),
-        signal: ctx.signal,
-      });
+      try {
+        await writeClip(i.images, b, claimed, {
+          format: i.format,
+          fps: i.fps,
+          quality: i.quality,
+          ...(audioPath ? { audioPath } : {}),
+          ...(graph ? { graph } : {}),
+          signal: ctx.signal,
+        });
+      } catch (err) {
+        await rm(file, { force: true }); // no empty or half-written file left under a claimed name
+        throw err;
+      }
       written.push(file);
       ctx.artifact({
         kind: 'file',

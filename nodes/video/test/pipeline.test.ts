@@ -1,5 +1,5 @@
 /** The pack's nodes end to end on the random-weight fixture model: plumbing, shapes, files, events. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { extractGraph, loadVideo, probeVideo } from '@reelgraph/media';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_MODELS, failures, files, type Host, makeHost, preset, withInputs } from './harness';
@@ -76,6 +76,14 @@ describe('video pack on the fixture model', () => {
     const [fa, fb] = [files(whole)[0] as string, files(chunked)[0] as string];
     const [va, vb] = [await loadVideo(fa), await loadVideo(fb)];
     expect(Buffer.from(va.data).equals(Buffer.from(vb.data))).toBe(true);
+  });
+
+  it('a save that fails leaves no file behind under the name it claimed', async () => {
+    const doc = withInputs(t2v(), { 'save.audio': 'graphs/text-to-video.json', 'save.prefix': 'broken' });
+    const r = await host.run(doc);
+    expect(r.status).toBe('failed');
+    expect(failures(r)).toMatch(/save/);
+    expect(readdirSync(host.outputDir).filter((f) => f.startsWith('broken'))).toEqual([]);
   });
 
   it('reports a frame count that breaks the rule as a node failure, not a crash', async () => {
