@@ -12,6 +12,7 @@ import time
 import numpy as np
 import torch
 
+import decoder
 import tinydata as D
 import vae as V
 from model import DiT, TextEncoder
@@ -20,6 +21,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 OPSET = 16
 
+VAE_LEARNED = ('linear PCA encoder (Z=16), per-channel standardised; decoder = PCA decode + a learned convolutional '
+               'residual per latent frame (training/decoder.py, {} steps)')
 # Sampler defaults written to model.json (chosen by the eval sweep, docs/tiny-model.md).
 DEFAULTS = {'steps': 20, 'cfg': 2.0, 'shift': 3.0}
 
@@ -69,6 +72,10 @@ def load_models(args, data):
     dit.load_state_dict(ck['ema_dit'])
     pca = {k[4:]: data[k] for k in data if k.startswith('pca_')}
     mods = {'text_encoder': te, 'dit': dit, 'vae_encoder': V.PCAEncoder(pca), 'vae_decoder': V.PCADecoder(pca)}
+    dec_ckpt = os.path.join(args.run_dir, 'decoder.pt')
+    if getattr(args, 'learned_decoder', False) and os.path.exists(dec_ckpt):
+        mods['vae_decoder'], dst = decoder.from_checkpoint(dec_ckpt, pca, data['lat_mean'], data['lat_std'])
+        ck['decoder_step'] = dst['step']
     for m in mods.values():
         m.eval()
     return mods, ck
@@ -103,26 +110,29 @@ def write_bin(arr, path):
     arr.tofile(path)
 
 
+def export_file(module, key, folder):
+    """Writes one part to folder/<its file name>; returns its manifest entry."""
+    spec = SPECS[key]
+    path = os.path.join(folder, spec['path'])
+    names = [i['name'] for i in spec['inputs']]
+    outs = [o['name'] for o in spec['outputs']]
+    with torch.no_grad():
+        torch.onnx.export(
+            module, example_inputs(key, 2, 3), path, opset_version=OPSET, input_names=names, output_names=outs,
+            dynamic_axes=spec['dynamic'], do_constant_folding=True,
+        )
+    return {'path': spec['path'], 'bytes': os.path.getsize(path), 'sha256': sha256(path),
+            'inputs': spec['inputs'], 'outputs': spec['outputs']}
+
+
 def export_all(args, data):
     mods, ck = load_models(args, data)
     out = args.out
     os.makedirs(out, exist_ok=True)
     stage = tempfile.mkdtemp(prefix='tiny-export-')
     files = {}
-    for key, spec in SPECS.items():
-        path = os.path.join(stage, spec['path'])
-        ex = example_inputs(key, 2, 3)
-        names = [i['name'] for i in spec['inputs']]
-        outs = [o['name'] for o in spec['outputs']]
-        with torch.no_grad():
-            torch.onnx.export(
-                mods[key], ex, path, opset_version=OPSET, input_names=names, output_names=outs,
-                dynamic_axes=spec['dynamic'], do_constant_folding=True,
-            )
-        files[key] = {
-            'path': spec['path'], 'bytes': os.path.getsize(path), 'sha256': sha256(path),
-            'inputs': spec['inputs'], 'outputs': spec['outputs'],
-        }
+    for key in SPECS:
+        files[key] = export_file(mods[key], key, stage)
     cfg = ck['config']
     manifest = {
         'format': 'reelgraph.model/1',
@@ -174,7 +184,7 @@ def export_all(args, data):
             'clips': int(data['latents'].shape[0]), 'latent_frames': [5], 'steps': int(ck['step']),
             'wall_minutes': round(ck['trained_s'] / 60, 1),
             'object_radius_px': {'moves': [9, 14], 'grows_shrinks': [7, 15.2]},
-            'vae': 'linear PCA (Z=16), per-channel standardised',
+            'vae': VAE_LEARNED.format(ck['decoder_step']) if 'decoder_step' in ck else 'linear PCA (Z=16), per-channel standardised',
             'exported': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()),
         },
     }
@@ -192,12 +202,13 @@ def export_all(args, data):
 
 
 def parity(mods, model_dir):
-    """Run every ONNX file in onnxruntime-node on fixed inputs and compare with torch (max |diff|)."""
+    """Run the ONNX file of every module in `mods` in onnxruntime-node on fixed inputs; compare with torch."""
     tmp = tempfile.mkdtemp(prefix='tiny-parity-')
     cases = []
     shapes = {'text_encoder': [(2, 0)], 'dit': [(2, 5), (1, 3), (1, 1)], 'vae_encoder': [(1, 5), (2, 1)],
               'vae_decoder': [(1, 5), (1, 1)]}
-    for key, spec in SPECS.items():
+    for key in mods:
+        spec = SPECS[key]
         for b, t in shapes[key]:
             ex = example_inputs(key, b, max(t, 1))
             with torch.no_grad():

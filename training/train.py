@@ -57,6 +57,8 @@ def parse():
     ap.add_argument('--eval-minutes', type=float, default=12.0)
     ap.add_argument('--fresh', action='store_true', help='discard the checkpoint (keeps data and VAE)')
     ap.add_argument('--export-only', action='store_true')
+    ap.add_argument('--init-from', metavar='DIR',
+                    help='with no checkpoint, start from the ONNX weights of an exported model (e.g. models/tiny)')
     ap.add_argument('--no-export', action='store_true')
     ap.add_argument('--seed', type=int, default=1234)
     ap.add_argument('--log-every', type=int, default=50)
@@ -69,6 +71,11 @@ def parse():
     ap.add_argument('--object-weight', type=float, default=3.0, help='extra loss weight on object cells')
     ap.add_argument('--t2v-frac', type=float, default=0.4, help='share of samples with no known frames')
     ap.add_argument('--known-loss', type=float, default=0.5, help='loss weight of known (conditioning) frames')
+    ap.add_argument('--learned-decoder', action='store_true',
+                    help='train and ship the learned decoder (decoder.py) instead of the linear PCA decode')
+    import decoder
+
+    decoder.add_args(ap)
     return ap.parse_args()
 
 
@@ -242,6 +249,24 @@ def lr_at(step, args, trained_s=0.0):
     return 1e-4 + (args.lr - 1e-4) * 0.5 * (1 + math.cos(math.pi * p))
 
 
+def init_from_onnx(model_dir, te, dit, data):
+    """Fills te/dit from an exported model (no checkpoint needed); returns its (step, trained seconds)."""
+    from onnx_weights import load_onnx_weights
+
+    with open(os.path.join(model_dir, 'model.json')) as f:
+        manifest = json.load(f)
+    # the DiT only fits latents of the VAE it was trained with: the refitted PCA must be that one
+    shipped = load_onnx_weights(V.PCAEncoder(pca_of(data)), os.path.join(model_dir, 'vae_encoder.onnx'))
+    mine = V.PCAEncoder(pca_of(data))
+    gap = max((a - b).abs().max().item() for a, b in zip(shipped.state_dict().values(), mine.state_dict().values()))
+    if gap > 1e-4:
+        raise SystemExit(f'{model_dir}: its VAE differs from this run\'s PCA fit (max |diff| {gap:.2e})')
+    load_onnx_weights(te, os.path.join(model_dir, 'text_encoder.onnx'))
+    load_onnx_weights(dit, os.path.join(model_dir, 'dit.onnx'))
+    t = manifest.get('training', {})
+    return int(t.get('steps', 0)), 60.0 * float(t.get('wall_minutes', 0))
+
+
 def save_ckpt(path, state):
     torch.save(state, path + '.tmp')
     os.replace(path + '.tmp', path)
@@ -267,6 +292,12 @@ def train(args, data, dev):
         # a restart schedule is anchored in the checkpoint, so resuming a fine-tune keeps its schedule
         if args.restart_lr > 0:
             args.restart_from = trained_s if ck.get('restart_from') is None else ck['restart_from']
+    elif args.init_from:
+        step, trained_s = init_from_onnx(args.init_from, te, dit, data)
+        ema_te.load_state_dict(te.state_dict())
+        ema_dit.load_state_dict(dit.state_dict())
+        args.restart_from = trained_s if args.restart_lr > 0 else None
+        log(f'started from {args.init_from} (step {step}, {trained_s / 60:.1f} min trained)')
     log(f'DiT {sum(p.numel() for p in dit.parameters()) / 1e6:.2f}M, text {sum(p.numel() for p in te.parameters()) / 1e6:.2f}M')
     lat = torch.tensor(data['latents'])  # float16 [N,16,5,8,8]
     occ = torch.tensor(data['occ'])
@@ -362,6 +393,10 @@ def main():
     data = build_data(args, dev)
     if not args.export_only:
         train(args, data, dev)
+        if args.learned_decoder:
+            import decoder
+
+            decoder.run_stage(args, data, dev, log)
     if not args.no_export:
         import export
 
