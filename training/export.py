@@ -24,7 +24,7 @@ OPSET = 16
 VAE_LEARNED = ('linear PCA encoder (Z=16), per-channel standardised; decoder = PCA decode + a learned convolutional '
                'residual per latent frame (training/decoder.py, {} steps)')
 # Sampler defaults written to model.json (chosen by the eval sweep, docs/tiny-model.md).
-DEFAULTS = {'steps': 20, 'cfg': 2.0, 'shift': 3.0}
+DEFAULTS = {'steps': 20, 'cfg': 3.0, 'shift': 3.0}
 
 
 def tensor(name, dtype, shape):
