@@ -173,7 +173,21 @@ async function claimFile(
  * The H.264 coded for each decoded clip (by the frames object the cache hands back), so a re-run that
  * only changes the fps re-muxes those frames instead of encoding again.
  */
-const lastH264 = new WeakMap<Frames, Map<string, H264Stream>>();
+const lastH264 = new WeakMap<Frames, Map<string, Promise<H264Stream>>>();
+
+/** Starts (or reuses) the H.264 encode of clip `b`; a failed or cancelled encode is not kept. */
+function h264Of(images: Frames, b: number, quality: number, signal: AbortSignal): Promise<H264Stream> {
+  const key = `${b}|${quality}`;
+  const perClip = lastH264.get(images) ?? new Map<string, Promise<H264Stream>>();
+  lastH264.set(images, perClip);
+  let stream = perClip.get(key);
+  if (!stream) {
+    stream = encodeH264(clip(images, b), { ...(quality ? { quantizer: quality } : {}), signal });
+    perClip.set(key, stream);
+    stream.catch(() => perClip.delete(key));
+  }
+  return stream;
+}
 
 async function writeClip(
   images: Frames,
@@ -185,23 +199,14 @@ async function writeClip(
     audioPath?: string;
     graph?: string;
     format: VideoFormat;
+    /** The clip's H.264, for an MP4 without audio (muxed in-process). */
+    h264?: Promise<H264Stream>;
     signal: AbortSignal;
   },
 ): Promise<void> {
-  if (o.format === 'mp4' && !o.audioPath) {
+  if (o.h264) {
     try {
-      const key = `${b}|${o.quality}`;
-      const perClip = lastH264.get(images) ?? new Map<string, H264Stream>();
-      lastH264.set(images, perClip);
-      let stream = perClip.get(key);
-      if (!stream) {
-        stream = await encodeH264(clip(images, b), {
-          ...(o.quality ? { quantizer: o.quality } : {}),
-          signal: o.signal,
-        });
-        perClip.set(key, stream);
-      }
-      await handle.writeFile(await mp4File(stream, o.fps, o.graph));
+      await handle.writeFile(await mp4File(await o.h264, o.fps, o.graph));
     } finally {
       await handle.close();
     }
@@ -260,11 +265,15 @@ export const SaveVideo = defineNode({
       throw new Error(`${i.format} files cannot carry audio; choose mp4 or webm`);
     const audioPath = i.audio ? resolveInputFile(i.audio, ctx) : undefined;
     const target = path.resolve(outputDir, i.prefix);
-    await mkdir(path.dirname(target), { recursive: true });
+    const folder = mkdir(path.dirname(target), { recursive: true });
+    folder.catch(() => {}); // awaited below, once the first encode is under way
     const graph = i.embed_graph && ctx.services.graph ? JSON.stringify(ctx.services.graph) : undefined;
     const written: string[] = [];
     for (let b = 0; b < i.images.batch; b++) {
       ctx.signal.throwIfAborted();
+      // x264 codes on its own threads while the folder and the file name are made ready
+      const h264 = i.format === 'mp4' && !audioPath ? h264Of(i.images, b, i.quality, ctx.signal) : undefined;
+      await folder;
       const claimed = await claimFile(path.dirname(target), path.basename(target), i.format);
       const { file } = claimed;
       try {
@@ -272,6 +281,7 @@ export const SaveVideo = defineNode({
           format: i.format,
           fps: i.fps,
           quality: i.quality,
+          ...(h264 ? { h264 } : {}),
           ...(audioPath ? { audioPath } : {}),
           ...(graph ? { graph } : {}),
           signal: ctx.signal,
