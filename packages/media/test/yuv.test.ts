@@ -49,7 +49,8 @@ describe('drawI420', () => {
       [0, 255, 0],
     ].map((c) => Math.round(bt601(c)[0] as number));
     const row0 = Array.from(out.subarray(0, 4));
-    row0.forEach((v, i) => expect(Math.abs(v - (luma[i] as number))).toBeLessThanOrEqual(1)); // column 3 repeats column 2
+    // column 3 repeats column 2
+    for (const [i, v] of row0.entries()) expect(Math.abs(v - (luma[i] as number))).toBeLessThanOrEqual(1);
     expect(Array.from(out.subarray(4, 8))).toEqual(row0); // row 1 repeats row 0
     const [, u0, v0] = bt601([127.5, 0, 127.5]); // mean of red, blue (twice each)
     expect(Math.abs((out[8] as number) - (u0 as number))).toBeLessThanOrEqual(1);
