@@ -117,19 +117,12 @@ function readShape(clip: Clip, bg: readonly number[], obj: readonly number[]): S
       }
       mask[i] = dObj < dBg ? 1 : 0;
     }
-    const area = largestRegion(mask, width, height);
-    if (area < MIN_AREA) continue;
-    let sx = 0;
-    let sy = 0;
-    for (let i = 0; i < px; i++)
-      if (mask[i]) {
-        sx += i % width;
-        sy += Math.floor(i / width);
-      }
-    const cx = sx / area + 0.5;
-    const cy = sy / area + 0.5;
+    if (largestRegion(mask, width, height) < MIN_AREA) continue;
+    const s = frameStats(mask, width);
+    const cx = s.cx + 0.5; // pixel centres
+    const cy = s.cy + 0.5;
     for (const shape of SHAPES) {
-      const radius = Math.sqrt(area / shapeArea(shape, 1));
+      const radius = Math.sqrt(s.area / shapeArea(shape, 1));
       let both = 0;
       let either = 0;
       for (let y = 0; y < height; y++)
@@ -143,7 +136,7 @@ function readShape(clip: Clip, bg: readonly number[], obj: readonly number[]): S
     }
   }
   let best: Shape | null = null;
-  for (const [shape, s] of score) if (s > 0 && (best === null || s > (score.get(best) ?? 0))) best = shape;
+  for (const [shape, v] of score) if (v > 0 && (best === null || v > (score.get(best) ?? 0))) best = shape;
   return best;
 }
 
