@@ -1,5 +1,5 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: response bodies in tests are arbitrary JSON
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO, startServer, type TestServer, WsClient } from './helpers';
@@ -49,6 +49,23 @@ describe.skipIf(!hasModel)('the text-to-video preset through the server', () => 
     expect(head.headers.get('content-type')).toBe('video/mp4');
     const bytes = Buffer.from(await head.arrayBuffer());
     expect(bytes.subarray(4, 8).toString('latin1')).toBe('ftyp');
+
+    // The same graph again is served from the cache; once its file is deleted, the save runs again.
+    const file = path.join(t.root, 'outputs', video.name);
+    const rerun = async () => {
+      const r = await t.http.submit(preset.body, { clientId: 'gen' });
+      return ws.waitFor(
+        (m) => m.type === 'job:state' && m.jobId === r.body.jobId && ['success', 'failed'].includes(m.state),
+        60_000,
+      );
+    };
+    const cached = await rerun();
+    expect(cached.outputs.find((o: any) => o.kind === 'file')?.name).toBe(video.name);
+    rmSync(file);
+    const rewritten = await rerun();
+    expect(rewritten.state, JSON.stringify(rewritten.error)).toBe('success');
+    const again = rewritten.outputs.find((o: any) => o.kind === 'file' && o.mime === 'video/mp4');
+    expect(existsSync(path.join(t.root, 'outputs', again.name))).toBe(true);
     await ws.close();
   }, 300_000);
 });

@@ -32,6 +32,11 @@ export interface ExecutorOptions {
   logger?: Logger;
   /** Limits passed to `validateGraph`. */
   validation?: ValidateOptions;
+  /**
+   * Says whether a cached result's artifacts are gone (e.g. its output file was deleted); such a node
+   * runs again. Only asked for results that have artifacts. Hosts with a file system pass one.
+   */
+  isStale?: (artifacts: readonly Artifact[]) => boolean;
 }
 
 export interface RunOptions {
@@ -130,6 +135,7 @@ export class Executor {
   readonly #sockets: SocketRegistry;
   readonly #logger: Logger;
   readonly #validation: ValidateOptions;
+  readonly #isStale: ExecutorOptions['isStale'];
 
   constructor(options: ExecutorOptions) {
     this.#nodes = options.nodes;
@@ -140,6 +146,7 @@ export class Executor {
     this.#sockets = options.sockets ?? new SocketRegistry();
     this.#logger = options.logger ?? consoleLogger;
     this.#validation = options.validation ?? {};
+    this.#isStale = options.isStale;
   }
 
   /** The catalog a run validates against: the given one, or one built from the types the graph uses. */
@@ -225,6 +232,7 @@ export class Executor {
       defs,
       preFailed,
       cache: this.cache,
+      isStale: this.#isStale,
       concurrency: this.#concurrency,
       jobId,
       services,
@@ -243,6 +251,7 @@ interface JobInit {
   defs: (AnyNodeDefinition | undefined)[];
   preFailed: (NodeFailure | undefined)[] | undefined;
   cache: OutputCache;
+  isStale: ExecutorOptions['isStale'];
   concurrency: number;
   jobId: string;
   services: Partial<NodeServices>;
@@ -341,7 +350,7 @@ class Job implements ContextHost {
       if (key !== undefined) {
         if (!volatile[i]) {
           const hit = cache.get(key);
-          if (hit) {
+          if (hit && !(hit.artifacts.length > 0 && this.#init.isStale?.(hit.artifacts))) {
             state[i] = CACHED;
             this.#values[i] = hit.outputs;
             this.#artifacts[i] = hit.artifacts;

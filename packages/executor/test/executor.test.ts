@@ -131,6 +131,18 @@ describe('Executor: running', () => {
 });
 
 describe('Executor: caching', () => {
+  it('re-runs a cached output node the host calls stale (e.g. its file was deleted), and only that', async () => {
+    const gone = new Set<unknown>();
+    const s = setup({ isStale: (artifacts) => artifacts.some((a) => a.kind === 'value' && gone.has(a.value)) });
+    await s.run(diamond());
+    expect((await s.run(diamond())).executed).toEqual([]);
+    gone.add(3); // what `show` reported is gone; `show2`'s is not
+    const again = await s.run(diamond());
+    expect(again.executed).toEqual(['show']);
+    expect(again.cached.sort()).toEqual(['show2', 'sum']);
+    expect(again.artifacts.show).toEqual([{ kind: 'value', value: 3 }]);
+  });
+
   it('re-runs nothing for an identical graph, and re-shows output artifacts from the cache', async () => {
     const s = setup();
     await s.run(diamond());

@@ -2,6 +2,7 @@ import { type EngineEvent, Executor, GraphValidationError } from '@reelgraph/exe
 import type { GraphDocument } from '@reelgraph/graph';
 import { type PackCatalog, PackRegistry, packCatalog } from '@reelgraph/packs';
 import type { NodeServices } from '@reelgraph/sdk';
+import { filesMissing } from '../files/missing';
 import type { HostConfig, RunOutcome } from './node-host';
 
 /**
@@ -101,6 +102,7 @@ function executorFor(
     catalog: { types: catalog.types, nodes: catalog.nodes },
     services,
     logger: quietLogger,
+    isStale: filesMissing,
   });
 }
 
