@@ -133,7 +133,9 @@ describe('Executor: running', () => {
 describe('Executor: caching', () => {
   it('re-runs a cached output node the host calls stale (e.g. its file was deleted), and only that', async () => {
     const gone = new Set<unknown>();
-    const s = setup({ isStale: (artifacts) => artifacts.some((a) => a.kind === 'value' && gone.has(a.value)) });
+    const s = setup({
+      isStale: (artifacts) => artifacts.some((a) => a.kind === 'value' && gone.has(a.value)),
+    });
     await s.run(diamond());
     expect((await s.run(diamond())).executed).toEqual([]);
     gone.add(3); // what `show` reported is gone; `show2`'s is not
