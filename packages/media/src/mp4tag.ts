@@ -7,17 +7,10 @@
 
 const enc = new TextEncoder();
 
-function box(type: string, ...parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
-  const size = 8 + parts.reduce((a, p) => a + p.length, 0);
-  const out = new Uint8Array(size);
-  const dv = new DataView(out.buffer);
-  dv.setUint32(0, size);
+function box(type: string, ...parts: Uint8Array[]): Uint8Array {
+  const out = concat(new Uint8Array(8), ...parts);
+  new DataView(out.buffer).setUint32(0, out.length);
   out.set(enc.encode(type), 4);
-  let at = 8;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
   return out;
 }
 
