@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from tinydata import EXTENT, PALETTE, shape_mask
+from tinydata import DIAMOND_HALF, EXTENT, PALETTE, SQUARE_HALF, shape_mask
 
 PAL = PALETTE.astype(np.float64)
 MASK_DIST = 60.0  # RGB distance (0..255 units) from the background that counts as "object"
@@ -40,7 +40,7 @@ def largest_region(mask):
     return label == best
 
 
-SHAPE_AREA = [np.pi, (2 * 0.85) ** 2, 3 * np.sqrt(3) / 4 * EXTENT ** 2, 2 * 1.2 ** 2]  # px^2 at radius 1
+SHAPE_AREA = [np.pi, (2 * SQUARE_HALF) ** 2, 3 * np.sqrt(3) / 4 * EXTENT ** 2, 2 * DIAMOND_HALF ** 2]  # px^2 at radius 1
 
 
 def read_shape(f, bg_rgb, obj_rgb):

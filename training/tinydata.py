@@ -37,6 +37,8 @@ MOVE_SPEED = (1.0, 0.6)  # px/frame = 1 + u*0.6
 GROW_R = (7.0, 2.5)  # small radius = 7 + u*2.5, large = small*1.6
 GROW_RATIO = 1.6
 EXTENT = 1.3  # farthest shape point from the centre, in radii (triangle apex)
+SQUARE_HALF = 0.85  # half-side of the square, in radii
+DIAMOND_HALF = 1.2  # half-diagonal of the diamond, in radii
 SQRT3 = 1.7320508075688772
 
 M32 = 0xFFFFFFFF
@@ -104,12 +106,12 @@ def shape_mask(shape, cx, cy, radius):
     if shape == 0:
         return dx * dx + dy * dy <= radius * radius
     if shape == 1:
-        h = radius * 0.85
+        h = radius * SQUARE_HALF
         return (dx <= h) & (np.abs(dy) <= h)
     if shape == 2:
         big = radius * EXTENT
         return (dy <= big * 0.5) & (dx * SQRT3 <= dy + big)
-    h = radius * 1.2
+    h = radius * DIAMOND_HALF
     return dx + np.abs(dy) <= h
 
 

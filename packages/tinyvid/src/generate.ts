@@ -12,6 +12,8 @@ const MOVE_SPEED = [1, 0.6] as const; // px/frame = 1 + u*0.6
 const GROW_R = [7, 2.5] as const; // small radius = 7 + u*2.5, large = small*1.6
 const GROW_RATIO = 1.6;
 const EXTENT = 1.3; // farthest shape point from the centre, in radii (triangle apex)
+const SQUARE_HALF = 0.85; // half-side of the square, in radii
+const DIAMOND_HALF = 1.2; // half-diagonal of the diamond, in radii
 const SQRT3 = 1.7320508075688772;
 
 export interface ClipSpec {
@@ -107,11 +109,11 @@ export function shapeArea(shape: Shape, radius: number): number {
     case 'circle':
       return Math.PI * r2;
     case 'square':
-      return (2 * 0.85) ** 2 * r2;
+      return (2 * SQUARE_HALF) ** 2 * r2;
     case 'triangle':
       return ((3 * SQRT3) / 4) * EXTENT ** 2 * r2;
     case 'diamond':
-      return 2 * 1.2 ** 2 * r2;
+      return 2 * DIAMOND_HALF ** 2 * r2;
   }
 }
 
@@ -121,7 +123,7 @@ export function inside(shape: Shape, dx: number, dy: number, radius: number): bo
     case 'circle':
       return dx * dx + dy * dy <= radius * radius;
     case 'square': {
-      const h = radius * 0.85;
+      const h = radius * SQUARE_HALF;
       return dx <= h && Math.abs(dy) <= h;
     }
     case 'triangle': {
@@ -129,7 +131,7 @@ export function inside(shape: Shape, dx: number, dy: number, radius: number): bo
       return dy <= big * 0.5 && dx * SQRT3 <= dy + big;
     }
     case 'diamond':
-      return dx + Math.abs(dy) <= radius * 1.2;
+      return dx + Math.abs(dy) <= radius * DIAMOND_HALF;
   }
 }
 
