@@ -247,16 +247,17 @@ def main():
     torch.manual_seed(1234)
     log = lambda m: print(m, flush=True)  # noqa: E731
     enc, pca_dec, mean, std = shipped_vae(args.model)
-    dec = LearnedDecoder(pca_from_decoder(pca_dec), mean, std, args.dec_width, args.dec_blocks)
+    pca = pca_from_decoder(pca_dec)
     ckpt = os.path.join(args.run_dir, 'decoder.pt')
     if args.export:
         import shutil
 
         if os.path.abspath(args.export) != os.path.abspath(args.model):
             shutil.copytree(args.model, args.export, dirs_exist_ok=True)
-        dec, st = from_checkpoint(ckpt, pca_from_decoder(pca_dec), mean, std)
+        dec, st = from_checkpoint(ckpt, pca, mean, std)
         export_into(dec, args.export, st['step'])
         return
+    dec = LearnedDecoder(pca, mean, std, args.dec_width, args.dec_blocks)
     os.makedirs(args.run_dir, exist_ok=True)
     data = make_data(enc, args.dec_clips, log)
     train_decoder(dec, data, args, ckpt, log)
