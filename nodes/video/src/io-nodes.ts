@@ -206,7 +206,7 @@ async function writeClip(
 ): Promise<void> {
   if (o.h264) {
     try {
-      await handle.writeFile(await mp4File(await o.h264, o.fps, o.graph));
+      await handle.writeFile(mp4File(await o.h264, o.fps, o.graph));
     } finally {
       await handle.close();
     }

@@ -6,8 +6,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { runFfmpeg } from './ffmpeg';
 import { clip, type Frames } from './frames';
-import { encodeH264, type H264Stream, muxMp4 } from './h264';
+import { encodeH264, type H264Stream } from './h264';
 import { GRAPH_TAG, gifWithComment, graphXmp } from './metadata';
+import { muxMp4 } from './mp4mux';
 import { setMp4Tags } from './mp4tag';
 
 /** Clips this small encode fastest single-threaded: thread start-up costs more than the frames. */
@@ -50,15 +51,15 @@ export async function writeVideo(frames: Frames, path: string, opts: EncodeOptio
   }
   if (opts.format === 'mp4' && !opts.audioPath) {
     const stream = await encodeH264(one, { ...opts, ...(opts.quality ? { quantizer: opts.quality } : {}) });
-    await writeFile(path, await mp4File(stream, opts.fps, opts.graph));
+    await writeFile(path, mp4File(stream, opts.fps, opts.graph));
     return;
   }
   await encodeWithFfmpeg(one, path, opts);
 }
 
 /** An MP4 of an encoded stream at `fps`, with the graph tag: re-timing a clip is just calling this again. */
-export async function mp4File(stream: H264Stream, fps: number, graph?: string): Promise<Uint8Array> {
-  return setMp4Tags(await muxMp4(stream, fps), graph ? { [GRAPH_TAG]: graph } : {});
+export function mp4File(stream: H264Stream, fps: number, graph?: string): Uint8Array {
+  return muxMp4(stream, fps, graph ? { [GRAPH_TAG]: graph } : {});
 }
 
 /** Animated WebP or GIF in memory (also used for the sampler's live previews). */

@@ -1,4 +1,4 @@
-/** H.264 encoded in-process (x264 inside @napi-rs/webcodecs, a WebCodecs VideoEncoder), muxed into MP4 by mediabunny. */
+/** H.264 encoded in-process (x264 inside @napi-rs/webcodecs, a WebCodecs VideoEncoder); `mp4mux` writes the MP4. */
 import type { Frames } from './frames';
 import { drawI420, i420Size } from './yuv';
 
@@ -177,47 +177,4 @@ export async function encodeH264(
     throw new Error(`H.264 encoder returned ${frames.length} frames for ${f.count}`);
   if (!w.description) throw new Error('H.264 encoder gave no decoder configuration');
   return { width, height, codec, description: w.description, frames };
-}
-
-type Mediabunny = typeof import('mediabunny');
-const SHARED = Symbol.for('reelgraph.mediabunny');
-
-/**
- * One mediabunny per process: node packs are imported under fresh module namespaces (and again on hot
- * reload), and mediabunny warns when it is loaded twice, so every copy of this module shares the first.
- */
-function mediabunny(): Promise<Mediabunny> {
-  const g = globalThis as { [SHARED]?: Promise<Mediabunny> };
-  g[SHARED] ??= import('mediabunny');
-  return g[SHARED];
-}
-
-/**
- * An MP4 holding `stream` played at `fps`, with `moov` last (mediabunny's in-memory fast start took
- * twice as long as the whole mux; `setMp4Tags` moves `moov` to the front for a fraction of that).
- */
-export async function muxMp4(stream: H264Stream, fps: number): Promise<Uint8Array> {
-  const { BufferTarget, EncodedPacket, EncodedVideoPacketSource, Mp4OutputFormat, Output } =
-    await mediabunny();
-  const target = new BufferTarget();
-  const output = new Output({ format: new Mp4OutputFormat({ fastStart: false }), target });
-  const source = new EncodedVideoPacketSource('avc');
-  output.addVideoTrack(source, { frameRate: fps });
-  await output.start();
-  const config = {
-    decoderConfig: {
-      codec: stream.codec,
-      codedWidth: stream.width,
-      codedHeight: stream.height,
-      description: stream.description,
-    },
-  };
-  for (const [i, f] of stream.frames.entries())
-    await source.add(
-      new EncodedPacket(f.data, f.key ? 'key' : 'delta', f.index / fps, 1 / fps),
-      i ? undefined : config,
-    );
-  await output.finalize();
-  if (!target.buffer) throw new Error('MP4 muxer produced no output');
-  return new Uint8Array(target.buffer);
 }

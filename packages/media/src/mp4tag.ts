@@ -5,36 +5,7 @@
  * When `moov` precedes `mdat` (faststart) the chunk offsets (stco/co64) are shifted by the growth.
  */
 
-const enc = new TextEncoder();
-
-function box(type: string, ...parts: Uint8Array[]): Uint8Array {
-  const out = concat(new Uint8Array(8), ...parts);
-  new DataView(out.buffer).setUint32(0, out.length);
-  out.set(enc.encode(type), 4);
-  return out;
-}
-
-function u32(...values: number[]): Uint8Array {
-  const out = new Uint8Array(4 * values.length);
-  const dv = new DataView(out.buffer);
-  values.forEach((v, i) => {
-    dv.setUint32(4 * i, v);
-  });
-  return out;
-}
-
-function metaBox(tags: Record<string, string>): Uint8Array {
-  const names = Object.keys(tags);
-  const hdlr = box('hdlr', u32(0, 0), enc.encode('mdta'), u32(0, 0, 0), new Uint8Array(1));
-  const keys = box('keys', u32(0, names.length), ...names.map((n) => box('mdta', enc.encode(n))));
-  const items = names.map((n, i) => {
-    const item = box('data', u32(1, 0), enc.encode(tags[n] as string));
-    const wrapper = box('xxxx', item);
-    new DataView(wrapper.buffer).setUint32(4, i + 1); // item type = 1-based key index
-    return wrapper;
-  });
-  return box('meta', u32(0), hdlr, keys, box('ilst', ...items));
-}
+import { box, concat, tagsBox } from './mp4box';
 
 interface Box {
   type: string;
@@ -74,7 +45,7 @@ export function setMp4Tags(mp4: Uint8Array, tags: Record<string, string>): Uint8
   const retag = Object.keys(tags).length > 0;
   const kids = children(mp4, moov.start + 8, moov.end).filter((k) => !retag || k.type !== 'udta');
   const parts: Uint8Array[] = kids.map((k) => mp4.slice(k.start, k.end));
-  if (retag) parts.push(box('udta', metaBox(tags)));
+  if (retag) parts.push(tagsBox(tags));
   const newMoov = box('moov', ...parts);
   if (!mdat || moov.start < mdat.start) {
     const delta = newMoov.length - (moov.end - moov.start);
@@ -89,16 +60,6 @@ export function setMp4Tags(mp4: Uint8Array, tags: Record<string, string>): Uint8
     mp4.subarray(mdat.start, moov.start),
     mp4.subarray(moov.end),
   );
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 function shiftChunkOffsets(moov: Uint8Array, delta: number): void {

@@ -93,8 +93,8 @@ describe('media', () => {
     expect(stream.codec).toMatch(/^avc1\.[0-9a-f]{6}$/);
     const at8 = join(tmp, 'r8.mp4');
     const at12 = join(tmp, 'r12.mp4');
-    writeFileSync(at8, await mp4File(stream, 8, graphText));
-    writeFileSync(at12, await mp4File(stream, 12, graphText));
+    writeFileSync(at8, mp4File(stream, 8, graphText));
+    writeFileSync(at12, mp4File(stream, 12, graphText));
     const info = await probeVideo(at12);
     expect(info).toMatchObject({ codec: 'h264', pixFmt: 'yuv420p', frames: 17, fps: 12 });
     expect(info.durationSec).toBeCloseTo(17 / 12, 1);
@@ -102,10 +102,30 @@ describe('media', () => {
     expect(await extractGraph(at12)).toEqual(graph);
     expect((await loadVideo(at12)).data).toEqual((await loadVideo(at8)).data);
     // fast start, with and without a graph: moov comes before mdat
-    for (const file of [readFileSync(at8), await mp4File(stream, 8)]) {
+    for (const file of [readFileSync(at8), mp4File(stream, 8)]) {
       const order = topLevelBoxes(file);
       expect(order.indexOf('moov'), order.join()).toBeLessThan(order.indexOf('mdat'));
     }
+  });
+
+  it('muxes exact clocks for fractional frame rates, and refuses frames it cannot place', async () => {
+    const stream = await encodeH264(movingSquare(9));
+    for (const fps of [30000 / 1001, 12.5, 0.5]) {
+      const path = join(tmp, `rate-${fps}.mp4`);
+      writeFileSync(path, mp4File(stream, fps, graphText));
+      const info = await probeVideo(path);
+      expect(info).toMatchObject({ codec: 'h264', pixFmt: 'yuv420p', frames: 9, width: 64, height: 64 });
+      expect(info.fps).toBeCloseTo(fps, 2);
+      expect(info.durationSec).toBeCloseTo(9 / fps, 1);
+      expect(await extractGraph(path)).toEqual(graph);
+      expect(psnr((await loadVideo(path)).data, movingSquare(9).data)).toBeGreaterThan(30);
+    }
+    const reordered = {
+      ...stream,
+      frames: [stream.frames[1]!, stream.frames[0]!, ...stream.frames.slice(2)],
+    };
+    expect(() => mp4File(reordered, 8)).toThrow(/presentation order/);
+    expect(() => mp4File({ ...stream, frames: [] }, 8)).toThrow(/no frames/);
   });
 
   it('names the H.264 level that fits the frame size, and refuses what it cannot code', () => {
@@ -125,7 +145,7 @@ describe('media', () => {
     const odd = await encodeH264(movingSquare(5, 33, 47));
     expect(odd).toMatchObject({ width: 34, height: 48 });
     const path = join(tmp, 'odd.mp4');
-    writeFileSync(path, await mp4File(odd, 8));
+    writeFileSync(path, mp4File(odd, 8));
     expect(await probeVideo(path)).toMatchObject({ codec: 'h264', pixFmt: 'yuv420p', frames: 5, width: 34 });
   });
 
