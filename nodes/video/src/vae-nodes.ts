@@ -1,25 +1,26 @@
-import { type Frames, fromPlanar, resizeFrames, sliceFrames, toPlanar } from '@reelgraph/media';
+import { type Frames, makeFrames, resizeFrames, sliceFrames, toPlanar, writePlanar } from '@reelgraph/media';
 import { type Latent, type Shape5, sliceFrames as sliceLatent, type VideoModel } from '@reelgraph/runtime';
 import { defineNode, input } from '@reelgraph/sdk';
 
 /**
- * Decodes latent frames [a, b) of one batch row. A causal VAE decodes its first latent frame as a lone
- * image, so chunks after the first start `overlap` latent frames early and keep only their own frames
- * (exact for the tiny VAE, seamless for convolutional ones with a short temporal reach).
+ * Decodes a latent clip a few latent frames at a time into 8-bit frames. A causal VAE decodes its first
+ * latent frame as a lone image, so chunks after the first start `overlap` latent frames early and keep
+ * only their own frames (exact for the tiny VAE, seamless for convolutional ones with a short temporal
+ * reach). Each chunk is converted as it arrives: no float copy of the whole clip is held.
  */
 export async function decodeChunked(
   vae: VideoModel,
   latent: Float32Array,
   shape: Shape5,
   chunk: number,
+  fps: number,
   overlap = 1,
-): Promise<Float32Array> {
+): Promise<Frames> {
   const [B, C, T, H, W] = shape;
   const tc = vae.manifest.latent.temporal_compression;
-  const F = vae.pixelFrames(T);
   const s = vae.manifest.latent.spatial_compression;
-  const plane = H * s * W * s;
-  const out = new Float32Array(B * 3 * F * plane);
+  const F = vae.pixelFrames(T);
+  const out = makeFrames(W * s, H * s, F, B, fps);
   const step = chunk > 0 ? chunk : T;
   for (let b = 0; b < B; b++) {
     const row = latent.subarray(b * C * T * H * W, (b + 1) * C * T * H * W);
@@ -31,12 +32,7 @@ export async function decodeChunked(
       const pixels = await vae.decodeLatent(part, [1, C, e - from, H, W]);
       const got = vae.pixelFrames(e - from);
       const keep = a === 0 ? vae.pixelFrames(e) : tc * (e - a);
-      const f0 = a === 0 ? 0 : vae.pixelFrames(a);
-      for (let c = 0; c < 3; c++)
-        out.set(
-          pixels.subarray((c * got + got - keep) * plane, (c * got + got) * plane),
-          ((b * 3 + c) * F + f0) * plane,
-        );
+      writePlanar(out, b, a === 0 ? 0 : vae.pixelFrames(a), pixels, got, got - keep, keep);
     }
   }
   return out;
@@ -67,11 +63,10 @@ export const VaeDecode = defineNode({
   outputs: { images: { type: 'IMAGE', tooltip: 'Frames (one clip per batch row)' } },
   run: async ({ vae, latent, chunk, fps }, ctx) => {
     const shape = latent.shape;
-    const [B, , T, H, W] = shape;
-    const s = vae.manifest.latent.spatial_compression;
     ctx.signal.throwIfAborted();
-    const pixels = await decodeChunked(vae, latent.data, shape, chunk);
-    return { images: fromPlanar(pixels, B, vae.pixelFrames(T), H * s, W * s, fps || vae.manifest.video.fps) };
+    return {
+      images: await decodeChunked(vae, latent.data, latent.shape, chunk, fps || vae.manifest.video.fps),
+    };
   },
 });
 

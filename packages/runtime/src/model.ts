@@ -13,6 +13,13 @@ type Feed = { data: Float32Array | BigInt64Array; shape: number[] };
 export class VideoModel {
   readonly tokenizer: WordTokenizer;
   readonly #verified = new Map<FileKey, Promise<void>>();
+  /** Verified sessions, looked up once per pool generation: the sampler asks for one every step. */
+  readonly #ready = new Map<FileKey, { generation: number; session: LoadedSession }>();
+  /**
+   * A tensor wraps its array without copying, so the sampler's reused input buffers keep their
+   * tensors from step to step.
+   */
+  readonly #tensors = new WeakMap<Feed['data'], ort.Tensor>();
 
   constructor(
     readonly id: string,
@@ -143,6 +150,8 @@ export class VideoModel {
 
   /** Loads (and on first use verifies) the session for one file. */
   async session(key: FileKey): Promise<LoadedSession> {
+    const ready = this.#ready.get(key);
+    if (ready?.generation === this.pool.generation) return ready.session;
     const spec = this.manifest.files[key];
     const path = join(this.dir, spec.path);
     let verified = this.#verified.get(key);
@@ -152,7 +161,10 @@ export class VideoModel {
       verified.catch(() => this.#verified.delete(key));
     }
     await verified;
-    return this.pool.get(path, this.sessionOptions);
+    const generation = this.pool.generation;
+    const session = await this.pool.get(path, this.sessionOptions);
+    this.#ready.set(key, { generation, session });
+    return session;
   }
 
   async #verifyFile(key: FileKey, path: string): Promise<void> {
@@ -207,7 +219,8 @@ export class VideoModel {
     const spec = this.manifest.files[key];
     const dims = new Map<string, number>();
     const tensors: Record<string, ort.Tensor> = {};
-    feeds.forEach((f, i) => {
+    for (let i = 0; i < feeds.length; i++) {
+      const f = feeds[i] as Feed;
       const t = spec.inputs[i] as TensorSpec;
       checkShape(this.id, key, t, f.shape, dims);
       if (f.data.length !== f.shape.reduce((a, b) => a * b, 1))
@@ -219,8 +232,8 @@ export class VideoModel {
             file: key,
           },
         );
-      tensors[t.name] = new ort.Tensor(t.dtype, f.data, f.shape);
-    });
+      tensors[t.name] = this.#tensor(t.dtype, f);
+    }
     const s = await this.session(key);
     const out = await this.pool.run(s, tensors);
     const ospec = spec.outputs[0] as TensorSpec;
@@ -232,6 +245,18 @@ export class VideoModel {
     checkShape(this.id, key, ospec, o.dims as number[], dims, this.manifest.latent.temporal_compression);
     return o.data as Float32Array;
   }
+
+  #tensor(dtype: TensorSpec['dtype'], f: Feed): ort.Tensor {
+    const known = this.#tensors.get(f.data);
+    if (known?.type === dtype && sameDims(known.dims, f.shape)) return known;
+    const t = new ort.Tensor(dtype, f.data, f.shape);
+    this.#tensors.set(f.data, t);
+    return t;
+  }
+}
+
+function sameDims(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 function fmt(shape: readonly (number | string)[]): string {

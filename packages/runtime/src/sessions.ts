@@ -58,10 +58,16 @@ export interface LoadedSession {
 export class SessionPool {
   readonly #sessions = new Map<string, Promise<LoadedSession>>();
   readonly stats: SessionStats = { calls: 0, runMs: 0, loads: 0, loadMs: 0 };
+  /** Bumped by `dispose`: sessions handed out before are released. */
+  #generation = 0;
   readonly #warn: (msg: string) => void;
 
   constructor(opts: { warn?: (msg: string) => void } = {}) {
     this.#warn = opts.warn ?? ((m) => process.emitWarning(m));
+  }
+
+  get generation(): number {
+    return this.#generation;
   }
 
   /** One session per (absolute path, options); concurrent callers share the same load. */
@@ -132,6 +138,7 @@ export class SessionPool {
   async dispose(): Promise<void> {
     const all = [...this.#sessions.values()];
     this.#sessions.clear();
+    this.#generation++;
     for (const p of all) {
       try {
         await (await p).session.release();

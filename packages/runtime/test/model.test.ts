@@ -76,6 +76,28 @@ describe('model runtime', () => {
     expect(await other.session('dit')).not.toBe(a);
   });
 
+  it('reads a reused input buffer afresh at every run, and reloads sessions after the pool is disposed', async () => {
+    const pool = new SessionPool();
+    const own = new ModelRuntime({ dirs: [tmp], pool, session: { intraOpThreads: 1 } });
+    const m = own.load('good');
+    const x = new Float32Array(2 * 33 * 5 * 64);
+    const t = new Float32Array([500, 500]);
+    const ctx = await m.encodeText(['a red circle', 'a blue square']);
+    const run = async () => Float32Array.from(await m.velocity(x, [2, 33, 5, 8, 8], t, ctx));
+    const zero = await run();
+    x.fill(0.5); // the same array object: a cached tensor must see the new values
+    const half = await run();
+    expect(half).not.toEqual(zero);
+    x.fill(0);
+    expect(await run()).toEqual(zero);
+    const before = await m.session('dit');
+    await pool.dispose();
+    const after = await m.session('dit');
+    expect(after).not.toBe(before);
+    expect(await run()).toEqual(zero);
+    await own.dispose();
+  });
+
   it('enforces the frame rule and the model resolution', async () => {
     const m = runtime.load('good');
     expect((await errorOf(() => m.latentShape(1, 16, 64, 64))).message).toMatch(/frame rule 4n\+1/);
