@@ -59,6 +59,8 @@ interface WarmEncoder {
   next: number;
   /** One I420 frame, reused: a VideoFrame copies its pixels when it is made. */
   pixels: Uint8Array;
+  /** The flush that ends the last clip: it resets x264, so the next clip waits for it. */
+  settled: Promise<void>;
   closeTimer?: NodeJS.Timeout;
 }
 
@@ -87,18 +89,37 @@ async function openEncoder(codecs: Codecs, codec: string, width: number, height:
     sink: () => {},
     next: 0,
     pixels: new Uint8Array(i420Size(width, height)),
+    settled: Promise.resolve(),
   };
   w.encoder.configure({ codec, width, height, bitrateMode: 'quantizer', avc: { format: 'avc' } });
   await encodeFrames(w, 1, 18, (_, px) => px.fill(128));
   return w;
 }
 
-function encodeFrames(
+/**
+ * Codes `count` frames into `w.sink`. The library runs x264 with zero latency, so every packet comes
+ * out while the frames go in; the flush that follows (a reset, ~1.3 ms) then runs in the background
+ * and the clip resolves on its last packet. An encoder that held frames back would resolve on the
+ * flush instead.
+ */
+async function encodeFrames(
   w: WarmEncoder,
   count: number,
   quantizer: number,
   draw: (t: number, pixels: Uint8Array) => void,
 ): Promise<void> {
+  await w.settled;
+  if (w.failure) throw w.failure;
+  const sink = w.sink;
+  let got = 0;
+  let coded = () => {};
+  const allOut = new Promise<void>((resolve) => {
+    coded = resolve;
+  });
+  w.sink = (chunk) => {
+    sink(chunk);
+    if (++got === count) coded();
+  };
   for (let t = 0; t < count; t++) {
     draw(t, w.pixels);
     const frame = new w.codecs.VideoFrame(w.pixels, {
@@ -111,7 +132,11 @@ function encodeFrames(
     frame.close();
   }
   w.next += count;
-  return w.encoder.flush();
+  const flushed = w.encoder.flush();
+  w.settled = flushed.catch((e) => {
+    w.failure ??= e;
+  });
+  await Promise.race([allOut, flushed]);
 }
 
 function release(key: string, w: WarmEncoder): void {
@@ -129,6 +154,17 @@ function release(key: string, w: WarmEncoder): void {
   }, IDLE_CLOSE_MS).unref();
 }
 
+/** An idle encoder of this size whose last flush went well, if there is one. */
+async function warmEncoder(key: string): Promise<WarmEncoder | undefined> {
+  for (let w = idle.get(key)?.pop(); w; w = idle.get(key)?.pop()) {
+    clearTimeout(w.closeTimer);
+    await w.settled;
+    if (!w.failure) return w;
+    w.encoder.close();
+  }
+  return undefined;
+}
+
 /** Encodes clip 0 of `f` as H.264 yuv420p at constant quantizer `quantizer` (0–51, lower is better; default 18). */
 export async function encodeH264(
   f: Frames,
@@ -143,8 +179,7 @@ export async function encodeH264(
   const height = f.height + (f.height % 2);
   const codec = avcCodec(width, height);
   const key = `${width}x${height}`;
-  const w = idle.get(key)?.pop() ?? (await openEncoder(codecs, codec, width, height));
-  clearTimeout(w.closeTimer);
+  const w = (await warmEncoder(key)) ?? (await openEncoder(codecs, codec, width, height));
   const first = w.next;
   const frames: H264Stream['frames'] = [];
   w.sink = (chunk) => {
