@@ -1,4 +1,5 @@
-import { type FileHandle, mkdir, open, readdir, rm } from 'node:fs/promises';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   clip,
@@ -147,26 +148,31 @@ async function nextIndex(dir: string, base: string): Promise<number> {
 
 /**
  * Claims `<base>_NNNNN.<ext>` atomically (never overwrites a concurrent writer's file); returns it open
- * for writing.
+ * for writing. The open is synchronous: it takes microseconds, and runs while x264 codes on its own
+ * threads instead of queueing behind them for the thread pool.
  */
-async function claimFile(
-  dir: string,
-  base: string,
-  ext: string,
-): Promise<{ file: string; handle: FileHandle }> {
+async function claimFile(dir: string, base: string, ext: string): Promise<{ file: string; fd: number }> {
   const key = path.join(dir, base);
   let n = nextNumber.get(key) ?? (await nextIndex(dir, base));
   for (;;) {
     const file = path.join(dir, `${base}_${String(n).padStart(5, '0')}.${ext}`);
     try {
-      const handle = await open(file, 'wx');
+      const fd = openSync(file, 'wx');
       nextNumber.set(key, n + 1);
-      return { file, handle };
+      return { file, fd };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       n++;
     }
   }
+}
+
+/** Files up to this size are written in place: one thread-pool round trip costs more than the write. */
+const SYNC_WRITE_BYTES = 4 << 20;
+
+async function writeAll(fd: number, file: string, data: Uint8Array): Promise<void> {
+  if (data.length > SYNC_WRITE_BYTES) return writeFile(file, data);
+  for (let at = 0; at < data.length; ) at += writeSync(fd, data, at);
 }
 
 /**
@@ -192,7 +198,7 @@ function h264Of(images: Frames, b: number, quality: number, signal: AbortSignal)
 async function writeClip(
   images: Frames,
   b: number,
-  { file, handle }: { file: string; handle: FileHandle },
+  { file, fd }: { file: string; fd: number },
   o: {
     fps: number;
     quality: number;
@@ -206,13 +212,13 @@ async function writeClip(
 ): Promise<void> {
   if (o.h264) {
     try {
-      await handle.writeFile(mp4File(await o.h264, o.fps, o.graph));
+      await writeAll(fd, file, mp4File(await o.h264, o.fps, o.graph));
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
     return;
   }
-  await handle.close();
+  closeSync(fd);
   await writeVideo(clip(images, b), file, {
     format: o.format,
     fps: o.fps,
@@ -265,15 +271,13 @@ export const SaveVideo = defineNode({
       throw new Error(`${i.format} files cannot carry audio; choose mp4 or webm`);
     const audioPath = i.audio ? resolveInputFile(i.audio, ctx) : undefined;
     const target = path.resolve(outputDir, i.prefix);
-    const folder = mkdir(path.dirname(target), { recursive: true });
-    folder.catch(() => {}); // awaited below, once the first encode is under way
     const graph = i.embed_graph && ctx.services.graph ? JSON.stringify(ctx.services.graph) : undefined;
     const written: string[] = [];
     for (let b = 0; b < i.images.batch; b++) {
       ctx.signal.throwIfAborted();
       // x264 codes on its own threads while the folder and the file name are made ready
       const h264 = i.format === 'mp4' && !audioPath ? h264Of(i.images, b, i.quality, ctx.signal) : undefined;
-      await folder;
+      if (b === 0) mkdirSync(path.dirname(target), { recursive: true });
       const claimed = await claimFile(path.dirname(target), path.basename(target), i.format);
       const { file } = claimed;
       try {

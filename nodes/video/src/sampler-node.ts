@@ -108,8 +108,7 @@ export const Sampler = defineNode({
     let x = i.latent.data;
     if (i.add_noise) x = noised(x, batchNoise(i.noise.seed, B, perItem), sigmas[start] as number);
 
-    const negative =
-      i.negative?.context ?? (await model.encodeText([model.manifest.text.empty_prompt ?? '']));
+    const negative = i.negative?.context ?? (await model.emptyContext());
     const velocity = guidedVelocity({
       model,
       shape,

@@ -20,6 +20,7 @@ export class VideoModel {
    * tensors from step to step.
    */
   readonly #tensors = new WeakMap<Feed['data'], ort.Tensor>();
+  #emptyContext: Promise<Float32Array> | undefined;
 
   constructor(
     readonly id: string,
@@ -92,6 +93,18 @@ export class VideoModel {
       });
     });
     return this.#run('text_encoder', [{ data: ids, shape: [texts.length, L] }]);
+  }
+
+  /** The empty prompt's context (every sampler's default negative), encoded once; callers copy it. */
+  emptyContext(): Promise<Float32Array> {
+    if (!this.#emptyContext) {
+      const p = this.encodeText([this.manifest.text.empty_prompt]);
+      this.#emptyContext = p;
+      p.catch(() => {
+        if (this.#emptyContext === p) this.#emptyContext = undefined;
+      });
+    }
+    return this.#emptyContext;
   }
 
   /** DiT call: `x` already carries mask/cond channels; `[B, Cin, T, H, W]` → velocity `[B, C, T, H, W]`. */

@@ -76,7 +76,7 @@ describe('model runtime', () => {
     expect(await other.session('dit')).not.toBe(a);
   });
 
-  it('reads a reused input buffer afresh at every run, and reloads sessions after the pool is disposed', async () => {
+  it('reads a reused input buffer afresh at every run, encodes the empty prompt once, and reloads sessions after the pool is disposed', async () => {
     const pool = new SessionPool();
     const own = new ModelRuntime({ dirs: [tmp], pool, session: { intraOpThreads: 1 } });
     const m = own.load('good');
@@ -90,6 +90,9 @@ describe('model runtime', () => {
     expect(half).not.toEqual(zero);
     x.fill(0);
     expect(await run()).toEqual(zero);
+    const empty = await m.emptyContext();
+    expect(empty).toEqual(await m.encodeText([m.manifest.text.empty_prompt]));
+    expect(await m.emptyContext()).toBe(empty); // encoded once per model
     const before = await m.session('dit');
     await pool.dispose();
     const after = await m.session('dit');
