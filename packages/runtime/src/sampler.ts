@@ -14,7 +14,7 @@ export interface StepInfo {
   total: number;
   sigma: number;
   x: Float32Array;
-  /** Clean estimate x0̂ = x − σ·v at the step's start (for previews). */
+  /** Clean estimate x0̂ = x − σ·v at the step's start (for previews); valid during the callback only. */
   denoised: Float32Array;
 }
 
@@ -42,6 +42,8 @@ export async function sample(
   const sampler = opts.sampler ?? 'euler';
   const cur = Float32Array.from(x);
   const n = cur.length;
+  // Two clean-estimate buffers, alternating: DPM++ 2M reads the previous step's while it fills the next.
+  const x0s = [new Float32Array(n), new Float32Array(n)] as const;
   let prevX0: Float32Array | undefined;
   let prevH = 0;
   for (let i = start; i < end; i++) {
@@ -50,12 +52,12 @@ export async function sample(
     const sNext = sigmas[i + 1] as number;
     const dt = sNext - s;
     const v1 = await velocity(cur, s);
-    const denoised = opts.onStep ? new Float32Array(n) : undefined;
+    const needX0 = opts.onStep !== undefined || sampler === 'dpmpp_2m';
+    const denoised = needX0 ? x0s[i & 1] : undefined;
     if (denoised) for (let k = 0; k < n; k++) denoised[k] = (cur[k] as number) - s * (v1[k] as number);
     if (sampler === 'dpmpp_2m' && sNext > 0) {
       // DPM-Solver++(2M) in data prediction with α = 1 − σ, λ = ln(α/σ) (one model call per step).
-      const x0 = denoised ?? new Float32Array(n);
-      if (!denoised) for (let k = 0; k < n; k++) x0[k] = (cur[k] as number) - s * (v1[k] as number);
+      const x0 = denoised as Float32Array;
       const h = lambda(sNext) - lambda(s);
       const a = sNext / s;
       const b = (1 - sNext) * -Math.expm1(-h);
@@ -157,13 +159,13 @@ export function guidedVelocity(o: GuidanceOptions): VelocityFn {
     timesteps.fill(scale * sigma);
     const v = await o.model.velocity(input, [rows, cin, T, H, W], timesteps, context);
     if (!useCfg) return v;
-    const out = new Float32Array(B * perRow);
+    // The output array is this call's own: the guided result goes into its first half.
     const g = o.cfg;
     const half = B * perRow;
     for (let k = 0; k < half; k++) {
       const vu = v[k] as number;
-      out[k] = vu + g * ((v[half + k] as number) - vu);
+      v[k] = vu + g * ((v[half + k] as number) - vu);
     }
-    return out;
+    return v.subarray(0, half);
   };
 }
