@@ -54,10 +54,18 @@ export async function sample(
     const v1 = await velocity(cur, s);
     const needX0 = opts.onStep !== undefined || sampler === 'dpmpp_2m';
     const denoised = needX0 ? x0s[i & 1] : undefined;
-    if (denoised) for (let k = 0; k < n; k++) denoised[k] = (cur[k] as number) - s * (v1[k] as number);
-    if (sampler === 'dpmpp_2m' && sNext > 0) {
+    if (sampler === 'euler' || sNext === 0) {
+      // One pass for the clean estimate and the step: the arrays are read once, not twice.
+      for (let k = 0; k < n; k++) {
+        const c = cur[k] as number;
+        const v = v1[k] as number;
+        if (denoised) denoised[k] = c - s * v;
+        cur[k] = c + dt * v;
+      }
+    } else if (sampler === 'dpmpp_2m') {
       // DPM-Solver++(2M) in data prediction with α = 1 − σ, λ = ln(α/σ) (one model call per step).
       const x0 = denoised as Float32Array;
+      for (let k = 0; k < n; k++) x0[k] = (cur[k] as number) - s * (v1[k] as number);
       const h = lambda(sNext) - lambda(s);
       const a = sNext / s;
       const b = (1 - sNext) * -Math.expm1(-h);
@@ -69,16 +77,15 @@ export async function sample(
       }
       prevX0 = x0;
       prevH = h;
-    } else if (sampler === 'heun' && sNext > 0) {
+    } else {
       // Heun (trapezoid): predict with Euler, re-evaluate at the end point, average the slopes.
+      if (denoised) for (let k = 0; k < n; k++) denoised[k] = (cur[k] as number) - s * (v1[k] as number);
       const pred = new Float32Array(n);
       for (let k = 0; k < n; k++) pred[k] = (cur[k] as number) + dt * (v1[k] as number);
       opts.signal?.throwIfAborted();
       const v2 = await velocity(pred, sNext);
       for (let k = 0; k < n; k++)
         cur[k] = (cur[k] as number) + dt * 0.5 * ((v1[k] as number) + (v2[k] as number));
-    } else {
-      for (let k = 0; k < n; k++) cur[k] = (cur[k] as number) + dt * (v1[k] as number);
     }
     if (opts.onStep && denoised)
       await opts.onStep({ step: i - start + 1, total: end - start, sigma: s, x: cur, denoised });
