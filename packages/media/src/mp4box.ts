@@ -15,11 +15,14 @@ export function fullBox(type: string, version: number, flags: number, ...parts: 
 }
 
 export function u32(...values: number[]): Uint8Array {
+  return u32s(values);
+}
+
+/** Big-endian 32-bit values from an array (a long sample table would overflow a spread call). */
+export function u32s(values: readonly number[]): Uint8Array {
   const out = new Uint8Array(4 * values.length);
   const dv = new DataView(out.buffer);
-  values.forEach((v, i) => {
-    dv.setUint32(4 * i, v >>> 0);
-  });
+  for (let i = 0; i < values.length; i++) dv.setUint32(4 * i, (values[i] as number) >>> 0);
   return out;
 }
 

@@ -5,7 +5,7 @@
  * track of in-order frames needs only fixed tables.
  */
 import type { H264Stream } from './h264';
-import { ascii, box, concat, fullBox, tagsBox, u16, u32 } from './mp4box';
+import { ascii, box, concat, fullBox, tagsBox, u16, u32, u32s } from './mp4box';
 
 /** Movie-level clock (mvhd/tkhd durations); the track keeps its own, exact one. */
 const MOVIE_TIMESCALE = 1000;
@@ -40,7 +40,7 @@ export function muxMp4(stream: H264Stream, fps: number, tags: Record<string, str
     u16(0x18, 0xffff), // depth, pre-defined −1
     box('avcC', stream.description),
   );
-  const sizes = u32(...frames.map((f) => f.data.length));
+  const sizes = u32s(frames.map((f) => f.data.length));
   const keys = frames.flatMap((f, i) => (f.key ? [i + 1] : []));
   const moov = (mdatStart: number) =>
     box(
@@ -79,7 +79,7 @@ export function muxMp4(stream: H264Stream, fps: number, tags: Record<string, str
               'stbl',
               fullBox('stsd', 0, 0, u32(1), avc1),
               fullBox('stts', 0, 0, u32(1, frames.length, TICKS_PER_FRAME)),
-              fullBox('stss', 0, 0, u32(keys.length, ...keys)),
+              fullBox('stss', 0, 0, u32(keys.length), u32s(keys)),
               fullBox('stsc', 0, 0, u32(1, 1, frames.length, 1)), // one chunk holds every sample
               fullBox('stsz', 0, 0, u32(0, frames.length), sizes),
               fullBox('stco', 0, 0, u32(1, mdatStart + 8)),
