@@ -62,7 +62,6 @@ export const VaeDecode = defineNode({
   },
   outputs: { images: { type: 'IMAGE', tooltip: 'Frames (one clip per batch row)' } },
   run: async ({ vae, latent, chunk, fps }, ctx) => {
-    const shape = latent.shape;
     ctx.signal.throwIfAborted();
     return {
       images: await decodeChunked(vae, latent.data, latent.shape, chunk, fps || vae.manifest.video.fps),
