@@ -349,7 +349,8 @@ const mutations: Record<string, Mutation> = {
     const c = constants(doc, (d) => d.type === 'INT');
     if (!c.length) return;
     const [id, k] = pick(rng, c);
-    doc.nodes[id]!.inputs[k] = (doc.nodes[id]!.inputs[k] as number) + pick(rng, [0.5, 0.25, 1e-3]);
+    // From the integer below, so that a second mutation of the same input cannot add up to a whole number.
+    doc.nodes[id]!.inputs[k] = Math.floor(doc.nodes[id]!.inputs[k] as number) + pick(rng, [0.5, 0.25, 1e-3]);
     return { doc, code: 'not_integer' };
   },
   offStep(rng, doc) {
