@@ -38,6 +38,15 @@ export function avcCodec(width: number, height: number): string {
 }
 
 type Codecs = typeof import('@napi-rs/webcodecs');
+let codecsModule: Promise<Codecs> | undefined;
+/**
+ * Loaded on first use (the native module costs ~17 ms to load, which runs that write no MP4 skip) and
+ * kept: under a loader hook (tsx) every `import()` goes to the hook thread, ~1 ms after idle.
+ */
+function webcodecs(): Promise<Codecs> {
+  codecsModule ??= import('@napi-rs/webcodecs');
+  return codecsModule;
+}
 type Chunk = InstanceType<Codecs['EncodedVideoChunk']>;
 
 /**
@@ -96,11 +105,14 @@ async function openEncoder(codecs: Codecs, codec: string, width: number, height:
   return w;
 }
 
+/** A clip whose packets stop coming for this long is flushed, which releases any frames held back. */
+const STALL_MS = 1000;
+
 /**
- * Codes `count` frames into `w.sink`. The library runs x264 with zero latency, so every packet comes
- * out while the frames go in; the flush that follows (a reset, ~1.3 ms) then runs in the background
- * and the clip resolves on its last packet. An encoder that held frames back would resolve on the
- * flush instead.
+ * Codes `count` frames into `w.sink`. The library runs x264 with zero latency, so the packets come out
+ * as the frames go in; the flush that resets the encoder for the next clip (~1.3 ms) is issued only
+ * once they are all out, because the library holds packets back while a flush runs. An encoder that
+ * held frames back would stall, and the flush then releases them.
  */
 async function encodeFrames(
   w: WarmEncoder,
@@ -110,33 +122,48 @@ async function encodeFrames(
 ): Promise<void> {
   await w.settled;
   if (w.failure) throw w.failure;
-  const sink = w.sink;
-  let got = 0;
+  let flushed: Promise<void> | undefined;
+  // async: a closed encoder's synchronous throw becomes a rejection
+  const flush = () => {
+    flushed ??= (async () => w.encoder.flush())();
+    return flushed;
+  };
+  let stall: NodeJS.Timeout | undefined;
+  // The timer also keeps the process alive while packets are in flight (their callbacks do not).
+  const stalled = new Promise<void>((resolve, reject) => {
+    stall = setTimeout(() => flush().then(resolve, reject), STALL_MS);
+  });
   let coded = () => {};
   const allOut = new Promise<void>((resolve) => {
     coded = resolve;
   });
+  const sink = w.sink;
+  let got = 0;
   w.sink = (chunk) => {
     sink(chunk);
+    stall?.refresh();
     if (++got === count) coded();
   };
-  for (let t = 0; t < count; t++) {
-    draw(t, w.pixels);
-    const frame = new w.codecs.VideoFrame(w.pixels, {
-      format: 'I420',
-      codedWidth: w.width,
-      codedHeight: w.height,
-      timestamp: w.next + t,
+  try {
+    for (let t = 0; t < count; t++) {
+      draw(t, w.pixels);
+      const frame = new w.codecs.VideoFrame(w.pixels, {
+        format: 'I420',
+        codedWidth: w.width,
+        codedHeight: w.height,
+        timestamp: w.next + t,
+      });
+      w.encoder.encode(frame, { keyFrame: t === 0, avc: { quantizer } });
+      frame.close();
+    }
+    w.next += count;
+    await Promise.race([allOut, stalled]);
+  } finally {
+    clearTimeout(stall);
+    w.settled = flush().catch((e) => {
+      w.failure ??= e;
     });
-    w.encoder.encode(frame, { keyFrame: t === 0, avc: { quantizer } });
-    frame.close();
   }
-  w.next += count;
-  const flushed = w.encoder.flush();
-  w.settled = flushed.catch((e) => {
-    w.failure ??= e;
-  });
-  await Promise.race([allOut, flushed]);
 }
 
 function release(key: string, w: WarmEncoder): void {
@@ -172,8 +199,7 @@ export async function encodeH264(
 ): Promise<H264Stream> {
   opts.signal?.throwIfAborted();
   if (f.count < 1) throw new Error('Cannot encode a video with no frames');
-  // Loaded on first use: the native module costs ~17 ms to load, which runs that write no MP4 skip.
-  const codecs = await import('@napi-rs/webcodecs');
+  const codecs = await webcodecs();
   // yuv420p needs even sizes: an odd width or height repeats its last column or row.
   const width = f.width + (f.width % 2);
   const height = f.height + (f.height % 2);
