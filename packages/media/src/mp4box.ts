@@ -35,7 +35,7 @@ export function u16(...values: number[]): Uint8Array {
   return out;
 }
 
-export function ascii(text: string): Uint8Array {
+export function utf8(text: string): Uint8Array {
   return enc.encode(text);
 }
 
@@ -55,10 +55,10 @@ export function concat(...parts: Uint8Array[]): Uint8Array {
  */
 export function tagsBox(tags: Record<string, string>): Uint8Array {
   const names = Object.keys(tags);
-  const hdlr = box('hdlr', u32(0, 0), ascii('mdta'), u32(0, 0, 0), new Uint8Array(1));
-  const keys = box('keys', u32(0, names.length), ...names.map((n) => box('mdta', ascii(n))));
+  const hdlr = box('hdlr', u32(0, 0), utf8('mdta'), u32(0, 0, 0), new Uint8Array(1));
+  const keys = box('keys', u32(0, names.length), ...names.map((n) => box('mdta', utf8(n))));
   const items = names.map((n, i) => {
-    const item = box('data', u32(1, 0), ascii(tags[n] as string));
+    const item = box('data', u32(1, 0), utf8(tags[n] as string));
     const wrapper = box('xxxx', item);
     new DataView(wrapper.buffer).setUint32(4, i + 1); // item type = 1-based key index
     return wrapper;

@@ -5,7 +5,7 @@
  * track of in-order frames needs only fixed tables.
  */
 import type { H264Stream } from './h264';
-import { ascii, box, concat, fullBox, tagsBox, u16, u32, u32s } from './mp4box';
+import { box, concat, fullBox, tagsBox, u16, u32, u32s, utf8 } from './mp4box';
 
 /** Movie-level clock (mvhd/tkhd durations); the track keeps its own, exact one. */
 const MOVIE_TIMESCALE = 1000;
@@ -27,7 +27,7 @@ export function muxMp4(stream: H264Stream, fps: number, tags: Record<string, str
   const payload = frames.reduce((a, f) => a + f.data.length, 0);
   if (payload > 0xffffffff - 8) throw new Error('MP4 muxer: the clip is over 4 GiB');
 
-  const ftyp = box('ftyp', ascii('isom'), u32(0x200), ascii('isomiso2avc1mp41'));
+  const ftyp = box('ftyp', utf8('isom'), u32(0x200), utf8('isomiso2avc1mp41'));
   const avc1 = box(
     'avc1',
     new Uint8Array(6), // reserved
@@ -70,7 +70,7 @@ export function muxMp4(stream: H264Stream, fps: number, tags: Record<string, str
         box(
           'mdia',
           fullBox('mdhd', 0, 0, u32(0, 0, timescale, mediaDuration), u16(0x55c4, 0)), // language "und"
-          fullBox('hdlr', 0, 0, u32(0), ascii('vide'), u32(0, 0, 0), ascii('VideoHandler\0')),
+          fullBox('hdlr', 0, 0, u32(0), utf8('vide'), u32(0, 0, 0), utf8('VideoHandler\0')),
           box(
             'minf',
             fullBox('vmhd', 0, 1, u16(0, 0, 0, 0)),
@@ -94,7 +94,7 @@ export function muxMp4(stream: H264Stream, fps: number, tags: Record<string, str
   const out = new Uint8Array(head.length + 8 + payload);
   out.set(head);
   new DataView(out.buffer).setUint32(head.length, 8 + payload);
-  out.set(ascii('mdat'), head.length + 4);
+  out.set(utf8('mdat'), head.length + 4);
   let at = head.length + 8;
   for (const f of frames) {
     out.set(f.data, at);
