@@ -20,7 +20,7 @@ export class VideoModel {
    * tensors from step to step.
    */
   readonly #tensors = new WeakMap<Feed['data'], ort.Tensor>();
-  #emptyContext: Promise<Float32Array> | undefined;
+  #emptyContext: { generation: number; context: Promise<Float32Array> } | undefined;
 
   constructor(
     readonly id: string,
@@ -95,16 +95,20 @@ export class VideoModel {
     return this.#run('text_encoder', [{ data: ids, shape: [texts.length, L] }]);
   }
 
-  /** The empty prompt's context (every sampler's default negative), encoded once; callers copy it. */
+  /**
+   * The empty prompt's context (every sampler's default negative), encoded once per pool generation,
+   * like the sessions that made it; callers copy it.
+   */
   emptyContext(): Promise<Float32Array> {
-    if (!this.#emptyContext) {
-      const p = this.encodeText([this.manifest.text.empty_prompt]);
-      this.#emptyContext = p;
-      p.catch(() => {
-        if (this.#emptyContext === p) this.#emptyContext = undefined;
+    const generation = this.pool.generation;
+    if (this.#emptyContext?.generation !== generation) {
+      const context = this.encodeText([this.manifest.text.empty_prompt]);
+      this.#emptyContext = { generation, context };
+      context.catch(() => {
+        if (this.#emptyContext?.context === context) this.#emptyContext = undefined;
       });
     }
-    return this.#emptyContext;
+    return this.#emptyContext.context;
   }
 
   /** DiT call: `x` already carries mask/cond channels; `[B, Cin, T, H, W]` → velocity `[B, C, T, H, W]`. */

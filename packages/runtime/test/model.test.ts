@@ -98,6 +98,9 @@ describe('model runtime', () => {
     const after = await m.session('dit');
     expect(after).not.toBe(before);
     expect(await run()).toEqual(zero);
+    const again = await m.emptyContext(); // encoded anew by the new sessions, to the same values
+    expect(again).not.toBe(empty);
+    expect(again).toEqual(empty);
     await own.dispose();
   });
 
