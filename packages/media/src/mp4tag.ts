@@ -32,34 +32,20 @@ function children(b: Uint8Array, start: number, end: number): Box[] {
   return out;
 }
 
-/**
- * Returns a new MP4 with `tags` in a fresh `moov/udta/meta` (any existing `udta` is replaced; no tags
- * keep it) and `moov` ahead of `mdat`, so players can start before the whole file has arrived.
- */
+/** Returns a new MP4 with `tags` in a fresh `moov/udta/meta` (any existing `udta` is replaced). */
 export function setMp4Tags(mp4: Uint8Array, tags: Record<string, string>): Uint8Array {
   const top = children(mp4, 0, mp4.length);
   const moov = top.find((x) => x.type === 'moov');
   const mdat = top.find((x) => x.type === 'mdat');
   if (!moov) throw new Error('MP4 has no moov box');
   if (moov.header !== 8) throw new Error('64-bit moov boxes are not supported');
-  const retag = Object.keys(tags).length > 0;
-  const kids = children(mp4, moov.start + 8, moov.end).filter((k) => !retag || k.type !== 'udta');
+  const kids = children(mp4, moov.start + 8, moov.end).filter((k) => k.type !== 'udta');
   const parts: Uint8Array[] = kids.map((k) => mp4.slice(k.start, k.end));
-  if (retag) parts.push(tagsBox(tags));
+  parts.push(tagsBox(tags));
   const newMoov = box('moov', ...parts);
-  if (!mdat || moov.start < mdat.start) {
-    const delta = newMoov.length - (moov.end - moov.start);
-    if (mdat && delta !== 0) shiftChunkOffsets(newMoov, delta);
-    return concat(mp4.subarray(0, moov.start), newMoov, mp4.subarray(moov.end));
-  }
-  // moov after mdat: it moves in front of mdat, which moves back by its size
-  shiftChunkOffsets(newMoov, newMoov.length);
-  return concat(
-    mp4.subarray(0, mdat.start),
-    newMoov,
-    mp4.subarray(mdat.start, moov.start),
-    mp4.subarray(moov.end),
-  );
+  const delta = newMoov.length - (moov.end - moov.start);
+  if (mdat && moov.start < mdat.start && delta !== 0) shiftChunkOffsets(newMoov, delta);
+  return concat(mp4.subarray(0, moov.start), newMoov, mp4.subarray(moov.end));
 }
 
 function shiftChunkOffsets(moov: Uint8Array, delta: number): void {

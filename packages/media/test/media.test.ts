@@ -204,15 +204,19 @@ describe('media', () => {
     expect(back.data[0]).toBe(tiny.data[0]); // lossless
   });
 
-  it('muxes an audio track, cut to the video', async () => {
+  it('muxes an audio track, cut to the video, with the graph', async () => {
     const wav = join(tmp, 'tone.wav');
     await runFfmpeg(['-y', '-loglevel', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=5', wav]);
     const path = join(tmp, 'audio.mp4');
-    await writeVideo(movingSquare(17), path, { format: 'mp4', fps: 8, audioPath: wav });
+    await writeVideo(movingSquare(17), path, { format: 'mp4', fps: 8, audioPath: wav, graph: graphText });
     const info = await probeVideo(path);
     expect(info.hasAudio).toBe(true);
     expect(info.audioCodec).toBe('aac');
+    expect(info).toMatchObject({ codec: 'h264', frames: 17 });
     expect(info.durationSec).toBeLessThan(2.5);
+    expect(await extractGraph(path)).toEqual(graph); // the tag pass over ffmpeg's file
+    const order = topLevelBoxes(readFileSync(path));
+    expect(order.indexOf('moov'), order.join()).toBeLessThan(order.indexOf('mdat'));
   });
 
   it('pads odd sizes for yuv420p', async () => {
