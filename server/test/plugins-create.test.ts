@@ -1,6 +1,6 @@
 /** `reelgraph create-node`: the real command scaffolds a pack whose own test passes and whose node runs. */
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -114,7 +114,7 @@ const reelgraph = (args: string[], env?: Record<string, string>) =>
 describe('reelgraph create-node', () => {
   let tmp: string;
   beforeAll(async () => {
-    tmp = await mkdtemp(path.join(os.tmpdir(), 'rg-create-node-'));
+    tmp = await realpath(await mkdtemp(path.join(os.tmpdir(), 'rg-create-node-')));
   });
   afterAll(async () => {
     await rm(tmp, { recursive: true, force: true });
@@ -128,6 +128,8 @@ describe('reelgraph create-node', () => {
     expect(made.code).toBe(0);
     expect(made.stdout).toContain('It loads: my-fx.repeat_text');
     const dir = path.join(tmp, 'my-fx');
+    // The pack's own folder, not its parent (which may hold a clone, logs, outputs …).
+    expect(made.stdout).toContain(`--nodes ${dir} `);
     const manifest = JSON.parse(await readFile(path.join(dir, 'reelgraph.pack.json'), 'utf8'));
     expect(manifest).toEqual({
       name: 'my-fx',

@@ -52,7 +52,8 @@ export async function createNodeCommand(argv: string[], io: Io = stdio): Promise
   io.out.write(`  edit ${rel(path.join(pack.dir, 'src', 'repeat-text.ts'))}\n`);
   io.out.write(`  test: pnpm vitest run --root ${rel(pack.dir)}\n`);
   if (!isInside(BUILTIN_DIR, pack.dir)) {
-    io.out.write(`  load it: reelgraph serve --nodes ${rel(parent)}   (or REELGRAPH_NODES=${parent})\n`);
+    // The pack's own folder: its parent may hold anything (a clone, logs, outputs), not only packs.
+    io.out.write(`  load it: reelgraph serve --nodes ${rel(pack.dir)}   (or REELGRAPH_NODES=${pack.dir})\n`);
   } else {
     io.out.write('  load it: reelgraph serve   (packs under nodes/ are found by default)\n');
     io.out.write('  pnpm install   (adds it to the workspace and the lockfile)\n');
@@ -87,7 +88,7 @@ export async function createPack(
       .map((w) => w[0]!.toUpperCase() + w.slice(1))
       .join(' '),
     range: `>=${HOST_VERSION} <${Number(major) + 1}.0.0`,
-    parent: parentDir,
+    dir: path.resolve(dir),
     // Inside the repository's nodes/ the pack is a workspace package; elsewhere the links below serve.
     dependencies: inWorkspace ? workspaceDependencies() : '',
   };
