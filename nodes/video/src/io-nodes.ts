@@ -267,6 +267,8 @@ export const SaveVideo = defineNode({
       throw new Error(
         `prefix "${i.prefix}" must be a relative name made of letters, digits, ".", "_", "-" and "/"`,
       );
+    if (i.images.count === 0 || i.images.batch === 0)
+      throw new Error('nothing to write: the clip has no frames');
     if (i.audio && (i.format === 'webp' || i.format === 'gif'))
       throw new Error(`${i.format} files cannot carry audio; choose mp4 or webm`);
     const audioPath = i.audio ? resolveInputFile(i.audio, ctx) : undefined;
