@@ -90,6 +90,3 @@ export function fileFingerprint(name: unknown): string {
   }
   return `missing:${name}`;
 }
-
-/** Each segment starts with a letter, digit, "_" or "-": no absolute paths, no "..", no hidden files. */
-export const PREFIX = /^[\w-][\w.-]*(\/[\w-][\w.-]*)*$/;
