@@ -45,7 +45,8 @@ export function sameModel(a: VideoModel, b: VideoModel, what: string): void {
 /**
  * Resolves a file a load node reads. With an upload folder (server) the name must stay inside it or
  * inside the presets' `graphs/assets`; headless, relative names resolve from the working directory and
- * then the repository root.
+ * then the repository root. A server answers one message for "missing", "outside" and "not a file", so
+ * that a client cannot probe which files exist on the machine.
  */
 export function resolveInputFile(name: string, ctx: Pick<NodeContext, 'services'>): string {
   if (!name) throw new Error('No file given');
@@ -56,19 +57,22 @@ export function resolveInputFile(name: string, ctx: Pick<NodeContext, 'services'
   const allowed = uploads
     ? [uploads, assets].filter((r) => existsSync(r)).map((r) => realpathSync(r))
     : undefined;
-  for (const base of bases) {
-    const p = isAbsolute(name) ? name : resolve(base, name);
+  for (const base of isAbsolute(name) ? [''] : bases) {
+    const p = resolve(base, name);
     if (!existsSync(p)) continue;
     const real = realpathSync(p);
-    if (allowed && !allowed.some((root) => isInside(root, real))) {
-      if (isAbsolute(name) || base !== REPO_ROOT)
-        throw new Error(`"${name}" is outside the folders this server may read`);
-      continue;
+    if (allowed && !allowed.some((root) => isInside(root, real))) continue;
+    if (!statSync(real).isFile()) {
+      if (allowed) continue;
+      throw new Error(`"${name}" is not a file`);
     }
-    if (!statSync(real).isFile()) throw new Error(`"${name}" is not a file`);
     return real;
   }
-  throw new Error(`File "${name}" was not found${uploads ? ' among the uploads' : ''}`);
+  throw new Error(
+    uploads
+      ? `File "${name}" was not found among the uploads and preset assets`
+      : `File "${name}" was not found`,
+  );
 }
 
 function isInside(root: string, p: string): boolean {
