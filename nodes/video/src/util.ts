@@ -1,14 +1,8 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  defaultModelDirs,
-  discoverModels,
-  type ModelRuntime,
-  sharedRuntime,
-  type VideoModel,
-} from '@reelgraph/runtime';
-import type { NodeContext } from '@reelgraph/sdk';
+import { type DiscoveredModel, type ModelRuntime, sharedRuntime, type VideoModel } from '@reelgraph/runtime';
+import type { NodeContext, NodeServices } from '@reelgraph/sdk';
 import './types';
 
 /** The repository root (presets' assets live in `graphs/assets`). */
@@ -18,22 +12,29 @@ export function runtimeOf(ctx: NodeContext): ModelRuntime {
   return ctx.services.models ?? sharedRuntime();
 }
 
-/** Model ids for the load-model combo, read once when the pack loads. */
-export function discoveredModelIds(): string[] {
-  const ids = discoverModels(defaultModelDirs())
-    .filter((m) => !m.error)
-    .map((m) => m.id);
-  return ids.length ? ids : ['tiny'];
+/** What the host's model runtime finds now (the shared one on a bare host). */
+function modelsOn(services: Partial<NodeServices>): DiscoveredModel[] {
+  return (services.models ?? sharedRuntime()).list();
 }
 
-/** Sampler widget defaults from the first model's manifest (the shipped tiny model), else generic ones. */
-export function defaultSampler(): { steps: number; cfg: number; shift: number; fps: number } {
-  const m = discoverModels(defaultModelDirs()).find((x) => x.manifest)?.manifest;
+/** Model ids for the load-model combo, from the models the host can see. */
+export function modelIds(services: Partial<NodeServices>): string[] {
+  return modelsOn(services)
+    .filter((m) => !m.error)
+    .map((m) => m.id);
+}
+
+/** Sampler widget defaults from the host's first usable model's manifest, else generic ones. */
+export function samplerDefaults(services: Partial<NodeServices>): {
+  steps: number;
+  cfg: number;
+  shift: number;
+} {
+  const m = modelsOn(services).find((x) => x.manifest && !x.error)?.manifest;
   return {
     steps: m?.sampler.steps ?? 20,
     cfg: m?.sampler.cfg ?? 5,
     shift: m?.sampler.shift ?? 3,
-    fps: m?.video.fps ?? 8,
   };
 }
 
