@@ -17,6 +17,7 @@ export const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
 export const DEFAULT_MAX_NODES = 20_000;
 /** Deepest nesting a document may have; real documents need 5 levels. */
 export const MAX_DEPTH = 32;
+export const TOO_DEEP_MESSAGE = `The document nests deeper than ${MAX_DEPTH} levels (or is circular)`;
 /** Ids refused for nodes, groups and notes: hosts key plain objects by node id. */
 export const RESERVED_IDS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
 export const NODE_MODES = ['active', 'muted', 'bypassed'] as const;
@@ -178,7 +179,7 @@ function check(doc: unknown, catalog: Catalog, options: ValidateOptions, c: Coll
     return;
   }
   if (size.tooDeep) {
-    c.add('invalid_document', null, `The document nests deeper than ${MAX_DEPTH} levels (or is circular)`);
+    c.add('invalid_document', null, TOO_DEEP_MESSAGE);
     return;
   }
 
