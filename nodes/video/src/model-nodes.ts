@@ -1,8 +1,8 @@
 import type { ExecutionProvider } from '@reelgraph/runtime';
 import { defineNode, input } from '@reelgraph/sdk';
-import { discoveredModelIds, runtimeOf } from './util';
+import { discoveredModels, runtimeOf } from './util';
 
-const models = discoveredModelIds();
+const models = discoveredModels();
 
 export const LoadModel = defineNode({
   type: 'video.load_model',
@@ -11,8 +11,9 @@ export const LoadModel = defineNode({
   description:
     'Load a text-to-video model folder (model.json + ONNX files) from models/ or REELGRAPH_MODEL_DIRS. Sessions are cached and shared by every node and job.',
   inputs: {
-    model: input.combo(models, {
+    model: input.combo(models.ids, {
       tooltip: 'Model folder; the list is every valid model found when the server started',
+      models: models.constraints,
     }),
     device: input.combo(['cpu', 'cuda', 'webgpu'] as const, {
       tooltip: 'Execution provider to try first; falls back to CPU when it is not available on this machine',
@@ -55,6 +56,7 @@ export const TextEncode = defineNode({
       default: 'a red circle moves right on a blue background',
       tooltip:
         'The prompt. The tiny model knows colours, shapes (circle, square, triangle, diamond) and motions',
+      modelRule: { via: 'text_encoder', rule: 'prompt' },
     }),
   },
   outputs: { conditioning: { type: 'CONDITIONING', tooltip: 'Feed to the sampler as positive or negative' } },

@@ -1,10 +1,12 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ModelConstraints } from '@reelgraph/graph';
 import {
   defaultModelDirs,
   discoverModels,
   type ModelRuntime,
+  modelConstraints,
   sharedRuntime,
   type VideoModel,
 } from '@reelgraph/runtime';
@@ -18,12 +20,11 @@ export function runtimeOf(ctx: NodeContext): ModelRuntime {
   return ctx.services.models ?? sharedRuntime();
 }
 
-/** Model ids for the load-model combo, read once when the pack loads. */
-export function discoveredModelIds(): string[] {
-  const ids = discoverModels(defaultModelDirs())
-    .filter((m) => !m.error)
-    .map((m) => m.id);
-  return ids.length ? ids : ['tiny'];
+/** Model ids for the load-model combo and what each accepts, read once when the pack loads. */
+export function discoveredModels(): { ids: string[]; constraints: Record<string, ModelConstraints> } {
+  const usable = discoverModels(defaultModelDirs()).filter((m) => !m.error && m.manifest);
+  const constraints = Object.fromEntries(usable.map((m) => [m.id, modelConstraints(m.manifest!)]));
+  return { ids: usable.length ? usable.map((m) => m.id) : ['tiny'], constraints };
 }
 
 /** Sampler widget defaults from the first model's manifest (the shipped tiny model), else generic ones. */

@@ -6,6 +6,7 @@ export * from './document';
 export * from './errors';
 export { type DuplicateKey, findDuplicateKeys } from './json-keys';
 export * from './migrate';
+export * from './model-rules';
 export * from './parse';
 export * from './sockets';
 export * from './validate';
