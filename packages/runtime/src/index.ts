@@ -1,5 +1,6 @@
 import './services';
 
+export * from './constraints';
 export * from './discovery';
 export * from './errors';
 export * from './latent';
