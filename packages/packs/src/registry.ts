@@ -16,6 +16,8 @@ export interface PackInfo {
   status: 'loaded' | 'error';
   errors: string[];
   nodes: string[];
+  /** The npm package providing the pack (saved graphs name it, so a missing pack can be installed). */
+  package?: { name: string; version: string };
 }
 
 /** `GET /api/catalog`: the node catalog plus every pack with its load status and errors. */
@@ -31,13 +33,14 @@ export function packCatalog(
 ): PackCatalog {
   return {
     ...toCatalog(result.nodes.values(), sockets, services),
-    packs: result.packs.map(({ name, version, description, status, errors, nodes }) => ({
+    packs: result.packs.map(({ name, version, description, status, errors, nodes, package: npm }) => ({
       name,
       ...(version !== undefined ? { version } : {}),
       ...(description !== undefined ? { description } : {}),
       status,
       errors: [...errors],
       nodes: [...nodes],
+      ...(npm ? { package: { ...npm } } : {}),
     })),
   };
 }
