@@ -10,6 +10,7 @@ import type { PackCatalog } from '@reelgraph/packs';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { clientErrorHandler, frameworkErrors, HttpError, installErrorHandling } from './errors';
 import { type ResolvedOptions, resolveOptions, SERVER_VERSION, type ServerOptions } from './options';
+import { reloadPacks } from './packs/hot-reload';
 import { createPolicyGate } from './policy/gate';
 import { InlineNodeHost } from './queue/inline-host';
 import type { HostConfig, NodeHost } from './queue/node-host';
@@ -18,6 +19,7 @@ import { Scheduler } from './queue/scheduler';
 import { fileRoutes } from './routes/files';
 import { infoRoutes } from './routes/info';
 import { jobRoutes } from './routes/jobs';
+import { packRoutes } from './routes/packs';
 import { errorSchema } from './schemas';
 import { installGuard } from './security/guard';
 import { loadSecret } from './security/secret';
@@ -230,6 +232,7 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
         },
         nodes: Object.keys(host.catalog.nodes).length,
         isolation: options.isolation,
+        packInstall: options.packInstall !== undefined,
         concurrency: options.concurrency,
       }),
     });
@@ -250,6 +253,10 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
       maxUploadBytes: options.maxUploadBytes,
       maxImagePixels: options.maxImagePixels,
       uploadRateLimit: options.uploadRateLimit,
+    });
+    await packRoutes(api, {
+      packInstall: options.packInstall,
+      reload: () => reloadPacks({ host, hub }, (m) => log('info', m)),
     });
     await wsRoute(api, { hub, store, scheduler });
     api.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

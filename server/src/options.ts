@@ -54,10 +54,18 @@ export interface ServerOptions {
   logger?: boolean;
   /** A prompt policy file (docs/security.md): refuse or warn on matching text inputs at submit. */
   policyFile?: string;
+  /**
+   * Let the editor install missing node packs from the npm registry into `dir` (a packs folder, loaded
+   * like a `--nodes` folder). Off unless given. Installing needs the server's token when it has one.
+   */
+  packInstall?: { dir: string; registry?: string };
 }
 
-export type ResolvedOptions = Required<Omit<ServerOptions, 'token' | 'uiDir' | 'policyFile'>> & {
+export type ResolvedOptions = Required<
+  Omit<ServerOptions, 'token' | 'uiDir' | 'policyFile' | 'packInstall'>
+> & {
   token: string | undefined;
+  packInstall: { dir: string; registry?: string } | undefined;
   policyFile: string | undefined;
   uiDir: string | false;
 };
@@ -82,11 +90,17 @@ export function resolveOptions(o: ServerOptions): ResolvedOptions {
     );
   }
   if (token && token.length < 16) throw new Error('the token must be at least 16 characters');
+  const packInstall = o.packInstall
+    ? {
+        dir: realDir(o.packInstall.dir),
+        ...(o.packInstall.registry ? { registry: o.packInstall.registry } : {}),
+      }
+    : undefined;
   const dataDir = realDir(o.dataDir ?? path.join(REPO_ROOT, '.reelgraph'));
   return {
     host,
     port: o.port ?? 8188,
-    nodesDirs: o.nodesDirs ?? [path.join(REPO_ROOT, 'nodes')],
+    nodesDirs: withPackInstallDir(o.nodesDirs ?? [path.join(REPO_ROOT, 'nodes')], packInstall),
     modelsDirs: o.modelsDirs ?? [path.join(REPO_ROOT, 'models')],
     outputsDir: realDir(o.outputsDir ?? path.join(REPO_ROOT, 'outputs')),
     uploadsDir: realDir(o.uploadsDir ?? path.join(dataDir, 'uploads')),
@@ -114,5 +128,13 @@ export function resolveOptions(o: ServerOptions): ResolvedOptions {
     isolation: o.isolation ?? 'process',
     logger: o.logger ?? false,
     policyFile: o.policyFile,
+    packInstall,
   };
+}
+
+/** The packs folder that installs go to is loaded too (last, like a `--nodes` folder). */
+function withPackInstallDir(dirs: string[], packInstall: ResolvedOptions['packInstall']): string[] {
+  if (!packInstall) return dirs;
+  const resolved = dirs.map((d) => path.resolve(d));
+  return resolved.includes(packInstall.dir) ? dirs : [...dirs, packInstall.dir];
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { defaultPackDirs } from '@reelgraph/packs';
+import { defaultPackDirs, userPacksDir } from '@reelgraph/packs';
 import { buildApp } from '../app';
 import type { ServerOptions } from '../options';
 import { enableHotReload } from '../packs/hot-reload';
@@ -24,6 +24,10 @@ const HELP = `reelgraph serve [options]
   --concurrency <n>        jobs at once (default 1)
   --job-timeout <s>        longest a job may run, in seconds (default 7200)
   --policy <file>          prompt policy (JSON, see docs/security.md; example: policies/example.json)
+  --allow-pack-install     let the editor install missing node packs from the npm registry into the
+                           packs folder (REELGRAPH_PACKS_DIR or ~/.reelgraph/packs); off by default;
+                           with --token, only its holder can install
+  --registry <url>         npm registry for those installs (default: npm's configuration)
   --inline                 run nodes in the server process instead of a child process
   --log                    request logging
 `;
@@ -48,6 +52,8 @@ export function parseServeArgs(argv: string[]): (ServerOptions & { dev?: boolean
       'job-timeout': { type: 'string' },
       policy: { type: 'string' },
       inline: { type: 'boolean' },
+      'allow-pack-install': { type: 'boolean' },
+      registry: { type: 'string' },
       dev: { type: 'boolean' },
       log: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -86,6 +92,9 @@ export function parseServeArgs(argv: string[]): (ServerOptions & { dev?: boolean
   if (timeout !== undefined) opts.jobTimeoutMs = timeout * 1000;
   if (values.inline) opts.isolation = 'inline';
   if (values.policy) opts.policyFile = path.resolve(values.policy);
+  if (values['allow-pack-install'])
+    opts.packInstall = { dir: userPacksDir(), ...(values.registry ? { registry: values.registry } : {}) };
+  else if (values.registry) throw new Error('--registry is for --allow-pack-install');
   return opts;
 }
 
