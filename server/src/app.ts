@@ -6,6 +6,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifyWebsocket from '@fastify/websocket';
 import type { PackCatalog } from '@reelgraph/packs';
+import { ErrorBody, WS_MAX_MESSAGE_BYTES } from '@reelgraph/protocol';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { HttpError, installErrorHandling } from './errors';
 import { type ResolvedOptions, resolveOptions, SERVER_VERSION, type ServerOptions } from './options';
@@ -16,13 +17,12 @@ import { Scheduler } from './queue/scheduler';
 import { fileRoutes } from './routes/files';
 import { infoRoutes } from './routes/info';
 import { jobRoutes } from './routes/jobs';
-import { errorSchema } from './schemas';
 import { installGuard } from './security/guard';
 import { loadSecret } from './security/secret';
 import { acquireDataLock } from './store/data-lock';
 import { Store } from './store/store';
 import { Hub } from './ws/hub';
-import { WS_MAX_MESSAGE_BYTES, wsRoute } from './ws/ws-route';
+import { wsRoute } from './ws/ws-route';
 
 export type { ServerOptions } from './options';
 
@@ -112,7 +112,7 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
   });
 
   installErrorHandling(app);
-  app.addSchema(errorSchema);
+  app.addSchema(ErrorBody);
 
   // Keep the raw JSON text (duplicate-key detection) and keep Fastify's prototype-poisoning defence.
   const defaultJson = app.getDefaultJsonParser('error', 'error');

@@ -1,6 +1,6 @@
 import { gifWithComment } from '@reelgraph/media/metadata';
+import { encodePreviewFrame } from '@reelgraph/protocol';
 import { describe, expect, it } from 'vitest';
-import { encodePreviewFrame } from '../../server/src/protocol/preview-frame';
 import { decodePreviewFrame } from '../src/api/preview';
 import { normalizeNumber } from '../src/flow/widgets/number';
 import { extractEmbeddedGraph } from '../src/lib/embedded';

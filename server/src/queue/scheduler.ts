@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { GraphDocument } from '@reelgraph/graph';
+import type { JobDetail, JobError, JobState, JobSummary, QueueStatus } from '@reelgraph/protocol';
 import { HttpError } from '../errors';
 import { type Culprit, culprit, describeCulprit } from '../packs/blame';
-import type { JobDetail, JobError, JobState, JobSummary, QueueStatus } from '../protocol/types';
 import type { JobRecord, Store } from '../store/store';
 import type { Hub } from '../ws/hub';
 import { JobTracker } from './job-tracker';

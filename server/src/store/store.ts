@@ -1,6 +1,6 @@
 import path from 'node:path';
+import type { JobError, JobState, NodeStatus, Output, ServerEvent } from '@reelgraph/protocol';
 import Database from 'better-sqlite3';
-import type { JobError, JobState, NodeStatus, Output, ServerEvent } from '../protocol/types';
 
 /** A job row as the queue sees it. */
 export interface JobRecord {

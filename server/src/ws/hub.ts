@@ -1,9 +1,9 @@
+import { MAX_SUBSCRIPTIONS } from '@reelgraph/protocol';
 import type { WebSocket } from 'ws';
 
 /** Past this much unsent data a socket gets no previews; past the hard limit it is closed. */
 const PREVIEW_BACKPRESSURE_BYTES = 4 * 1024 * 1024;
 const HARD_BACKPRESSURE_BYTES = 64 * 1024 * 1024;
-export const MAX_SUBSCRIPTIONS = 256;
 
 export interface Connection {
   socket: WebSocket;

@@ -11,8 +11,8 @@ export type {
   NodeStatus,
   Output,
   ServerEvent,
-} from '@reelgraph/server/protocol';
-export { TERMINAL_STATES as TERMINAL } from '@reelgraph/server/protocol';
+} from '@reelgraph/protocol';
+export { TERMINAL_STATES as TERMINAL } from '@reelgraph/protocol';
 
 export interface PackStatus {
   name: string;
@@ -46,7 +46,7 @@ export interface Upload {
   height: number;
 }
 
-export type { PreviewFrame } from '@reelgraph/server/preview-frame';
+export type { PreviewFrame } from '@reelgraph/protocol';
 
 export class ApiError extends Error {
   constructor(
