@@ -94,10 +94,24 @@ export const SubmitJobBody = (maxTimeoutMs = 2 * 60 * 60 * 1000) =>
     { additionalProperties: false },
   );
 export type SubmitJobBody = Static<ReturnType<typeof SubmitJobBody>>;
+/** A usage-policy rule's hit on a node's text input (`serve --policy`). */
+export const PolicyFinding = Type.Object({
+  ruleId: Type.String(),
+  category: Type.String(),
+  action: Type.Union([Type.Literal('refuse'), Type.Literal('warn')]),
+  /** The words of the input that matched, as written (at most 80 characters). */
+  match: Type.String(),
+  nodeId: Type.String(),
+  input: Type.String(),
+});
+export type PolicyFinding = Static<typeof PolicyFinding>;
+
 export const SubmitJobResponse = Type.Object({
   jobId: Type.String(),
   position: Type.Integer(),
   state: Type.Literal('queued'),
+  /** Hits of the policy's warn rules (the job runs). */
+  policyWarnings: Type.Optional(Type.Array(PolicyFinding)),
 });
 export type SubmitJobResponse = Static<typeof SubmitJobResponse>;
 

@@ -1,5 +1,6 @@
 import {
   type Catalog,
+  checkGraphValue,
   duplicateKeyError,
   findDuplicateKeys,
   type GraphDocument,
@@ -23,6 +24,7 @@ import {
 } from '@reelgraph/protocol';
 import type { FastifyInstance } from 'fastify';
 import { HttpError, notFound } from '../errors';
+import type { PolicyGate } from '../policy/gate';
 import type { Scheduler } from '../queue/scheduler';
 import type { Store } from '../store/store';
 import { errors } from './error-responses';
@@ -35,6 +37,8 @@ export interface JobRoutesDeps {
   maxNodes: number;
   maxTimeoutMs: number;
   submitRateLimit: number;
+  /** `serve --policy`: checks every text input before anything is queued. */
+  policy?: PolicyGate;
 }
 
 declare module 'fastify' {
@@ -69,7 +73,7 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
         summary: 'Submit a graph to the queue',
         tags: ['jobs'],
         body: SubmitJobBody(deps.maxTimeoutMs),
-        response: { 201: SubmitJobResponse, ...errors(400, 401, 403, 413, 429, 503) },
+        response: { 201: SubmitJobResponse, ...errors(400, 401, 403, 413, 422, 429, 503) },
       },
     },
     async (req, reply) => {
@@ -84,10 +88,9 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
         if (dups.envelope.length > 0) {
           throw new HttpError(400, 'bad_request', `invalid request: ${dups.envelope.join('; ')}`);
         }
-        const parsed = parseGraph(JSON.stringify(body.graph), catalog, limits);
-        // Locations in our own re-serialisation would point at nothing the client sent.
-        const errors = [...dups.graph, ...parsed.errors.map(({ location: _l, ...e }) => e)];
-        result = { ...parsed, errors };
+        // Already parsed (and depth-checked on the raw text): validate the value, never re-serialise it.
+        const checked = checkGraphValue(body.graph, catalog, limits);
+        result = { ...checked, errors: [...dups.graph, ...checked.errors] };
       }
       if (result.errors.length > 0 || !result.doc) {
         const n = result.errors.length;
@@ -118,6 +121,11 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
           );
         }
       }
+      const policyWarnings =
+        deps.policy?.enforce(doc, {
+          ...(body.clientId !== undefined ? { clientId: body.clientId } : {}),
+          address: req.ip,
+        }) ?? [];
       const { jobId, position } = scheduler.submit(
         {
           graph: doc,
@@ -129,7 +137,13 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
         Object.keys(doc.nodes).length,
       );
       reply.status(201);
-      return { jobId, position, state: 'queued' } satisfies SubmitJobResponse;
+      const created: SubmitJobResponse = {
+        jobId,
+        position,
+        state: 'queued',
+        ...(policyWarnings.length > 0 ? { policyWarnings } : {}),
+      };
+      return created;
     },
   );
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { jsonDepthExceeds } from '@reelgraph/graph';
 import {
   type ClientMessage,
   type ConnectionMessage,
@@ -19,6 +20,8 @@ import type { Scheduler } from '../queue/scheduler';
 import type { Store } from '../store/store';
 import type { Connection, Hub } from './hub';
 
+/** Client messages nest 2 levels (`afterSeq`); echoing a deeper `ping` id must not recurse unbounded. */
+export const WS_MAX_DEPTH = 8;
 const MAX_BAD_MESSAGES = 100;
 
 export interface WsDeps {
@@ -41,6 +44,8 @@ function parseMessage(data: RawData, isBinary: boolean): ClientMessage {
   const text = Array.isArray(data)
     ? Buffer.concat(data).toString('utf8')
     : Buffer.from(data as ArrayBuffer).toString('utf8');
+  if (jsonDepthExceeds(text, WS_MAX_DEPTH))
+    throw new BadMessage(`message nests deeper than ${WS_MAX_DEPTH} levels`);
   let msg: unknown;
   try {
     msg = JSON.parse(text);
