@@ -64,6 +64,7 @@ export type CatalogResponse = Static<typeof CatalogResponse>;
 
 export const PRESET_NAME_PATTERN = '^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$';
 export const PresetParams = Type.Object({ name: Type.String({ pattern: PRESET_NAME_PATTERN }) });
+export type PresetParams = Static<typeof PresetParams>;
 export const PresetInfo = Type.Object({
   name: Type.String(),
   title: Type.Optional(Type.String()),
@@ -72,6 +73,7 @@ export const PresetInfo = Type.Object({
 });
 export type PresetInfo = Static<typeof PresetInfo>;
 export const PresetList = Type.Object({ presets: Type.Array(PresetInfo) });
+export type PresetList = Static<typeof PresetList>;
 export const Preset = GraphDocumentSchema;
 
 /** `GET /api/system`: open-ended facts about the host, with the queue. */

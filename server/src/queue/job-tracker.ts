@@ -57,11 +57,12 @@ export class JobTracker {
     this.seq = store.maxSeq(jobId);
   }
 
-  /** Number, store and send a server event. */
+  /** Number, store and send a server event, encoded once for both. */
   emit(event: WithoutSeq<ServerEvent>): ServerEvent {
     const full = { ...event, seq: ++this.seq } as ServerEvent;
-    this.store.appendEvent(this.jobId, full.seq, full.type, JSON.stringify(full));
-    this.hub.sendJob(this.jobId, full);
+    const text = JSON.stringify(full);
+    this.store.appendEvent(this.jobId, full.seq, full.type, text);
+    this.hub.sendJob(this.jobId, text);
     return full;
   }
 

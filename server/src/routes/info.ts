@@ -155,7 +155,7 @@ export async function infoRoutes(app: FastifyInstance, deps: InfoRoutesDeps): Pr
     },
   );
 
-  app.get<{ Params: { name: string } }>(
+  app.get<{ Params: PresetParams }>(
     '/api/presets/:name',
     {
       schema: {

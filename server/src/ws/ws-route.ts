@@ -18,7 +18,7 @@ import { HttpError } from '../errors';
 import { SERVER_VERSION } from '../options';
 import type { Scheduler } from '../queue/scheduler';
 import type { Store } from '../store/store';
-import type { Connection, Hub } from './hub';
+import { type Connection, type Hub, newConnection } from './hub';
 
 /** Client messages nest 2 levels (`afterSeq`); echoing a deeper `ping` id must not recurse unbounded. */
 export const WS_MAX_DEPTH = 8;
@@ -68,13 +68,16 @@ function parseMessage(data: RawData, isBinary: boolean): ClientMessage {
 export async function wsRoute(app: FastifyInstance, deps: WsDeps): Promise<void> {
   const { hub, store, scheduler } = deps;
 
+  const send = (conn: Connection, msg: ConnectionMessage) => hub.send(conn, msg);
+  const stored = (jobId: string) => (from: number, to: number) => store.eventTextsAfter(jobId, from, to);
+
   /** Snapshot, optional replay and latest previews: what a (re)subscribing client needs to catch up. */
   function catchUp(conn: Connection, jobId: string, afterSeq: number | undefined): boolean {
     const job = store.getJob(jobId);
     if (!job) return false;
     const detail = scheduler.detail(job, { events: false, graph: false });
     const live = !TERMINAL_STATES.includes(job.state);
-    if (live && !hub.subscribe(conn, jobId)) {
+    if (live && !hub.subscribe(conn, jobId, detail.seq)) {
       send(conn, {
         type: 'error',
         error: 'too_many_subscriptions',
@@ -84,12 +87,10 @@ export async function wsRoute(app: FastifyInstance, deps: WsDeps): Promise<void>
       return true;
     }
     hub.send(conn, { type: 'job:snapshot', jobId, at: Date.now(), seq: detail.seq, job: detail });
-    if (afterSeq !== undefined) for (const e of store.eventsAfter(jobId, afterSeq)) hub.send(conn, e);
+    if (afterSeq !== undefined) hub.replay(conn, jobId, afterSeq, detail.seq, stored(jobId));
     if (live) for (const frame of scheduler.latestPreviews(jobId)) hub.sendBinary(conn, frame);
     return true;
   }
-
-  const send = (conn: Connection, msg: ConnectionMessage) => hub.send(conn, msg);
 
   app.get<{ Querystring: WsQuery }>(
     '/api/ws',
@@ -112,7 +113,7 @@ export async function wsRoute(app: FastifyInstance, deps: WsDeps): Promise<void>
     },
     (socket: WebSocket, req) => {
       const clientId = req.query.clientId ?? randomUUID().replaceAll('-', '');
-      const conn: Connection = { socket, clientId, jobs: new Set(), badMessages: 0 };
+      const conn = newConnection(socket, clientId);
       hub.add(conn);
       socket.on('close', () => hub.remove(conn));
       socket.on('error', () => hub.remove(conn));
