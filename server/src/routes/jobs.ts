@@ -25,9 +25,11 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { HttpError, notFound } from '../errors';
 import type { PolicyGate } from '../policy/gate';
+import { JobViews } from '../queue/job-views';
 import type { Scheduler } from '../queue/scheduler';
 import type { Store } from '../store/store';
 import { errors } from './error-responses';
+import { queueCall } from './queue-errors';
 
 export interface JobRoutesDeps {
   store: Store;
@@ -64,6 +66,7 @@ function duplicateErrors(raw: string | undefined): { graph: ValidationError[]; e
 
 export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Promise<void> {
   const { store, scheduler } = deps;
+  const views = new JobViews(store, (id) => scheduler.live(id));
 
   app.post<{ Body: SubmitJobBody }>(
     '/api/jobs',
@@ -126,15 +129,17 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
           ...(body.clientId !== undefined ? { clientId: body.clientId } : {}),
           address: req.ip,
         }) ?? [];
-      const { jobId, position } = scheduler.submit(
-        {
-          graph: doc,
-          ...(body.clientId !== undefined ? { clientId: body.clientId } : {}),
-          ...(body.priority !== undefined ? { priority: body.priority } : {}),
-          ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}),
-          ...(body.targets !== undefined ? { targets: body.targets } : {}),
-        },
-        Object.keys(doc.nodes).length,
+      const { jobId, position } = queueCall(() =>
+        scheduler.submit(
+          {
+            graph: doc,
+            ...(body.clientId !== undefined ? { clientId: body.clientId } : {}),
+            ...(body.priority !== undefined ? { priority: body.priority } : {}),
+            ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}),
+            ...(body.targets !== undefined ? { targets: body.targets } : {}),
+          },
+          Object.keys(doc.nodes).length,
+        ),
       );
       reply.status(201);
       const created: SubmitJobResponse = {
@@ -167,7 +172,7 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
         limit,
         offset,
       });
-      const list = jobs.map((j) => scheduler.summary(j));
+      const list = jobs.map((j) => views.summary(j));
       return { jobs: list, total, offset, limit };
     },
   );
@@ -186,7 +191,7 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
     async (req) => {
       const job = store.getJob(req.params.id);
       if (!job) throw notFound(`job ${req.params.id}`);
-      return scheduler.detail(job, {
+      return views.detail(job, {
         events: req.query.events !== 'false',
         graph: req.query.graph !== 'false',
       });
@@ -203,7 +208,10 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
         response: { 200: CancelJobResponse, ...errors(400, 403, 404) },
       },
     },
-    async (req) => ({ jobId: req.params.id, ...scheduler.cancel(req.params.id) }),
+    async (req): Promise<CancelJobResponse> => ({
+      jobId: req.params.id,
+      ...queueCall(() => scheduler.cancel(req.params.id)),
+    }),
   );
 
   app.patch<{ Params: JobParams; Body: PatchJobBody }>(
@@ -217,7 +225,7 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
         response: { 200: JobSummary, ...errors(400, 403, 404, 409) },
       },
     },
-    async (req) => scheduler.setPriority(req.params.id, req.body.priority),
+    async (req) => views.summary(queueCall(() => scheduler.setPriority(req.params.id, req.body.priority))),
   );
 
   app.delete<{ Params: JobParams }>(
@@ -231,7 +239,7 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
       },
     },
     async (req, reply) => {
-      scheduler.delete(req.params.id);
+      queueCall(() => scheduler.delete(req.params.id));
       reply.status(204).send();
     },
   );

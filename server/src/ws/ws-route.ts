@@ -16,6 +16,7 @@ import type { FastifyInstance } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import { HttpError } from '../errors';
 import { SERVER_VERSION } from '../options';
+import { JobViews } from '../queue/job-views';
 import type { Scheduler } from '../queue/scheduler';
 import type { Store } from '../store/store';
 import { type Connection, type Hub, newConnection } from './hub';
@@ -67,6 +68,7 @@ function parseMessage(data: RawData, isBinary: boolean): ClientMessage {
 
 export async function wsRoute(app: FastifyInstance, deps: WsDeps): Promise<void> {
   const { hub, store, scheduler } = deps;
+  const views = new JobViews(store, (id) => scheduler.live(id));
 
   const send = (conn: Connection, msg: ConnectionMessage) => hub.send(conn, msg);
   const stored = (jobId: string) => (from: number, to: number) => store.eventTextsAfter(jobId, from, to);
@@ -75,7 +77,7 @@ export async function wsRoute(app: FastifyInstance, deps: WsDeps): Promise<void>
   function catchUp(conn: Connection, jobId: string, afterSeq: number | undefined): boolean {
     const job = store.getJob(jobId);
     if (!job) return false;
-    const detail = scheduler.detail(job, { events: false, graph: false });
+    const detail = views.detail(job, { events: false, graph: false });
     const live = !TERMINAL_STATES.includes(job.state);
     if (live && !hub.subscribe(conn, jobId, detail.seq)) {
       send(conn, {
