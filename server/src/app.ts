@@ -7,6 +7,8 @@ import fastifySwagger from '@fastify/swagger';
 import fastifyWebsocket from '@fastify/websocket';
 import type { PackCatalog } from '@reelgraph/packs';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { SigningFiles } from './c2pa/keys';
+import { signingFiles } from './c2pa/setup';
 import { HttpError, installErrorHandling } from './errors';
 import { type ResolvedOptions, resolveOptions, SERVER_VERSION, type ServerOptions } from './options';
 import { createPolicyGate } from './policy/gate';
@@ -34,6 +36,8 @@ export interface ReelgraphApp {
   scheduler: Scheduler;
   hub: Hub;
   host: NodeHost;
+  /** The key outputs are signed with (C2PA); undefined with `c2pa: false`. */
+  signing: SigningFiles | undefined;
   /** Listen on options.host/port; resolves to the base URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -70,7 +74,16 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
     releaseLock();
     throw err;
   }
+  let signing: SigningFiles | undefined;
+  try {
+    signing = await signingFiles(options);
+  } catch (err) {
+    store.close();
+    releaseLock();
+    throw err;
+  }
   const hostConfig: HostConfig = {
+    ...(signing ? { credentials: signing } : {}),
     nodesDirs: options.nodesDirs,
     modelsDirs: options.modelsDirs,
     outputsDir: options.outputsDir,
@@ -279,6 +292,7 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
     scheduler,
     hub,
     host,
+    signing,
     async listen() {
       await app.listen({ host: options.host, port: options.port });
       const addr = app.server.address();
