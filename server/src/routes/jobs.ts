@@ -1,5 +1,6 @@
 import {
   type Catalog,
+  checkGraphValue,
   duplicateKeyError,
   findDuplicateKeys,
   type GraphDocument,
@@ -122,10 +123,9 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
         if (dups.envelope.length > 0) {
           throw new HttpError(400, 'bad_request', `invalid request: ${dups.envelope.join('; ')}`);
         }
-        const parsed = parseGraph(JSON.stringify(body.graph), catalog, limits);
-        // Locations in our own re-serialisation would point at nothing the client sent.
-        const errors = [...dups.graph, ...parsed.errors.map(({ location: _l, ...e }) => e)];
-        result = { ...parsed, errors };
+        // Already parsed (and depth-checked on the raw text): validate the value, never re-serialise it.
+        const checked = checkGraphValue(body.graph, catalog, limits);
+        result = { ...checked, errors: [...dups.graph, ...checked.errors] };
       }
       if (result.errors.length > 0 || !result.doc) {
         const n = result.errors.length;
