@@ -59,14 +59,21 @@ export interface ServerOptions {
    * like a `--nodes` folder). Off unless given. Installing needs the server's token when it has one.
    */
   packInstall?: { dir: string; registry?: string };
+  /** Sign every output with a C2PA manifest (default true; docs/security.md). */
+  c2pa?: boolean;
+  /** PEM private key and certificate chain (leaf first) to sign with; default: a local development chain. */
+  c2paKeyFile?: string;
+  c2paCertFile?: string;
 }
 
 export type ResolvedOptions = Required<
-  Omit<ServerOptions, 'token' | 'uiDir' | 'policyFile' | 'packInstall'>
+  Omit<ServerOptions, 'token' | 'uiDir' | 'policyFile' | 'c2paKeyFile' | 'c2paCertFile' | 'packInstall'>
 > & {
   token: string | undefined;
   packInstall: { dir: string; registry?: string } | undefined;
   policyFile: string | undefined;
+  c2paKeyFile: string | undefined;
+  c2paCertFile: string | undefined;
   uiDir: string | false;
 };
 
@@ -129,6 +136,9 @@ export function resolveOptions(o: ServerOptions): ResolvedOptions {
     logger: o.logger ?? false,
     policyFile: o.policyFile,
     packInstall,
+    c2pa: o.c2pa ?? true,
+    c2paKeyFile: o.c2paKeyFile,
+    c2paCertFile: o.c2paCertFile,
   };
 }
 

@@ -1,6 +1,7 @@
 import { type GraphDocument, migrateGraph, validateGraph } from '@reelgraph/graph';
+import type { CatalogResponse } from '@reelgraph/protocol';
+import { ApiError } from './api/api-error';
 import { EventSocket } from './api/socket';
-import { ApiError, type CatalogResponse } from './api/types';
 import { extractEmbeddedGraph } from './lib/embedded';
 import { findMissing } from './lib/missing';
 import { packFailureText } from './lib/packs';

@@ -28,6 +28,10 @@ const HELP = `reelgraph serve [options]
                            packs folder (REELGRAPH_PACKS_DIR or ~/.reelgraph/packs); off by default;
                            with --token, only its holder can install
   --registry <url>         npm registry for those installs (default: npm's configuration)
+  --c2pa-key <pem>         private key (EC P-256/P-384 or Ed25519) to sign outputs with (C2PA)
+  --c2pa-cert <pem>        its certificate chain, leaf first (default: a local development chain,
+                           made in the data folder, that no one trusts)
+  --no-c2pa                do not sign outputs
   --inline                 run nodes in the server process instead of a child process
   --log                    request logging
 `;
@@ -51,6 +55,9 @@ export function parseServeArgs(argv: string[]): (ServerOptions & { dev?: boolean
       concurrency: { type: 'string' },
       'job-timeout': { type: 'string' },
       policy: { type: 'string' },
+      'c2pa-key': { type: 'string' },
+      'c2pa-cert': { type: 'string' },
+      'no-c2pa': { type: 'boolean' },
       inline: { type: 'boolean' },
       'allow-pack-install': { type: 'boolean' },
       registry: { type: 'string' },
@@ -95,6 +102,9 @@ export function parseServeArgs(argv: string[]): (ServerOptions & { dev?: boolean
   if (values['allow-pack-install'])
     opts.packInstall = { dir: userPacksDir(), ...(values.registry ? { registry: values.registry } : {}) };
   else if (values.registry) throw new Error('--registry is for --allow-pack-install');
+  if (values['c2pa-key']) opts.c2paKeyFile = path.resolve(values['c2pa-key']);
+  if (values['c2pa-cert']) opts.c2paCertFile = path.resolve(values['c2pa-cert']);
+  if (values['no-c2pa']) opts.c2pa = false;
   return opts;
 }
 
@@ -141,6 +151,14 @@ export async function serveCommand(argv: string[]): Promise<number | undefined> 
     `${Object.keys(running.host.catalog.nodes).length} nodes from ${packs.length - failed.length} pack(s)`,
   );
   for (const p of failed) console.warn(`pack ${p.name} has problems: ${p.errors.join('; ')}`);
+  const signing = running.signing;
+  if (!signing) console.log('Content credentials: off (--no-c2pa): outputs are not signed.');
+  else if (signing.dev)
+    console.warn(
+      `Content credentials: outputs are signed with a local DEVELOPMENT certificate (${signing.certFile}).\n` +
+        '  It is NOT a trusted signer: verifiers report it as untrusted. Pass --c2pa-key/--c2pa-cert for a real one.',
+    );
+  else console.log(`Content credentials: outputs are signed with ${signing.certFile}`);
   if (running.options.policyFile) console.log(`Prompt policy: ${running.options.policyFile}`);
   const watcher = opts.dev
     ? enableHotReload(running, { log: (m) => console.log(`[reelgraph] ${m}`) })

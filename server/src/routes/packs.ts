@@ -1,8 +1,9 @@
 import { addPack, PackInstallError, parseSpec } from '@reelgraph/packs';
+import { PackInstallBody, PackInstallResponse } from '@reelgraph/protocol';
 import type { FastifyInstance } from 'fastify';
 import { HttpError } from '../errors';
 import type { ResolvedOptions } from '../options';
-import { errors } from '../schemas';
+import { errors } from './error-responses';
 
 export interface PackRoutesDeps {
   packInstall: ResolvedOptions['packInstall'];
@@ -17,32 +18,15 @@ export interface PackRoutesDeps {
  */
 export async function packRoutes(app: FastifyInstance, deps: PackRoutesDeps): Promise<void> {
   let busy = false;
-  app.post<{ Body: { package: string; range?: string } }>(
+  app.post<{ Body: PackInstallBody }>(
     '/api/packs/install',
     {
       schema: {
         summary: 'Install (or upgrade) a node pack from the npm registry, then reload the packs',
         tags: ['packs'],
-        body: {
-          type: 'object',
-          required: ['package'],
-          additionalProperties: false,
-          properties: {
-            package: { type: 'string', minLength: 1, maxLength: 214 },
-            range: { type: 'string', minLength: 1, maxLength: 100 },
-          },
-        },
+        body: PackInstallBody,
         response: {
-          200: {
-            type: 'object',
-            required: ['package', 'version', 'pack'],
-            properties: {
-              package: { type: 'string' },
-              version: { type: 'string' },
-              pack: { type: 'string' },
-              integrity: { type: 'string' },
-            },
-          },
+          200: PackInstallResponse,
           ...errors(400, 403, 409, 422),
         },
       },

@@ -1,16 +1,16 @@
 import type { GraphDocument, ValidationError } from '@reelgraph/graph';
-import { createStore } from 'zustand/vanilla';
 import {
   type JobState,
   type JobSummary,
+  type NodeRunState,
   type Output,
   type PreviewFrame,
   type ServerEvent,
-  TERMINAL,
-} from '../api/types';
+  TERMINAL_STATES,
+} from '@reelgraph/protocol';
+import { createStore } from 'zustand/vanilla';
 
-export type NodeRunState = 'queued' | 'running' | 'cached' | 'done' | 'failed' | 'skipped';
-
+/** A node of the job the canvas shows: the protocol's node status, with its outputs and error text. */
 export interface NodeRun {
   state: NodeRunState;
   step?: number;
@@ -89,7 +89,7 @@ export function mergeJobs(list: JobSummary[]): void {
   for (const j of list) {
     const prev = jobs[j.id];
     // A list fetched before a job's last event must not undo it: terminal states are final.
-    const state = prev && TERMINAL.includes(prev.state) ? prev.state : j.state;
+    const state = prev && TERMINAL_STATES.includes(prev.state) ? prev.state : j.state;
     jobs[j.id] = {
       ...prev,
       id: j.id,
@@ -150,7 +150,7 @@ export function applyEvent(e: ServerEvent): void {
       const nodes: Record<string, NodeRun> = {};
       for (const [id, n] of Object.entries(j.nodes)) {
         nodes[id] = {
-          state: n.state === 'pending' ? 'queued' : n.state,
+          state: n.state,
           ...(n.step !== undefined ? { step: n.step } : {}),
           ...(n.total !== undefined ? { total: n.total } : {}),
           ...(n.durationMs !== undefined ? { durationMs: n.durationMs } : {}),
@@ -167,7 +167,7 @@ export function applyEvent(e: ServerEvent): void {
     }
     case 'job:started': {
       const nodes: Record<string, NodeRun> = {};
-      for (const id of e.planned) nodes[id] = { state: 'queued' };
+      for (const id of e.planned) nodes[id] = { state: 'pending' };
       for (const p of Object.values(s.previews)) URL.revokeObjectURL(p.url);
       runStore.setState({
         activeJob: e.jobId,
