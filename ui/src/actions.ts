@@ -1,10 +1,10 @@
 import { type GraphDocument, migrateGraph, validateGraph } from '@reelgraph/graph';
-import type { CatalogResponse } from '@reelgraph/protocol';
+import type { CatalogResponse, PackInfo } from '@reelgraph/protocol';
 import { ApiError } from './api/api-error';
 import { EventSocket } from './api/socket';
 import { extractEmbeddedGraph } from './lib/embedded';
 import { findMissing } from './lib/missing';
-import { packFailureText } from './lib/packs';
+import { packFailureText, packRefs } from './lib/packs';
 import { api, editor } from './state';
 import { applyEvent, applyPreview, mergeJobs, runStore, setProblems, trackJob } from './store/runStore';
 import type { NodeItem } from './store/types';
@@ -68,7 +68,19 @@ async function refreshCatalog(): Promise<void> {
   applyCatalog(await api.catalog());
 }
 
+/** The packs the server has loaded, and those the open document named (for packs this server lacks). */
+let loadedPacks: PackInfo[] = [];
+let openedPacks: GraphDocument['packs'];
+
+/** The current graph as saved, run or exported: it names the pack version behind each node type. */
+export function currentDocument(): GraphDocument {
+  const doc = editor.getState().toDocument();
+  const packs = packRefs(doc, editor.getState().catalog, loadedPacks, openedPacks);
+  return packs ? { ...doc, packs } : doc;
+}
+
 function applyCatalog(catalog: CatalogResponse): void {
+  loadedPacks = catalog.packs;
   editor.getState().setCatalog({ types: catalog.types, nodes: catalog.nodes });
   const failed = packFailureText(catalog.packs);
   if (failed) toast(failed, 'error', 10000);
@@ -126,7 +138,7 @@ export function saveNow(): void {
   try {
     localStorage.setItem(
       AUTOSAVE_KEY,
-      JSON.stringify({ doc: s.toDocument(), editor: extra } satisfies Autosave),
+      JSON.stringify({ doc: currentDocument(), editor: extra } satisfies Autosave),
     );
   } catch (err) {
     toast(`Autosave failed: ${message(err)}`, 'error');
@@ -152,12 +164,18 @@ export function loadDocument(raw: unknown, opts: { quiet?: boolean; source?: str
     return false;
   }
   editor.getState().load(doc, { keepHistory: !opts.quiet });
+  openedPacks = doc.packs;
   setProblems([]);
   runStore.setState({ nodes: {}, activeJob: undefined });
   uiStore.setState((u) => ({ fit: u.fit + 1 }));
   const missing = catalog ? findMissing(doc, catalog) : null;
-  if (missing) uiStore.setState({ dialog: 'missing', missing });
-  else if (!opts.quiet) toast(`Loaded ${doc.meta?.title ?? opts.source ?? 'graph'}`);
+  if (missing) {
+    uiStore.setState({ dialog: 'missing', missing });
+    void api.canInstallPacks().then(
+      (canInstallPacks) => uiStore.setState({ canInstallPacks }),
+      () => {},
+    );
+  } else if (!opts.quiet) toast(`Loaded ${doc.meta?.title ?? opts.source ?? 'graph'}`);
   return true;
 }
 
@@ -191,7 +209,7 @@ export async function openFile(file: File): Promise<boolean> {
 }
 
 export function saveToFile(): void {
-  const doc = editor.getState().toDocument();
+  const doc = currentDocument();
   const blob = new Blob([`${JSON.stringify(doc, null, 2)}\n`], { type: 'application/json' });
   const a = document.createElement('a');
   a.href = URL.createObjectURL(blob);
@@ -212,7 +230,7 @@ export function pickFile(): void {
 }
 
 /** Queue the current graph (Run / Ctrl+Enter). */
-export async function runGraph(doc = editor.getState().toDocument()): Promise<string | null> {
+export async function runGraph(doc = currentDocument()): Promise<string | null> {
   try {
     const { jobId, position } = await api.submit(doc, clientId);
     setProblems([]);
@@ -271,4 +289,21 @@ export async function layoutGraph(): Promise<void> {
 
 export function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * The missing-nodes dialog's "install": the server installs the pack from the npm registry (where it is
+ * allowed), reloads its packs, and the dialog shows what is still missing.
+ */
+export async function installMissingPack(pkg: string, range: string | undefined): Promise<void> {
+  try {
+    const done = await api.installPack({ package: pkg, ...(range ? { range } : {}) });
+    toast(`Installed ${done.package}@${done.version}`);
+    await refreshCatalog();
+    const catalog = editor.getState().catalog;
+    const missing = catalog ? findMissing(currentDocument(), catalog) : null;
+    uiStore.setState(missing ? { missing } : { missing: undefined, dialog: undefined });
+  } catch (err) {
+    toast(`Could not install ${pkg}: ${message(err)}`, 'error', 10000);
+  }
 }

@@ -10,6 +10,8 @@ export interface Toast {
 
 export interface MissingReport {
   nodes: { type: string; ids: string[] }[];
+  /** The packs the missing node types come from, with what the graph says provided them. */
+  packs: { name: string; types: string[]; version?: string; package?: string }[];
   values: { nodeId: string; input: string; value: string; options: string[] }[];
 }
 
@@ -18,6 +20,8 @@ export interface UiState {
   palette?: { at: Point; screen: Point; from?: PendingLink & { type: string } };
   dialog?: 'help' | 'presets' | 'missing' | 'login';
   missing?: MissingReport;
+  /** Whether the server installs missing packs (asked when the missing-nodes dialog opens). */
+  canInstallPacks?: boolean;
   panel: 'queue' | 'gallery' | null;
   toasts: Toast[];
   /** Bumped to ask the canvas to fit the view (after loading a graph). */
