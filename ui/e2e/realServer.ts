@@ -13,7 +13,11 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(extraArgs: string[] = [], timeoutMs = 60_000): Promise<RunningServer> {
+export async function startServer(
+  extraArgs: string[] = [],
+  timeoutMs = 60_000,
+  env: Record<string, string> = {},
+): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), 'reelgraph-ui-e2e-'));
   const child: ChildProcess = spawn(
     join(REPO, 'node_modules', '.bin', 'tsx'),
@@ -28,7 +32,7 @@ export async function startServer(extraArgs: string[] = [], timeoutMs = 60_000):
       join(dir, 'outputs'),
       ...extraArgs,
     ],
-    { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'test' } },
+    { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'test', ...env } },
   );
   let log = '';
   const url = await new Promise<string>((ok, fail) => {
