@@ -1,6 +1,6 @@
 import type { ExecutionProvider } from '@reelgraph/runtime';
 import { defineNode, input } from '@reelgraph/sdk';
-import { modelIds, runtimeOf } from './util';
+import { modelConstraintsOn, modelIds, runtimeOf } from './util';
 
 export const LoadModel = defineNode({
   type: 'video.load_model',
@@ -29,7 +29,13 @@ export const LoadModel = defineNode({
   },
   inputsFor: (services) => {
     const ids = modelIds(services);
-    return { model: { options: ids, ...(ids[0] !== undefined ? { default: ids[0] } : {}) } };
+    return {
+      model: {
+        options: ids,
+        models: modelConstraintsOn(services),
+        ...(ids[0] !== undefined ? { default: ids[0] } : {}),
+      },
+    };
   },
   run: async ({ model, device, threads }, ctx) => {
     const runtime = runtimeOf(ctx);

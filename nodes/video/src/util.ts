@@ -1,7 +1,14 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type DiscoveredModel, type ModelRuntime, sharedRuntime, type VideoModel } from '@reelgraph/runtime';
+import type { ModelConstraints } from '@reelgraph/graph';
+import {
+  type DiscoveredModel,
+  type ModelRuntime,
+  modelConstraints,
+  sharedRuntime,
+  type VideoModel,
+} from '@reelgraph/runtime';
 import type { NodeContext, NodeServices } from '@reelgraph/sdk';
 import './types';
 
@@ -22,6 +29,15 @@ export function modelIds(services: Partial<NodeServices>): string[] {
   return modelsOn(services)
     .filter((m) => !m.error)
     .map((m) => m.id);
+}
+
+/** What each usable model accepts (resolutions, frame rule, vocabulary), for the load-model combo. */
+export function modelConstraintsOn(services: Partial<NodeServices>): Record<string, ModelConstraints> {
+  return Object.fromEntries(
+    modelsOn(services)
+      .filter((m) => m.manifest && !m.error)
+      .map((m) => [m.id, modelConstraints(m.manifest!)]),
+  );
 }
 
 /** Sampler widget defaults from the host's first usable model's manifest, else generic ones. */
