@@ -93,7 +93,10 @@ export class HostCore {
 }
 
 function catalogOf(registry: PackRegistry, services: Partial<NodeServices>): PackCatalog {
-  return packCatalog({ nodes: new Map(registry.nodes), packs: [...registry.packs] }, undefined, services);
+  return packCatalog(
+    { nodes: new Map(registry.nodes), packs: [...registry.packs], sockets: registry.sockets },
+    services,
+  );
 }
 
 function executorFor(
@@ -105,6 +108,7 @@ function executorFor(
     // A snapshot: a reload replaces the registry's map, never this one.
     nodes: registry.nodes,
     catalog: { types: catalog.types, nodes: catalog.nodes },
+    sockets: registry.sockets,
     services,
     logger: quietLogger,
     isStale: filesMissing,
