@@ -79,7 +79,7 @@ describe('run state from server events', () => {
     };
     ev({ type: 'job:state', state: 'failed', attempts: 1, error, outputs: [] });
     expect(runStore.getState().nodes.h).toMatchObject({ state: 'failed', stopped: 'timeout' });
-    expect(runStore.getState().nodes.after).toEqual({ state: 'queued' });
+    expect(runStore.getState().nodes.after).toEqual({ state: 'pending' });
   });
 
   it('events of another job leave the canvas alone', () => {
