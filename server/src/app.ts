@@ -98,7 +98,7 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
     host =
       options.isolation === 'inline'
         ? await InlineNodeHost.start(hostConfig)
-        : await ProcessNodeHost.start(hostConfig);
+        : await ProcessNodeHost.start(hostConfig, { warm: options.concurrency });
   } catch (err) {
     store.close();
     releaseLock();

@@ -101,7 +101,10 @@ export class HostCore {
 }
 
 function catalogOf(registry: PackRegistry, services: Partial<NodeServices>): PackCatalog {
-  return packCatalog({ nodes: new Map(registry.nodes), packs: [...registry.packs] }, undefined, services);
+  return packCatalog(
+    { nodes: new Map(registry.nodes), packs: [...registry.packs], sockets: registry.sockets },
+    services,
+  );
 }
 
 function executorFor(
@@ -114,6 +117,7 @@ function executorFor(
     // A snapshot: a reload replaces the registry's map, never this one.
     nodes: credentials ? withCredentials(registry.nodes, credentials) : registry.nodes,
     catalog: { types: catalog.types, nodes: catalog.nodes },
+    sockets: registry.sockets,
     services,
     logger: quietLogger,
     isStale: filesMissing,

@@ -409,7 +409,8 @@ export class Scheduler {
 
   /**
    * After an abort, give the job `abortGraceMs` to stop. A node that ignores its signal is then
-   * stopped by force (the child process is killed) or, inline, abandoned so the queue moves on.
+   * stopped by force (its own child process is killed; other jobs run on) or, inline, abandoned so
+   * the queue moves on.
    */
   #watchdog(jobId: string, active: Active, why: 'timeout' | 'cancelled'): void {
     const t = setTimeout(async () => {
@@ -419,6 +420,7 @@ export class Scheduler {
         `job ${jobId} did not stop within ${this.opts.abortGraceMs} ms of being ${why}; stopping it by force`,
       );
       const killed = await this.host.kill(
+        jobId,
         `job ${jobId} was ${why === 'timeout' ? 'stopped after its time limit' : 'cancelled'} and did not stop`,
       );
       if (!killed) {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { JobError, JobState, NodeStatus, Output, ServerEvent } from '@reelgraph/protocol';
 import Database from 'better-sqlite3';
+import { migrate } from './migrations';
 
 /** A job row as the queue sees it. */
 export interface JobRecord {
@@ -56,53 +57,6 @@ interface JobRow {
   output_count: number;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS jobs (
-  ord INTEGER PRIMARY KEY AUTOINCREMENT,
-  id TEXT NOT NULL UNIQUE,
-  state TEXT NOT NULL,
-  priority INTEGER NOT NULL DEFAULT 0,
-  client_id TEXT,
-  title TEXT,
-  node_count INTEGER NOT NULL,
-  graph TEXT NOT NULL,
-  targets TEXT,
-  timeout_ms INTEGER,
-  created_at INTEGER NOT NULL,
-  started_at INTEGER,
-  finished_at INTEGER,
-  duration_ms REAL,
-  attempts INTEGER NOT NULL DEFAULT 0,
-  error TEXT,
-  nodes TEXT
-);
-CREATE INDEX IF NOT EXISTS jobs_queue ON jobs (state, priority DESC, ord ASC);
-CREATE INDEX IF NOT EXISTS jobs_client ON jobs (client_id, state);
-CREATE TABLE IF NOT EXISTS events (
-  job_id TEXT NOT NULL,
-  seq INTEGER NOT NULL,
-  type TEXT NOT NULL,
-  data TEXT NOT NULL,
-  PRIMARY KEY (job_id, seq)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS outputs (
-  ord INTEGER PRIMARY KEY AUTOINCREMENT,
-  id TEXT,
-  job_id TEXT NOT NULL,
-  node_id TEXT NOT NULL,
-  kind TEXT NOT NULL,
-  rel_path TEXT,
-  name TEXT,
-  mime TEXT,
-  size INTEGER,
-  meta TEXT,
-  value TEXT,
-  label TEXT
-);
-CREATE UNIQUE INDEX IF NOT EXISTS outputs_id ON outputs (id) WHERE id IS NOT NULL;
-CREATE INDEX IF NOT EXISTS outputs_job ON outputs (job_id, ord);
-`;
-
 const SELECT_JOB = `SELECT j.*, (SELECT COUNT(*) FROM outputs o WHERE o.job_id = j.id) AS output_count FROM jobs j`;
 
 function toRecord(r: JobRow): JobRecord {
@@ -143,7 +97,12 @@ export class Store {
     // NORMAL in WAL mode is durable across process crashes (kill -9); only an OS crash can lose the tail.
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
+    try {
+      migrate(this.db);
+    } catch (err) {
+      this.db.close();
+      throw err;
+    }
     const db = this.db;
     this.#stmts = {
       insertJob: db.prepare(
