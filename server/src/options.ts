@@ -51,6 +51,8 @@ export interface ServerOptions {
   runQueue?: boolean;
   /** Run packs' nodes in a child process (default) or in the server's own process. */
   isolation?: 'process' | 'inline';
+  /** Load every model's sessions in the background once the node host is up (`reelgraph serve` does). */
+  warmModels?: boolean;
   logger?: boolean;
 }
 
@@ -109,6 +111,7 @@ export function resolveOptions(o: ServerOptions): ResolvedOptions {
     uploadRateLimit: o.uploadRateLimit ?? 60,
     runQueue: o.runQueue ?? true,
     isolation: o.isolation ?? 'process',
+    warmModels: o.warmModels ?? false,
     logger: o.logger ?? false,
   };
 }

@@ -127,6 +127,9 @@ function dependenciesStayImports(externals: Set<string>): Plugin {
   };
 }
 
+// A pattern, not the text itself: this file is bundled by the same kind of rewrite.
+const IMPORT_META_URL = /\bimport\.meta\.url\b/g;
+
 /** Each bundled file keeps its own `import.meta.url`, so paths found relative to a module stay right. */
 function ownImportMetaUrl(): Plugin {
   const loaders = {
@@ -145,7 +148,7 @@ function ownImportMetaUrl(): Plugin {
         if (!loader || args.path.split(path.sep).includes('node_modules')) return undefined;
         const text = await readFile(args.path, 'utf8');
         const url = JSON.stringify(pathToFileURL(args.path).href);
-        return { contents: text.replaceAll('import.meta.url', url), loader };
+        return { contents: text.replace(IMPORT_META_URL, url), loader };
       });
     },
   };

@@ -44,4 +44,6 @@ export interface HostConfig {
   modelsDirs: string[];
   outputsDir: string;
   uploadsDir: string;
+  /** Start loading every model's sessions in the background, so the first job does not wait for them. */
+  warmModels?: boolean;
 }
