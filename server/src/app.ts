@@ -5,10 +5,15 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifyWebsocket from '@fastify/websocket';
+import { jsonDepthExceeds, MAX_DEPTH } from '@reelgraph/graph';
 import type { PackCatalog } from '@reelgraph/packs';
+import { ErrorBody, WS_MAX_MESSAGE_BYTES } from '@reelgraph/protocol';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { HttpError, installErrorHandling } from './errors';
+import type { SigningFiles } from './c2pa/keys';
+import { signingFiles } from './c2pa/setup';
+import { clientErrorHandler, frameworkErrors, HttpError, installErrorHandling } from './errors';
 import { type ResolvedOptions, resolveOptions, SERVER_VERSION, type ServerOptions } from './options';
+import { createPolicyGate } from './policy/gate';
 import { InlineNodeHost } from './queue/inline-host';
 import type { HostConfig, NodeHost } from './queue/node-host';
 import { ProcessNodeHost } from './queue/process-host';
@@ -16,13 +21,12 @@ import { Scheduler } from './queue/scheduler';
 import { fileRoutes } from './routes/files';
 import { infoRoutes } from './routes/info';
 import { jobRoutes } from './routes/jobs';
-import { errorSchema } from './schemas';
 import { installGuard } from './security/guard';
 import { loadSecret } from './security/secret';
 import { acquireDataLock } from './store/data-lock';
 import { Store } from './store/store';
 import { Hub } from './ws/hub';
-import { WS_MAX_MESSAGE_BYTES, wsRoute } from './ws/ws-route';
+import { wsRoute } from './ws/ws-route';
 
 export type { ServerOptions } from './options';
 
@@ -33,10 +37,15 @@ export interface ReelgraphApp {
   scheduler: Scheduler;
   hub: Hub;
   host: NodeHost;
+  /** The key outputs are signed with (C2PA); undefined with `c2pa: false`. */
+  signing: SigningFiles | undefined;
   /** Listen on options.host/port; resolves to the base URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
 }
+
+/** A graph document's depth limit, plus the request envelope around it. */
+export const MAX_BODY_DEPTH = MAX_DEPTH + 1;
 
 const UI_CSP = [
   "default-src 'self'",
@@ -56,6 +65,10 @@ const UI_CSP = [
 /** Build the server: store, node host, queue, routes, WebSocket. Does not listen yet. */
 export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp> {
   const options = resolveOptions(input);
+  // A bad policy file stops the start before anything is opened.
+  const policy = options.policyFile
+    ? createPolicyGate(options.policyFile, options.dataDir, (m) => console.warn(`[reelgraph] ${m}`))
+    : undefined;
   const releaseLock = acquireDataLock(options.dataDir);
   const secret = loadSecret(options.dataDir);
   let store: Store;
@@ -65,7 +78,16 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
     releaseLock();
     throw err;
   }
+  let signing: SigningFiles | undefined;
+  try {
+    signing = await signingFiles(options);
+  } catch (err) {
+    store.close();
+    releaseLock();
+    throw err;
+  }
   const hostConfig: HostConfig = {
+    ...(signing ? { credentials: signing } : {}),
     nodesDirs: options.nodesDirs,
     modelsDirs: options.modelsDirs,
     outputsDir: options.outputsDir,
@@ -91,6 +113,9 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
     // close() must not wait on clients that keep a connection open (refused upgrades, keep-alive).
     forceCloseConnections: true,
     routerOptions: { maxParamLength: 200 },
+    // Every status ≥ 400 in the `{ error, message }` shape, also those raised before routing.
+    frameworkErrors,
+    clientErrorHandler,
     ajv: {
       customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true, useDefaults: false },
     },
@@ -113,7 +138,7 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
   });
 
   installErrorHandling(app);
-  app.addSchema(errorSchema);
+  app.addSchema(ErrorBody);
 
   // Keep the raw JSON text (duplicate-key detection) and keep Fastify's prototype-poisoning defence.
   const defaultJson = app.getDefaultJsonParser('error', 'error');
@@ -123,6 +148,14 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
     if (charset && charset !== 'utf-8' && charset !== 'utf8') {
       done(
         new HttpError(415, 'unsupported_media_type', `JSON must be UTF-8, not ${charset.slice(0, 20)}`),
+        undefined,
+      );
+      return;
+    }
+    // Before JSON.parse and every walk after it (duplicate keys, validation, stringify): a linear scan.
+    if (jsonDepthExceeds(body as string, MAX_BODY_DEPTH)) {
+      done(
+        new HttpError(400, 'bad_request', `the JSON body nests deeper than ${MAX_BODY_DEPTH} levels`),
         undefined,
       );
       return;
@@ -222,6 +255,7 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
       maxNodes: options.maxNodes,
       maxTimeoutMs: options.jobTimeoutMs,
       submitRateLimit: options.submitRateLimit,
+      ...(policy ? { policy } : {}),
     });
     await fileRoutes(api, {
       store,
@@ -274,6 +308,7 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
     scheduler,
     hub,
     host,
+    signing,
     async listen() {
       await app.listen({ host: options.host, port: options.port });
       const addr = app.server.address();

@@ -54,10 +54,22 @@ export interface ServerOptions {
   /** Load every model's sessions in the background once the node host is up (`reelgraph serve` does). */
   warmModels?: boolean;
   logger?: boolean;
+  /** A prompt policy file (docs/security.md): refuse or warn on matching text inputs at submit. */
+  policyFile?: string;
+  /** Sign every output with a C2PA manifest (default true; docs/security.md). */
+  c2pa?: boolean;
+  /** PEM private key and certificate chain (leaf first) to sign with; default: a local development chain. */
+  c2paKeyFile?: string;
+  c2paCertFile?: string;
 }
 
-export type ResolvedOptions = Required<Omit<ServerOptions, 'token' | 'uiDir'>> & {
+export type ResolvedOptions = Required<
+  Omit<ServerOptions, 'token' | 'uiDir' | 'policyFile' | 'c2paKeyFile' | 'c2paCertFile'>
+> & {
   token: string | undefined;
+  policyFile: string | undefined;
+  c2paKeyFile: string | undefined;
+  c2paCertFile: string | undefined;
   uiDir: string | false;
 };
 
@@ -113,5 +125,9 @@ export function resolveOptions(o: ServerOptions): ResolvedOptions {
     isolation: o.isolation ?? 'process',
     warmModels: o.warmModels ?? false,
     logger: o.logger ?? false,
+    policyFile: o.policyFile,
+    c2pa: o.c2pa ?? true,
+    c2paKeyFile: o.c2paKeyFile,
+    c2paCertFile: o.c2paCertFile,
   };
 }

@@ -6,9 +6,17 @@ import {
   type ValidateOptions,
   validateGraph,
 } from '@reelgraph/graph';
-import type { AnyNodeDefinition, Artifact, Logger, NodeServices, Preview } from '@reelgraph/sdk';
+import {
+  type AnyNodeDefinition,
+  type Artifact,
+  type Logger,
+  type NodeServices,
+  type Preview,
+  schemaOn,
+} from '@reelgraph/sdk';
 import { type CacheOptions, OutputCache } from './cache';
 import { computeKeys, type KeyPolicy, type KeySet } from './cache-key';
+import { checkOutputs } from './check-outputs';
 import { type ContextHost, consoleLogger, RunContext } from './context';
 import { GraphValidationError, toFailure } from './errors';
 import type { EngineEvent, NodeFailure } from './events';
@@ -149,7 +157,10 @@ export class Executor {
     this.#isStale = options.isStale;
   }
 
-  /** The catalog a run validates against: the given one, or one built from the types the graph uses. */
+  /**
+   * The catalog a run validates against: the given one, or one built from the types the graph uses
+   * (as this executor's services show them).
+   */
   catalogFor(doc: unknown): Catalog {
     if (this.#catalog) return this.#catalog;
     const nodes: Record<string, NodeSchema> = Object.create(null);
@@ -159,7 +170,7 @@ export class Executor {
         const type = (docNodes as Record<string, { type?: unknown } | null>)[id]?.type;
         if (typeof type !== 'string' || type in nodes) continue;
         const def = this.#nodes.get(type);
-        if (def) nodes[type] = def.schema;
+        if (def) nodes[type] = schemaOn(def, this.#services);
       }
     }
     return { types: this.#sockets.toJSON(), nodes };
@@ -546,10 +557,15 @@ class Job implements ContextHost {
       );
       return;
     }
+    const artifacts = this.#artifacts[i] ?? EMPTY;
+    const wrong = checkOutputs(node.id, node.schema, outputs, artifacts);
+    if (wrong) {
+      this.#failNode(i, wrong, durationMs);
+      return;
+    }
     this.#values[i] = outputs;
     this.#state[i] = DONE;
     this.#executed.push(node.id);
-    const artifacts = this.#artifacts[i] ?? EMPTY;
     const key = this.#init.keys.key(i);
     if (key !== undefined && !this.#init.keys.volatile[i]) this.#init.cache.set(key, outputs, artifacts);
     if (this.#onEvent) {

@@ -4,17 +4,16 @@
 // per file, which is most of what loading packs through tsx cost at every start.
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { createRequire, isBuiltin } from 'node:module';
+import { isBuiltin } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
+import { hostModuleUrls } from './host-modules';
 
 /** Part of every key: change it when the build options below change. */
 const RECIPE = 'reelgraph-pack-1';
 const CACHE_DIR = path.join(os.tmpdir(), `reelgraph-packs-${process.getuid?.() ?? 'user'}`);
-/** Modules a pack outside the workspace may import from the host (it has no node_modules of its own). */
-const HOST_MODULES = ['@reelgraph/sdk', '@reelgraph/graph'];
 
 interface Stamp {
   key: string;
@@ -94,11 +93,13 @@ function sha256(text: string): string {
 }
 
 const RESOLVING = Symbol('resolving');
+let hostUrls: Record<string, string> | undefined;
+const hostModules = () => (hostUrls ??= hostModuleUrls());
 
 /**
  * What resolves into node_modules stays an import of that file (native modules, the host's libraries);
  * the pack's own files and workspace sources (linked packages outside node_modules) are bundled. A pack
- * outside the workspace that cannot resolve `@reelgraph/sdk` gets the host's copy.
+ * outside the workspace that cannot resolve a host package (`HOST_PACKAGES`) gets the host's copy.
  */
 function dependenciesStayImports(externals: Set<string>): Plugin {
   return {
@@ -114,10 +115,8 @@ function dependenciesStayImports(externals: Set<string>): Plugin {
           pluginData: RESOLVING,
         };
         let found = await b.resolve(args.path, options);
-        if (found.errors.length > 0 && HOST_MODULES.includes(args.path)) {
-          const host = createRequire(import.meta.url).resolve(args.path);
-          found = await b.resolve(host, options);
-        }
+        const host = found.errors.length > 0 ? hostModules()[args.path] : undefined;
+        if (host) found = await b.resolve(fileURLToPath(host), options);
         if (found.errors.length > 0) return { errors: found.errors };
         if (!found.path.split(path.sep).includes('node_modules')) return { path: found.path };
         externals.add(found.path);

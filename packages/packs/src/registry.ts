@@ -1,5 +1,6 @@
 import type { Catalog, SocketRegistry } from '@reelgraph/graph';
-import { toCatalog } from '@reelgraph/sdk';
+import type { CatalogResponse, PackInfo } from '@reelgraph/protocol';
+import { type NodeServices, toCatalog } from '@reelgraph/sdk';
 import {
   type LoadPacksOptions,
   type LoadPacksResult,
@@ -8,24 +9,20 @@ import {
   type PackStatus,
 } from './load';
 
-/** A pack as the catalog shows it (no file system paths). */
-export interface PackInfo {
-  name: string;
-  version?: string;
-  description?: string;
-  status: 'loaded' | 'error';
-  errors: string[];
-  nodes: string[];
-}
+/** A pack as the catalog shows it (no file system paths); declared by the protocol. */
+export type { PackInfo };
 
 /** `GET /api/catalog`: the node catalog plus every pack with its load status and errors. */
-export interface PackCatalog extends Catalog {
-  packs: PackInfo[];
-}
+export type PackCatalog = CatalogResponse;
 
-export function packCatalog(result: LoadPacksResult, sockets?: SocketRegistry): PackCatalog {
+/** `services`: the host's, so that inputs that depend on them (model lists) show what the host has. */
+export function packCatalog(
+  result: LoadPacksResult,
+  sockets?: SocketRegistry,
+  services?: Partial<NodeServices>,
+): PackCatalog {
   return {
-    ...toCatalog(result.nodes.values(), sockets),
+    ...toCatalog(result.nodes.values(), sockets, services),
     packs: result.packs.map(({ name, version, description, status, errors, nodes }) => ({
       name,
       ...(version !== undefined ? { version } : {}),
@@ -82,7 +79,7 @@ export class PackRegistry {
     return this.#result.packs.filter((p) => p.status === 'error');
   }
 
-  toCatalog(sockets?: SocketRegistry): PackCatalog {
-    return packCatalog(this.#result, sockets);
+  toCatalog(sockets?: SocketRegistry, services?: Partial<NodeServices>): PackCatalog {
+    return packCatalog(this.#result, sockets, services);
   }
 }

@@ -2,6 +2,9 @@ import { type EngineEvent, Executor, GraphValidationError } from '@reelgraph/exe
 import type { GraphDocument } from '@reelgraph/graph';
 import { type PackCatalog, PackRegistry, packCatalog } from '@reelgraph/packs';
 import type { NodeServices } from '@reelgraph/sdk';
+import { ContentCredentials } from '../c2pa/credentials';
+import { loadSigningKey } from '../c2pa/keys';
+import { withCredentials } from '../c2pa/wrap-nodes';
 import { filesMissing } from '../files/missing';
 import type { HostConfig, RunOutcome } from './node-host';
 
@@ -18,11 +21,11 @@ export class HostCore {
     public executor: Executor,
     readonly services: Partial<NodeServices>,
     readonly system: Record<string, unknown>,
+    readonly credentials?: ContentCredentials,
   ) {}
 
   static async create(config: HostConfig): Promise<HostCore> {
     const registry = await PackRegistry.load({ dirs: config.nodesDirs });
-    const catalog = packCatalog({ nodes: new Map(registry.nodes), packs: [...registry.packs] });
     const services: Partial<NodeServices> & Record<string, unknown> = {
       outputDir: config.outputsDir,
       uploadDir: config.uploadsDir,
@@ -41,7 +44,13 @@ export class HostCore {
         // system info is best effort
       }
     }
-    return new HostCore(registry, catalog, executorFor(registry, catalog, services), services, system);
+    // After the services: model lists and defaults in the catalog come from this host's models.
+    const catalog = catalogOf(registry, services);
+    const credentials = config.credentials
+      ? new ContentCredentials(loadSigningKey(config.credentials))
+      : undefined;
+    const executor = executorFor(registry, catalog, services, credentials);
+    return new HostCore(registry, catalog, executor, services, system, credentials);
   }
 
   /**
@@ -54,8 +63,8 @@ export class HostCore {
       try {
         await this.registry.reload();
         const { registry, services } = this;
-        this.catalog = packCatalog({ nodes: new Map(registry.nodes), packs: [...registry.packs] });
-        this.executor = executorFor(registry, this.catalog, services);
+        this.catalog = catalogOf(registry, services);
+        this.executor = executorFor(registry, this.catalog, services, this.credentials);
         return this.catalog;
       } finally {
         this.#reloading = undefined;
@@ -92,14 +101,19 @@ export class HostCore {
   }
 }
 
+function catalogOf(registry: PackRegistry, services: Partial<NodeServices>): PackCatalog {
+  return packCatalog({ nodes: new Map(registry.nodes), packs: [...registry.packs] }, undefined, services);
+}
+
 function executorFor(
   registry: PackRegistry,
   catalog: PackCatalog,
   services: Partial<NodeServices>,
+  credentials: ContentCredentials | undefined,
 ): Executor {
   return new Executor({
     // A snapshot: a reload replaces the registry's map, never this one.
-    nodes: registry.nodes,
+    nodes: credentials ? withCredentials(registry.nodes, credentials) : registry.nodes,
     catalog: { types: catalog.types, nodes: catalog.nodes },
     services,
     logger: quietLogger,

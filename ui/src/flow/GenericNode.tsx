@@ -5,14 +5,15 @@ import {
   type NodeSchema,
   type ValidationError,
 } from '@reelgraph/graph';
+import type { Output } from '@reelgraph/protocol';
 import { Handle, type NodeProps, Position } from '@xyflow/react';
 import { memo, useCallback } from 'react';
-import type { Output } from '../api/types';
 import { countRender } from '../lib/perf';
 import { editor, useItems, useRun } from '../state';
 import type { NodeRun } from '../store/runStore';
 import type { FlowNode, NodeItem } from '../store/types';
 import { widgets } from './widgets/registry';
+import { useModel } from './widgets/useModel';
 
 const NO_PROBLEMS: ValidationError[] = [];
 
@@ -104,7 +105,11 @@ function RunBadge({ run }: { run: NodeRun | undefined }) {
       : run.state === 'cached'
         ? 'cached'
         : run.state === 'failed'
-          ? 'error'
+          ? run.stopped === 'timeout'
+            ? 'timed out'
+            : run.stopped === 'crashed'
+              ? 'crashed'
+              : 'error'
           : run.state === 'skipped'
             ? 'skipped'
             : 'queued';
@@ -195,6 +200,7 @@ const InputRow = memo(function InputRow({
   );
   const Widget = widgets[schema.widget];
   const label = schema.label ?? name;
+  const model = useModel(nodeId, schema);
   return (
     <div
       className={`rg-row rg-input${asSocket ? ' socket' : ' widget'}${problem ? ' problem' : ''}`}
@@ -222,6 +228,7 @@ const InputRow = memo(function InputRow({
           value={value}
           invalid={Boolean(problem)}
           onChange={onChange}
+          model={model}
         />
       )}
       {problem && <div className="rg-input-problem">{problem}</div>}
