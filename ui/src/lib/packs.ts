@@ -1,7 +1,7 @@
-import type { PackStatus } from '../api/types';
+import type { PackInfo } from '@reelgraph/protocol';
 
 /** The toast for packs that failed to load: each pack with its first reason (the rest are in the catalog). */
-export function packFailureText(packs: readonly PackStatus[]): string | undefined {
+export function packFailureText(packs: readonly PackInfo[]): string | undefined {
   const failed = packs.filter((p) => p.status === 'error');
   if (failed.length === 0) return undefined;
   const reasons = failed.map((p) => {
