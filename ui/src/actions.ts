@@ -4,9 +4,17 @@ import { ApiError, type CatalogResponse } from './api/types';
 import { extractEmbeddedGraph } from './lib/embedded';
 import { findMissing } from './lib/missing';
 import { api, editor } from './state';
-import { applyEvent, applyPreview, mergeJobs, runStore, setProblems, trackJob } from './store/runStore';
+import {
+  applyEvent,
+  applyPreview,
+  forgetFinished,
+  mergeJobs,
+  runStore,
+  setProblems,
+  trackJob,
+} from './store/runStore';
 import type { NodeItem } from './store/types';
-import { toast, uiStore } from './store/uiStore';
+import { ask, toast, uiStore } from './store/uiStore';
 
 const AUTOSAVE_KEY = 'reelgraph.autosave.v1';
 const CLIENT_KEY = 'reelgraph.clientId';
@@ -259,6 +267,52 @@ export async function rerunJob(id: string): Promise<void> {
     }
   }
   if (graph) await runGraph(graph);
+}
+
+/** Open the graph a finished job ran (gallery: "load the graph that made this"). */
+export async function loadJobGraph(id: string): Promise<void> {
+  try {
+    const { graph } = await api.job(id, true);
+    if (graph) loadDocument(graph, { source: 'the job' });
+  } catch (err) {
+    toast(`Cannot fetch that job's graph: ${message(err)}`, 'error');
+  }
+}
+
+/** Delete one finished job from the server's history, after asking. True when it went. */
+export async function deleteJob(id: string, what: string): Promise<boolean> {
+  const ok = await ask(
+    'Delete this output?',
+    `“${what}” leaves the history and is no longer served; the file stays in the server's outputs folder.`,
+    'Delete',
+  );
+  if (!ok) return false;
+  try {
+    await api.deleteJob(id);
+    const { [id]: _gone, ...jobs } = runStore.getState().jobs;
+    runStore.setState({ jobs });
+    return true;
+  } catch (err) {
+    toast(`Delete failed: ${message(err)}`, 'error');
+    return false;
+  }
+}
+
+/** Queue panel: forget every finished job, here and on the server, after asking. */
+export async function clearFinished(): Promise<void> {
+  const ok = await ask(
+    'Clear finished jobs?',
+    "Every finished, failed and cancelled job leaves the history (and the gallery). Queued and running jobs stay; output files stay in the server's outputs folder.",
+    'Clear finished',
+  );
+  if (!ok) return;
+  try {
+    const { deleted } = await api.clearFinished();
+    forgetFinished();
+    toast(`Cleared ${deleted} finished job${deleted === 1 ? '' : 's'}`);
+  } catch (err) {
+    toast(`Clear failed: ${message(err)}`, 'error');
+  }
 }
 
 export async function layoutGraph(): Promise<void> {

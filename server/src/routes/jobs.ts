@@ -163,7 +163,16 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
     },
   );
 
-  app.get<{ Querystring: { state?: string; limit?: string; offset?: string; clientId?: string } }>(
+  app.get<{
+    Querystring: {
+      state?: string;
+      limit?: string;
+      offset?: string;
+      clientId?: string;
+      title?: string;
+      files?: string;
+    };
+  }>(
     '/api/jobs',
     {
       schema: {
@@ -177,6 +186,8 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
             limit: { type: 'string', pattern: '^[0-9]{1,4}$' },
             offset: { type: 'string', pattern: '^[0-9]{1,9}$' },
             clientId: { type: 'string', pattern: CLIENT_ID_PATTERN },
+            title: { type: 'string', maxLength: 200, description: 'Graph titles containing this text' },
+            files: { type: 'string', enum: ['true', 'false'], description: 'Only jobs that wrote files' },
           },
         },
         response: {
@@ -201,6 +212,8 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
       const { jobs, total } = store.listJobs({
         ...(states ? { states } : {}),
         ...(req.query.clientId ? { clientId: req.query.clientId } : {}),
+        ...(req.query.title ? { title: req.query.title } : {}),
+        ...(req.query.files === 'true' ? { withFiles: true } : {}),
         limit,
         offset,
       });
@@ -300,6 +313,25 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
       scheduler.delete(req.params.id);
       reply.status(204).send();
     },
+  );
+
+  app.delete(
+    '/api/jobs',
+    {
+      schema: {
+        summary: 'Clear the history: remove every finished job (output files stay on disk)',
+        tags: ['jobs'],
+        response: {
+          200: {
+            type: 'object',
+            required: ['deleted'],
+            properties: { deleted: { type: 'integer' } },
+          },
+          ...errors(403),
+        },
+      },
+    },
+    async () => ({ deleted: store.clearFinished() }),
   );
 
   app.get(

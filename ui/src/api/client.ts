@@ -3,6 +3,7 @@ import {
   ApiError,
   type CatalogResponse,
   type JobDetail,
+  type JobState,
   type JobSummary,
   type PresetInfo,
   type Session,
@@ -38,6 +39,30 @@ export class ApiClient {
 
   async jobs(limit = 50): Promise<JobSummary[]> {
     return (await this.#json<{ jobs: JobSummary[] }>('GET', `/api/jobs?limit=${limit}`)).jobs;
+  }
+
+  /** The history, as `GET /api/jobs` pages and filters it. */
+  history(q: {
+    limit: number;
+    offset: number;
+    title?: string;
+    states?: JobState[];
+    files?: boolean;
+  }): Promise<{ jobs: JobSummary[]; total: number }> {
+    const p = new URLSearchParams({ limit: String(q.limit), offset: String(q.offset) });
+    if (q.title) p.set('title', q.title);
+    if (q.states?.length) p.set('state', q.states.join(','));
+    if (q.files) p.set('files', 'true');
+    return this.#json('GET', `/api/jobs?${p}`);
+  }
+
+  deleteJob(id: string): Promise<void> {
+    return this.#json('DELETE', `/api/jobs/${encodeURIComponent(id)}`);
+  }
+
+  /** Removes every finished job from the server's history. */
+  clearFinished(): Promise<{ deleted: number }> {
+    return this.#json('DELETE', '/api/jobs');
   }
 
   job(id: string, withGraph = false): Promise<JobDetail> {

@@ -29,6 +29,8 @@ export interface JobView {
   durationMs?: number | null;
   error?: string | null;
   outputs: Output[];
+  /** Outputs the server holds for the job (known without its events, e.g. after a reload). */
+  outputCount?: number;
   /** The graph as submitted (for re-run); only for jobs this tab submitted. */
   graph?: GraphDocument;
 }
@@ -43,7 +45,6 @@ export interface RunState {
   previews: Record<string, { url: string; step?: number; total?: number; frames: number }>;
   /** Validation problems by node id (`''` for document-level ones). */
   problems: Record<string, ValidationError[]>;
-  gallery: Output[];
 }
 
 export const runStore = createStore<RunState>()(() => ({
@@ -52,7 +53,6 @@ export const runStore = createStore<RunState>()(() => ({
   nodes: {},
   previews: {},
   problems: {},
-  gallery: [],
 }));
 
 export function setProblems(errors: ValidationError[]): void {
@@ -98,8 +98,17 @@ export function mergeJobs(list: JobSummary[]): void {
       durationMs: j.durationMs,
       error: j.error?.message ?? null,
       outputs: prev?.outputs ?? [],
+      outputCount: j.outputCount,
     };
   }
+  runStore.setState({ jobs });
+}
+
+/** After the server cleared its history: forget the finished jobs here too. */
+export function forgetFinished(): void {
+  const jobs = Object.fromEntries(
+    Object.entries(runStore.getState().jobs).filter(([, j]) => !TERMINAL.includes(j.state)),
+  );
   runStore.setState({ jobs });
 }
 
@@ -126,13 +135,7 @@ export function applyEvent(e: ServerEvent): void {
       const patch: Partial<JobView> = { state: e.state, position: e.position ?? null };
       if (e.outputs) patch.outputs = e.outputs;
       if (e.error) patch.error = e.error.message;
-      const files = e.outputs?.filter((o) => o.kind === 'file') ?? [];
-      const known = new Set(s.gallery.map((o) => (o.kind === 'file' ? o.id : '')));
-      const fresh = files.filter((o) => o.kind === 'file' && !known.has(o.id));
-      runStore.setState({
-        jobs: patchJob(e.jobId, patch),
-        ...(fresh.length ? { gallery: [...fresh, ...s.gallery] } : {}),
-      });
+      runStore.setState({ jobs: patchJob(e.jobId, patch) });
       return;
     }
     case 'job:snapshot': {
