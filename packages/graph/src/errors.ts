@@ -7,6 +7,7 @@ export const VALIDATION_CODES = [
   'unsupported_version',
   'duplicate_id',
   'unknown_node_type',
+  'foreign_node',
   'missing_input',
   'unknown_input',
   'invalid_link',

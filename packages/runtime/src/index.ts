@@ -12,4 +12,5 @@ export * from './runtime';
 export * from './sampler';
 export * from './schedule';
 export * from './sessions';
+export * from './sockets';
 export * from './tokenizer';
