@@ -1,6 +1,7 @@
 import { type GraphDocument, migrateGraph, validateGraph } from '@reelgraph/graph';
 import { EventSocket } from './api/socket';
 import { ApiError, type CatalogResponse } from './api/types';
+import { type Autosave, claimWorkflow, writeWorkflow } from './lib/autosave';
 import { extractEmbeddedGraph } from './lib/embedded';
 import { findMissing } from './lib/missing';
 import { api, editor } from './state';
@@ -16,7 +17,6 @@ import {
 import type { NodeItem } from './store/types';
 import { ask, toast, uiStore } from './store/uiStore';
 
-const AUTOSAVE_KEY = 'reelgraph.autosave.v1';
 const CLIENT_KEY = 'reelgraph.clientId';
 
 export const clientId = (() => {
@@ -30,11 +30,8 @@ export const clientId = (() => {
 
 let socket: EventSocket | undefined;
 
-/** Editor-only state the document has no place for (seed controls, widgets shown as sockets). */
-interface Autosave {
-  doc: GraphDocument;
-  editor: Record<string, Pick<NodeItem, 'controls' | 'sockets' | 'stash'>>;
-}
+/** The workflow this tab autosaves to (`lib/autosave.ts`). */
+let workflowId: string | undefined;
 
 export async function start(): Promise<void> {
   // Marks for the load benchmark's breakdown (performance.getEntriesByType('mark')).
@@ -53,7 +50,9 @@ export async function start(): Promise<void> {
     toast(`Cannot reach the server: ${message(err)}`, 'error', 10000);
   }
   performance.mark('rg:catalog');
-  if (!restoreAutosave()) await loadDefaultPreset();
+  const { id, saved } = await claimWorkflow();
+  workflowId = id;
+  if (!(saved && restoreAutosave(saved))) await loadDefaultPreset();
   performance.mark('rg:loaded');
   startAutosave();
   socket = new EventSocket(clientId, {
@@ -89,11 +88,8 @@ export async function refreshJobs(): Promise<void> {
   }
 }
 
-function restoreAutosave(): boolean {
-  const raw = localStorage.getItem(AUTOSAVE_KEY);
-  if (!raw) return false;
+function restoreAutosave(saved: Autosave): boolean {
   try {
-    const saved = JSON.parse(raw) as Autosave;
     editor.getState().load(migrateGraph(saved.doc) as GraphDocument);
     const items = { ...editor.getState().items };
     for (const [id, extra] of Object.entries(saved.editor ?? {})) {
@@ -120,6 +116,7 @@ function startAutosave(): void {
 /** Write the autosave now (also used before a reload in tests). */
 export function saveNow(): void {
   clearTimeout(autosaveTimer);
+  if (!workflowId) return;
   const s = editor.getState();
   const extra: Autosave['editor'] = {};
   for (const [id, item] of Object.entries(s.items)) {
@@ -131,10 +128,7 @@ export function saveNow(): void {
     };
   }
   try {
-    localStorage.setItem(
-      AUTOSAVE_KEY,
-      JSON.stringify({ doc: s.toDocument(), editor: extra } satisfies Autosave),
-    );
+    writeWorkflow(workflowId, { doc: s.toDocument(), editor: extra });
   } catch (err) {
     toast(`Autosave failed: ${message(err)}`, 'error');
   }
