@@ -14,7 +14,6 @@ import {
   setProblems,
   trackJob,
 } from './store/runStore';
-import type { NodeItem } from './store/types';
 import { ask, toast, uiStore } from './store/uiStore';
 
 const CLIENT_KEY = 'reelgraph.clientId';

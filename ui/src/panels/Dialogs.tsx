@@ -32,6 +32,7 @@ function Modal({ title, children }: { title: string; children: React.ReactNode }
         e.preventDefault();
         close();
       }}
+      onKeyDown={trapTab}
       onMouseDown={(e) => {
         // The backdrop belongs to the dialog element: a press outside its box is a press on the backdrop.
         const r = e.currentTarget.getBoundingClientRect();
@@ -49,6 +50,24 @@ function Modal({ title, children }: { title: string; children: React.ReactNode }
       {children}
     </dialog>
   );
+}
+
+const FOCUSABLE = 'button, [href], input, select, textarea, [tabindex]:not([tabindex="-1"])';
+
+/** The page behind is inert, but Tab past the last control would leave for the browser's own UI: wrap. */
+function trapTab(e: React.KeyboardEvent<HTMLDialogElement>) {
+  if (e.key !== 'Tab') return;
+  const all = [...e.currentTarget.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
+    (el) => !el.hasAttribute('disabled'),
+  );
+  const first = all[0];
+  const last = all.at(-1);
+  if (!first || !last) return;
+  const at = document.activeElement;
+  if (e.shiftKey ? at === first || !e.currentTarget.contains(at) : at === last) {
+    e.preventDefault();
+    (e.shiftKey ? last : first).focus();
+  }
 }
 
 export function Dialogs() {
