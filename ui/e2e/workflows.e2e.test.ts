@@ -77,4 +77,60 @@ describe.skipIf(!hasChromium)('autosave per workflow', () => {
     expect(await doc(c)).toEqual(graph('Graph A', 11));
     await context.close();
   }, 90_000);
+
+  it('workflow tabs: each has its own graph, undo history, unsaved marker and name; they survive a reload', async () => {
+    const context = await browser.newContext({ viewport: { width: 1300, height: 850 } });
+    const page = await tab(context);
+    const tabs = page.getByRole('tablist', { name: 'Workflows' });
+    const value = () => doc(page).then((d) => d.nodes.n?.inputs.value);
+    const setValue = (v: number) =>
+      page.evaluate((x) => window.__reelgraph.editor.getState().setInput('n', 'value', x), v);
+
+    await edit(page, graph('First', 1));
+    await setValue(2); // one undo step in the first tab
+    await tabs.getByRole('button', { name: 'Add a workflow tab' }).click();
+    await expect.poll(() => tabs.getByRole('tab').count()).toBe(2);
+    expect(Object.keys((await doc(page)).nodes)).toEqual([]);
+    await edit(page, graph('Second', 10));
+    await setValue(20);
+    await page.waitForTimeout(1100); // past the typing group window: a second step
+    await setValue(30);
+    expect(await tabs.locator('.rg-tab.active').textContent()).toMatch(/Second\s*•/);
+
+    // Undo in the first tab undoes the first tab's edit only.
+    await tabs.getByRole('tab', { name: /First/ }).click();
+    expect(await value()).toBe(2);
+    await page.keyboard.press('Control+z');
+    expect(await value()).toBe(1);
+    await tabs.getByRole('tab', { name: /Second/ }).click();
+    expect(await value()).toBe(30);
+    await page.keyboard.press('Control+z');
+    expect(await value()).toBe(20);
+    await page.keyboard.press('Control+Shift+z');
+    expect(await value()).toBe(30);
+
+    // Rename by double-clicking the active tab.
+    await tabs.getByRole('tab', { name: /Second/ }).dblclick();
+    await tabs.getByLabel('Workflow name').fill('Renamed');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => doc(page).then((d) => d.meta?.title)).toBe('Renamed');
+    await shot(page, '51-workflow-tabs');
+
+    await page.evaluate(() => window.__reelgraph.actions.saveNow());
+    await page.reload();
+    await loaded(page);
+    expect(await tabs.getByRole('tab').allTextContents()).toEqual(['First', 'Renamed']);
+    expect(await value()).toBe(30);
+    await tabs.getByRole('tab', { name: 'First' }).click();
+    expect(await value()).toBe(1);
+
+    // Closing a tab with unsaved changes asks first.
+    await setValue(5);
+    await tabs.getByRole('button', { name: 'Close First' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Close this workflow?' });
+    await confirm.getByRole('button', { name: 'Close', exact: true }).click();
+    await expect.poll(() => tabs.getByRole('tab').allTextContents()).toEqual(['Renamed']);
+    expect(await value()).toBe(30);
+    await context.close();
+  }, 90_000);
 });

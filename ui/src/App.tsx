@@ -6,6 +6,7 @@ import { Dialogs, Toasts } from './panels/Dialogs';
 import { Gallery } from './panels/Gallery';
 import { Palette } from './panels/Palette';
 import { QueuePanel } from './panels/QueuePanel';
+import { WorkflowTabs } from './panels/WorkflowTabs';
 import { editor, useEditor, useRun } from './state';
 import { uiStore } from './store/uiStore';
 import { useShortcuts } from './useShortcuts';
@@ -86,6 +87,7 @@ function Shell() {
   return (
     <div className="rg-app">
       <Toolbar />
+      <WorkflowTabs />
       <main className="rg-main">
         <Canvas />
         {panel === 'queue' && <QueuePanel />}

@@ -1,7 +1,6 @@
 import { type GraphDocument, migrateGraph, validateGraph } from '@reelgraph/graph';
 import { EventSocket } from './api/socket';
 import { ApiError, type CatalogResponse } from './api/types';
-import { type Autosave, claimWorkflow, writeWorkflow } from './lib/autosave';
 import { extractEmbeddedGraph } from './lib/embedded';
 import { findMissing } from './lib/missing';
 import { api, editor } from './state';
@@ -15,6 +14,7 @@ import {
   trackJob,
 } from './store/runStore';
 import { ask, toast, uiStore } from './store/uiStore';
+import { markClean, openWorkflows, startAutosave } from './workflows';
 
 const CLIENT_KEY = 'reelgraph.clientId';
 
@@ -28,9 +28,6 @@ export const clientId = (() => {
 })();
 
 let socket: EventSocket | undefined;
-
-/** The workflow this tab autosaves to (`lib/autosave.ts`). */
-let workflowId: string | undefined;
 
 export async function start(): Promise<void> {
   // Marks for the load benchmark's breakdown (performance.getEntriesByType('mark')).
@@ -49,9 +46,7 @@ export async function start(): Promise<void> {
     toast(`Cannot reach the server: ${message(err)}`, 'error', 10000);
   }
   performance.mark('rg:catalog');
-  const { id, saved } = await claimWorkflow();
-  workflowId = id;
-  if (!(saved && restoreAutosave(saved))) await loadDefaultPreset();
+  if (!(await openWorkflows())) await loadDefaultPreset();
   performance.mark('rg:loaded');
   startAutosave();
   socket = new EventSocket(clientId, {
@@ -87,52 +82,6 @@ export async function refreshJobs(): Promise<void> {
   }
 }
 
-function restoreAutosave(saved: Autosave): boolean {
-  try {
-    editor.getState().load(migrateGraph(saved.doc) as GraphDocument);
-    const items = { ...editor.getState().items };
-    for (const [id, extra] of Object.entries(saved.editor ?? {})) {
-      const item = items[id];
-      if (item?.kind === 'node') items[id] = { ...item, ...extra };
-    }
-    editor.setState({ items });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-let autosaveTimer: ReturnType<typeof setTimeout> | undefined;
-function startAutosave(): void {
-  editor.subscribe((s, prev) => {
-    if (s.items === prev.items && s.flow === prev.flow && s.docMeta === prev.docMeta) return;
-    clearTimeout(autosaveTimer);
-    autosaveTimer = setTimeout(saveNow, 300);
-  });
-  addEventListener('beforeunload', saveNow);
-}
-
-/** Write the autosave now (also used before a reload in tests). */
-export function saveNow(): void {
-  clearTimeout(autosaveTimer);
-  if (!workflowId) return;
-  const s = editor.getState();
-  const extra: Autosave['editor'] = {};
-  for (const [id, item] of Object.entries(s.items)) {
-    if (item.kind !== 'node' || !(item.controls || item.sockets || item.stash)) continue;
-    extra[id] = {
-      ...(item.controls ? { controls: item.controls } : {}),
-      ...(item.sockets ? { sockets: item.sockets } : {}),
-      ...(item.stash ? { stash: item.stash } : {}),
-    };
-  }
-  try {
-    writeWorkflow(workflowId, { doc: s.toDocument(), editor: extra });
-  } catch (err) {
-    toast(`Autosave failed: ${message(err)}`, 'error');
-  }
-}
-
 async function loadDefaultPreset(): Promise<void> {
   try {
     const presets = await api.presets();
@@ -152,6 +101,7 @@ export function loadDocument(raw: unknown, opts: { quiet?: boolean; source?: str
     return false;
   }
   editor.getState().load(doc, { keepHistory: !opts.quiet });
+  markClean();
   setProblems([]);
   runStore.setState({ nodes: {}, activeJob: undefined });
   uiStore.setState((u) => ({ fit: u.fit + 1 }));
@@ -198,6 +148,7 @@ export function saveToFile(): void {
   a.download = `${(doc.meta?.title ?? 'graph').replace(/[^\w.-]+/g, '-')}.json`;
   a.click();
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  markClean();
 }
 
 export function pickFile(): void {
@@ -318,3 +269,5 @@ export async function layoutGraph(): Promise<void> {
 export function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+export { closeTab, newTab, saveNow, switchTab } from './workflows';

@@ -1,8 +1,8 @@
 /**
- * Autosave per workflow, not per origin. Each tab edits one workflow, saved under its own key; the tab
- * keeps its workflow id in sessionStorage (a reload finds it again) and holds a Web Lock named after it
- * while open. A new tab takes the most recent saved workflow that no open tab holds, else a fresh one,
- * so two tabs never write the same key and a closed tab's work is picked up by the next tab.
+ * Autosave per workflow, not per origin. Each workflow is saved under its own key; a browser tab keeps the
+ * ids of its workflow tabs in sessionStorage (a reload finds them again) and holds a Web Lock per workflow
+ * while it edits it. A new browser tab takes the most recent saved workflow that no open tab holds, else a
+ * fresh one, so two tabs never write the same key and a closed tab's work is picked up by the next tab.
  */
 import type { GraphDocument } from '@reelgraph/graph';
 import type { NodeItem } from '../store/types';
@@ -17,7 +17,7 @@ export interface Autosave {
 const PREFIX = 'reelgraph.workflow.';
 /** `{ [id]: savedAt }`: the saved workflows without parsing each one. */
 const INDEX_KEY = 'reelgraph.workflows';
-const TAB_KEY = 'reelgraph.workflowId';
+const TABS_KEY = 'reelgraph.workflowTabs';
 /** The single per-origin autosave of earlier versions; adopted once as a workflow. */
 const LEGACY_KEY = 'reelgraph.autosave.v1';
 /** Saved workflows kept; older ones go (localStorage holds ~5 MB per origin). */
@@ -61,44 +61,97 @@ export function savedWorkflows(): string[] {
     .map(([id]) => id);
 }
 
+/** Locks this page holds, by workflow id: calling one lets the lock go. */
+const held = new Map<string, () => void>();
+
 /**
- * Take a lock for the life of the page if nobody holds it, waiting up to `waitMs` (a reload's old page
- * may not have let go yet). Without Web Locks (plain http off localhost), always yes.
+ * Take a workflow's lock for as long as this page edits it, if nobody holds it, waiting up to `waitMs`
+ * (a reload's old page may not have let go yet). Without Web Locks (plain http off localhost), always yes.
  */
 async function hold(id: string, waitMs = 0): Promise<boolean> {
-  if (!navigator.locks) return true;
+  if (held.has(id)) return false;
+  if (!navigator.locks) {
+    held.set(id, () => {});
+    return true;
+  }
   return new Promise<boolean>((answer) => {
-    const held = (lock: Lock | null) => {
-      answer(lock !== null);
-      return lock ? new Promise<never>(() => {}) : undefined; // held until the page goes
+    const got = (lock: Lock | null) => {
+      if (!lock) {
+        answer(false);
+        return undefined;
+      }
+      return new Promise<void>((release) => {
+        held.set(id, release);
+        answer(true);
+      });
     };
     const name = keyOf(id);
     const asked = waitMs
-      ? navigator.locks.request(name, { signal: AbortSignal.timeout(waitMs) }, held)
-      : navigator.locks.request(name, { ifAvailable: true }, held);
+      ? navigator.locks.request(name, { signal: AbortSignal.timeout(waitMs) }, got)
+      : navigator.locks.request(name, { ifAvailable: true }, got);
     asked.catch(() => answer(false)); // timed out: another open tab has it
   });
 }
 
-/** The workflow this tab edits: its own from before a reload, else the newest one no tab holds, else a new one. */
-export async function claimWorkflow(): Promise<{ id: string; saved?: Autosave }> {
+/** A fresh workflow, held by this page. */
+export async function newWorkflow(): Promise<string> {
+  const id = newId();
+  await hold(id);
+  return id;
+}
+
+/** Stop editing a workflow here; `forget` also deletes its autosave (a tab the user closed). */
+export function releaseWorkflow(id: string, forget = false): void {
+  held.get(id)?.();
+  held.delete(id);
+  if (!forget) return;
+  localStorage.removeItem(keyOf(id));
+  const index = readIndex();
+  delete index[id];
+  writeIndex(index);
+}
+
+interface OpenTabs {
+  ids: string[];
+  active: string;
+}
+
+/** The workflow tabs this browser tab has open, for the next reload. */
+export function rememberTabs(tabs: OpenTabs): void {
+  sessionStorage.setItem(TABS_KEY, JSON.stringify(tabs));
+}
+
+function rememberedTabs(): OpenTabs | undefined {
+  try {
+    const t = JSON.parse(sessionStorage.getItem(TABS_KEY) ?? 'null') as OpenTabs | null;
+    return t && Array.isArray(t.ids) ? t : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The workflows this tab edits: its own from before a reload, else the newest one no open tab holds,
+ * else a new one.
+ */
+export async function claimWorkflows(): Promise<OpenTabs> {
   adoptLegacy();
-  const mine = sessionStorage.getItem(TAB_KEY);
-  const candidates = [...(mine ? [mine] : []), ...savedWorkflows().filter((id) => id !== mine)];
-  let id: string | undefined;
-  for (const c of candidates) {
-    if (await hold(c, c === mine ? 1500 : 0)) {
-      id = c;
-      break;
+  const before = rememberedTabs();
+  const ids: string[] = [];
+  for (const id of before?.ids ?? []) if (await hold(id, 1500)) ids.push(id);
+  if (!ids.length) {
+    for (const id of savedWorkflows()) {
+      if (await hold(id)) {
+        ids.push(id);
+        break;
+      }
     }
   }
-  if (!id) {
-    id = newId();
-    await hold(id);
-  }
-  sessionStorage.setItem(TAB_KEY, id);
-  prune(id);
-  return { id, saved: readWorkflow(id) };
+  if (!ids.length) ids.push(await newWorkflow());
+  const tabs = { ids, active: before && ids.includes(before.active) ? before.active : (ids[0] as string) };
+  rememberTabs(tabs);
+  prune(ids);
+  return tabs;
 }
 
 function adoptLegacy(): void {
@@ -114,11 +167,11 @@ function adoptLegacy(): void {
   }
 }
 
-function prune(current: string): void {
+function prune(open: string[]): void {
   const index = readIndex();
   const old = savedWorkflows()
     .slice(KEEP)
-    .filter((id) => id !== current);
+    .filter((id) => !open.includes(id));
   if (!old.length) return;
   for (const id of old) {
     localStorage.removeItem(keyOf(id));
