@@ -1,14 +1,19 @@
 import type { GraphDocument } from '@reelgraph/graph';
-import {
-  ApiError,
-  type CatalogResponse,
-  type JobDetail,
-  type JobState,
-  type JobSummary,
-  type PresetInfo,
-  type Session,
-  type Upload,
-} from './types';
+import type {
+  CancelJobResponse,
+  CatalogResponse,
+  ClearJobsResponse,
+  JobDetail,
+  JobState,
+  JobSummary,
+  ListJobsResponse,
+  PresetInfo,
+  PresetList,
+  Session,
+  SubmitJobResponse,
+  UploadResponse,
+} from '@reelgraph/protocol';
+import { ApiError } from './api-error';
 
 /**
  * The HTTP half of docs/protocol.md. Same origin only; mutating requests carry the CSRF token from
@@ -33,12 +38,12 @@ export class ApiClient {
     return this.#json('GET', '/api/catalog');
   }
 
-  submit(graph: GraphDocument, clientId: string): Promise<{ jobId: string; position: number }> {
+  submit(graph: GraphDocument, clientId: string): Promise<SubmitJobResponse> {
     return this.#json('POST', '/api/jobs', { graph, clientId });
   }
 
   async jobs(limit = 50): Promise<JobSummary[]> {
-    return (await this.#json<{ jobs: JobSummary[] }>('GET', `/api/jobs?limit=${limit}`)).jobs;
+    return (await this.#json<ListJobsResponse>('GET', `/api/jobs?limit=${limit}`)).jobs;
   }
 
   /** The history, as `GET /api/jobs` pages and filters it. */
@@ -48,7 +53,7 @@ export class ApiClient {
     title?: string;
     states?: JobState[];
     files?: boolean;
-  }): Promise<{ jobs: JobSummary[]; total: number }> {
+  }): Promise<ListJobsResponse> {
     const p = new URLSearchParams({ limit: String(q.limit), offset: String(q.offset) });
     if (q.title) p.set('title', q.title);
     if (q.states?.length) p.set('state', q.states.join(','));
@@ -61,7 +66,7 @@ export class ApiClient {
   }
 
   /** Removes every finished job from the server's history. */
-  clearFinished(): Promise<{ deleted: number }> {
+  clearFinished(): Promise<ClearJobsResponse> {
     return this.#json('DELETE', '/api/jobs');
   }
 
@@ -69,22 +74,22 @@ export class ApiClient {
     return this.#json('GET', `/api/jobs/${encodeURIComponent(id)}?events=false&graph=${withGraph}`);
   }
 
-  cancel(id: string): Promise<{ cancelled: boolean }> {
+  cancel(id: string): Promise<CancelJobResponse> {
     return this.#json('POST', `/api/jobs/${encodeURIComponent(id)}/cancel`, {});
   }
 
   async presets(): Promise<PresetInfo[]> {
-    return (await this.#json<{ presets: PresetInfo[] }>('GET', '/api/presets')).presets;
+    return (await this.#json<PresetList>('GET', '/api/presets')).presets;
   }
 
   preset(name: string): Promise<GraphDocument> {
     return this.#json('GET', `/api/presets/${encodeURIComponent(name)}`);
   }
 
-  async upload(file: Blob, name = 'image'): Promise<Upload> {
+  async upload(file: Blob, name = 'image'): Promise<UploadResponse> {
     const form = new FormData();
     form.append('file', file, name);
-    return this.#request<Upload>('POST', '/api/uploads', form);
+    return this.#request<UploadResponse>('POST', '/api/uploads', form);
   }
 
   #json<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -5,9 +5,9 @@ import {
   type NodeSchema,
   type ValidationError,
 } from '@reelgraph/graph';
+import { type Output, TERMINAL_STATES } from '@reelgraph/protocol';
 import { Handle, type NodeProps, Position } from '@xyflow/react';
 import { memo, useCallback } from 'react';
-import { type Output, TERMINAL } from '../api/types';
 import { countRender } from '../lib/perf';
 import { editor, useItems, useRun } from '../state';
 import type { NodeRun } from '../store/runStore';
@@ -105,7 +105,11 @@ function RunBadge({ run }: { run: NodeRun | undefined }) {
       : run.state === 'cached'
         ? 'cached'
         : run.state === 'failed'
-          ? 'error'
+          ? run.stopped === 'timeout'
+            ? 'timed out'
+            : run.stopped === 'crashed'
+              ? 'crashed'
+              : 'error'
           : run.state === 'skipped'
             ? 'skipped'
             : 'queued';
@@ -126,7 +130,7 @@ function PreviewCaption({
 }) {
   const jobEnded = useRun((s) => {
     const job = s.activeJob ? s.jobs[s.activeJob] : undefined;
-    return job ? TERMINAL.includes(job.state) : false;
+    return job ? TERMINAL_STATES.includes(job.state) : false;
   });
   const step = preview.total ? `step ${preview.step}/${preview.total}` : '';
   const text =

@@ -1,6 +1,6 @@
+import { type JobState, type JobSummary, type Output, TERMINAL_STATES } from '@reelgraph/protocol';
 import { useEffect, useState } from 'react';
 import { deleteJob, loadJobGraph, message, rerunJob } from '../actions';
-import { type JobState, type JobSummary, type Output, TERMINAL } from '../api/types';
 import { api, useRun } from '../state';
 
 const PAGE = 12;
@@ -19,7 +19,9 @@ export function Gallery() {
   const [reload, setReload] = useState(0);
   const [data, setData] = useState<{ entries: Entry[]; total: number } | { error: string }>();
   // Refetch when one of this tab's jobs finishes.
-  const finished = useRun((s) => Object.values(s.jobs).filter((j) => TERMINAL.includes(j.state)).length);
+  const finished = useRun(
+    (s) => Object.values(s.jobs).filter((j) => TERMINAL_STATES.includes(j.state)).length,
+  );
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `finished` and `reload` are refetch triggers
   useEffect(() => {

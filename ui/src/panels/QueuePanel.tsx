@@ -1,6 +1,6 @@
+import { TERMINAL_STATES } from '@reelgraph/protocol';
 import { useEffect } from 'react';
 import { cancelJob, clearFinished, refreshJobs, rerunJob } from '../actions';
-import { TERMINAL } from '../api/types';
 import { useRun } from '../state';
 import type { JobView } from '../store/runStore';
 import { uiStore } from '../store/uiStore';
@@ -21,7 +21,7 @@ export function QueuePanel() {
         <button type="button" aria-label="refresh" onClick={() => void refreshJobs()}>
           ↻
         </button>
-        {list.some((j) => TERMINAL.includes(j.state)) && (
+        {list.some((j) => TERMINAL_STATES.includes(j.state)) && (
           <button type="button" onClick={() => void clearFinished()}>
             Clear finished
           </button>

@@ -19,7 +19,12 @@ export function WorkflowTabs() {
       {tabs.map((t) => (
         <Tab key={t.id} tab={t} active={t.id === active} closable={tabs.length > 1} />
       ))}
-      <button type="button" className="rg-tab-new" aria-label="Add a workflow tab" onClick={() => void newTab()}>
+      <button
+        type="button"
+        className="rg-tab-new"
+        aria-label="Add a workflow tab"
+        onClick={() => void newTab()}
+      >
         +
       </button>
     </div>
