@@ -92,6 +92,7 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
     modelsDirs: options.modelsDirs,
     outputsDir: options.outputsDir,
     uploadsDir: options.uploadsDir,
+    warmModels: options.warmModels,
   };
   let host: NodeHost;
   try {

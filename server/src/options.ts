@@ -51,6 +51,8 @@ export interface ServerOptions {
   runQueue?: boolean;
   /** Run packs' nodes in a child process (default) or in the server's own process. */
   isolation?: 'process' | 'inline';
+  /** Load every model's sessions in the background once the node host is up (`reelgraph serve` does). */
+  warmModels?: boolean;
   logger?: boolean;
   /** A prompt policy file (docs/security.md): refuse or warn on matching text inputs at submit. */
   policyFile?: string;
@@ -121,6 +123,7 @@ export function resolveOptions(o: ServerOptions): ResolvedOptions {
     uploadRateLimit: o.uploadRateLimit ?? 60,
     runQueue: o.runQueue ?? true,
     isolation: o.isolation ?? 'process',
+    warmModels: o.warmModels ?? false,
     logger: o.logger ?? false,
     policyFile: o.policyFile,
     c2pa: o.c2pa ?? true,

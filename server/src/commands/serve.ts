@@ -72,6 +72,7 @@ export function parseServeArgs(argv: string[]): (ServerOptions & { dev?: boolean
   const token = values.token ?? process.env.REELGRAPH_TOKEN;
   const opts: ServerOptions & { dev?: boolean } = {
     logger: values.log ?? false,
+    warmModels: true,
     dev: values.dev ?? process.env.NODE_ENV === 'development',
   };
   if (values.host !== undefined) opts.host = values.host;

@@ -35,9 +35,10 @@ export class HostCore {
     if (runtime?.ModelRuntime) {
       const models = new runtime.ModelRuntime({ dirs: config.modelsDirs });
       (services as Record<string, unknown>).models = models;
+      if (config.warmModels) void models.warm();
       try {
         system.executionProviders = runtime.availableProviders?.() ?? ['cpu'];
-        system.onnxruntime = runtime.ort?.env?.versions?.common ?? null;
+        system.onnxruntime = runtime.onnxruntime?.().env?.versions?.common ?? null;
         system.models = models.list().map((m) => ({ id: m.id, ok: !m.error }));
       } catch {
         // system info is best effort
@@ -127,16 +128,15 @@ function executorFor(
 interface RuntimeModule {
   ModelRuntime?: new (o: {
     dirs: string[];
-  }) => { list(): { id: string; error?: unknown }[]; dispose(): Promise<void> };
+  }) => { list(): { id: string; error?: unknown }[]; warm(): Promise<void>; dispose(): Promise<void> };
   availableProviders?: () => string[];
-  ort?: { env?: { versions?: { common?: string } } };
+  onnxruntime?: () => { env?: { versions?: { common?: string } } };
 }
 
 /** `@reelgraph/runtime` when present: the server also runs engine-only graphs without it. */
 async function loadRuntime(): Promise<RuntimeModule | undefined> {
   try {
-    const spec = '@reelgraph/runtime';
-    return (await import(/* @vite-ignore */ spec)) as RuntimeModule;
+    return (await import('@reelgraph/runtime')) as RuntimeModule;
   } catch {
     return undefined;
   }

@@ -9,6 +9,7 @@ import {
 } from '@reelgraph/graph';
 import {
   CancelJobResponse,
+  ClearJobsResponse,
   JobDetail,
   JobDetailQuery,
   JobParams,
@@ -169,6 +170,8 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
       const { jobs, total } = store.listJobs({
         ...(states ? { states } : {}),
         ...(req.query.clientId ? { clientId: req.query.clientId } : {}),
+        ...(req.query.title ? { title: req.query.title } : {}),
+        ...(req.query.files === 'true' ? { withFiles: true } : {}),
         limit,
         offset,
       });
@@ -242,6 +245,18 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
       queueCall(() => scheduler.delete(req.params.id));
       reply.status(204).send();
     },
+  );
+
+  app.delete(
+    '/api/jobs',
+    {
+      schema: {
+        summary: 'Clear the history: remove every finished job (output files stay on disk)',
+        tags: ['jobs'],
+        response: { 200: ClearJobsResponse, ...errors(403) },
+      },
+    },
+    async () => ({ deleted: store.clearFinished() }),
   );
 
   app.get(

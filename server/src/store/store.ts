@@ -288,10 +288,25 @@ export class Store {
   }
 
   deleteJob(id: string): void {
+    this.#forget([{ id }]);
+  }
+
+  /** Forget every finished job (with its events and output records); output files stay on disk. */
+  clearFinished(): number {
+    const ids = this.db
+      .prepare(`SELECT id FROM jobs WHERE state IN ('success', 'failed', 'cancelled')`)
+      .all() as { id: string }[];
+    this.#forget(ids);
+    return ids.length;
+  }
+
+  #forget(jobs: { id: string }[]): void {
     this.db.transaction(() => {
-      this.#stmts.deleteEvents.run(id);
-      this.#stmts.deleteOutputs.run(id);
-      this.#stmts.deleteJob.run(id);
+      for (const { id } of jobs) {
+        this.#stmts.deleteEvents.run(id);
+        this.#stmts.deleteOutputs.run(id);
+        this.#stmts.deleteJob.run(id);
+      }
     })();
   }
 
@@ -305,14 +320,7 @@ export class Store {
         `SELECT id FROM jobs WHERE state IN ('success', 'failed', 'cancelled') ORDER BY ord DESC LIMIT -1 OFFSET ?`,
       )
       .all(keep) as { id: string }[];
-    if (old.length === 0) return 0;
-    this.db.transaction(() => {
-      for (const { id } of old) {
-        this.#stmts.deleteEvents.run(id);
-        this.#stmts.deleteOutputs.run(id);
-        this.#stmts.deleteJob.run(id);
-      }
-    })();
+    this.#forget(old);
     return old.length;
   }
 
@@ -321,12 +329,26 @@ export class Store {
   }
 
   /** Jobs in list order: running, queued in run order, then finished newest first. */
-  listJobs(q: { states?: JobState[]; clientId?: string; limit: number; offset: number }): {
+  listJobs(q: {
+    states?: JobState[];
+    clientId?: string;
+    /** Graph titles containing this text (case-insensitive). */
+    title?: string;
+    /** Only jobs that wrote at least one file. */
+    withFiles?: boolean;
+    limit: number;
+    offset: number;
+  }): {
     jobs: JobRecord[];
     total: number;
   } {
     const where: string[] = [];
     const params: unknown[] = [];
+    if (q.title) {
+      where.push(`j.title LIKE ? ESCAPE '\\'`);
+      params.push(`%${q.title.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    }
+    if (q.withFiles) where.push(`EXISTS (SELECT 1 FROM outputs o WHERE o.job_id = j.id AND o.kind = 'file')`);
     if (q.states && q.states.length > 0) {
       where.push(`j.state IN (${q.states.map(() => '?').join(',')})`);
       params.push(...q.states);
