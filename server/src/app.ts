@@ -20,6 +20,7 @@ import { jobRoutes } from './routes/jobs';
 import { errorSchema } from './schemas';
 import { installGuard } from './security/guard';
 import { loadSecret } from './security/secret';
+import { Users } from './security/users';
 import { acquireDataLock } from './store/data-lock';
 import { Store } from './store/store';
 import { Hub } from './ws/hub';
@@ -60,6 +61,7 @@ const UI_CSP = [
 /** Build the server: store, node host, queue, routes, WebSocket. Does not listen yet. */
 export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp> {
   const options = resolveOptions(input);
+  const users = options.usersFile ? Users.load(options.usersFile) : undefined;
   const releaseLock = acquireDataLock(options.dataDir);
   const secret = loadSecret(options.dataDir);
   let store: Store;
@@ -163,7 +165,7 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
   // Before the guard: the plugin's own onRequest hook marks upgrade requests, so that a refused
   // upgrade (the guard throws) still gets its socket closed after the error response.
   await app.register(fastifyWebsocket, { options: { maxPayload: WS_MAX_MESSAGE_BYTES } });
-  const guard = installGuard(app, options, secret);
+  const guard = installGuard(app, options, secret, users);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -184,6 +186,8 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
   });
   await app.register(fastifyRateLimit, {
     global: false,
+    // The guard ran first (an app hook): with named users, each user has their own budget.
+    keyGenerator: (req) => (req.user ? `user:${req.user.name}` : req.ip),
     errorResponseBuilder: (_req, ctx) =>
       new HttpError(429, 'rate_limited', `too many requests; retry in ${ctx.after}`, {
         retryAfterMs: ctx.ttl,

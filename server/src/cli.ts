@@ -15,6 +15,9 @@ Commands:
       --json                Print the job result as JSON instead of progress and a summary
       --plain               Plain progress lines even on a terminal
   serve                   Start the HTTP server and editor (see "reelgraph serve --help")
+  users add <name>        Add a named user for "serve --users"; prints their new token once
+      --admin               The user sees and manages every user's jobs
+      --users <file>        The users file (default ./users.json)
   create-node <name>      Scaffold a node pack: manifest, a typed example node, a passing test
       --dir <folder>        Create it in <folder>/<name> (default nodes/<name>; then load with --nodes <folder>)
       --no-link             Do not link the host's packages into the pack's node_modules
@@ -36,6 +39,10 @@ async function main(argv: string[]): Promise<number | undefined> {
     }
     case 'serve':
       return serve(rest);
+    case 'users': {
+      const { usersCommand } = await import('./commands/users');
+      return usersCommand(rest);
+    }
     case 'create-node': {
       const { createNodeCommand } = await import('./commands/create-node');
       return createNodeCommand(rest);

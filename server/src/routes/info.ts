@@ -53,6 +53,12 @@ export async function infoRoutes(app: FastifyInstance, deps: InfoRoutesDeps): Pr
               authRequired: { type: 'boolean' },
               authenticated: { type: 'boolean' },
               csrfToken: { type: 'string' },
+              user: {
+                description: 'With named users (serve --users): who is signed in',
+                type: 'object',
+                required: ['name', 'admin'],
+                properties: { name: { type: 'string' }, admin: { type: 'boolean' } },
+              },
               limits: { type: 'object', additionalProperties: { type: 'number' } },
             },
           },
@@ -61,13 +67,15 @@ export async function infoRoutes(app: FastifyInstance, deps: InfoRoutesDeps): Pr
     },
     async (req, reply) => {
       const authenticated = deps.guard.isAuthenticated(req);
+      const user = deps.guard.userOf(req);
       reply.header('cache-control', 'no-store');
       return {
         protocol: PROTOCOL_VERSION,
         serverVersion: SERVER_VERSION,
-        authRequired: deps.guard.cookieValue !== undefined,
+        authRequired: deps.guard.authRequired,
         authenticated,
         ...(authenticated ? { csrfToken: deps.guard.csrfToken } : {}),
+        ...(user ? { user } : {}),
         limits: deps.limits,
       };
     },
@@ -90,9 +98,8 @@ export async function infoRoutes(app: FastifyInstance, deps: InfoRoutesDeps): Pr
       },
     },
     async (req, reply) => {
-      const value = deps.guard.cookieValue;
-      if (!value || !deps.guard.checkToken(req.body.token))
-        throw new HttpError(401, 'unauthorized', 'wrong token');
+      const value = deps.guard.loginCookie(req.body.token);
+      if (!value) throw new HttpError(401, 'unauthorized', 'wrong token');
       const secure = deps.secureCookies || req.protocol === 'https' ? '; Secure' : '';
       reply.header('set-cookie', `${AUTH_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict${secure}`);
       reply.status(204).send();

@@ -7,7 +7,7 @@ import {
   parseGraph,
   type ValidationError,
 } from '@reelgraph/graph';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpError, notFound } from '../errors';
 import { JOB_STATES, type JobState } from '../protocol/types';
 import type { Scheduler } from '../queue/scheduler';
@@ -19,7 +19,8 @@ import {
   jobSummarySchema,
   queueStatusSchema,
 } from '../schemas';
-import type { Store } from '../store/store';
+import { mayAccess } from '../security/users';
+import type { JobRecord, Store } from '../store/store';
 
 export interface JobRoutesDeps {
   store: Store;
@@ -62,6 +63,17 @@ function duplicateErrors(raw: string | undefined): { graph: ValidationError[]; e
 
 export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Promise<void> {
   const { store, scheduler } = deps;
+  /** The job, if this request's user may see it: another user's job answers as if it did not exist. */
+  const jobFor = (req: FastifyRequest, id: string): JobRecord => {
+    const job = store.getJob(id);
+    if (!job || !mayAccess(req.user, job)) throw notFound(`job ${id}`);
+    return job;
+  };
+  /** Pausing the queue touches every user's jobs: with named users, only admins may. */
+  const adminOnly = async (req: FastifyRequest) => {
+    if (req.user && !req.user.admin)
+      throw new HttpError(403, 'forbidden', 'only an admin may pause or resume the queue');
+  };
 
   app.post<{ Body: SubmitBody }>(
     '/api/jobs',
@@ -152,6 +164,7 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
         {
           graph: doc,
           ...(body.clientId !== undefined ? { clientId: body.clientId } : {}),
+          ...(req.user ? { owner: req.user.name } : {}),
           ...(body.priority !== undefined ? { priority: body.priority } : {}),
           ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}),
           ...(body.targets !== undefined ? { targets: body.targets } : {}),
@@ -201,6 +214,7 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
       const { jobs, total } = store.listJobs({
         ...(states ? { states } : {}),
         ...(req.query.clientId ? { clientId: req.query.clientId } : {}),
+        ...(req.user && !req.user.admin ? { owner: req.user.name } : {}),
         limit,
         offset,
       });
@@ -234,8 +248,7 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
       },
     },
     async (req) => {
-      const job = store.getJob(req.params.id);
-      if (!job) throw notFound(`job ${req.params.id}`);
+      const job = jobFor(req, req.params.id);
       return scheduler.detail(job, {
         events: req.query.events !== 'false',
         graph: req.query.graph !== 'false',
@@ -264,7 +277,10 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
         },
       },
     },
-    async (req) => ({ jobId: req.params.id, ...scheduler.cancel(req.params.id) }),
+    async (req) => {
+      jobFor(req, req.params.id);
+      return { jobId: req.params.id, ...scheduler.cancel(req.params.id) };
+    },
   );
 
   app.patch<{ Params: { id: string }; Body: { priority: number } }>(
@@ -283,7 +299,10 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
         response: { 200: jobSummarySchema, ...errors(400, 403, 404, 409) },
       },
     },
-    async (req) => scheduler.setPriority(req.params.id, req.body.priority),
+    async (req) => {
+      jobFor(req, req.params.id);
+      return scheduler.setPriority(req.params.id, req.body.priority);
+    },
   );
 
   app.delete<{ Params: { id: string } }>(
@@ -297,6 +316,7 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
       },
     },
     async (req, reply) => {
+      jobFor(req, req.params.id);
       scheduler.delete(req.params.id);
       reply.status(204).send();
     },
@@ -315,6 +335,7 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
         tags: ['queue'],
         response: { 200: queueStatusSchema, ...errors(403) },
       },
+      preHandler: adminOnly,
     },
     async () => scheduler.pause(),
   );
@@ -326,6 +347,7 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
         tags: ['queue'],
         response: { 200: queueStatusSchema, ...errors(403) },
       },
+      preHandler: adminOnly,
     },
     async () => scheduler.resume(),
   );

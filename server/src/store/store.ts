@@ -9,6 +9,8 @@ export interface JobRecord {
   state: JobState;
   priority: number;
   clientId: string | null;
+  /** With `serve --users`: the user who submitted it. */
+  owner: string | null;
   title: string | null;
   nodeCount: number;
   graph: string;
@@ -41,6 +43,7 @@ interface JobRow {
   state: JobState;
   priority: number;
   client_id: string | null;
+  owner: string | null;
   title: string | null;
   node_count: number;
   graph: string;
@@ -74,7 +77,8 @@ CREATE TABLE IF NOT EXISTS jobs (
   duration_ms REAL,
   attempts INTEGER NOT NULL DEFAULT 0,
   error TEXT,
-  nodes TEXT
+  nodes TEXT,
+  owner TEXT
 );
 CREATE INDEX IF NOT EXISTS jobs_queue ON jobs (state, priority DESC, ord ASC);
 CREATE INDEX IF NOT EXISTS jobs_client ON jobs (client_id, state);
@@ -112,6 +116,7 @@ function toRecord(r: JobRow): JobRecord {
     state: r.state,
     priority: r.priority,
     clientId: r.client_id,
+    owner: r.owner,
     title: r.title,
     nodeCount: r.node_count,
     graph: r.graph,
@@ -144,11 +149,14 @@ export class Store {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    // Databases made before named users have no owner column.
+    const columns = this.db.prepare(`SELECT name FROM pragma_table_info('jobs')`).all() as { name: string }[];
+    if (!columns.some((c) => c.name === 'owner')) this.db.exec('ALTER TABLE jobs ADD COLUMN owner TEXT');
     const db = this.db;
     this.#stmts = {
       insertJob: db.prepare(
-        `INSERT INTO jobs (id, state, priority, client_id, title, node_count, graph, targets, timeout_ms, created_at)
-         VALUES (@id, 'queued', @priority, @clientId, @title, @nodeCount, @graph, @targets, @timeoutMs, @createdAt)`,
+        `INSERT INTO jobs (id, state, priority, client_id, owner, title, node_count, graph, targets, timeout_ms, created_at)
+         VALUES (@id, 'queued', @priority, @clientId, @owner, @title, @nodeCount, @graph, @targets, @timeoutMs, @createdAt)`,
       ),
       getJob: db.prepare(`${SELECT_JOB} WHERE j.id = ?`),
       nextQueued: db.prepare(
@@ -184,7 +192,7 @@ export class Store {
       deleteEvents: db.prepare(`DELETE FROM events WHERE job_id = ?`),
       deleteOutputs: db.prepare(`DELETE FROM outputs WHERE job_id = ?`),
       activeOfClient: db.prepare(
-        `SELECT id FROM jobs WHERE client_id = ? AND state IN ('queued', 'running')`,
+        `SELECT id FROM jobs WHERE client_id = @clientId AND owner IS @owner AND state IN ('queued', 'running')`,
       ),
     };
   }
@@ -197,9 +205,13 @@ export class Store {
     j: Pick<
       JobRecord,
       'id' | 'priority' | 'clientId' | 'title' | 'nodeCount' | 'graph' | 'targets' | 'timeoutMs' | 'createdAt'
-    >,
+    > & { owner?: string | null },
   ): void {
-    this.#stmts.insertJob.run({ ...j, targets: j.targets ? JSON.stringify(j.targets) : null });
+    this.#stmts.insertJob.run({
+      ...j,
+      owner: j.owner ?? null,
+      targets: j.targets ? JSON.stringify(j.targets) : null,
+    });
   }
 
   getJob(id: string): JobRecord | undefined {
@@ -345,12 +357,13 @@ export class Store {
     return old.length;
   }
 
-  activeJobsOfClient(clientId: string): string[] {
-    return (this.#stmts.activeOfClient.all(clientId) as { id: string }[]).map((r) => r.id);
+  /** A client id names a client within one owner (null without named users). */
+  activeJobsOfClient(clientId: string, owner: string | null = null): string[] {
+    return (this.#stmts.activeOfClient.all({ clientId, owner }) as { id: string }[]).map((r) => r.id);
   }
 
   /** Jobs in list order: running, queued in run order, then finished newest first. */
-  listJobs(q: { states?: JobState[]; clientId?: string; limit: number; offset: number }): {
+  listJobs(q: { states?: JobState[]; clientId?: string; owner?: string; limit: number; offset: number }): {
     jobs: JobRecord[];
     total: number;
   } {
@@ -363,6 +376,10 @@ export class Store {
     if (q.clientId) {
       where.push('j.client_id = ?');
       params.push(q.clientId);
+    }
+    if (q.owner !== undefined) {
+      where.push('j.owner = ?');
+      params.push(q.owner);
     }
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM jobs j ${w}`).get(...params) as { n: number })

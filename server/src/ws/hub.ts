@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws';
+import type { User } from '../security/users';
 
 /** Past this much unsent data a socket gets no previews; past the hard limit it is closed. */
 const PREVIEW_BACKPRESSURE_BYTES = 4 * 1024 * 1024;
@@ -8,9 +9,15 @@ export const MAX_SUBSCRIPTIONS = 256;
 export interface Connection {
   socket: WebSocket;
   clientId: string;
+  /** With `serve --users`: the socket's user; a client id is only matched within its user. */
+  user?: User;
   jobs: Set<string>;
   badMessages: number;
 }
+
+/** Client ids cannot hold `/` (docs/protocol.md), so `owner/clientId` never meets a bare client id. */
+const clientKey = (clientId: string, owner: string | undefined) =>
+  owner ? `${owner}/${clientId}` : clientId;
 
 /**
  * Who hears about which job. Messages for a job go only to sockets subscribed to it — explicitly, or
@@ -18,6 +25,7 @@ export interface Connection {
  */
 export class Hub {
   readonly #byJob = new Map<string, Set<Connection>>();
+  /** Keyed by `clientKey`: two users' sockets never share a client id. */
   readonly #byClient = new Map<string, Set<Connection>>();
   readonly connections = new Set<Connection>();
   /** Counters for tests and the load benchmark. */
@@ -27,19 +35,21 @@ export class Hub {
 
   add(conn: Connection): void {
     this.connections.add(conn);
-    let set = this.#byClient.get(conn.clientId);
+    const key = clientKey(conn.clientId, conn.user?.name);
+    let set = this.#byClient.get(key);
     if (!set) {
       set = new Set();
-      this.#byClient.set(conn.clientId, set);
+      this.#byClient.set(key, set);
     }
     set.add(conn);
   }
 
   remove(conn: Connection): void {
     this.connections.delete(conn);
-    const set = this.#byClient.get(conn.clientId);
+    const key = clientKey(conn.clientId, conn.user?.name);
+    const set = this.#byClient.get(key);
     set?.delete(conn);
-    if (set && set.size === 0) this.#byClient.delete(conn.clientId);
+    if (set && set.size === 0) this.#byClient.delete(key);
     for (const jobId of conn.jobs) this.#unlink(jobId, conn);
     conn.jobs.clear();
   }
@@ -63,9 +73,9 @@ export class Hub {
     this.#unlink(jobId, conn);
   }
 
-  /** Subscribe every socket of `clientId` (a job it just submitted). */
-  subscribeClient(clientId: string, jobId: string): void {
-    for (const conn of this.#byClient.get(clientId) ?? []) this.subscribe(conn, jobId);
+  /** Subscribe every socket of `clientId` (a job it just submitted), of the same owner. */
+  subscribeClient(clientId: string, jobId: string, owner?: string): void {
+    for (const conn of this.#byClient.get(clientKey(clientId, owner)) ?? []) this.subscribe(conn, jobId);
   }
 
   /** Forget a finished job's subscriptions (after its last event went out). */

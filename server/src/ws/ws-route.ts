@@ -7,6 +7,7 @@ import { SERVER_VERSION } from '../options';
 import { PROTOCOL_VERSION, TERMINAL_STATES } from '../protocol/types';
 import type { Scheduler } from '../queue/scheduler';
 import { CLIENT_ID_PATTERN } from '../schemas';
+import { mayAccess } from '../security/users';
 import type { Store } from '../store/store';
 import { type Connection, type Hub, MAX_SUBSCRIPTIONS } from './hub';
 
@@ -75,7 +76,7 @@ export async function wsRoute(app: FastifyInstance, deps: WsDeps): Promise<void>
   /** Snapshot, optional replay and latest previews: what a (re)subscribing client needs to catch up. */
   function catchUp(conn: Connection, jobId: string, afterSeq: number | undefined): boolean {
     const job = store.getJob(jobId);
-    if (!job) return false;
+    if (!job || !mayAccess(conn.user, job)) return false;
     const detail = scheduler.detail(job, { events: false, graph: false });
     const live = !TERMINAL_STATES.includes(job.state);
     if (live && !hub.subscribe(conn, jobId)) {
@@ -118,7 +119,13 @@ export async function wsRoute(app: FastifyInstance, deps: WsDeps): Promise<void>
     },
     (socket: WebSocket, req) => {
       const clientId = req.query.clientId ?? randomUUID().replaceAll('-', '');
-      const conn: Connection = { socket, clientId, jobs: new Set(), badMessages: 0 };
+      const conn: Connection = {
+        socket,
+        clientId,
+        jobs: new Set(),
+        badMessages: 0,
+        ...(req.user ? { user: req.user } : {}),
+      };
       hub.add(conn);
       socket.on('close', () => hub.remove(conn));
       socket.on('error', () => hub.remove(conn));
@@ -130,7 +137,8 @@ export async function wsRoute(app: FastifyInstance, deps: WsDeps): Promise<void>
         queue: scheduler.status(),
       });
       // Reconnect catch-up: the client's own active jobs, without asking.
-      for (const jobId of store.activeJobsOfClient(clientId)) catchUp(conn, jobId, undefined);
+      for (const jobId of store.activeJobsOfClient(clientId, conn.user?.name))
+        catchUp(conn, jobId, undefined);
 
       socket.on('message', (data, isBinary) => {
         try {
@@ -141,7 +149,10 @@ export async function wsRoute(app: FastifyInstance, deps: WsDeps): Promise<void>
               const after = afterSeqOf(msg);
               const missing: string[] = [];
               const ok: string[] = [];
-              for (const id of ids) (store.getJob(id) ? ok : missing).push(id);
+              for (const id of ids) {
+                const job = store.getJob(id);
+                (job && mayAccess(conn.user, job) ? ok : missing).push(id);
+              }
               hub.send(conn, { type: 'subscribed', jobIds: ok });
               if (missing.length > 0) {
                 hub.send(conn, {
