@@ -10,6 +10,7 @@ import type { PackCatalog } from '@reelgraph/packs';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { clientErrorHandler, frameworkErrors, HttpError, installErrorHandling } from './errors';
 import { type ResolvedOptions, resolveOptions, SERVER_VERSION, type ServerOptions } from './options';
+import { createPolicyGate } from './policy/gate';
 import { InlineNodeHost } from './queue/inline-host';
 import type { HostConfig, NodeHost } from './queue/node-host';
 import { ProcessNodeHost } from './queue/process-host';
@@ -62,6 +63,10 @@ const UI_CSP = [
 export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp> {
   const options = resolveOptions(input);
   const users = options.usersFile ? Users.load(options.usersFile) : undefined;
+  // A bad policy file stops the start before anything is opened.
+  const policy = options.policyFile
+    ? createPolicyGate(options.policyFile, options.dataDir, (m) => console.warn(`[reelgraph] ${m}`))
+    : undefined;
   const releaseLock = acquireDataLock(options.dataDir);
   const secret = loadSecret(options.dataDir);
   let store: Store;
@@ -240,6 +245,7 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
       maxNodes: options.maxNodes,
       maxTimeoutMs: options.jobTimeoutMs,
       submitRateLimit: options.submitRateLimit,
+      ...(policy ? { policy } : {}),
     });
     await fileRoutes(api, {
       store,

@@ -54,11 +54,16 @@ export interface ServerOptions {
   /** Run packs' nodes in a child process (default) or in the server's own process. */
   isolation?: 'process' | 'inline';
   logger?: boolean;
+  /** A prompt policy file (docs/security.md): refuse or warn on matching text inputs at submit. */
+  policyFile?: string;
 }
 
-export type ResolvedOptions = Required<Omit<ServerOptions, 'token' | 'uiDir' | 'usersFile'>> & {
+export type ResolvedOptions = Required<
+  Omit<ServerOptions, 'token' | 'uiDir' | 'usersFile' | 'policyFile'>
+> & {
   token: string | undefined;
   usersFile: string | undefined;
+  policyFile: string | undefined;
   uiDir: string | false;
 };
 
@@ -115,5 +120,6 @@ export function resolveOptions(o: ServerOptions): ResolvedOptions {
     runQueue: o.runQueue ?? true,
     isolation: o.isolation ?? 'process',
     logger: o.logger ?? false,
+    policyFile: o.policyFile,
   };
 }

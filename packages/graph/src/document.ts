@@ -35,11 +35,40 @@ export interface NodeMeta {
   collapsed?: boolean;
 }
 
+/** The reserved node type of a foreign node; such a node must carry `foreign`. */
+export const FOREIGN_TYPE = 'comfy/foreign' as const;
+
+/** A socket of a foreign node, as the other system declares it. */
+export interface ForeignSocket {
+  name: string;
+  /** The other system's socket type (`MODEL`, `LATENT`, `*` …). */
+  type: string;
+}
+
+/**
+ * A node from another system (a ComfyUI class) with no Reelgraph equivalent, kept so that nothing is
+ * dropped and it is written back unchanged on export. It never runs: the graph is refused until it is
+ * replaced or removed. Its links and scalar values live in the node's `inputs` as usual; links into it
+ * are by `outputs[].name`.
+ */
+export interface ForeignNode {
+  /** The class name in the other system, e.g. `LoraLoader`. */
+  class: string;
+  inputs: ForeignSocket[];
+  outputs: ForeignSocket[];
+  /** Values `inputs` cannot hold (arrays, objects, null), by input name, as the other system gave them. */
+  values?: Record<string, unknown>;
+  /** UI-format widget values whose names are unknown, in their original order. */
+  widgets?: unknown[];
+}
+
 export interface GraphNode {
   type: string;
   inputs: Record<string, InputValue>;
   mode?: NodeMode;
   meta?: NodeMeta;
+  /** Present exactly when `type` is `FOREIGN_TYPE`. */
+  foreign?: ForeignNode;
 }
 
 export interface GraphGroup {

@@ -7,6 +7,7 @@ export const VALIDATION_CODES = [
   'unsupported_version',
   'duplicate_id',
   'unknown_node_type',
+  'foreign_node',
   'missing_input',
   'unknown_input',
   'invalid_link',
@@ -20,6 +21,7 @@ export const VALIDATION_CODES = [
   'above_max',
   'off_step',
   'not_in_options',
+  'model_mismatch',
   'cycle',
   'no_output_node',
 ] as const;

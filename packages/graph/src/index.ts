@@ -7,6 +7,7 @@ export * from './errors';
 export { jsonDepthExceeds } from './json-depth';
 export { type DuplicateKey, findDuplicateKeys } from './json-keys';
 export * from './migrate';
+export * from './model-rules';
 export * from './parse';
 export * from './sockets';
 export * from './validate';

@@ -1,9 +1,10 @@
 import type { Catalog, InputSchema, NodeSchema } from './catalog';
 import { canConnect } from './connect';
 import { findCycles } from './cycles';
-import { GRAPH_VERSION } from './document';
+import { FOREIGN_TYPE, GRAPH_VERSION } from './document';
 import type { ValidationCode, ValidationError } from './errors';
 import { measureJson } from './json-size';
+import { modelRuleProblem, resolveModel } from './model-rules';
 import { ANY, isScalarType } from './sockets';
 
 export interface ValidateOptions {
@@ -23,7 +24,8 @@ export const RESERVED_IDS: readonly string[] = ['__proto__', 'constructor', 'pro
 export const NODE_MODES = ['active', 'muted', 'bypassed'] as const;
 
 const TOP_KEYS = new Set(['version', 'nodes', 'meta']);
-const NODE_KEYS = new Set(['type', 'inputs', 'mode', 'meta']);
+const NODE_KEYS = new Set(['type', 'inputs', 'mode', 'meta', 'foreign']);
+const FOREIGN_KEYS = new Set(['class', 'inputs', 'outputs', 'values', 'widgets']);
 const MAX_OPTIONS_LISTED = 20;
 const MAX_CYCLE_NAMED = 24;
 
@@ -127,6 +129,8 @@ interface NodeInfo {
   schema?: NodeSchema;
   inputs?: Obj;
   mode: unknown;
+  /** A foreign node's output names (links into it are checked against them). */
+  foreignOutputs?: Set<string>;
 }
 
 class Collector {
@@ -260,9 +264,14 @@ function readNode(id: string, raw: unknown, catalog: Catalog, c: Collector): Nod
   info.type = type;
   if (typeof type !== 'string' || type === '') {
     c.add('invalid_document', id, `${nodeLabel(id)} needs a string "type", got ${describeValue(type)}`);
+  } else if (type === FOREIGN_TYPE) {
+    info.foreignOutputs = readForeign(id, own(raw, 'foreign'), c);
   } else {
     info.schema = schemaFor(catalog, type);
     if (!info.schema) c.add('unknown_node_type', id, `${nodeLabel(id)} has unknown type ${quoteId(type)}`);
+  }
+  if (type !== FOREIGN_TYPE && own(raw, 'foreign') !== undefined) {
+    c.add('invalid_document', id, `${nodeLabel(id, type)}: only a ${FOREIGN_TYPE} node has "foreign"`);
   }
   const inputs = own(raw, 'inputs');
   if (isPlainObject(inputs)) info.inputs = inputs;
@@ -298,6 +307,50 @@ function readNode(id: string, raw: unknown, catalog: Catalog, c: Collector): Nod
     for (const p of problems) c.add('invalid_document', id, `${nodeLabel(id, type)}: meta${p}`);
   }
   return info;
+}
+
+/**
+ * A foreign node's description; its output names, or undefined when it is malformed. A well-formed one
+ * is still an error: it cannot run until it is replaced or removed.
+ */
+function readForeign(id: string, raw: unknown, c: Collector): Set<string> | undefined {
+  const at = nodeLabel(id, FOREIGN_TYPE);
+  if (!isPlainObject(raw)) {
+    c.add('invalid_document', id, `${at} needs a "foreign" object, got ${describeValue(raw)}`);
+    return undefined;
+  }
+  const problems: string[] = [];
+  for (const key of Object.keys(raw))
+    if (!FOREIGN_KEYS.has(key)) problems.push(` has an unknown field ${quoteId(key)}`);
+  const cls = own(raw, 'class');
+  if (typeof cls !== 'string' || cls === '')
+    problems.push(`.class must be a non-empty string, got ${describeValue(cls)}`);
+  const names = new Set<string>();
+  for (const key of ['inputs', 'outputs'] as const) {
+    const list = own(raw, key);
+    if (!Array.isArray(list)) {
+      problems.push(`.${key} must be an array, got ${describeValue(list)}`);
+      continue;
+    }
+    list.forEach((s: unknown, i) => {
+      const name = isPlainObject(s) ? own(s, 'name') : undefined;
+      if (!isPlainObject(s) || typeof name !== 'string' || typeof own(s, 'type') !== 'string')
+        problems.push(`.${key}[${i}] must be {name, type} strings`);
+      else if (key === 'outputs') names.add(name);
+    });
+  }
+  const values = own(raw, 'values');
+  if (values !== undefined && !isPlainObject(values)) problems.push(`.values must be an object`);
+  const widgets = own(raw, 'widgets');
+  if (widgets !== undefined && !Array.isArray(widgets)) problems.push(`.widgets must be an array`);
+  for (const p of problems) c.add('invalid_document', id, `${at}: foreign${p}`);
+  if (problems.length) return undefined;
+  c.add(
+    'foreign_node',
+    id,
+    `${nodeLabel(id)} is the foreign node ${quoteId(cls as string)}, which Reelgraph cannot run: replace or remove it`,
+  );
+  return names;
 }
 
 /** Problems are pushed as `.key …` suffixes, for the caller to prefix with where they are. */
@@ -429,7 +482,17 @@ function checkInputs(
       const ups = upstream.get(id);
       if (ups) ups.push(src);
       else upstream.set(id, [src]);
-      if (!source.schema) continue; // unknown source type: reported on that node
+      if (source.foreignOutputs && !source.foreignOutputs.has(out)) {
+        const outs = [...source.foreignOutputs].map(quoteId).join(', ') || 'none';
+        c.add(
+          'link_missing_output',
+          id,
+          `${inputAt(id, info.type, name)}: links to output ${quoteId(out)} of ${nodeLabel(src, source.type, 'node')}, but it has ${outs}`,
+          name,
+        );
+        continue;
+      }
+      if (!source.schema) continue; // unknown or foreign source type: reported on that node
       const fromType = outputType(source.schema, out);
       if (fromType === undefined) {
         const outs = isPlainObject(source.schema.outputs) ? Object.keys(source.schema.outputs) : [];
@@ -464,7 +527,7 @@ function checkInputs(
         );
       continue;
     }
-    checkConstant(id, info.type, name, value, decl, c);
+    if (checkConstant(id, info.type, name, value, decl, c)) checkModelRule(info, name, value, decl, infos, c);
   }
 
   if (!schema || !isPlainObject(schema.inputs)) return;
@@ -492,7 +555,46 @@ function isConstant(v: unknown): boolean {
   return typeof v === 'string' || typeof v === 'boolean' || isFiniteNumber(v);
 }
 
+/** Numbers that break the rule of the model linked upstream are refused at submit, not halfway through a run. */
+function checkModelRule(
+  info: NodeInfo,
+  name: string,
+  value: unknown,
+  decl: InputSchema,
+  infos: Map<string, NodeInfo>,
+  c: Collector,
+): void {
+  const rule = isPlainObject(decl.modelRule) ? decl.modelRule : undefined;
+  if (!rule || typeof value !== 'number' || typeof rule.via !== 'string') return;
+  const ruleNode = (n: NodeInfo) => ({
+    inputs: n.inputs,
+    decls: n.schema?.inputs,
+    outputs: n.schema?.outputs,
+  });
+  const model = resolveModel(ruleNode(info), rule.via, (src) => {
+    const n = infos.get(src);
+    return n && ruleNode(n);
+  });
+  const problem = model && modelRuleProblem(value, rule.rule, model);
+  if (problem)
+    c.add('model_mismatch', info.id, `${inputAt(info.id, info.type, name)}: ${value}: ${problem}`, name);
+}
+
+/** Reports what is wrong with a constant; true when nothing was. */
 function checkConstant(
+  id: string,
+  nodeType: unknown,
+  name: string,
+  value: unknown,
+  decl: InputSchema,
+  c: Collector,
+): boolean {
+  const before = c.errors.length;
+  checkConstantInto(id, nodeType, name, value, decl, c);
+  return c.errors.length === before;
+}
+
+function checkConstantInto(
   id: string,
   nodeType: unknown,
   name: string,

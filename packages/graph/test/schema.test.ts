@@ -27,7 +27,17 @@ describe('graph.schema.json', () => {
         },
       },
     };
-    for (const doc of [baseDoc(), minimal, modes])
+    const foreign = {
+      version: 1,
+      nodes: {
+        f: {
+          type: 'comfy/foreign',
+          inputs: { s: 1 },
+          foreign: { class: 'X', inputs: [], outputs: [{ name: 'O', type: 'MODEL' }], widgets: [1, null] },
+        },
+      },
+    };
+    for (const doc of [baseDoc(), minimal, modes, foreign])
       expect(check(doc), ajv.errorsText(check.errors)).toBe(true);
   });
 

@@ -5,7 +5,7 @@ import { baseDoc, catalog } from './catalog';
 type Doc = GraphDocument & Record<string, unknown>;
 type Nodes = Record<
   string,
-  { type: string; inputs: Record<string, unknown>; mode?: unknown; meta?: unknown }
+  { type: string; inputs: Record<string, unknown>; mode?: unknown; meta?: unknown; foreign?: unknown }
 >;
 
 /** A copy of the base document with `change` applied. */
@@ -359,6 +359,23 @@ const cases: Case[] = [
     says: /^Cycle: "lat" → "f" → "r" → "lat"$/,
   },
   {
+    code: 'foreign_node',
+    name: 'a foreign node cannot run',
+    doc: mutate((_, n) => {
+      n.lora = {
+        type: 'comfy/foreign',
+        inputs: { strength: 1 },
+        foreign: {
+          class: 'LoraLoader',
+          inputs: [{ name: 'model', type: 'MODEL' }],
+          outputs: [{ name: 'MODEL', type: 'MODEL' }],
+        },
+      };
+    }),
+    nodeId: 'lora',
+    says: /foreign node "LoraLoader".*replace or remove/,
+  },
+  {
     code: 'no_output_node',
     name: 'output node muted',
     doc: mutate((_, n) => {
@@ -383,8 +400,8 @@ describe('validateGraph: one case per error code', () => {
     if (says) expect(hit!.message).toMatch(says);
   });
 
-  it('covers every code (invalid_json and raw duplicates in parse.test.ts)', () => {
-    const covered = new Set<string>([...cases.map((c) => c.code), 'invalid_json']);
+  it('covers every code (invalid_json and raw duplicates in parse.test.ts, model_mismatch in model-rules.test.ts)', () => {
+    const covered = new Set<string>([...cases.map((c) => c.code), 'invalid_json', 'model_mismatch']);
     expect(VALIDATION_CODES.filter((c) => !covered.has(c))).toEqual([]);
   });
 
@@ -668,5 +685,46 @@ describe('validateGraph: hostile input', () => {
       },
     });
     expect(validateGraph(doc, catalog)).toMatchObject([{ code: 'invalid_document' }]);
+  });
+});
+
+describe('validateGraph: foreign nodes', () => {
+  const lora = {
+    type: 'comfy/foreign',
+    inputs: { latent: ['s', 'latent'], strength: 0.5 },
+    foreign: {
+      class: 'LatentUpscale',
+      inputs: [{ name: 'latent', type: 'LATENT' }],
+      outputs: [{ name: 'LATENT', type: 'LATENT' }],
+      values: { crop: null },
+    },
+  };
+  it('links into a foreign node by its output names; only the foreign error remains', () => {
+    const doc = mutate((_, n) => {
+      n.up = structuredClone(lora);
+      n.dec!.inputs.latent = ['up', 'LATENT'];
+    });
+    expect(validateGraph(doc, catalog).map((e) => e.code)).toEqual(['foreign_node']);
+  });
+  it('refuses a link to an output the foreign node does not have', () => {
+    const doc = mutate((_, n) => {
+      n.up = structuredClone(lora);
+      n.dec!.inputs.latent = ['up', 'IMAGE'];
+    });
+    const codes = validateGraph(doc, catalog).map((e) => e.code);
+    expect(codes).toEqual(['foreign_node', 'link_missing_output']);
+  });
+  it('refuses "foreign" on an ordinary node and a malformed description', () => {
+    const doc = mutate((_, n) => {
+      n.s!.foreign = lora.foreign;
+      n.up = { ...structuredClone(lora), foreign: { class: '', inputs: {}, outputs: [] } };
+    });
+    const errors = validateGraph(doc, catalog);
+    expect(errors.filter((e) => e.code === 'invalid_document').map((e) => e.nodeId)).toEqual([
+      's',
+      'up',
+      'up',
+    ]);
+    expect(errors.some((e) => e.code === 'foreign_node')).toBe(false);
   });
 });

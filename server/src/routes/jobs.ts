@@ -9,6 +9,7 @@ import {
 } from '@reelgraph/graph';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpError, notFound } from '../errors';
+import type { PolicyGate } from '../policy/gate';
 import { JOB_STATES, type JobState } from '../protocol/types';
 import type { Scheduler } from '../queue/scheduler';
 import {
@@ -30,6 +31,8 @@ export interface JobRoutesDeps {
   maxNodes: number;
   maxTimeoutMs: number;
   submitRateLimit: number;
+  /** `serve --policy`: checks every text input before anything is queued. */
+  policy?: PolicyGate;
 }
 
 interface SubmitBody {
@@ -109,9 +112,14 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
               jobId: { type: 'string' },
               position: { type: 'integer' },
               state: { type: 'string' },
+              policyWarnings: {
+                description: "Hits of the policy's warn rules (the job runs)",
+                type: 'array',
+                items: { type: 'object', additionalProperties: true },
+              },
             },
           },
-          ...errors(400, 401, 403, 413, 429, 503),
+          ...errors(400, 401, 403, 413, 422, 429, 503),
         },
       },
     },
@@ -160,6 +168,11 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
           );
         }
       }
+      const policyWarnings =
+        deps.policy?.enforce(doc, {
+          ...(body.clientId !== undefined ? { clientId: body.clientId } : {}),
+          address: req.ip,
+        }) ?? [];
       const { jobId, position } = scheduler.submit(
         {
           graph: doc,
@@ -172,7 +185,7 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
         Object.keys(doc.nodes).length,
       );
       reply.status(201);
-      return { jobId, position, state: 'queued' };
+      return { jobId, position, state: 'queued', ...(policyWarnings.length > 0 ? { policyWarnings } : {}) };
     },
   );
 
