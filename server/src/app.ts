@@ -20,6 +20,7 @@ import { infoRoutes } from './routes/info';
 import { jobRoutes } from './routes/jobs';
 import { errorSchema } from './schemas';
 import { installGuard } from './security/guard';
+import { setSecurityHeaders } from './security/headers';
 import { loadSecret } from './security/secret';
 import { Users } from './security/users';
 import { acquireDataLock } from './store/data-lock';
@@ -43,21 +44,6 @@ export interface ReelgraphApp {
 
 /** A graph document's depth limit, plus the request envelope around it. */
 export const MAX_BODY_DEPTH = MAX_DEPTH + 1;
-
-const UI_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob:",
-  "connect-src 'self' ws: wss:",
-  "worker-src 'self' blob:",
-  "font-src 'self' data:",
-  "object-src 'none'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-].join('; ');
 
 /** Build the server: store, node host, queue, routes, WebSocket. Does not listen yet. */
 export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp> {
@@ -153,17 +139,7 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
   });
 
   app.addHook('onSend', async (req, reply, payload) => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('x-frame-options', 'DENY');
-    reply.header('referrer-policy', 'no-referrer');
-    reply.header('cross-origin-opener-policy', 'same-origin');
-    reply.header('cross-origin-resource-policy', 'same-origin');
-    if (!reply.hasHeader('content-security-policy')) {
-      reply.header(
-        'content-security-policy',
-        req.url.startsWith('/api') ? "default-src 'none'; frame-ancestors 'none'" : UI_CSP,
-      );
-    }
+    setSecurityHeaders(reply, req.url);
     return payload;
   });
 
