@@ -73,6 +73,31 @@ describe('named users (serve --users)', () => {
     expect(statSync(path.join(dir, 'users.json')).mode & 0o777).toBe(0o600);
   });
 
+  it('refuses a malformed user name, and a server given a token and users at once', async () => {
+    const bad = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        path.join(REPO, 'server/src/cli.ts'),
+        'users',
+        'add',
+        '../x',
+        '--users',
+        path.join(dir, 'u.json'),
+      ],
+      { cwd: REPO, encoding: 'utf8', env: { ...process.env, REELGRAPH_NODES: '' } },
+    );
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('a user name must match');
+    await expect(
+      startServer({ usersFile: path.join(dir, 'users.json'), token: 'x'.repeat(20) }),
+    ).rejects.toThrow(/either a token or a users file/);
+    await expect(startServer({ usersFile: path.join(dir, 'missing.json') })).rejects.toThrow(
+      /cannot read the users file/,
+    );
+  });
+
   it('asks every request for a user’s token', async () => {
     expect((await fetch(`${t.url}/api/jobs`)).status).toBe(401);
     const wrong = await fetch(`${t.url}/api/jobs`, { headers: { authorization: `Bearer ${tokens.ana}x` } });

@@ -73,6 +73,8 @@ export function parseServeArgs(argv: string[]): (ServerOptions & { dev?: boolean
   if (values.host !== undefined) opts.host = values.host;
   const port = int(values.port, 'port', 0, 65535);
   if (port !== undefined) opts.port = port;
+  if (values.users && values.token) throw new Error('give either --token or --users, not both');
+  // With --users, a REELGRAPH_TOKEN left in the environment does not apply.
   if (values.users) opts.usersFile = path.resolve(values.users);
   else if (token) opts.token = token;
   if (values.models) opts.modelsDirs = values.models.map((d) => path.resolve(d));
