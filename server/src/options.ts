@@ -56,14 +56,21 @@ export interface ServerOptions {
   logger?: boolean;
   /** A prompt policy file (docs/security.md): refuse or warn on matching text inputs at submit. */
   policyFile?: string;
+  /** Sign every output with a C2PA manifest (default true; docs/security.md). */
+  c2pa?: boolean;
+  /** PEM private key and certificate chain (leaf first) to sign with; default: a local development chain. */
+  c2paKeyFile?: string;
+  c2paCertFile?: string;
 }
 
 export type ResolvedOptions = Required<
-  Omit<ServerOptions, 'token' | 'uiDir' | 'usersFile' | 'policyFile'>
+  Omit<ServerOptions, 'token' | 'uiDir' | 'usersFile' | 'policyFile' | 'c2paKeyFile' | 'c2paCertFile'>
 > & {
   token: string | undefined;
   usersFile: string | undefined;
   policyFile: string | undefined;
+  c2paKeyFile: string | undefined;
+  c2paCertFile: string | undefined;
   uiDir: string | false;
 };
 
@@ -121,5 +128,8 @@ export function resolveOptions(o: ServerOptions): ResolvedOptions {
     isolation: o.isolation ?? 'process',
     logger: o.logger ?? false,
     policyFile: o.policyFile,
+    c2pa: o.c2pa ?? true,
+    c2paKeyFile: o.c2paKeyFile,
+    c2paCertFile: o.c2paCertFile,
   };
 }
