@@ -129,7 +129,12 @@ describe('named users (serve --users)', () => {
       expect(r.status, `${method} ${url}`).toBe(404);
       expect(r.body).toMatchObject({ error: 'not_found' });
     }
-    expect((await as.root!.get(other)).body).toMatchObject({ id: jobs.bo, state: 'success' });
+    expect((await as.root!.get(other)).body).toMatchObject({ id: jobs.bo, state: 'success', owner: 'bo' });
+    const listed = (await as.root!.get('/api/jobs')).body.jobs;
+    expect(Object.fromEntries(listed.map((j: any) => [j.id, j.owner]))).toEqual({
+      [jobs.ana!]: 'ana',
+      [jobs.bo!]: 'bo',
+    });
     expect((await as.bo!.get(other)).status).toBe(200);
   });
 
