@@ -183,12 +183,9 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
       const { jobs, total } = store.listJobs({
         ...(states ? { states } : {}),
         ...(req.query.clientId ? { clientId: req.query.clientId } : {}),
-<<<<<<< HEAD
         ...(req.query.title ? { title: req.query.title } : {}),
         ...(req.query.files === 'true' ? { withFiles: true } : {}),
-=======
         ...(req.user && !req.user.admin ? { owner: req.user.name } : {}),
->>>>>>> hardening
         limit,
         offset,
       });

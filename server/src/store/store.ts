@@ -341,6 +341,8 @@ export class Store {
   listJobs(q: {
     states?: JobState[];
     clientId?: string;
+    /** Only this named user's jobs. */
+    owner?: string;
     /** Graph titles containing this text (case-insensitive). */
     title?: string;
     /** Only jobs that wrote at least one file. */
