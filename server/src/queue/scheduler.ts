@@ -26,6 +26,8 @@ export interface SchedulerOptions {
 export interface SubmitInput {
   graph: GraphDocument;
   clientId?: string;
+  /** With `serve --users`: the submitting user. */
+  owner?: string;
   priority?: number;
   timeoutMs?: number;
   targets?: string[];
@@ -145,6 +147,7 @@ export class Scheduler {
       id,
       priority,
       clientId: input.clientId ?? null,
+      owner: input.owner ?? null,
       title,
       nodeCount,
       graph: JSON.stringify(input.graph),
@@ -154,7 +157,7 @@ export class Scheduler {
     });
     const record = this.store.getJob(id)!;
     const position = this.store.positionOf(record);
-    if (input.clientId) this.hub.subscribeClient(input.clientId, id);
+    if (input.clientId) this.hub.subscribeClient(input.clientId, id, input.owner);
     const tracker = this.#tracker(id);
     tracker.emit({ type: 'job:queued', jobId: id, at: Date.now(), position, priority });
     tracker.close();

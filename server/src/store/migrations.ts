@@ -63,6 +63,11 @@ CREATE UNIQUE INDEX IF NOT EXISTS outputs_id ON outputs (id) WHERE id IS NOT NUL
 CREATE INDEX IF NOT EXISTS outputs_job ON outputs (job_id, ord);
 `,
   },
+  {
+    version: 2,
+    description: 'jobs.owner: the named user a job belongs to (serve --users)',
+    sql: 'ALTER TABLE jobs ADD COLUMN owner TEXT;',
+  },
 ];
 
 /** The steps a database at `current` needs, in order. Refuses a database newer than this code. */

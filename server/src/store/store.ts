@@ -10,6 +10,8 @@ export interface JobRecord {
   state: JobState;
   priority: number;
   clientId: string | null;
+  /** With `serve --users`: the user who submitted it. */
+  owner: string | null;
   title: string | null;
   nodeCount: number;
   graph: string;
@@ -42,6 +44,7 @@ interface JobRow {
   state: JobState;
   priority: number;
   client_id: string | null;
+  owner: string | null;
   title: string | null;
   node_count: number;
   graph: string;
@@ -66,6 +69,7 @@ function toRecord(r: JobRow): JobRecord {
     state: r.state,
     priority: r.priority,
     clientId: r.client_id,
+    owner: r.owner,
     title: r.title,
     nodeCount: r.node_count,
     graph: r.graph,
@@ -106,8 +110,8 @@ export class Store {
     const db = this.db;
     this.#stmts = {
       insertJob: db.prepare(
-        `INSERT INTO jobs (id, state, priority, client_id, title, node_count, graph, targets, timeout_ms, created_at)
-         VALUES (@id, 'queued', @priority, @clientId, @title, @nodeCount, @graph, @targets, @timeoutMs, @createdAt)`,
+        `INSERT INTO jobs (id, state, priority, client_id, owner, title, node_count, graph, targets, timeout_ms, created_at)
+         VALUES (@id, 'queued', @priority, @clientId, @owner, @title, @nodeCount, @graph, @targets, @timeoutMs, @createdAt)`,
       ),
       getJob: db.prepare(`${SELECT_JOB} WHERE j.id = ?`),
       nextQueued: db.prepare(
@@ -145,7 +149,7 @@ export class Store {
       deleteEvents: db.prepare(`DELETE FROM events WHERE job_id = ?`),
       deleteOutputs: db.prepare(`DELETE FROM outputs WHERE job_id = ?`),
       activeOfClient: db.prepare(
-        `SELECT id FROM jobs WHERE client_id = ? AND state IN ('queued', 'running')`,
+        `SELECT id FROM jobs WHERE client_id = @clientId AND owner IS @owner AND state IN ('queued', 'running')`,
       ),
     };
   }
@@ -158,9 +162,13 @@ export class Store {
     j: Pick<
       JobRecord,
       'id' | 'priority' | 'clientId' | 'title' | 'nodeCount' | 'graph' | 'targets' | 'timeoutMs' | 'createdAt'
-    >,
+    > & { owner?: string | null },
   ): void {
-    this.#stmts.insertJob.run({ ...j, targets: j.targets ? JSON.stringify(j.targets) : null });
+    this.#stmts.insertJob.run({
+      ...j,
+      owner: j.owner ?? null,
+      targets: j.targets ? JSON.stringify(j.targets) : null,
+    });
   }
 
   getJob(id: string): JobRecord | undefined {
@@ -324,14 +332,17 @@ export class Store {
     return old.length;
   }
 
-  activeJobsOfClient(clientId: string): string[] {
-    return (this.#stmts.activeOfClient.all(clientId) as { id: string }[]).map((r) => r.id);
+  /** A client id names a client within one owner (null without named users). */
+  activeJobsOfClient(clientId: string, owner: string | null = null): string[] {
+    return (this.#stmts.activeOfClient.all({ clientId, owner }) as { id: string }[]).map((r) => r.id);
   }
 
   /** Jobs in list order: running, queued in run order, then finished newest first. */
   listJobs(q: {
     states?: JobState[];
     clientId?: string;
+    /** Only this named user's jobs. */
+    owner?: string;
     /** Graph titles containing this text (case-insensitive). */
     title?: string;
     /** Only jobs that wrote at least one file. */
@@ -356,6 +367,10 @@ export class Store {
     if (q.clientId) {
       where.push('j.client_id = ?');
       params.push(q.clientId);
+    }
+    if (q.owner !== undefined) {
+      where.push('j.owner = ?');
+      params.push(q.owner);
     }
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM jobs j ${w}`).get(...params) as { n: number })
