@@ -9,6 +9,8 @@ import { jsonDepthExceeds, MAX_DEPTH } from '@reelgraph/graph';
 import type { PackCatalog } from '@reelgraph/packs';
 import { ErrorBody, WS_MAX_MESSAGE_BYTES } from '@reelgraph/protocol';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { SigningFiles } from './c2pa/keys';
+import { signingFiles } from './c2pa/setup';
 import { clientErrorHandler, frameworkErrors, HttpError, installErrorHandling } from './errors';
 import { type ResolvedOptions, resolveOptions, SERVER_VERSION, type ServerOptions } from './options';
 import { createPolicyGate } from './policy/gate';
@@ -35,6 +37,8 @@ export interface ReelgraphApp {
   scheduler: Scheduler;
   hub: Hub;
   host: NodeHost;
+  /** The key outputs are signed with (C2PA); undefined with `c2pa: false`. */
+  signing: SigningFiles | undefined;
   /** Listen on options.host/port; resolves to the base URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -74,7 +78,16 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
     releaseLock();
     throw err;
   }
+  let signing: SigningFiles | undefined;
+  try {
+    signing = await signingFiles(options);
+  } catch (err) {
+    store.close();
+    releaseLock();
+    throw err;
+  }
   const hostConfig: HostConfig = {
+    ...(signing ? { credentials: signing } : {}),
     nodesDirs: options.nodesDirs,
     modelsDirs: options.modelsDirs,
     outputsDir: options.outputsDir,
@@ -294,6 +307,7 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
     scheduler,
     hub,
     host,
+    signing,
     async listen() {
       await app.listen({ host: options.host, port: options.port });
       const addr = app.server.address();

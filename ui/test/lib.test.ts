@@ -4,6 +4,7 @@ import { constrainNumber, normalizeNumber } from '../src/flow/widgets/number';
 import { extractEmbeddedGraph } from '../src/lib/embedded';
 import { fuzzyScore, searchNodes } from '../src/lib/fuzzy';
 import { findMissing } from '../src/lib/missing';
+import { packFailureText } from '../src/lib/packs';
 import { catalog, sampleDoc } from './fixtures';
 
 describe('node search', () => {
@@ -64,6 +65,26 @@ describe('missing nodes and models', () => {
     delete doc.nodes['5'];
     doc.nodes['1']!.inputs.name = 'tiny';
     expect(findMissing(doc, catalog)).toBeNull();
+  });
+});
+
+describe('pack load failures', () => {
+  it('name each failed pack with its reason', () => {
+    const text = packFailureText([
+      { name: 'ok', status: 'loaded', errors: [], nodes: ['ok.a'] },
+      { name: 'fx', status: 'error', errors: ['failed to import src/index.ts: boom', 'second'], nodes: [] },
+      {
+        name: 'old',
+        status: 'error',
+        errors: ['incompatible: the pack requires Reelgraph >=2.0.0'],
+        nodes: [],
+      },
+    ]);
+    expect(text).toBe(
+      'Node packs failed to load — fx: failed to import src/index.ts: boom (and 1 more); ' +
+        'old: incompatible: the pack requires Reelgraph >=2.0.0',
+    );
+    expect(packFailureText([{ name: 'ok', status: 'loaded', errors: [], nodes: [] }])).toBeUndefined();
   });
 });
 

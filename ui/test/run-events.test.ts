@@ -67,6 +67,21 @@ describe('run state from server events', () => {
     expect(runStore.getState().jobs.j1?.state).toBe('failed');
   });
 
+  it('a node stopped by the time limit shows as timed out, not skipped', () => {
+    runStore.setState({ jobs: {}, nodes: {}, previews: {}, problems: {}, gallery: [], activeJob: undefined });
+    ev({ type: 'job:started', planned: ['h', 'after'] });
+    ev({ type: 'node:started', nodeId: 'h', nodeType: 'x.hang' });
+    const error = {
+      code: 'timeout',
+      message: 'the job exceeded its time limit',
+      nodeId: 'h',
+      nodeType: 'x.hang',
+    };
+    ev({ type: 'job:state', state: 'failed', attempts: 1, error, outputs: [] });
+    expect(runStore.getState().nodes.h).toMatchObject({ state: 'failed', stopped: 'timeout' });
+    expect(runStore.getState().nodes.after).toEqual({ state: 'pending' });
+  });
+
   it('events of another job leave the canvas alone', () => {
     runStore.setState({ activeJob: 'j1', nodes: { a: { state: 'done' } } });
     applyEvent({ jobId: 'other', at: 0, seq: 1, type: 'node:started', nodeId: 'a', nodeType: 't' });

@@ -440,10 +440,17 @@ export class Scheduler {
   ): void {
     const { tracker } = active;
     tracker.flushAll();
-    // Nodes still marked running when the job ends were stopped.
-    for (const st of Object.values(tracker.nodes))
-      if (st.state === 'running' || st.state === 'pending')
+    // Nodes still marked running when the job ends were stopped: by the time limit or a crash, the
+    // node that was running is the one that failed ("timed out"), the ones waiting were skipped.
+    const stoppedBy = error?.code === 'timeout' || error?.code === 'crashed' ? error : undefined;
+    for (const st of Object.values(tracker.nodes)) {
+      if (st.state === 'running' && stoppedBy) {
+        st.state = 'failed';
+        st.error = { name: stoppedBy.code === 'timeout' ? 'Timeout' : 'Crashed', message: stoppedBy.message };
+      } else if (st.state === 'running' || st.state === 'pending') {
         st.state = state === 'success' ? 'done' : 'skipped';
+      }
+    }
     this.store.finish(job.id, state, Date.now(), durationMs, error, tracker.nodes);
     tracker.emit({
       type: 'job:state',

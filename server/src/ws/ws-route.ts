@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { jsonDepthExceeds } from '@reelgraph/graph';
 import {
   type ClientMessage,
-  type ConnectionMessage,
   MAX_SUBSCRIPTIONS,
   PingMessage,
   PROTOCOL_VERSION,

@@ -105,7 +105,11 @@ function RunBadge({ run }: { run: NodeRun | undefined }) {
       : run.state === 'cached'
         ? 'cached'
         : run.state === 'failed'
-          ? 'error'
+          ? run.stopped === 'timeout'
+            ? 'timed out'
+            : run.stopped === 'crashed'
+              ? 'crashed'
+              : 'error'
           : run.state === 'skipped'
             ? 'skipped'
             : 'queued';

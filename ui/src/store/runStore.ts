@@ -11,7 +11,12 @@ import {
 import { createStore } from 'zustand/vanilla';
 
 /** A node of the job the canvas shows: the protocol's node status, with its outputs and error text. */
-export type NodeRun = Omit<NodeStatus, 'error'> & { error?: string; outputs?: Output[] };
+export type NodeRun = Omit<NodeStatus, 'error'> & {
+  error?: string;
+  /** Failed because the job's time limit stopped it while it ran (it hung), or its process crashed. */
+  stopped?: 'timeout' | 'crashed';
+  outputs?: Output[];
+};
 
 /** A job in the queue panel: the protocol's summary fields it shows, its outputs, the error text. */
 export type JobView = Pick<JobSummary, 'id' | 'state' | 'createdAt'> &
@@ -118,9 +123,17 @@ export function applyEvent(e: ServerEvent): void {
       const files = e.outputs?.filter((o) => o.kind === 'file') ?? [];
       const known = new Set(s.gallery.map((o) => (o.kind === 'file' ? o.id : '')));
       const fresh = files.filter((o) => o.kind === 'file' && !known.has(o.id));
+      // The node that was running when the time limit (or a crash) stopped the job is the one at fault.
+      const code = e.error?.code;
+      const nodeId = e.error?.nodeId;
+      const nodes =
+        active && nodeId && (code === 'timeout' || code === 'crashed')
+          ? patchNode(nodeId, { state: 'failed', error: e.error?.message ?? code, stopped: code })
+          : undefined;
       runStore.setState({
         jobs: patchJob(e.jobId, patch),
         ...(fresh.length ? { gallery: [...fresh, ...s.gallery] } : {}),
+        ...(nodes ? { nodes } : {}),
       });
       return;
     }
@@ -134,6 +147,8 @@ export function applyEvent(e: ServerEvent): void {
           ...(n.total !== undefined ? { total: n.total } : {}),
           ...(n.durationMs !== undefined ? { durationMs: n.durationMs } : {}),
           ...(n.error ? { error: n.error.message } : {}),
+          ...(n.error?.name === 'Timeout' ? { stopped: 'timeout' as const } : {}),
+          ...(n.error?.name === 'Crashed' ? { stopped: 'crashed' as const } : {}),
         };
       }
       runStore.setState({
