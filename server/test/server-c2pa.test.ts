@@ -1,11 +1,12 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: response bodies in tests are arbitrary JSON
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { extractGraph } from '@reelgraph/media';
+import { extractGraph, loadVideo } from '@reelgraph/media';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../src/c2pa/credentials';
 import { TRAINED_ALGORITHMIC_MEDIA } from '../src/c2pa/manifest';
 import { intact, verifyBytes } from '../src/c2pa/verify';
+import { parseServeArgs } from '../src/commands/serve';
 import { verifyCommand } from '../src/commands/verify';
 import { REPO, startServer, type TestServer, until } from './helpers';
 
@@ -165,8 +166,8 @@ describe.skipIf(!hasModel)('content credentials on server outputs', () => {
   }, 300_000);
 });
 
-describe.skipIf(!hasModel)('--no-c2pa', () => {
-  it('writes unsigned outputs', async () => {
+describe.skipIf(!hasModel)('--no-c2pa and --force-mark', () => {
+  it('writes unsigned outputs; a forced mark changes the marked corner of the same clip only', async () => {
     const t = await startServer({
       nodesDirs: [path.join(REPO, 'nodes')],
       modelsDirs: [path.join(REPO, 'models')],
@@ -178,6 +179,41 @@ describe.skipIf(!hasModel)('--no-c2pa', () => {
       const { out, file } = await runPreset(t, 'text-to-video');
       expect(out.meta.credentials).toBeUndefined();
       expect((await verifyBytes(readFileSync(file), 'video/mp4')).state).toBe('None');
+      const args = parseServeArgs([
+        '--force-mark',
+        '--mark-text',
+        'AI',
+        '--mark-position',
+        'top-left',
+        '--mark-size',
+        '0.3',
+      ]);
+      if (args === 'help') throw new Error('unexpected help');
+      expect(args.forceMark).toMatchObject({ text: 'AI', position: 'top-left', size: 0.3 });
+      const forced = await startServer({
+        nodesDirs: [path.join(REPO, 'nodes')],
+        modelsDirs: [path.join(REPO, 'models')],
+        presetsDir: path.join(REPO, 'graphs'),
+        ...(args.forceMark ? { forceMark: { ...args.forceMark, opacity: 1 } } : {}),
+      });
+      try {
+        const marked = await runPreset(forced, 'text-to-video');
+        expect(intact(await verifyBytes(readFileSync(marked.file), 'video/mp4'))).toBe(true);
+        const [a, b] = await Promise.all([file, marked.file].map((f) => loadVideo(f, { maxFrames: 1 })));
+        const diff = (x0: number, y0: number, x1: number, y1: number) => {
+          let d = 0;
+          for (let y = y0; y < y1; y++)
+            for (let x = x0; x < x1; x++) {
+              const i = (y * a!.width + x) * 3;
+              d += Math.abs(a!.data[i]! - b!.data[i]!);
+            }
+          return d / ((x1 - x0) * (y1 - y0));
+        };
+        expect(diff(0, 0, a!.width / 2, a!.height / 4)).toBeGreaterThan(8);
+        expect(diff(a!.width / 2, (a!.height * 3) / 4, a!.width, a!.height)).toBeLessThan(3);
+      } finally {
+        await forced.close();
+      }
     } finally {
       await t.close();
     }
