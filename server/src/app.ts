@@ -7,6 +7,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifyWebsocket from '@fastify/websocket';
 import { jsonDepthExceeds, MAX_DEPTH } from '@reelgraph/graph';
 import type { PackCatalog } from '@reelgraph/packs';
+import { ErrorBody, WS_MAX_MESSAGE_BYTES } from '@reelgraph/protocol';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { SigningFiles } from './c2pa/keys';
 import { signingFiles } from './c2pa/setup';
@@ -20,13 +21,12 @@ import { Scheduler } from './queue/scheduler';
 import { fileRoutes } from './routes/files';
 import { infoRoutes } from './routes/info';
 import { jobRoutes } from './routes/jobs';
-import { errorSchema } from './schemas';
 import { installGuard } from './security/guard';
 import { loadSecret } from './security/secret';
 import { acquireDataLock } from './store/data-lock';
 import { Store } from './store/store';
 import { Hub } from './ws/hub';
-import { WS_MAX_MESSAGE_BYTES, wsRoute } from './ws/ws-route';
+import { wsRoute } from './ws/ws-route';
 
 export type { ServerOptions } from './options';
 
@@ -138,7 +138,7 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
   });
 
   installErrorHandling(app);
-  app.addSchema(errorSchema);
+  app.addSchema(ErrorBody);
 
   // Keep the raw JSON text (duplicate-key detection) and keep Fastify's prototype-poisoning defence.
   const defaultJson = app.getDefaultJsonParser('error', 'error');

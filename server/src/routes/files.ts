@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { type FileParams, OutputParams, UploadParams, UploadResponse } from '@reelgraph/protocol';
 import type { FastifyInstance } from 'fastify';
 import sharp from 'sharp';
 import { HttpError, notFound } from '../errors';
 import { realFileInside, resolveStored } from '../files/safe-path';
 import { sendFile } from '../files/send-file';
-import { errors } from '../schemas';
 import type { Store } from '../store/store';
+import { errors } from './error-responses';
 
 export interface FileRoutesDeps {
   store: Store;
@@ -18,8 +19,6 @@ export interface FileRoutesDeps {
   uploadRateLimit: number;
 }
 
-const OUTPUT_ID = '^[A-Za-z0-9_-]{22}$';
-const UPLOAD_NAME = '^[0-9a-f]{32}\\.(png|jpg|webp|gif)$';
 const EXT: Record<string, { ext: string; mime: string }> = {
   png: { ext: 'png', mime: 'image/png' },
   jpeg: { ext: 'jpg', mime: 'image/jpeg' },
@@ -40,17 +39,13 @@ function malformed(err: unknown): unknown {
 }
 
 export async function fileRoutes(app: FastifyInstance, deps: FileRoutesDeps): Promise<void> {
-  app.get<{ Params: { name: string } }>(
+  app.get<{ Params: FileParams }>(
     '/api/outputs/:name',
     {
       schema: {
         summary: 'Download an output file by id (range requests supported)',
         tags: ['files'],
-        params: {
-          type: 'object',
-          required: ['name'],
-          properties: { name: { type: 'string', pattern: OUTPUT_ID } },
-        },
+        params: OutputParams,
         response: errors(400, 401, 403, 404, 416),
       },
     },
@@ -63,17 +58,13 @@ export async function fileRoutes(app: FastifyInstance, deps: FileRoutesDeps): Pr
     },
   );
 
-  app.get<{ Params: { name: string } }>(
+  app.get<{ Params: FileParams }>(
     '/api/uploads/:name',
     {
       schema: {
         summary: 'An uploaded image',
         tags: ['files'],
-        params: {
-          type: 'object',
-          required: ['name'],
-          properties: { name: { type: 'string', pattern: UPLOAD_NAME } },
-        },
+        params: UploadParams,
         response: errors(400, 401, 403, 404, 416),
       },
     },
@@ -94,22 +85,7 @@ export async function fileRoutes(app: FastifyInstance, deps: FileRoutesDeps): Pr
         summary: 'Upload an image (multipart/form-data, one file field named "file")',
         tags: ['files'],
         consumes: ['multipart/form-data'],
-        response: {
-          201: {
-            type: 'object',
-            required: ['name', 'url', 'mime', 'width', 'height', 'frames', 'size'],
-            properties: {
-              name: { type: 'string' },
-              url: { type: 'string' },
-              mime: { type: 'string' },
-              width: { type: 'integer' },
-              height: { type: 'integer' },
-              frames: { type: 'integer' },
-              size: { type: 'integer' },
-            },
-          },
-          ...errors(400, 401, 403, 413, 415, 429),
-        },
+        response: { 201: UploadResponse, ...errors(400, 401, 403, 413, 415, 429) },
       },
     },
     async (req, reply) => {
@@ -186,7 +162,7 @@ export async function fileRoutes(app: FastifyInstance, deps: FileRoutesDeps): Pr
         }
       }
       reply.status(201);
-      return {
+      const upload: UploadResponse = {
         name,
         url: `/api/uploads/${name}`,
         mime: kind.mime,
@@ -195,6 +171,7 @@ export async function fileRoutes(app: FastifyInstance, deps: FileRoutesDeps): Pr
         frames,
         size: data.length,
       };
+      return upload;
     },
   );
 }
