@@ -1,9 +1,11 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: response bodies in tests are arbitrary JSON
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { extractGraph, loadVideo } from '@reelgraph/media';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../src/c2pa/credentials';
+import { ensureDevChain } from '../src/c2pa/keys';
 import { TRAINED_ALGORITHMIC_MEDIA } from '../src/c2pa/manifest';
 import { intact, verifyBytes } from '../src/c2pa/verify';
 import { parseServeArgs } from '../src/commands/serve';
@@ -27,9 +29,10 @@ function boxes(buf: Uint8Array): Map<string, [number, number]> {
   return out;
 }
 
-async function runPreset(t: TestServer, name: string) {
+async function runPreset(t: TestServer, name: string, edit: (g: any) => void = () => {}) {
   const preset = await t.http.get(`/api/presets/${name}`);
   expect(preset.status).toBe(200);
+  edit(preset.body);
   const res = await t.http.submit(preset.body);
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   const job = await until(
@@ -41,9 +44,10 @@ async function runPreset(t: TestServer, name: string) {
     `${name} to finish`,
   );
   expect(job.state, JSON.stringify(job.errors ?? job.error)).toBe('success');
-  const out = job.outputs.find((o: any) => o.kind === 'file' && o.mime === 'video/mp4');
+  const all = job.outputs.filter((o: any) => o.kind === 'file');
+  const out = all[0];
   expect(out).toBeDefined();
-  return { out, graph: preset.body, file: path.join(t.root, 'outputs', out.name) };
+  return { out, all, graph: preset.body, file: path.join(t.root, 'outputs', out.name) };
 }
 
 describe.skipIf(!hasModel)('content credentials on server outputs', () => {
@@ -70,7 +74,7 @@ describe.skipIf(!hasModel)('content credentials on server outputs', () => {
 
   it('signs the text-to-video MP4: created by a trained model, with model and graph hashes; the graph still round-trips', async () => {
     t2v = await runPreset(t, 'text-to-video');
-    expect(t2v.out.meta.credentials).toMatchObject({ signed: true, trusted: false });
+    expect(t2v.out.meta.credentials).toMatchObject({ signed: true, development: true });
     const bytes = readFileSync(t2v.file);
     const v = await verifyBytes(bytes, 'video/mp4');
     expect(v.state).toBe('Valid');
@@ -163,6 +167,96 @@ describe.skipIf(!hasModel)('content credentials on server outputs', () => {
     expect((v.manifest as any).ingredients).toEqual([
       expect.objectContaining({ title: 'start.png', relationship: 'inputTo' }),
     ]);
+  }, 300_000);
+});
+
+describe.skipIf(!hasModel)('--c2pa-key / --c2pa-cert', () => {
+  it("signs with the configured chain (Trusted against its CA), and refuses to start on a key that is not the certificate's", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rg-c2pa-keys-'));
+    try {
+      const a = await ensureDevChain(path.join(dir, 'a'));
+      const b = await ensureDevChain(path.join(dir, 'b'));
+      const models = {
+        nodesDirs: [path.join(REPO, 'nodes')],
+        modelsDirs: [path.join(REPO, 'models')],
+        presetsDir: path.join(REPO, 'graphs'),
+      };
+      await expect(
+        startServer({ ...models, c2paKeyFile: a.keyFile, c2paCertFile: b.certFile }),
+      ).rejects.toThrow(/is not the first certificate's/);
+      const t = await startServer({ ...models, c2paKeyFile: a.keyFile, c2paCertFile: a.certFile });
+      try {
+        expect(t.server.signing).toMatchObject({ dev: false });
+        const { out, file } = await runPreset(t, 'text-to-video');
+        expect(out.meta.credentials).toMatchObject({
+          signed: true,
+          development: false,
+          issuer: 'Reelgraph development signer',
+        });
+        const ca = readFileSync(path.join(path.dirname(a.certFile), 'ca.pem'), 'utf8');
+        expect((await verifyBytes(readFileSync(file), 'video/mp4', ca)).state).toBe('Trusted');
+      } finally {
+        await t.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
+});
+
+describe.skipIf(!hasModel)('every preset, every format', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startServer({
+      nodesDirs: [path.join(REPO, 'nodes')],
+      modelsDirs: [path.join(REPO, 'models')],
+      presetsDir: path.join(REPO, 'graphs'),
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const presets = readdirSync(path.join(REPO, 'graphs'))
+    .filter(
+      (f) => f.endsWith('.json') && readFileSync(path.join(REPO, 'graphs', f), 'utf8').includes('video.save'),
+    )
+    .map((f) => f.replace(/\.json$/, ''));
+
+  it.each(presets)(
+    '%s: each file it writes carries a manifest that verifies',
+    async (name) => {
+      const { all } = await runPreset(t, name);
+      for (const o of all) {
+        expect(o.meta.credentials, o.name).toMatchObject({ signed: true });
+        const v = await verifyBytes(readFileSync(path.join(t.root, 'outputs', o.name)), o.mime);
+        expect(intact(v), `${o.name}: ${JSON.stringify(v.failures)}`).toBe(true);
+        expect(v.graphMatches, o.name).toBe(true);
+      }
+    },
+    300_000,
+  );
+
+  it.each(['webp', 'gif'])(
+    'signs %s output too',
+    async (format) => {
+      const { out, file } = await runPreset(t, 'text-to-video', (g) => {
+        g.nodes.save.inputs.format = format;
+      });
+      expect(out.meta.credentials).toMatchObject({ signed: true });
+      expect(intact(await verifyBytes(readFileSync(file), out.mime))).toBe(true);
+    },
+    300_000,
+  );
+
+  it('says a WebM output cannot carry a manifest instead of pretending', async () => {
+    const { out } = await runPreset(t, 'text-to-video', (g) => {
+      g.nodes.save.inputs.format = 'webm';
+    });
+    expect(out.meta.credentials).toEqual({
+      signed: false,
+      reason: 'c2pa cannot embed a manifest in video/webm',
+    });
   }, 300_000);
 });
 
