@@ -301,17 +301,20 @@ const NodeFooter = memo(function NodeFooter({
           ) : null}
         </figure>
       )}
-      {files.map((f) =>
-        f.mime.startsWith('video/') ? (
-          <video key={f.id} className="rg-video" src={f.url} autoPlay loop muted playsInline controls />
-        ) : f.mime.startsWith('image/') ? (
-          <img key={f.id} className="rg-image" src={f.url} alt={f.name} />
-        ) : (
-          <a key={f.id} href={f.url} target="_blank" rel="noreferrer">
-            {f.name}
-          </a>
-        ),
-      )}
+      {files.map((f) => (
+        <div key={f.id} className="rg-file">
+          {f.mime.startsWith('video/') ? (
+            <video className="rg-video" src={f.url} autoPlay loop muted playsInline controls />
+          ) : f.mime.startsWith('image/') ? (
+            <img className="rg-image" src={f.url} alt={f.name} />
+          ) : (
+            <a href={f.url} target="_blank" rel="noreferrer">
+              {f.name}
+            </a>
+          )}
+          <CredentialsMark meta={f.meta} />
+        </div>
+      ))}
       {values.map((v) => (
         <pre key={`${v.label}`} className="rg-value">
           {v.label ? `${v.label}: ` : ''}
@@ -321,3 +324,26 @@ const NodeFooter = memo(function NodeFooter({
     </div>
   );
 });
+
+/** The "content credentials" mark of a signed output (docs/security.md), with the details on hover. */
+function CredentialsMark({ meta }: { meta: Extract<Output, { kind: 'file' }>['meta'] }) {
+  const c = meta?.credentials as
+    | { signed: true; issuer: string; development: boolean; ms: number }
+    | { signed: false; reason: string }
+    | undefined;
+  if (!c) return null;
+  const details = c.signed
+    ? `Content credentials (C2PA): made by Reelgraph with a trained model; signed by ${c.issuer}` +
+      (c.development ? ' (a development signer: verifiers report it as untrusted)' : '') +
+      '. Check with: reelgraph verify <file>'
+    : `No content credentials: ${c.reason}`;
+  return (
+    <span
+      className={`rg-credentials ${c.signed ? (c.development ? 'dev' : 'signed') : 'unsigned'}`}
+      title={details}
+      data-signed={c.signed}
+    >
+      cr
+    </span>
+  );
+}
