@@ -10,6 +10,7 @@ import { TRAINED_ALGORITHMIC_MEDIA } from '../src/c2pa/manifest';
 import { intact, verifyBytes } from '../src/c2pa/verify';
 import { parseServeArgs } from '../src/commands/serve';
 import { verifyCommand } from '../src/commands/verify';
+import type { ServerOptions } from '../src/options';
 import { REPO, startServer, type TestServer, until } from './helpers';
 
 const hasModel = existsSync(path.join(REPO, 'models', 'tiny', 'model.json'));
@@ -28,6 +29,15 @@ function boxes(buf: Uint8Array): Map<string, [number, number]> {
   }
   return out;
 }
+
+/** A server on the real packs, the tiny model and the presets. */
+const startModelServer = (opts: ServerOptions = {}) =>
+  startServer({
+    nodesDirs: [path.join(REPO, 'nodes')],
+    modelsDirs: [path.join(REPO, 'models')],
+    presetsDir: path.join(REPO, 'graphs'),
+    ...opts,
+  });
 
 async function runPreset(t: TestServer, name: string, edit: (g: any) => void = () => {}) {
   const preset = await t.http.get(`/api/presets/${name}`);
@@ -53,11 +63,7 @@ async function runPreset(t: TestServer, name: string, edit: (g: any) => void = (
 describe.skipIf(!hasModel)('content credentials on server outputs', () => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await startServer({
-      nodesDirs: [path.join(REPO, 'nodes')],
-      modelsDirs: [path.join(REPO, 'models')],
-      presetsDir: path.join(REPO, 'graphs'),
-    });
+    t = await startModelServer();
   }, 60_000);
   afterAll(async () => {
     await t?.close();
@@ -176,15 +182,10 @@ describe.skipIf(!hasModel)('--c2pa-key / --c2pa-cert', () => {
     try {
       const a = await ensureDevChain(path.join(dir, 'a'));
       const b = await ensureDevChain(path.join(dir, 'b'));
-      const models = {
-        nodesDirs: [path.join(REPO, 'nodes')],
-        modelsDirs: [path.join(REPO, 'models')],
-        presetsDir: path.join(REPO, 'graphs'),
-      };
-      await expect(
-        startServer({ ...models, c2paKeyFile: a.keyFile, c2paCertFile: b.certFile }),
-      ).rejects.toThrow(/is not the first certificate's/);
-      const t = await startServer({ ...models, c2paKeyFile: a.keyFile, c2paCertFile: a.certFile });
+      await expect(startModelServer({ c2paKeyFile: a.keyFile, c2paCertFile: b.certFile })).rejects.toThrow(
+        /is not the first certificate's/,
+      );
+      const t = await startModelServer({ c2paKeyFile: a.keyFile, c2paCertFile: a.certFile });
       try {
         expect(t.server.signing).toMatchObject({ dev: false });
         const { out, file } = await runPreset(t, 'text-to-video');
@@ -207,11 +208,7 @@ describe.skipIf(!hasModel)('--c2pa-key / --c2pa-cert', () => {
 describe.skipIf(!hasModel)('every preset, every format', () => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await startServer({
-      nodesDirs: [path.join(REPO, 'nodes')],
-      modelsDirs: [path.join(REPO, 'models')],
-      presetsDir: path.join(REPO, 'graphs'),
-    });
+    t = await startModelServer();
   }, 60_000);
   afterAll(async () => {
     await t?.close();
@@ -262,12 +259,7 @@ describe.skipIf(!hasModel)('every preset, every format', () => {
 
 describe.skipIf(!hasModel)('--no-c2pa and --force-mark', () => {
   it('writes unsigned outputs; a forced mark changes the marked corner of the same clip only', async () => {
-    const t = await startServer({
-      nodesDirs: [path.join(REPO, 'nodes')],
-      modelsDirs: [path.join(REPO, 'models')],
-      presetsDir: path.join(REPO, 'graphs'),
-      c2pa: false,
-    });
+    const t = await startModelServer({ c2pa: false });
     try {
       expect(t.server.signing).toBeUndefined();
       const { out, file } = await runPreset(t, 'text-to-video');
@@ -284,10 +276,7 @@ describe.skipIf(!hasModel)('--no-c2pa and --force-mark', () => {
       ]);
       if (args === 'help') throw new Error('unexpected help');
       expect(args.forceMark).toMatchObject({ text: 'AI', position: 'top-left', size: 0.3 });
-      const forced = await startServer({
-        nodesDirs: [path.join(REPO, 'nodes')],
-        modelsDirs: [path.join(REPO, 'models')],
-        presetsDir: path.join(REPO, 'graphs'),
+      const forced = await startModelServer({
         ...(args.forceMark ? { forceMark: { ...args.forceMark, opacity: 1 } } : {}),
       });
       try {
