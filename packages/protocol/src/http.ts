@@ -32,6 +32,8 @@ export const Session = Type.Object({
   authenticated: Type.Boolean(),
   /** Absent when `authRequired && !authenticated`. */
   csrfToken: Type.Optional(Type.String()),
+  /** With named users (`serve --users`): who is signed in. */
+  user: Type.Optional(Type.Object({ name: Type.String(), admin: Type.Boolean() })),
   limits: Type.Record(Type.String(), Type.Number()),
 });
 export type Session = Static<typeof Session>;
@@ -125,6 +127,10 @@ export const ListJobsQuery = Type.Object(
     limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}$' })),
     offset: Type.Optional(Type.String({ pattern: '^[0-9]{1,9}$' })),
     clientId: Type.Optional(ClientId),
+    /** Graph titles containing this text (case-insensitive). */
+    title: Type.Optional(Type.String({ maxLength: 200 })),
+    /** `true`: only jobs that wrote at least one file (the gallery). */
+    files: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
   },
   { additionalProperties: false },
 );
@@ -136,6 +142,10 @@ export const ListJobsResponse = Type.Object({
   limit: Type.Integer(),
 });
 export type ListJobsResponse = Static<typeof ListJobsResponse>;
+
+/** `DELETE /api/jobs`: the finished jobs removed from the history. */
+export const ClearJobsResponse = Type.Object({ deleted: Type.Integer() });
+export type ClearJobsResponse = Static<typeof ClearJobsResponse>;
 
 export const JobParams = Type.Object({ id: JobId });
 export type JobParams = Static<typeof JobParams>;

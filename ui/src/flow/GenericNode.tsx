@@ -5,7 +5,7 @@ import {
   type NodeSchema,
   type ValidationError,
 } from '@reelgraph/graph';
-import type { Output } from '@reelgraph/protocol';
+import { type Output, TERMINAL_STATES } from '@reelgraph/protocol';
 import { Handle, type NodeProps, Position } from '@xyflow/react';
 import { memo, useCallback } from 'react';
 import { countRender } from '../lib/perf';
@@ -118,6 +118,28 @@ function RunBadge({ run }: { run: NodeRun | undefined }) {
       {text}
     </span>
   );
+}
+
+/** While the node runs: the step; once it is done: "done" under its last frame; a job that ended first: where it stopped. */
+function PreviewCaption({
+  run,
+  preview,
+}: {
+  run: NodeRun | undefined;
+  preview: { step?: number; total?: number };
+}) {
+  const jobEnded = useRun((s) => {
+    const job = s.activeJob ? s.jobs[s.activeJob] : undefined;
+    return job ? TERMINAL_STATES.includes(job.state) : false;
+  });
+  const step = preview.total ? `step ${preview.step}/${preview.total}` : '';
+  const text =
+    run?.state === 'done' || run?.state === 'cached'
+      ? 'done'
+      : run?.state === 'running' && !jobEnded
+        ? step
+        : step && `stopped at ${step}`;
+  return text ? <figcaption data-state={text === 'done' ? 'done' : run?.state}>{text}</figcaption> : null;
 }
 
 function formatMs(ms: number | undefined): string {
@@ -294,11 +316,7 @@ const NodeFooter = memo(function NodeFooter({
       {showPreview && (
         <figure className="rg-preview" data-frames={preview.frames}>
           <img src={preview.url} alt="live preview" />
-          {preview.total ? (
-            <figcaption>
-              step {preview.step}/{preview.total}
-            </figcaption>
-          ) : null}
+          <PreviewCaption run={run} preview={preview} />
         </figure>
       )}
       {files.map((f) => (

@@ -31,6 +31,8 @@ export interface JobView {
   durationMs?: number | null;
   error?: string | null;
   outputs: Output[];
+  /** Outputs the server holds for the job (known without its events, e.g. after a reload). */
+  outputCount?: number;
   /** The graph as submitted (for re-run); only for jobs this tab submitted. */
   graph?: GraphDocument;
 }
@@ -45,7 +47,6 @@ export interface RunState {
   previews: Record<string, { url: string; step?: number; total?: number; frames: number }>;
   /** Validation problems by node id (`''` for document-level ones). */
   problems: Record<string, ValidationError[]>;
-  gallery: Output[];
 }
 
 export const runStore = createStore<RunState>()(() => ({
@@ -54,7 +55,6 @@ export const runStore = createStore<RunState>()(() => ({
   nodes: {},
   previews: {},
   problems: {},
-  gallery: [],
 }));
 
 export function setProblems(errors: ValidationError[]): void {
@@ -100,8 +100,17 @@ export function mergeJobs(list: JobSummary[]): void {
       durationMs: j.durationMs,
       error: j.error?.message ?? null,
       outputs: prev?.outputs ?? [],
+      outputCount: j.outputCount,
     };
   }
+  runStore.setState({ jobs });
+}
+
+/** After the server cleared its history: forget the finished jobs here too. */
+export function forgetFinished(): void {
+  const jobs = Object.fromEntries(
+    Object.entries(runStore.getState().jobs).filter(([, j]) => !TERMINAL_STATES.includes(j.state)),
+  );
   runStore.setState({ jobs });
 }
 
@@ -128,9 +137,6 @@ export function applyEvent(e: ServerEvent): void {
       const patch: Partial<JobView> = { state: e.state, position: e.position ?? null };
       if (e.outputs) patch.outputs = e.outputs;
       if (e.error) patch.error = e.error.message;
-      const files = e.outputs?.filter((o) => o.kind === 'file') ?? [];
-      const known = new Set(s.gallery.map((o) => (o.kind === 'file' ? o.id : '')));
-      const fresh = files.filter((o) => o.kind === 'file' && !known.has(o.id));
       // The node that was running when the time limit (or a crash) stopped the job is the one at fault.
       const code = e.error?.code;
       const nodeId = e.error?.nodeId;
@@ -138,11 +144,7 @@ export function applyEvent(e: ServerEvent): void {
         active && nodeId && (code === 'timeout' || code === 'crashed')
           ? patchNode(nodeId, { state: 'failed', error: e.error?.message ?? code, stopped: code })
           : undefined;
-      runStore.setState({
-        jobs: patchJob(e.jobId, patch),
-        ...(fresh.length ? { gallery: [...fresh, ...s.gallery] } : {}),
-        ...(nodes ? { nodes } : {}),
-      });
+      runStore.setState({ jobs: patchJob(e.jobId, patch), ...(nodes ? { nodes } : {}) });
       return;
     }
     case 'job:snapshot': {
