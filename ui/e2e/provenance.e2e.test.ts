@@ -72,6 +72,8 @@ describe.skipIf(!hasChromium)('provenance in the editor', () => {
     expect(await mark.getAttribute('data-signed')).toBe('true');
     expect(await mark.getAttribute('title')).toMatch(/Content credentials \(C2PA\).*development signer/);
     await shot(page, '41-content-credentials-mark');
+    await page.getByRole('button', { name: 'Outputs', exact: true }).click();
+    await page.locator('.rg-gallery-item .rg-credentials[data-signed="true"]').first().waitFor();
     await page.context().close();
   }, 120_000);
 });

@@ -12,6 +12,7 @@ import { countRender } from '../lib/perf';
 import { editor, useItems, useRun } from '../state';
 import type { NodeRun } from '../store/runStore';
 import type { FlowNode, NodeItem } from '../store/types';
+import { CredentialsMark } from './CredentialsMark';
 import { widgets } from './widgets/registry';
 import { useModel } from './widgets/useModel';
 
@@ -342,26 +343,3 @@ const NodeFooter = memo(function NodeFooter({
     </div>
   );
 });
-
-/** The "content credentials" mark of a signed output (docs/security.md), with the details on hover. */
-function CredentialsMark({ meta }: { meta: Extract<Output, { kind: 'file' }>['meta'] }) {
-  const c = meta?.credentials as
-    | { signed: true; issuer: string; development: boolean; ms: number }
-    | { signed: false; reason: string }
-    | undefined;
-  if (!c) return null;
-  const details = c.signed
-    ? `Content credentials (C2PA): made by Reelgraph with a trained model; signed by ${c.issuer}` +
-      (c.development ? ' (a development signer: verifiers report it as untrusted)' : '') +
-      '. Check with: reelgraph verify <file>'
-    : `No content credentials: ${c.reason}`;
-  return (
-    <span
-      className={`rg-credentials ${c.signed ? (c.development ? 'dev' : 'signed') : 'unsigned'}`}
-      title={details}
-      data-signed={c.signed}
-    >
-      cr
-    </span>
-  );
-}
