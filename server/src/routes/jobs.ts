@@ -139,6 +139,7 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
       }
       const policyWarnings =
         deps.policy?.enforce(doc, {
+          ...(req.user ? { user: req.user.name } : {}),
           ...(body.clientId !== undefined ? { clientId: body.clientId } : {}),
           address: req.ip,
         }) ?? [];

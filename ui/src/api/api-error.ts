@@ -9,6 +9,8 @@ export class ApiError extends Error {
     readonly code: ErrorCode | 'http_error',
     message: string,
     readonly errors: ValidationError[] = [],
+    /** The whole error body, for codes with fields of their own (`policy_refused`'s `refusals`). */
+    readonly body: Record<string, unknown> = {},
   ) {
     super(message);
   }
