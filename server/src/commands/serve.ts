@@ -29,6 +29,7 @@ const HELP = `reelgraph serve [options]
                            made in the data folder, that no one trusts)
   --no-c2pa                do not sign outputs
   --inline                 run nodes in the server process instead of a child process
+  --cold                   do not load model sessions at start (the first job that needs them does)
   --log                    request logging
 `;
 
@@ -55,6 +56,7 @@ export function parseServeArgs(argv: string[]): (ServerOptions & { dev?: boolean
       'c2pa-cert': { type: 'string' },
       'no-c2pa': { type: 'boolean' },
       inline: { type: 'boolean' },
+      cold: { type: 'boolean' },
       dev: { type: 'boolean' },
       log: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -72,7 +74,7 @@ export function parseServeArgs(argv: string[]): (ServerOptions & { dev?: boolean
   const token = values.token ?? process.env.REELGRAPH_TOKEN;
   const opts: ServerOptions & { dev?: boolean } = {
     logger: values.log ?? false,
-    warmModels: true,
+    warmModels: !values.cold,
     dev: values.dev ?? process.env.NODE_ENV === 'development',
   };
   if (values.host !== undefined) opts.host = values.host;
