@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { setSecurityHeaders } from './security/headers';
 
 /** An error with the `{ error, message, ... }` body of docs/protocol.md §1. */
 export class HttpError extends Error {
@@ -79,7 +80,9 @@ export function installErrorHandling(app: FastifyInstance): void {
  * Errors Fastify raises before routing (Fastify's `frameworkErrors` option): a path that is not valid
  * percent-encoding, or a route parameter over `maxParamLength`. Without this they answer in Fastify's shape.
  */
-export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  // These replies skip the app's onSend hook, which sets the security headers.
+  setSecurityHeaders(reply, req.url);
   if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
     reply.status(414).send({ error: 'uri_too_long', message: 'a path segment of the URL is too long' });
   } else if (err.code === 'FST_ERR_BAD_URL') {

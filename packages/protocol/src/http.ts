@@ -32,6 +32,8 @@ export const Session = Type.Object({
   authenticated: Type.Boolean(),
   /** Absent when `authRequired && !authenticated`. */
   csrfToken: Type.Optional(Type.String()),
+  /** With named users (`serve --users`): who is signed in. */
+  user: Type.Optional(Type.Object({ name: Type.String(), admin: Type.Boolean() })),
   limits: Type.Record(Type.String(), Type.Number()),
 });
 export type Session = Static<typeof Session>;

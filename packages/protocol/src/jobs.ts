@@ -92,6 +92,8 @@ export const JobSummary = Type.Object({
   /** 0-based place among queued jobs in run order; null unless queued. */
   position: nullable(Type.Integer()),
   clientId: nullable(Type.String()),
+  /** With named users (`serve --users`): who submitted it. */
+  owner: Type.Optional(Type.String()),
   title: nullable(Type.String()),
   nodeCount: Type.Integer(),
   createdAt: Type.Number(),

@@ -11,6 +11,8 @@ const HELP = `reelgraph serve [options]
   --host <addr>            listen address (default 127.0.0.1; anything else needs --token)
   --port <n>               port (default 8188; 0 = any free port)
   --token <t>              bearer token (or REELGRAPH_TOKEN); required beyond loopback
+  --users <users.json>     named users with hashed tokens instead of one token (docs/security.md;
+                           add users with "reelgraph users add <name> --users <file>")
   --models <dir>           model folder (repeatable)
   --nodes <dir>            extra node pack folder (repeatable); nodes/ and REELGRAPH_NODES are always loaded
   --dev                    hot reload: edits under pack folders update the catalog and open editors
@@ -40,6 +42,7 @@ export function parseServeArgs(argv: string[]): (ServerOptions & { dev?: boolean
       host: { type: 'string' },
       port: { type: 'string' },
       token: { type: 'string' },
+      users: { type: 'string' },
       models: { type: 'string', multiple: true },
       nodes: { type: 'string', multiple: true },
       outputs: { type: 'string' },
@@ -72,12 +75,16 @@ export function parseServeArgs(argv: string[]): (ServerOptions & { dev?: boolean
   const token = values.token ?? process.env.REELGRAPH_TOKEN;
   const opts: ServerOptions & { dev?: boolean } = {
     logger: values.log ?? false,
+    warmModels: true,
     dev: values.dev ?? process.env.NODE_ENV === 'development',
   };
   if (values.host !== undefined) opts.host = values.host;
   const port = int(values.port, 'port', 0, 65535);
   if (port !== undefined) opts.port = port;
-  if (token) opts.token = token;
+  if (values.users && values.token) throw new Error('give either --token or --users, not both');
+  // With --users, a REELGRAPH_TOKEN left in the environment does not apply.
+  if (values.users) opts.usersFile = path.resolve(values.users);
+  else if (token) opts.token = token;
   if (values.models) opts.modelsDirs = values.models.map((d) => path.resolve(d));
   // Like `run` and `validate`: built-ins, then REELGRAPH_NODES, then --nodes.
   opts.nodesDirs = defaultPackDirs(values.nodes ?? []);
@@ -136,6 +143,8 @@ export async function serveCommand(argv: string[]): Promise<number | undefined> 
   console.log(`Reelgraph is running at ${url}/${ui ? '' : '  (API only: the editor is not built)'}`);
   if (running.options.token)
     console.log('A token is required (Authorization: Bearer, or sign in from the editor).');
+  if (running.options.usersFile)
+    console.log(`Named users from ${running.options.usersFile}: each signs in with their own token.`);
   const packs = running.host.catalog.packs;
   const failed = packs.filter((p) => p.status === 'error');
   console.log(

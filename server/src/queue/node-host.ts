@@ -11,10 +11,11 @@ export interface NodeHost {
   readonly system: Record<string, unknown>;
   run(req: RunRequest): Promise<RunOutcome>;
   /**
-   * Stop everything now, including code that ignores its AbortSignal. Returns false when this host
-   * cannot (inline: a hung node can only be abandoned).
+   * Stop the job now, including code that ignores its AbortSignal, without touching other jobs; its
+   * run settles as `crashed` with `reason`. Returns false when this host cannot (inline: a hung node
+   * can only be abandoned).
    */
-  kill(reason: string): Promise<boolean>;
+  kill(jobId: string, reason: string): Promise<boolean>;
   /** Hot reload: load the packs again from disk and update `catalog`; running jobs keep their code. */
   reload?(): Promise<void>;
   close(): Promise<void>;
@@ -45,6 +46,8 @@ export interface HostConfig {
   modelsDirs: string[];
   outputsDir: string;
   uploadsDir: string;
+  /** Start loading every model's sessions in the background, so the first job does not wait for them. */
+  warmModels?: boolean;
   /** Sign output nodes' files with these (C2PA); absent: outputs are not signed. */
   credentials?: SigningFiles;
 }

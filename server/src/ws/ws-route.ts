@@ -18,6 +18,7 @@ import { HttpError } from '../errors';
 import { SERVER_VERSION } from '../options';
 import { JobViews } from '../queue/job-views';
 import type { Scheduler } from '../queue/scheduler';
+import { mayAccess } from '../security/users';
 import type { Store } from '../store/store';
 import { type Connection, type Hub, newConnection } from './hub';
 
@@ -76,7 +77,7 @@ export async function wsRoute(app: FastifyInstance, deps: WsDeps): Promise<void>
   /** Snapshot, optional replay and latest previews: what a (re)subscribing client needs to catch up. */
   function catchUp(conn: Connection, jobId: string, afterSeq: number | undefined): boolean {
     const job = store.getJob(jobId);
-    if (!job) return false;
+    if (!job || !mayAccess(conn.user, job)) return false;
     const detail = views.detail(job, { events: false, graph: false });
     const live = !TERMINAL_STATES.includes(job.state);
     if (live && !hub.subscribe(conn, jobId, detail.seq)) {
@@ -115,7 +116,7 @@ export async function wsRoute(app: FastifyInstance, deps: WsDeps): Promise<void>
     },
     (socket: WebSocket, req) => {
       const clientId = req.query.clientId ?? randomUUID().replaceAll('-', '');
-      const conn = newConnection(socket, clientId);
+      const conn = newConnection(socket, clientId, req.user);
       hub.add(conn);
       socket.on('close', () => hub.remove(conn));
       socket.on('error', () => hub.remove(conn));
@@ -127,7 +128,8 @@ export async function wsRoute(app: FastifyInstance, deps: WsDeps): Promise<void>
         queue: scheduler.status(),
       });
       // Reconnect catch-up: the client's own active jobs, without asking.
-      for (const jobId of store.activeJobsOfClient(clientId)) catchUp(conn, jobId, undefined);
+      for (const jobId of store.activeJobsOfClient(clientId, conn.user?.name))
+        catchUp(conn, jobId, undefined);
 
       socket.on('message', (data, isBinary) => {
         try {
@@ -138,7 +140,10 @@ export async function wsRoute(app: FastifyInstance, deps: WsDeps): Promise<void>
               const after = msg.afterSeq ?? {};
               const missing: string[] = [];
               const ok: string[] = [];
-              for (const id of ids) (store.getJob(id) ? ok : missing).push(id);
+              for (const id of ids) {
+                const job = store.getJob(id);
+                (job && mayAccess(conn.user, job) ? ok : missing).push(id);
+              }
               send(conn, { type: 'subscribed', jobIds: ok });
               if (missing.length > 0) {
                 send(conn, {
