@@ -243,4 +243,19 @@ describe('the jobs table of a database made before named users', () => {
       rmSync(data, { recursive: true, force: true });
     }
   });
+
+  it('clears only a user’s own finished jobs; an admin clears everyone’s', async () => {
+    // (No new jobs: the submit rate limit is low here.)
+    const ids = async (who: string) => (await as[who]!.get('/api/jobs')).body.jobs.map((j: any) => j.id);
+    const [anas, bos] = [await ids('ana'), await ids('bo')];
+    expect(anas.length).toBeGreaterThan(0);
+    expect(bos.length).toBeGreaterThan(0);
+    const cleared = await as.ana!.req('DELETE', '/api/jobs');
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.deleted).toBe(anas.length);
+    expect(await ids('ana')).toEqual([]);
+    expect(await ids('bo')).toEqual(bos);
+    expect((await as.root!.req('DELETE', '/api/jobs')).body.deleted).toBe(bos.length);
+    expect(await ids('root')).toEqual([]);
+  }, 60_000);
 });
