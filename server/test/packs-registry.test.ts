@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type ReelgraphApp } from '../src/index';
+import { addUser } from '../src/security/users';
 import { CORE, REPO } from './plugins-helpers';
 import { type LocalRegistry, startRegistry } from './registry-helpers';
 
@@ -174,7 +175,7 @@ describe('packs from the npm registry', () => {
     let server: ReelgraphApp | undefined;
     afterAll(async () => server?.close());
 
-    const start = async (packInstall: boolean) => {
+    const start = async (packInstall: boolean, usersFile?: string) => {
       await server?.close();
       const root = mkdtempSync(path.join(tmp, 'server-'));
       server = await buildApp({
@@ -185,14 +186,19 @@ describe('packs from the npm registry', () => {
         modelsDirs: [],
         uiDir: false,
         isolation: 'inline',
+        ...(usersFile ? { usersFile } : {}),
         ...(packInstall ? { packInstall: { dir: path.join(root, 'packs'), registry: registry.url } } : {}),
       });
       const url = await server.listen();
       const { csrfToken } = (await (await fetch(`${url}/api/session`)).json()) as { csrfToken: string };
-      const post = async (route: string, body: unknown) => {
+      const post = async (route: string, body: unknown, token?: string) => {
         const r = await fetch(`${url}${route}`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-reelgraph-csrf': csrfToken },
+          headers: {
+            'content-type': 'application/json',
+            'x-reelgraph-csrf': csrfToken,
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+          },
           body: JSON.stringify(body),
         });
         return { status: r.status, body: (await r.json()) as any };
@@ -206,6 +212,20 @@ describe('packs from the npm registry', () => {
       const r = await post('/api/packs/install', { package: 'reelgraph-pack-fx', range: '^1.0.0' });
       expect(r.status).toBe(403);
       expect(r.body.error).toBe('pack_install_disabled');
+    });
+
+    it('with named users, only an admin may install', { timeout: 60_000 }, async () => {
+      const file = path.join(tmp, 'users.json');
+      const user = addUser(file, 'bo', false);
+      const admin = addUser(file, 'root', true);
+      const { post } = await start(true, file);
+      const refused = await post('/api/packs/install', { package: 'no-such-pack-xyz' }, user);
+      expect(refused.status).toBe(403);
+      expect(refused.body.message).toBe('only an admin may install node packs');
+      // The admin gets past the check (the package does not exist in the registry: npm's error).
+      const missing = await post('/api/packs/install', { package: 'no-such-pack-xyz' }, admin);
+      expect(missing.status).toBe(422);
+      expect(missing.body.error).toBe('pack_install_failed');
     });
 
     it('installs the pack a graph names, reloads, and the graph runs', { timeout: 180_000 }, async () => {

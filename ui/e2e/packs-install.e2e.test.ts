@@ -65,8 +65,7 @@ describe.skipIf(!hasChromium)('installing a missing pack from the editor', () =>
     expect(published.status, published.stderr).toBe(0);
     [server, browser] = await Promise.all([
       startServer(['--allow-pack-install', '--registry', registry.url], 60_000, {
-        REELGRAPH_PACKS_DIR: join(tmp, 'packs'),
-        npm_config_cache: join(tmp, 'npm-cache'),
+        env: { REELGRAPH_PACKS_DIR: join(tmp, 'packs'), npm_config_cache: join(tmp, 'npm-cache') },
       }),
       launch(),
     ]);

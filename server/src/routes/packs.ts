@@ -13,8 +13,8 @@ export interface PackRoutesDeps {
 
 /**
  * `POST /api/packs/install`: the missing-nodes dialog's "install". Only on a server started with pack
- * installs allowed (`--allow-pack-install`); the guard has already required the token when the server
- * has one, so only its holder (the admin) gets here. One install at a time.
+ * installs allowed (`--allow-pack-install`), and only for an admin: with named users an admin user, else
+ * the holder of the server's token (the guard has checked it). One install at a time.
  */
 export async function packRoutes(app: FastifyInstance, deps: PackRoutesDeps): Promise<void> {
   let busy = false;
@@ -39,6 +39,9 @@ export async function packRoutes(app: FastifyInstance, deps: PackRoutesDeps): Pr
           'pack_install_disabled',
           'this server does not install packs; start it with --allow-pack-install, or run: reelgraph add <package>',
         );
+      // With named users (serve --users), only an admin installs code that every user's jobs will run.
+      if (req.user && !req.user.admin)
+        throw new HttpError(403, 'forbidden', 'only an admin may install node packs');
       const { package: name, range } = req.body;
       try {
         parseSpec(name);
