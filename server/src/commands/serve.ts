@@ -29,7 +29,7 @@ const HELP = `reelgraph serve [options]
   --policy <file>          prompt policy (JSON, see docs/security.md; example: policies/example.json)
   --allow-pack-install     let the editor install missing node packs from the npm registry into the
                            packs folder (REELGRAPH_PACKS_DIR or ~/.reelgraph/packs); off by default;
-                           with --token, only its holder can install
+                           only admins (with --users) or the --token holder can install
   --registry <url>         npm registry for those installs (default: npm's configuration)
   --c2pa-key <pem>         private key (EC P-256/P-384 or Ed25519) to sign outputs with (C2PA)
   --c2pa-cert <pem>        its certificate chain, leaf first (default: a local development chain,
