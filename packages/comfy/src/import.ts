@@ -1,0 +1,31 @@
+/** The entry point: ComfyUI JSON (either format) → a Reelgraph graph document and an import report. */
+import type { GraphDocument } from '@reelgraph/graph';
+import { builtinMappings } from './classes';
+import { detectFormat } from './format';
+import type { ComfyMappings } from './mapping';
+import { readPrompt } from './prompt';
+import { type ImportReport, type ToGraphOptions, toGraph } from './to-graph';
+import { readWorkflow } from './workflow';
+
+export interface ImportOptions extends ToGraphOptions {
+  /** The tables to map with (default: the built-in ones). */
+  mappings?: ComfyMappings;
+}
+
+export type ImportResult =
+  | { ok: true; doc: GraphDocument; report: ImportReport }
+  | { ok: false; error: 'not_comfyui'; message: string };
+
+export function importComfy(value: unknown, options: ImportOptions = {}): ImportResult {
+  const format = detectFormat(value);
+  if (!format)
+    return {
+      ok: false,
+      error: 'not_comfyui',
+      message: 'Not a ComfyUI workflow (no "nodes" and "links") nor an API prompt (nodes with "class_type")',
+    };
+  const mappings = options.mappings ?? builtinMappings();
+  const obj = value as Record<string, unknown>;
+  const g = format === 'workflow' ? readWorkflow(obj, mappings) : readPrompt(obj);
+  return { ok: true, ...toGraph(g, mappings, options) };
+}
