@@ -1,6 +1,7 @@
 /** The entry point: ComfyUI JSON (either format) → a Reelgraph graph document and an import report. */
 import type { GraphDocument } from '@reelgraph/graph';
 import { builtinMappings } from './classes';
+import { extractComfy } from './embedded';
 import { detectFormat } from './format';
 import type { ComfyMappings } from './mapping';
 import { readPrompt } from './prompt';
@@ -15,6 +16,21 @@ export interface ImportOptions extends ToGraphOptions {
 export type ImportResult =
   | { ok: true; doc: GraphDocument; report: ImportReport }
   | { ok: false; error: 'not_comfyui'; message: string };
+
+/**
+ * A file's bytes: ComfyUI JSON, or a PNG / WebP / MP4 / WebM / animated PNG with a workflow inside.
+ * The UI workflow is preferred over the prompt (it has notes, groups, positions and muted nodes).
+ */
+export function importComfyFile(bytes: Uint8Array, options: ImportOptions = {}): ImportResult {
+  const found = extractComfy(bytes);
+  if (!found)
+    return {
+      ok: false,
+      error: 'not_comfyui',
+      message: 'No ComfyUI workflow or prompt found in the file (JSON, or PNG/WebP/MP4/WebM metadata)',
+    };
+  return importComfy(found.workflow ?? found.prompt, options);
+}
 
 export function importComfy(value: unknown, options: ImportOptions = {}): ImportResult {
   const format = detectFormat(value);

@@ -1,4 +1,5 @@
 export { BUILTIN_CLASSES, BUILTIN_EXPORTERS, builtinMappings } from './classes';
+export { type Embedded, extractComfy } from './embedded';
 export { type ExportResult, toApiPrompt } from './export-api';
 export * from './format';
 export * from './import';
