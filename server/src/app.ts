@@ -5,10 +5,12 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifyWebsocket from '@fastify/websocket';
+import { jsonDepthExceeds, MAX_DEPTH } from '@reelgraph/graph';
 import type { PackCatalog } from '@reelgraph/packs';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { HttpError, installErrorHandling } from './errors';
+import { clientErrorHandler, frameworkErrors, HttpError, installErrorHandling } from './errors';
 import { type ResolvedOptions, resolveOptions, SERVER_VERSION, type ServerOptions } from './options';
+import { createPolicyGate } from './policy/gate';
 import { InlineNodeHost } from './queue/inline-host';
 import type { HostConfig, NodeHost } from './queue/node-host';
 import { ProcessNodeHost } from './queue/process-host';
@@ -38,6 +40,9 @@ export interface ReelgraphApp {
   close(): Promise<void>;
 }
 
+/** A graph document's depth limit, plus the request envelope around it. */
+export const MAX_BODY_DEPTH = MAX_DEPTH + 1;
+
 const UI_CSP = [
   "default-src 'self'",
   "script-src 'self'",
@@ -56,6 +61,10 @@ const UI_CSP = [
 /** Build the server: store, node host, queue, routes, WebSocket. Does not listen yet. */
 export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp> {
   const options = resolveOptions(input);
+  // A bad policy file stops the start before anything is opened.
+  const policy = options.policyFile
+    ? createPolicyGate(options.policyFile, options.dataDir, (m) => console.warn(`[reelgraph] ${m}`))
+    : undefined;
   const releaseLock = acquireDataLock(options.dataDir);
   const secret = loadSecret(options.dataDir);
   let store: Store;
@@ -90,6 +99,9 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
     // close() must not wait on clients that keep a connection open (refused upgrades, keep-alive).
     forceCloseConnections: true,
     routerOptions: { maxParamLength: 200 },
+    // Every status ≥ 400 in the `{ error, message }` shape, also those raised before routing.
+    frameworkErrors,
+    clientErrorHandler,
     ajv: {
       customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true, useDefaults: false },
     },
@@ -122,6 +134,14 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
     if (charset && charset !== 'utf-8' && charset !== 'utf8') {
       done(
         new HttpError(415, 'unsupported_media_type', `JSON must be UTF-8, not ${charset.slice(0, 20)}`),
+        undefined,
+      );
+      return;
+    }
+    // Before JSON.parse and every walk after it (duplicate keys, validation, stringify): a linear scan.
+    if (jsonDepthExceeds(body as string, MAX_BODY_DEPTH)) {
+      done(
+        new HttpError(400, 'bad_request', `the JSON body nests deeper than ${MAX_BODY_DEPTH} levels`),
         undefined,
       );
       return;
@@ -221,6 +241,7 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
       maxNodes: options.maxNodes,
       maxTimeoutMs: options.jobTimeoutMs,
       submitRateLimit: options.submitRateLimit,
+      ...(policy ? { policy } : {}),
     });
     await fileRoutes(api, {
       store,

@@ -1,4 +1,4 @@
-// The `reelgraph` command line (`pnpm reelgraph …`). Commands are imported on demand so that `validate`
+// The `reelgraph` command line (`reelgraph …` runs it built, `pnpm reelgraph …` from the sources). Commands are imported on demand so that `validate`
 // never loads the HTTP server and `serve` can live in its own module.
 import { CliFailure, EXIT, UsageError } from './commands/cli-common';
 
@@ -34,8 +34,10 @@ async function main(argv: string[]): Promise<number | undefined> {
       const { runCommand } = await import('./commands/run');
       return runCommand(rest, { signal: cancelOnInterrupt() });
     }
-    case 'serve':
-      return serve(rest);
+    case 'serve': {
+      const { serveCommand } = await import('./commands/serve');
+      return serveCommand(rest);
+    }
     case 'create-node': {
       const { createNodeCommand } = await import('./commands/create-node');
       return createNodeCommand(rest);
@@ -52,30 +54,6 @@ async function main(argv: string[]): Promise<number | undefined> {
       process.stderr.write(`reelgraph: unknown command "${command}"\n\n${USAGE}`);
       return EXIT.usage;
   }
-}
-
-/**
- * `commands/serve.ts` belongs to the server; its contract: `serveCommand(argv)` resolves once the server
- * is listening (undefined: keep the process alive) or with an exit code.
- */
-async function serve(argv: string[]): Promise<number | undefined> {
-  const specifier = './commands/serve';
-  let mod: { serveCommand?: (argv: string[]) => Promise<number | undefined> };
-  try {
-    mod = await import(specifier);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes('commands/serve')) {
-      process.stderr.write(
-        'reelgraph serve is not available in this checkout yet (server/src/commands/serve.ts).\n',
-      );
-      return EXIT.failed;
-    }
-    throw err;
-  }
-  if (typeof mod.serveCommand !== 'function')
-    throw new Error('server/src/commands/serve.ts exports no serveCommand');
-  return mod.serveCommand(argv);
 }
 
 /** First Ctrl+C cancels the job cleanly (nodes see the abort signal); a second one quits at once. */

@@ -1,4 +1,6 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** An error with the `{ error, message, ... }` body of docs/protocol.md §1. */
 export class HttpError extends Error {
@@ -71,4 +73,56 @@ export function installErrorHandling(app: FastifyInstance): void {
     }
     reply.status(status).send(body);
   });
+}
+
+/**
+ * Errors Fastify raises before routing (Fastify's `frameworkErrors` option): a path that is not valid
+ * percent-encoding, or a route parameter over `maxParamLength`. Without this they answer in Fastify's shape.
+ */
+export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    reply.status(414).send({ error: 'uri_too_long', message: 'a path segment of the URL is too long' });
+  } else if (err.code === 'FST_ERR_BAD_URL') {
+    reply.status(400).send({ error: 'bad_request', message: 'the URL path is not valid percent-encoding' });
+  } else {
+    reply.status(500).send({ error: 'internal', message: 'internal server error' });
+  }
+}
+
+/** What Node's HTTP parser refused, in words; the parser's codes are `HPE_*`. */
+const CLIENT_ERRORS: Record<string, [status: number, code: string, message: string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'headers_too_large', 'the request headers are larger than the server accepts'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'request_timeout', 'the request took too long to arrive'],
+  HPE_INVALID_CONTENT_LENGTH: [400, 'bad_request', 'malformed HTTP request: invalid Content-Length'],
+  HPE_UNEXPECTED_CONTENT_LENGTH: [400, 'bad_request', 'malformed HTTP request: conflicting Content-Length'],
+  HPE_INVALID_CHUNK_SIZE: [400, 'bad_request', 'malformed HTTP request: invalid chunked encoding'],
+  HPE_INVALID_TRANSFER_ENCODING: [400, 'bad_request', 'malformed HTTP request: invalid Transfer-Encoding'],
+  HPE_INVALID_HEADER_TOKEN: [400, 'bad_request', 'malformed HTTP request: invalid header name or value'],
+  HPE_INVALID_METHOD: [400, 'bad_request', 'malformed HTTP request: unknown method'],
+  HPE_INVALID_VERSION: [400, 'bad_request', 'malformed HTTP request: unknown HTTP version'],
+};
+
+/**
+ * Node's `clientError` (Fastify's `clientErrorHandler` option): a request the HTTP parser refused never
+ * becomes a request, so the answer is written to the socket by hand, in the `{ error, message }` shape.
+ */
+export function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, message] = CLIENT_ERRORS[err.code ?? ''] ?? [
+    400,
+    'bad_request',
+    'malformed HTTP request',
+  ];
+  const body = JSON.stringify({ error: code, message });
+  // A response already under way on this socket (keep-alive) cannot take another status line.
+  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (!socket.writable || inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const head =
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nconnection: close\r\n` +
+    `content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+    'x-content-type-options: nosniff\r\n\r\n';
+  socket.end(head + body, () => socket.destroy());
 }

@@ -52,10 +52,13 @@ export interface ServerOptions {
   /** Run packs' nodes in a child process (default) or in the server's own process. */
   isolation?: 'process' | 'inline';
   logger?: boolean;
+  /** A prompt policy file (docs/security.md): refuse or warn on matching text inputs at submit. */
+  policyFile?: string;
 }
 
-export type ResolvedOptions = Required<Omit<ServerOptions, 'token' | 'uiDir'>> & {
+export type ResolvedOptions = Required<Omit<ServerOptions, 'token' | 'uiDir' | 'policyFile'>> & {
   token: string | undefined;
+  policyFile: string | undefined;
   uiDir: string | false;
 };
 
@@ -110,5 +113,6 @@ export function resolveOptions(o: ServerOptions): ResolvedOptions {
     runQueue: o.runQueue ?? true,
     isolation: o.isolation ?? 'process',
     logger: o.logger ?? false,
+    policyFile: o.policyFile,
   };
 }

@@ -4,7 +4,8 @@ import { request } from 'node:http';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, stepsGraph, type TestServer, until } from './helpers';
+import { deepJobBodies, nest, rawRequests, sendRaw } from './fixtures/hostile';
+import { startServer, stepsGraph, type TestServer, until, WsClient } from './helpers';
 
 interface Case {
   name: string;
@@ -14,6 +15,8 @@ interface Case {
   body?: string | Buffer;
   /** Skip the CSRF header (it is added by default to mutating requests). */
   noCsrf?: boolean;
+  /** Malformed HTTP, written to a socket as it stands (see fixtures/hostile.ts). */
+  raw?: string;
   expect?: number;
 }
 
@@ -25,6 +28,8 @@ let fileOutput: { id: string; url: string };
 let swappedOutput: { id: string; url: string };
 
 function send(c: Case): Promise<{ status: number; text: string; headers: Record<string, unknown> }> {
+  if (c.raw !== undefined)
+    return sendRaw(Number(port), c.raw).then((r) => ({ status: r.status, text: r.body, headers: {} }));
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { host: `127.0.0.1:${port}`, ...c.headers };
     const method = c.method ?? (c.body !== undefined ? 'POST' : 'GET');
@@ -555,6 +560,35 @@ function corpus(): Case[] {
     { name: 'file', filename: 'a.png', data: 'x' },
     { name: 'file', filename: 'b.png', data: 'y' },
   ]);
+
+  // 9. Nesting past the depth limit, on every route that reads JSON (answered from the raw text)
+  for (const { name, body } of deepJobBodies()) job(`deep: ${name}`, body);
+  for (const n of [34, 5000, 200_000]) {
+    for (const [method, p] of [
+      ['PATCH', `/api/jobs/${missing}`],
+      ['POST', `/api/jobs/${missing}/cancel`],
+      ['POST', '/api/queue/pause'],
+      ['POST', '/api/login'],
+      ['POST', '/api/uploads'],
+    ] as const) {
+      add({ name: `deep ${n} ${method} ${p}`, method, path: p, body: `{"priority":${nest('[', ']', n)}}` });
+    }
+  }
+
+  // 10. Malformed HTTP (Node's parser) and what Fastify refuses before routing
+  for (const r of rawRequests()) add({ name: `raw: ${r.name}`, path: '', raw: r.text });
+  for (const route of ['/api/jobs/', '/api/outputs/', '/api/uploads/', '/api/presets/']) {
+    for (const n of [201, 1000, 60_000])
+      add({ name: `param ${n} long ${route}`, path: `${route}${'y'.repeat(n)}` });
+    for (const bad of ['%', '%zz', '%E0%A4%A', '%ff%fe', 'a%'])
+      add({ name: `bad escape ${route}${bad}`, path: `${route}${bad}` });
+  }
+  add({
+    name: 'long param on cancel',
+    method: 'POST',
+    path: `/api/jobs/${'z'.repeat(500)}/cancel`,
+    body: '{}',
+  });
   return cases;
 }
 
@@ -577,7 +611,7 @@ async function pixelBomb(): Promise<Case[]> {
 describe('bad input corpus', () => {
   it('answers every malformed request with a clear 4xx, leaks nothing and stays healthy', async () => {
     const cases = [...corpus(), ...(await pixelBomb())];
-    expect(cases.length).toBeGreaterThanOrEqual(200);
+    expect(cases.length).toBeGreaterThanOrEqual(400);
     console.log(`bad-input corpus: ${cases.length} requests`);
     const skip = new Set([
       path.join(t.root, 'data'),
@@ -588,6 +622,16 @@ describe('bad input corpus', () => {
     const uploadsBefore = readdirSync(path.join(t.root, 'uploads')).sort();
     const failures: string[] = [];
     const codes = new Map<string, number>();
+    // The health check keeps answering while the corpus runs (its latency: bench/server-hostile.ts).
+    let attacking = true;
+    const health: number[] = [];
+    const pinger = (async () => {
+      while (attacking) {
+        const r = await fetch(`${t.url}/api/health`).catch(() => undefined);
+        health.push(r?.status ?? 0);
+        await r?.arrayBuffer();
+      }
+    })();
     for (const c of cases) {
       let r: Awaited<ReturnType<typeof send>>;
       try {
@@ -610,9 +654,15 @@ describe('bad input corpus', () => {
       if (typeof body.error !== 'string' || typeof body.message !== 'string' || body.message.length < 5) {
         failures.push(`${c.name}: error body lacks error/message: ${r.text.slice(0, 200)}`);
       }
+      if (typeof body.error === 'string' && !/^[a-z][a-z_]*$/.test(body.error))
+        failures.push(`${c.name}: error is not a code: ${r.text.slice(0, 200)}`);
       codes.set(body.error, (codes.get(body.error) ?? 0) + 1);
     }
+    attacking = false;
+    await pinger;
     expect(failures).toEqual([]);
+    expect(health.length).toBeGreaterThan(0);
+    expect(health.filter((s) => s !== 200)).toEqual([]);
     // The variety of answers: each class of problem has its own code.
     for (const code of [
       'invalid_json',
@@ -626,6 +676,8 @@ describe('bad input corpus', () => {
       'forbidden_host',
       'range_not_satisfiable',
       'image_too_large',
+      'uri_too_long',
+      'headers_too_large',
     ]) {
       expect(codes.get(code), code).toBeGreaterThan(0);
     }
@@ -642,6 +694,25 @@ describe('bad input corpus', () => {
     await until(async () => (await t.http.get(`/api/jobs/${ok.body.jobId}`)).body.state === 'success');
     const good = await fetch(`${t.url}${fileOutput.url}`);
     expect(good.status).toBe(200);
+  });
+
+  it('answers WebSocket messages nested past the limit as bad messages, and keeps the socket', async () => {
+    const c = new WsClient(t.url, 'deep-ws');
+    await c.opened;
+    const deep = [
+      `{"type":"ping","id":${nest('[', ']', 5000)}}`,
+      `{"type":"ping","id":${nest('{"a":', '}', 9000)}}`,
+      `{"type":"subscribe","jobIds":[],"afterSeq":${nest('[', ']', 30_000)}}`,
+      `${'['.repeat(60_000)}`,
+    ];
+    for (const text of deep) c.send(text);
+    c.send({ type: 'ping', id: [[['ok']]] });
+    const pong = await c.waitFor((m) => m.type === 'pong');
+    expect(pong.id).toEqual([[['ok']]]);
+    const errors = c.messages.filter((m) => m.type === 'error');
+    expect(errors.map((m) => m.error)).toEqual(deep.map(() => 'bad_message'));
+    expect(String(errors[0]!.message)).toContain('nests deeper');
+    await c.close();
   });
 
   it('answers requests without a usable Host header with 400', async () => {

@@ -2,7 +2,7 @@ import { gifWithComment } from '@reelgraph/media/metadata';
 import { describe, expect, it } from 'vitest';
 import { encodePreviewFrame } from '../../server/src/protocol/preview-frame';
 import { decodePreviewFrame } from '../src/api/preview';
-import { normalizeNumber } from '../src/flow/widgets/number';
+import { constrainNumber, normalizeNumber } from '../src/flow/widgets/number';
 import { extractEmbeddedGraph } from '../src/lib/embedded';
 import { fuzzyScore, searchNodes } from '../src/lib/fuzzy';
 import { findMissing } from '../src/lib/missing';
@@ -99,5 +99,33 @@ describe('missing nodes and models', () => {
     delete doc.nodes['5'];
     doc.nodes['1']!.inputs.name = 'tiny';
     expect(findMissing(doc, catalog)).toBeNull();
+  });
+});
+
+describe('number widgets say why a value changed', () => {
+  const width = {
+    type: 'INT',
+    widget: 'number' as const,
+    min: 8,
+    max: 4096,
+    step: 8,
+    modelRule: { via: 'vae', rule: 'width' as const },
+  };
+  const tiny = {
+    id: 'tiny',
+    constraints: {
+      width: { multiple: 8, min: 64, max: 64 },
+      height: { multiple: 8, min: 64, max: 64 },
+      frames: { multiple: 4, offset: 1, max: 61 },
+      text: { maxWords: 15, lowercase: true, split: '[^a-z]+' },
+    },
+  };
+  it('names the step without a model, and the model with one', () => {
+    expect(constrainNumber(width, 64)).toEqual({ value: 64 });
+    expect(constrainNumber(width, 63)).toEqual({ value: 64, reason: 'it takes steps of 8 from 8' });
+    expect(constrainNumber(width, 63, tiny).reason).toMatch(/"tiny" makes 64×64 video only/);
+    expect(constrainNumber(width, 1000, tiny)).toMatchObject({ value: 64 });
+    expect(constrainNumber(width, 64, tiny)).toEqual({ value: 64 });
+    expect(constrainNumber(width, 5000)).toEqual({ value: 4096, reason: 'the maximum is 4096' });
   });
 });

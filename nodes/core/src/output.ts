@@ -1,6 +1,7 @@
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { defineNode, input } from '@reelgraph/sdk';
+import { outputTarget } from '@reelgraph/sdk/output-folder';
 import { toJsonValue } from './json-value';
 
 export const Preview = defineNode({
@@ -17,9 +18,6 @@ export const Preview = defineNode({
     return {};
   },
 });
-
-/** Each segment starts with a letter, digit, "_" or "-": no absolute paths, no "..", no hidden files. */
-const PREFIX = /^[\w-][\w.-]*(\/[\w-][\w.-]*)*$/;
 
 export const SaveText = defineNode({
   type: 'core.save-text',
@@ -39,15 +37,7 @@ export const SaveText = defineNode({
   run: async ({ text, prefix }, ctx) => {
     const outputDir = ctx.services.outputDir;
     if (!outputDir) throw new Error('this host gives no output folder (services.outputDir)');
-    if (!PREFIX.test(prefix)) {
-      throw new Error(
-        `prefix "${prefix}" must be a relative name made of letters, digits, ".", "_", "-" and "/"`,
-      );
-    }
-    const target = path.resolve(outputDir, prefix);
-    const dir = path.dirname(target);
-    const base = path.basename(target);
-    await mkdir(dir, { recursive: true });
+    const { root, dir, base } = await outputTarget(outputDir, prefix);
     let n = await nextIndex(dir, base);
     for (;;) {
       const file = path.join(dir, `${base}_${String(n).padStart(5, '0')}.txt`);
@@ -60,7 +50,7 @@ export const SaveText = defineNode({
         }
         throw err;
       }
-      const name = path.relative(outputDir, file).split(path.sep).join('/');
+      const name = path.relative(root, file).split(path.sep).join('/');
       ctx.artifact({
         kind: 'file',
         path: file,

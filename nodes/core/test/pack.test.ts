@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -147,6 +147,26 @@ describe('core pack', () => {
       );
       expect(r.status, prefix).toBe('failed');
       expect(r.errors.save?.message).toMatch(/must be a relative name/);
+    }
+  });
+
+  it('core.save-text fails, writing nothing, when a folder under outputs links outside', async () => {
+    const outside = await mkdtemp(path.join(os.tmpdir(), 'reelgraph-outside-'));
+    try {
+      await symlink(outside, path.join(outputDir, 'linked'));
+      await mkdir(path.join(outside, 'sub'));
+      for (const prefix of ['linked/name', 'linked/sub/name']) {
+        const r = await executor.run(
+          graph({ save: { type: 'core.save-text', inputs: { text: 'x', prefix } } }),
+        );
+        expect(r.status, prefix).toBe('failed');
+        expect(r.errors.save?.message).toMatch(/out of the output folder through a link/);
+        expect(r.artifacts.save).toBeUndefined();
+      }
+      expect(await readdir(outside)).toEqual(['sub']);
+      expect(await readdir(path.join(outside, 'sub'))).toEqual([]);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
     }
   });
 

@@ -1,13 +1,14 @@
 /** Frame-by-frame helpers shared by the grade nodes: sharp works on one frame at a time. */
 import { type Frames, frameBytes, makeFrames } from '@reelgraph/media/frames';
+import { sharp } from '@reelgraph/media/sharp';
 import type { NodeContext } from '@reelgraph/sdk';
-import sharp from 'sharp';
+import type { Sharp } from 'sharp';
 
 /** Frames handed to sharp at once: it runs them on libuv's thread pool in parallel. */
 const IN_FLIGHT = 8;
 
 /** A frame of a clip as a sharp pipeline over its raw RGB bytes. */
-export function frameImage(f: Frames, index: number): sharp.Sharp {
+export function frameImage(f: Frames, index: number): Sharp {
   const size = frameBytes(f);
   const src = Buffer.from(f.data.buffer, f.data.byteOffset + index * size, size);
   return sharp(src, { raw: { width: f.width, height: f.height, channels: 3 } });
@@ -20,7 +21,7 @@ export function frameImage(f: Frames, index: number): sharp.Sharp {
 export async function mapFrames(
   f: Frames,
   ctx: Pick<NodeContext, 'signal' | 'progress'>,
-  render: (index: number) => sharp.Sharp | null,
+  render: (index: number) => Sharp | null,
 ): Promise<Frames> {
   const out = makeFrames(f.width, f.height, f.count, f.batch, f.fps);
   const size = frameBytes(f);

@@ -19,7 +19,6 @@ afterAll(async () => {
 });
 
 it('graded-text-to-video writes a 17-frame MP4 whose frames are warmer than the ungraded ones', async () => {
-  process.env.REELGRAPH_MODEL_DIRS = FIXTURE_MODELS;
   const { nodes, packs } = await loadPacks({
     dirs: ['core', 'video', 'grade'].map((p) => join(REPO, 'nodes', p)),
   });

@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
@@ -22,7 +22,8 @@ import {
   writeVideo,
 } from '@reelgraph/media';
 import { defineNode, input } from '@reelgraph/sdk';
-import { fileFingerprint, PREFIX, resolveInputFile } from './util';
+import { outputTarget } from '@reelgraph/sdk/output-folder';
+import { fileFingerprint, resolveInputFile } from './util';
 
 export const LoadImage = defineNode({
   type: 'video.load_image',
@@ -263,22 +264,17 @@ export const SaveVideo = defineNode({
   run: async (i, ctx) => {
     const outputDir = ctx.services.outputDir;
     if (!outputDir) throw new Error('this host gives no output folder (services.outputDir)');
-    if (!PREFIX.test(i.prefix))
-      throw new Error(
-        `prefix "${i.prefix}" must be a relative name made of letters, digits, ".", "_", "-" and "/"`,
-      );
     if (i.audio && (i.format === 'webp' || i.format === 'gif'))
       throw new Error(`${i.format} files cannot carry audio; choose mp4 or webm`);
     const audioPath = i.audio ? resolveInputFile(i.audio, ctx) : undefined;
-    const target = path.resolve(outputDir, i.prefix);
+    const { root, dir, base } = await outputTarget(outputDir, i.prefix);
     const graph = i.embed_graph && ctx.services.graph ? JSON.stringify(ctx.services.graph) : undefined;
     const written: string[] = [];
     for (let b = 0; b < i.images.batch; b++) {
       ctx.signal.throwIfAborted();
-      // x264 codes on its own threads while the folder and the file name are made ready
+      // x264 codes on its own threads while the file name is claimed
       const h264 = i.format === 'mp4' && !audioPath ? h264Of(i.images, b, i.quality, ctx.signal) : undefined;
-      if (b === 0) mkdirSync(path.dirname(target), { recursive: true });
-      const claimed = await claimFile(path.dirname(target), path.basename(target), i.format);
+      const claimed = await claimFile(dir, base, i.format);
       const { file } = claimed;
       try {
         await writeClip(i.images, b, claimed, {
@@ -299,7 +295,7 @@ export const SaveVideo = defineNode({
         kind: 'file',
         path: file,
         mime: MIME[i.format],
-        name: path.relative(outputDir, file).split(path.sep).join('/'),
+        name: path.relative(root, file).split(path.sep).join('/'),
         meta: {
           frames: i.images.count,
           width: i.images.width,

@@ -16,6 +16,7 @@ export const EmptyLatent = defineNode({
       max: 4096,
       step: 8,
       tooltip: 'Width in pixels (a multiple of 8)',
+      modelRule: { via: 'vae', rule: 'width' },
     }),
     height: input.int({
       default: 64,
@@ -23,6 +24,7 @@ export const EmptyLatent = defineNode({
       max: 4096,
       step: 8,
       tooltip: 'Height in pixels (a multiple of 8)',
+      modelRule: { via: 'vae', rule: 'height' },
     }),
     frames: input.int({
       default: 17,
@@ -30,6 +32,7 @@ export const EmptyLatent = defineNode({
       max: 1025,
       step: 4,
       tooltip: 'Frames in the clip: 4n+1 (17 frames = 5 latent frames, the tiny model’s training length)',
+      modelRule: { via: 'vae', rule: 'frames' },
     }),
     batch: input.int({
       default: 1,
@@ -130,6 +133,7 @@ export const ExtendVideo = defineNode({
       step: 4,
       tooltip:
         'How many of the last frames to continue from (4n+1). 5 keeps motion going; 1 only matches the last frame',
+      modelRule: { via: 'vae', rule: 'frames' },
     }),
   },
   outputs: {

@@ -1,8 +1,6 @@
 import type { ExecutionProvider } from '@reelgraph/runtime';
 import { defineNode, input } from '@reelgraph/sdk';
-import { discoveredModelIds, runtimeOf } from './util';
-
-const models = discoveredModelIds();
+import { modelConstraintsOn, modelIds, runtimeOf } from './util';
 
 export const LoadModel = defineNode({
   type: 'video.load_model',
@@ -11,8 +9,8 @@ export const LoadModel = defineNode({
   description:
     'Load a text-to-video model folder (model.json + ONNX files) from models/ or REELGRAPH_MODEL_DIRS. Sessions are cached and shared by every node and job.',
   inputs: {
-    model: input.combo(models, {
-      tooltip: 'Model folder; the list is every valid model found when the server started',
+    model: input.combo([] as string[], {
+      tooltip: 'Model folder; the list is every valid model this host found when it loaded its packs',
     }),
     device: input.combo(['cpu', 'cuda', 'webgpu'] as const, {
       tooltip: 'Execution provider to try first; falls back to CPU when it is not available on this machine',
@@ -28,6 +26,16 @@ export const LoadModel = defineNode({
     text_encoder: { type: 'TEXT_ENCODER', tooltip: 'Turns prompts into conditioning' },
     dit: { type: 'DIT', tooltip: 'The diffusion transformer the sampler runs' },
     vae: { type: 'VAE', tooltip: 'Encodes frames to latents and decodes latents to frames' },
+  },
+  inputsFor: (services) => {
+    const ids = modelIds(services);
+    return {
+      model: {
+        options: ids,
+        models: modelConstraintsOn(services),
+        ...(ids[0] !== undefined ? { default: ids[0] } : {}),
+      },
+    };
   },
   run: async ({ model, device, threads }, ctx) => {
     const runtime = runtimeOf(ctx);

@@ -13,9 +13,8 @@ import {
   type VideoModel,
 } from '@reelgraph/runtime';
 import { defineNode, input, type NodeContext } from '@reelgraph/sdk';
-import { defaultSampler } from './util';
+import { samplerDefaults } from './util';
 
-const d = defaultSampler();
 /** Previews are published at most this often (plus the last step). */
 export const PREVIEW_INTERVAL_MS = 250;
 
@@ -36,16 +35,16 @@ export const Sampler = defineNode({
       tooltip: 'Empty latent, image-to-video latent, or an encoded clip to edit',
     }),
     noise: input.socket('NOISE', { tooltip: 'Seeded noise' }),
-    steps: input.int({ default: d.steps, min: 1, max: 1000, tooltip: 'Sampling steps in the full schedule' }),
+    steps: input.int({ default: 20, min: 1, max: 1000, tooltip: 'Sampling steps in the full schedule' }),
     cfg: input.float({
-      default: d.cfg,
+      default: 5,
       min: 0,
       max: 30,
       step: 0.1,
       tooltip: 'Guidance scale: how strongly to follow the prompt (1 = no guidance, one model call per step)',
     }),
     shift: input.float({
-      default: d.shift,
+      default: 3,
       min: 0.1,
       max: 20,
       step: 0.1,
@@ -86,6 +85,10 @@ export const Sampler = defineNode({
     }),
   },
   outputs: { latent: { type: 'LATENT', tooltip: 'The denoised latent; to VAE decode' } },
+  inputsFor: (services) => {
+    const d = samplerDefaults(services);
+    return { steps: { default: d.steps }, cfg: { default: d.cfg }, shift: { default: d.shift } };
+  },
   run: async (i, ctx) => {
     const model = i.dit;
     const shape = i.latent.shape;

@@ -1,14 +1,15 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ModelConstraints } from '@reelgraph/graph';
 import {
-  defaultModelDirs,
-  discoverModels,
+  type DiscoveredModel,
   type ModelRuntime,
+  modelConstraints,
   sharedRuntime,
   type VideoModel,
 } from '@reelgraph/runtime';
-import type { NodeContext } from '@reelgraph/sdk';
+import type { NodeContext, NodeServices } from '@reelgraph/sdk';
 import './types';
 
 /** The repository root (presets' assets live in `graphs/assets`). */
@@ -18,22 +19,38 @@ export function runtimeOf(ctx: NodeContext): ModelRuntime {
   return ctx.services.models ?? sharedRuntime();
 }
 
-/** Model ids for the load-model combo, read once when the pack loads. */
-export function discoveredModelIds(): string[] {
-  const ids = discoverModels(defaultModelDirs())
-    .filter((m) => !m.error)
-    .map((m) => m.id);
-  return ids.length ? ids : ['tiny'];
+/** What the host's model runtime finds now (the shared one on a bare host). */
+function modelsOn(services: Partial<NodeServices>): DiscoveredModel[] {
+  return (services.models ?? sharedRuntime()).list();
 }
 
-/** Sampler widget defaults from the first model's manifest (the shipped tiny model), else generic ones. */
-export function defaultSampler(): { steps: number; cfg: number; shift: number; fps: number } {
-  const m = discoverModels(defaultModelDirs()).find((x) => x.manifest)?.manifest;
+/** Model ids for the load-model combo, from the models the host can see. */
+export function modelIds(services: Partial<NodeServices>): string[] {
+  return modelsOn(services)
+    .filter((m) => !m.error)
+    .map((m) => m.id);
+}
+
+/** What each usable model accepts (resolutions, frame rule, vocabulary), for the load-model combo. */
+export function modelConstraintsOn(services: Partial<NodeServices>): Record<string, ModelConstraints> {
+  return Object.fromEntries(
+    modelsOn(services)
+      .filter((m) => m.manifest && !m.error)
+      .map((m) => [m.id, modelConstraints(m.manifest!)]),
+  );
+}
+
+/** Sampler widget defaults from the host's first usable model's manifest, else generic ones. */
+export function samplerDefaults(services: Partial<NodeServices>): {
+  steps: number;
+  cfg: number;
+  shift: number;
+} {
+  const m = modelsOn(services).find((x) => x.manifest && !x.error)?.manifest;
   return {
     steps: m?.sampler.steps ?? 20,
     cfg: m?.sampler.cfg ?? 5,
     shift: m?.sampler.shift ?? 3,
-    fps: m?.video.fps ?? 8,
   };
 }
 
@@ -45,7 +62,8 @@ export function sameModel(a: VideoModel, b: VideoModel, what: string): void {
 /**
  * Resolves a file a load node reads. With an upload folder (server) the name must stay inside it or
  * inside the presets' `graphs/assets`; headless, relative names resolve from the working directory and
- * then the repository root.
+ * then the repository root. A server answers one message for "missing", "outside" and "not a file", so
+ * that a client cannot probe which files exist on the machine.
  */
 export function resolveInputFile(name: string, ctx: Pick<NodeContext, 'services'>): string {
   if (!name) throw new Error('No file given');
@@ -56,19 +74,22 @@ export function resolveInputFile(name: string, ctx: Pick<NodeContext, 'services'
   const allowed = uploads
     ? [uploads, assets].filter((r) => existsSync(r)).map((r) => realpathSync(r))
     : undefined;
-  for (const base of bases) {
-    const p = isAbsolute(name) ? name : resolve(base, name);
+  for (const base of isAbsolute(name) ? [''] : bases) {
+    const p = resolve(base, name);
     if (!existsSync(p)) continue;
     const real = realpathSync(p);
-    if (allowed && !allowed.some((root) => isInside(root, real))) {
-      if (isAbsolute(name) || base !== REPO_ROOT)
-        throw new Error(`"${name}" is outside the folders this server may read`);
-      continue;
+    if (allowed && !allowed.some((root) => isInside(root, real))) continue;
+    if (!statSync(real).isFile()) {
+      if (allowed) continue;
+      throw new Error(`"${name}" is not a file`);
     }
-    if (!statSync(real).isFile()) throw new Error(`"${name}" is not a file`);
     return real;
   }
-  throw new Error(`File "${name}" was not found${uploads ? ' among the uploads' : ''}`);
+  throw new Error(
+    uploads
+      ? `File "${name}" was not found among the uploads and preset assets`
+      : `File "${name}" was not found`,
+  );
 }
 
 function isInside(root: string, p: string): boolean {
@@ -90,6 +111,3 @@ export function fileFingerprint(name: unknown): string {
   }
   return `missing:${name}`;
 }
-
-/** Each segment starts with a letter, digit, "_" or "-": no absolute paths, no "..", no hidden files. */
-export const PREFIX = /^[\w-][\w.-]*(\/[\w-][\w.-]*)*$/;

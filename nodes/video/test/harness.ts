@@ -22,9 +22,8 @@ export interface Host {
   close(): Promise<void>;
 }
 
-/** Loads the video pack with `modelDirs` visible to its model combo. */
+/** Loads the video pack on a host whose model runtime (and so its model combo) sees `modelDirs`. */
 export async function makeHost(modelDirs: string[]): Promise<Host> {
-  process.env.REELGRAPH_MODEL_DIRS = modelDirs.join(':');
   const { nodes, packs } = await loadPacks({ dirs: [join(REPO, 'nodes/video')] });
   const failed = packs.filter((p) => p.status !== 'loaded');
   if (failed.length) throw new Error(`pack failed: ${failed.flatMap((p) => p.errors).join('\n')}`);

@@ -6,7 +6,14 @@ import {
   type ValidateOptions,
   validateGraph,
 } from '@reelgraph/graph';
-import type { AnyNodeDefinition, Artifact, Logger, NodeServices, Preview } from '@reelgraph/sdk';
+import {
+  type AnyNodeDefinition,
+  type Artifact,
+  type Logger,
+  type NodeServices,
+  type Preview,
+  schemaOn,
+} from '@reelgraph/sdk';
 import { type CacheOptions, OutputCache } from './cache';
 import { computeKeys, type KeyPolicy, type KeySet } from './cache-key';
 import { type ContextHost, consoleLogger, RunContext } from './context';
@@ -149,7 +156,10 @@ export class Executor {
     this.#isStale = options.isStale;
   }
 
-  /** The catalog a run validates against: the given one, or one built from the types the graph uses. */
+  /**
+   * The catalog a run validates against: the given one, or one built from the types the graph uses
+   * (as this executor's services show them).
+   */
   catalogFor(doc: unknown): Catalog {
     if (this.#catalog) return this.#catalog;
     const nodes: Record<string, NodeSchema> = Object.create(null);
@@ -159,7 +169,7 @@ export class Executor {
         const type = (docNodes as Record<string, { type?: unknown } | null>)[id]?.type;
         if (typeof type !== 'string' || type in nodes) continue;
         const def = this.#nodes.get(type);
-        if (def) nodes[type] = def.schema;
+        if (def) nodes[type] = schemaOn(def, this.#services);
       }
     }
     return { types: this.#sockets.toJSON(), nodes };

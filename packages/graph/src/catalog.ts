@@ -3,6 +3,8 @@
  * Produced from node definitions by `@reelgraph/sdk`'s `toCatalog`.
  */
 
+import type { ModelConstraints, ModelRule } from './model-rules';
+
 export type CachePolicyKind = 'pure' | 'volatile' | 'fingerprint';
 
 export type WidgetKind = 'number' | 'slider' | 'combo' | 'text' | 'toggle' | 'seed' | 'image' | 'socket';
@@ -22,6 +24,10 @@ export interface InputSchema {
   multiline?: boolean;
   /** Seed widgets: offer fixed / increment / decrement / randomize after each run. */
   controlAfterGenerate?: boolean;
+  /** A model combo: each option's constraints, from its manifest. */
+  models?: Record<string, ModelConstraints>;
+  /** The value must suit the model that arrives through another input (validated, snapped in the editor). */
+  modelRule?: ModelRule;
   label?: string;
   tooltip?: string;
 }

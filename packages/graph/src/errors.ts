@@ -21,6 +21,7 @@ export const VALIDATION_CODES = [
   'above_max',
   'off_step',
   'not_in_options',
+  'model_mismatch',
   'cycle',
   'no_output_node',
 ] as const;

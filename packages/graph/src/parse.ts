@@ -1,10 +1,17 @@
 import type { Catalog } from './catalog';
 import type { GraphDocument } from './document';
 import type { TextLocation, ValidationCode, ValidationError } from './errors';
+import { jsonDepthExceeds } from './json-depth';
 import { type DuplicateKey, findDuplicateKeys } from './json-keys';
 import { utf8Bytes } from './json-size';
 import { migrateGraph } from './migrate';
-import { DEFAULT_MAX_BYTES, type ValidateOptions, validateGraph } from './validate';
+import {
+  DEFAULT_MAX_BYTES,
+  MAX_DEPTH,
+  TOO_DEEP_MESSAGE,
+  type ValidateOptions,
+  validateGraph,
+} from './validate';
 
 export interface ParseResult {
   /**
@@ -64,6 +71,8 @@ function parse(text: string, catalog: Catalog, options: ValidateOptions): ParseR
   // Editors on some systems save a byte-order mark; it is not part of the JSON.
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const shift = text.length - body.length;
+  // Before JSON.parse and the walks after it, so no nesting can cost more than a linear scan.
+  if (jsonDepthExceeds(body, MAX_DEPTH)) return { errors: [tooDeep()] };
 
   let value: unknown;
   try {
@@ -76,12 +85,36 @@ function parse(text: string, catalog: Catalog, options: ValidateOptions): ParseR
     return { errors: [{ nodeId: null, code: 'invalid_json', message, location }] };
   }
 
-  const errors: ValidationError[] = findDuplicateKeys(body).map((dup) => duplicateKeyError(dup, text, shift));
+  const dups = findDuplicateKeys(body).map((dup) => duplicateKeyError(dup, text, shift));
+  const checked = checkGraphValue(value, catalog, options);
+  const errors = [...dups, ...checked.errors];
+  return checked.doc ? { doc: checked.doc, errors } : { errors };
+}
 
-  const doc = migrateGraph(value);
-  errors.push(...validateGraph(doc, catalog, options));
-  if (errors.some((e) => STRUCTURAL.has(e.code))) return { errors };
-  return { doc: doc as GraphDocument, errors };
+const tooDeep = (): ValidationError => ({
+  nodeId: null,
+  code: 'invalid_document',
+  message: TOO_DEEP_MESSAGE,
+});
+
+/**
+ * Migrate and validate a document that is already a value (a JSON body parsed by the caller, whose raw
+ * text the caller checked for duplicate keys): the `parseGraph` steps after `JSON.parse`. Never throws.
+ */
+export function checkGraphValue(
+  value: unknown,
+  catalog: Catalog,
+  options: ValidateOptions = {},
+): ParseResult {
+  try {
+    const doc = migrateGraph(value);
+    const errors = validateGraph(doc, catalog, options);
+    if (errors.some((e) => STRUCTURAL.has(e.code))) return { errors };
+    return { doc: doc as GraphDocument, errors };
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    return { errors: [{ nodeId: null, code: 'invalid_document', message: `Internal parser error: ${why}` }] };
+  }
 }
 
 /**

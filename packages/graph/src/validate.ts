@@ -4,6 +4,7 @@ import { findCycles } from './cycles';
 import { FOREIGN_TYPE, GRAPH_VERSION } from './document';
 import type { ValidationCode, ValidationError } from './errors';
 import { measureJson } from './json-size';
+import { modelRuleProblem, resolveModel } from './model-rules';
 import { ANY, isScalarType } from './sockets';
 
 export interface ValidateOptions {
@@ -17,6 +18,7 @@ export const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
 export const DEFAULT_MAX_NODES = 20_000;
 /** Deepest nesting a document may have; real documents need 5 levels. */
 export const MAX_DEPTH = 32;
+export const TOO_DEEP_MESSAGE = `The document nests deeper than ${MAX_DEPTH} levels (or is circular)`;
 /** Ids refused for nodes, groups and notes: hosts key plain objects by node id. */
 export const RESERVED_IDS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
 export const NODE_MODES = ['active', 'muted', 'bypassed'] as const;
@@ -181,7 +183,7 @@ function check(doc: unknown, catalog: Catalog, options: ValidateOptions, c: Coll
     return;
   }
   if (size.tooDeep) {
-    c.add('invalid_document', null, `The document nests deeper than ${MAX_DEPTH} levels (or is circular)`);
+    c.add('invalid_document', null, TOO_DEEP_MESSAGE);
     return;
   }
 
@@ -525,7 +527,7 @@ function checkInputs(
         );
       continue;
     }
-    checkConstant(id, info.type, name, value, decl, c);
+    if (checkConstant(id, info.type, name, value, decl, c)) checkModelRule(info, name, value, decl, infos, c);
   }
 
   if (!schema || !isPlainObject(schema.inputs)) return;
@@ -553,7 +555,46 @@ function isConstant(v: unknown): boolean {
   return typeof v === 'string' || typeof v === 'boolean' || isFiniteNumber(v);
 }
 
+/** Numbers that break the rule of the model linked upstream are refused at submit, not halfway through a run. */
+function checkModelRule(
+  info: NodeInfo,
+  name: string,
+  value: unknown,
+  decl: InputSchema,
+  infos: Map<string, NodeInfo>,
+  c: Collector,
+): void {
+  const rule = isPlainObject(decl.modelRule) ? decl.modelRule : undefined;
+  if (!rule || typeof value !== 'number' || typeof rule.via !== 'string') return;
+  const ruleNode = (n: NodeInfo) => ({
+    inputs: n.inputs,
+    decls: n.schema?.inputs,
+    outputs: n.schema?.outputs,
+  });
+  const model = resolveModel(ruleNode(info), rule.via, (src) => {
+    const n = infos.get(src);
+    return n && ruleNode(n);
+  });
+  const problem = model && modelRuleProblem(value, rule.rule, model);
+  if (problem)
+    c.add('model_mismatch', info.id, `${inputAt(info.id, info.type, name)}: ${value}: ${problem}`, name);
+}
+
+/** Reports what is wrong with a constant; true when nothing was. */
 function checkConstant(
+  id: string,
+  nodeType: unknown,
+  name: string,
+  value: unknown,
+  decl: InputSchema,
+  c: Collector,
+): boolean {
+  const before = c.errors.length;
+  checkConstantInto(id, nodeType, name, value, decl, c);
+  return c.errors.length === before;
+}
+
+function checkConstantInto(
   id: string,
   nodeType: unknown,
   name: string,

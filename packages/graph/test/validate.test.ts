@@ -400,8 +400,8 @@ describe('validateGraph: one case per error code', () => {
     if (says) expect(hit!.message).toMatch(says);
   });
 
-  it('covers every code (invalid_json and raw duplicates in parse.test.ts)', () => {
-    const covered = new Set<string>([...cases.map((c) => c.code), 'invalid_json']);
+  it('covers every code (invalid_json and raw duplicates in parse.test.ts, model_mismatch in model-rules.test.ts)', () => {
+    const covered = new Set<string>([...cases.map((c) => c.code), 'invalid_json', 'model_mismatch']);
     expect(VALIDATION_CODES.filter((c) => !covered.has(c))).toEqual([]);
   });
 

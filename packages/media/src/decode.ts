@@ -1,8 +1,8 @@
 /** Reading images (sharp) and clips (ffmpeg) into frames. */
-import sharp from 'sharp';
 import { runFfmpeg } from './ffmpeg';
 import { type Frames, makeFrames } from './frames';
 import { probeVideo } from './probe';
+import { sharp } from './sharp';
 
 /** Images larger than this are refused before decoding (decompression bombs). */
 export const MAX_IMAGE_PIXELS = 8192 * 8192;

@@ -3,13 +3,13 @@
  * through ffmpeg; animated WebP and GIF through sharp.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import sharp from 'sharp';
 import { runFfmpeg } from './ffmpeg';
 import { clip, type Frames } from './frames';
 import { encodeH264, type H264Stream } from './h264';
 import { GRAPH_TAG, gifWithComment, graphXmp } from './metadata';
 import { muxMp4 } from './mp4mux';
 import { setMp4Tags } from './mp4tag';
+import { sharp } from './sharp';
 
 /** Clips this small encode fastest single-threaded: thread start-up costs more than the frames. */
 const SMALL_FRAME = 320 * 320;

@@ -1,6 +1,6 @@
 /** Resizing clips frame by frame with sharp. */
-import sharp from 'sharp';
 import { type Frames, frameBytes, makeFrames } from './frames';
+import { sharp } from './sharp';
 
 export const RESIZE_MODES = ['stretch', 'crop', 'pad'] as const;
 export type ResizeMode = (typeof RESIZE_MODES)[number];

@@ -2,19 +2,15 @@ import { createRequire, register } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
+import { hostModuleUrls } from './host-modules';
 
 let hooksRegistered = false;
 
-/** Let packs outside the workspace import `@reelgraph/sdk` and `@reelgraph/graph` from the host. */
+/** Let packs outside the workspace import the host's packages (`HOST_PACKAGES`) from the host. */
 function registerHostModules(): void {
   if (hooksRegistered) return;
   hooksRegistered = true;
-  const require = createRequire(import.meta.url);
-  const modules: Record<string, string> = {};
-  for (const name of ['@reelgraph/sdk', '@reelgraph/graph']) {
-    modules[name] = pathToFileURL(require.resolve(name)).href;
-  }
-  register(new URL('./resolve-hooks.mjs', import.meta.url), { data: { modules } });
+  register(new URL('./resolve-hooks.mjs', import.meta.url), { data: { modules: hostModuleUrls() } });
 }
 
 export interface ImportedModule {

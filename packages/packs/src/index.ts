@@ -1,5 +1,6 @@
 export * from './dirs';
 export * from './discover';
+export * from './host-modules';
 export { type ImportedModule, importModule } from './import-module';
 export * from './load';
 export * from './manifest';

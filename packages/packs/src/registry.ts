@@ -1,5 +1,5 @@
 import type { Catalog, SocketRegistry } from '@reelgraph/graph';
-import { toCatalog } from '@reelgraph/sdk';
+import { type NodeServices, toCatalog } from '@reelgraph/sdk';
 import {
   type LoadPacksOptions,
   type LoadPacksResult,
@@ -23,9 +23,14 @@ export interface PackCatalog extends Catalog {
   packs: PackInfo[];
 }
 
-export function packCatalog(result: LoadPacksResult, sockets?: SocketRegistry): PackCatalog {
+/** `services`: the host's, so that inputs that depend on them (model lists) show what the host has. */
+export function packCatalog(
+  result: LoadPacksResult,
+  sockets?: SocketRegistry,
+  services?: Partial<NodeServices>,
+): PackCatalog {
   return {
-    ...toCatalog(result.nodes.values(), sockets),
+    ...toCatalog(result.nodes.values(), sockets, services),
     packs: result.packs.map(({ name, version, description, status, errors, nodes }) => ({
       name,
       ...(version !== undefined ? { version } : {}),
@@ -82,7 +87,7 @@ export class PackRegistry {
     return this.#result.packs.filter((p) => p.status === 'error');
   }
 
-  toCatalog(sockets?: SocketRegistry): PackCatalog {
-    return packCatalog(this.#result, sockets);
+  toCatalog(sockets?: SocketRegistry, services?: Partial<NodeServices>): PackCatalog {
+    return packCatalog(this.#result, sockets, services);
   }
 }

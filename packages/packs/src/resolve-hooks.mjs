@@ -1,5 +1,5 @@
 // Node module-resolution hooks (run on the loader thread; plain JS so they load without tsx).
-// A pack outside this workspace (a user folder) has no node_modules with `@reelgraph/sdk` in it:
+// A pack outside this workspace (a user folder) has no node_modules with the host packages in it:
 // when its own resolution fails, resolve the host's copy instead.
 
 /** @type {Record<string, string>} specifier → file URL of the host's module */

@@ -217,6 +217,43 @@ describe('packs outside the workspace', () => {
     const r = await loadPacks({ dirs: [path.join(tmp, 'user-folder')] });
     expect(r.packs[0]).toMatchObject({ name: 'alpha', status: 'loaded', errors: [] });
   });
+
+  it('resolve the frames helpers, the media package and the model runtime from the host', async () => {
+    const dir = path.join(tmp, 'user-media', 'rev');
+    await mkdir(dir, { recursive: true });
+    await writeFile(
+      path.join(dir, 'reelgraph.pack.json'),
+      JSON.stringify({
+        name: 'rev',
+        version: '1.0.0',
+        description: 'd',
+        reelgraph: '^0.1.0',
+        entry: 'index.ts',
+      }),
+    );
+    await writeFile(
+      path.join(dir, 'index.ts'),
+      [
+        "import { defineNode, input } from '@reelgraph/sdk';",
+        "import { makeFrames, sliceFrames } from '@reelgraph/sdk/frames';",
+        "import { frameBytes } from '@reelgraph/media';",
+        "import { numel } from '@reelgraph/runtime';",
+        'export const Rev = defineNode({',
+        "  type: 'rev.first', title: 'First', category: 'rev', description: 'd',",
+        "  inputs: { n: input.int({ default: 2 }) }, outputs: { images: 'IMAGE', size: 'INT' },",
+        '  run: ({ n }) => ({ images: sliceFrames(makeFrames(2, 2, n), 0, 1), size: frameBytes({ width: 2, height: 2 }) * numel([n]) }),',
+        '});',
+      ].join('\n'),
+    );
+    const r = await loadPacks({ dirs: [path.dirname(dir)] });
+    expect(r.packs[0]).toMatchObject({ name: 'rev', status: 'loaded', errors: [] });
+    const out = (await r.nodes.get('rev.first')?.run({ n: 3 }, ctx)) as {
+      images: { count: number };
+      size: number;
+    };
+    expect(out.images.count).toBe(1);
+    expect(out.size).toBe(36);
+  });
 });
 
 describe('PackRegistry', () => {

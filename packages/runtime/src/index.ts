@@ -1,5 +1,6 @@
 import './services';
 
+export * from './constraints';
 export * from './discovery';
 export * from './errors';
 export * from './latent';
@@ -11,4 +12,5 @@ export * from './runtime';
 export * from './sampler';
 export * from './schedule';
 export * from './sessions';
+export * from './sockets';
 export * from './tokenizer';

@@ -2,10 +2,11 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type ort from 'onnxruntime-node';
 import { ModelError } from './errors';
 import type { Shape5 } from './latent';
 import { type FileKey, type ModelManifest, maxLatentFrames, type TensorSpec } from './manifest';
-import { type LoadedSession, ort, type SessionOptions, type SessionPool } from './sessions';
+import { type LoadedSession, onnxruntime, type SessionOptions, type SessionPool } from './sessions';
 import { WordTokenizer } from './tokenizer';
 
 type Feed = { data: Float32Array | BigInt64Array; shape: number[] };
@@ -266,7 +267,7 @@ export class VideoModel {
   #tensor(dtype: TensorSpec['dtype'], f: Feed): ort.Tensor {
     const known = this.#tensors.get(f.data);
     if (known?.type === dtype && sameDims(known.dims, f.shape)) return known;
-    const t = new ort.Tensor(dtype, f.data, f.shape);
+    const t = new (onnxruntime().Tensor)(dtype, f.data, f.shape);
     this.#tensors.set(f.data, t);
     return t;
   }

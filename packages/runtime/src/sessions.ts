@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import ort from 'onnxruntime-node';
+import type ort from 'onnxruntime-node';
 
 export type ExecutionProvider = 'cpu' | 'cuda' | 'webgpu';
 export type GraphOptimizationLevel = 'disabled' | 'basic' | 'extended' | 'all';
@@ -31,10 +31,20 @@ export interface SessionStats {
 
 const require = createRequire(import.meta.url);
 
+let loadedOrt: typeof ort | undefined;
+/**
+ * onnxruntime-node, loaded on first use: loading it costs tens of milliseconds that `reelgraph validate`
+ * and jobs without a model must not pay.
+ */
+export function onnxruntime(): typeof ort {
+  loadedOrt ??= require('onnxruntime-node') as typeof ort;
+  return loadedOrt;
+}
+
 /** Which providers this process can actually use: bundled ones, plus CUDA when its libraries are present. */
 export function availableProviders(): ExecutionProvider[] {
   const out: ExecutionProvider[] = ['cpu'];
-  const backends = ort.listSupportedBackends?.() ?? [];
+  const backends = onnxruntime().listSupportedBackends?.() ?? [];
   const bundled = (name: string) => backends.some((b) => b.name === name && b.bundled);
   if (bundled('webgpu')) out.push('webgpu');
   if (backends.some((b) => b.name === 'cuda')) {
@@ -99,17 +109,17 @@ export class SessionPool {
     let providers: ExecutionProvider[] = ['cpu'];
     if (usable.length) {
       try {
-        session = await ort.InferenceSession.create(path, {
+        session = await onnxruntime().InferenceSession.create(path, {
           ...base,
           executionProviders: [...usable, 'cpu'],
         });
         providers = [...usable, 'cpu'];
       } catch (err) {
         this.#warn(`Could not start ${usable.join(', ')} for ${path} (${(err as Error).message}); using CPU`);
-        session = await ort.InferenceSession.create(path, { ...base, executionProviders: ['cpu'] });
+        session = await onnxruntime().InferenceSession.create(path, { ...base, executionProviders: ['cpu'] });
       }
     } else {
-      session = await ort.InferenceSession.create(path, { ...base, executionProviders: ['cpu'] });
+      session = await onnxruntime().InferenceSession.create(path, { ...base, executionProviders: ['cpu'] });
     }
     this.stats.loads++;
     this.stats.loadMs += performance.now() - t0;
@@ -157,5 +167,3 @@ function normalise(o: SessionOptions) {
     ep: (o.executionProviders ?? ['cpu']).filter((p) => p !== 'cpu'),
   };
 }
-
-export { ort };

@@ -31,6 +31,8 @@ export interface Logger {
 export interface NodeServices {
   /** Absolute folder where output nodes write their files (every host provides one). */
   outputDir: string;
+  /** Folder of uploaded files that load nodes may read (the server sets it). */
+  uploadDir: string;
 }
 
 export interface NodeContext {

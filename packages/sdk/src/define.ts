@@ -1,5 +1,5 @@
-import type { CachePolicyKind, NodeSchema, OutputSchema } from '@reelgraph/graph';
-import type { NodeContext } from './context';
+import type { CachePolicyKind, InputSchema, NodeSchema, OutputSchema } from '@reelgraph/graph';
+import type { NodeContext, NodeServices } from './context';
 import type { InputDecl, InputValueOf, ValueOfType } from './inputs';
 
 export type OutputDecl = string | (OutputSchema & { type: string });
@@ -30,6 +30,12 @@ export interface NodeDeclaration<I extends Record<string, InputDecl>, O extends 
   outputs: O;
   output?: boolean;
   cache?: CachePolicy<I>;
+  /**
+   * Input schema that depends on what the host provides (the models it can see, defaults read from
+   * them): merged over `inputs` whenever a host builds its catalog, so the editor and validation see
+   * the host's truth. Keep it cheap and free of side effects; it runs on every catalog build.
+   */
+  inputsFor?(services: Partial<NodeServices>): { [K in keyof I]?: Partial<InputSchema> };
   run(inputs: RunInputs<I>, ctx: NodeContext): Promise<RunOutputs<O>> | RunOutputs<O>;
 }
 
@@ -41,7 +47,10 @@ export interface NodeDefinition<
   O extends Record<string, OutputDecl> = Record<string, OutputDecl>,
 > {
   readonly [BRAND]: true;
+  /** The schema as declared, before `inputsFor`: use `schemaFor` for what a host shows. */
   readonly schema: NodeSchema;
+  /** The schema on a host with these services (`inputsFor` applied). */
+  schemaFor(services: Partial<NodeServices>): NodeSchema;
   readonly cache: CachePolicy<I>;
   run(inputs: RunInputs<I>, ctx: NodeContext): Promise<RunOutputs<O>> | RunOutputs<O>;
 }
@@ -49,6 +58,7 @@ export interface NodeDefinition<
 /** Loosely typed view used by hosts (executor, loader) that handle any node. */
 export interface AnyNodeDefinition {
   readonly schema: NodeSchema;
+  schemaFor?(services: Partial<NodeServices>): NodeSchema;
   readonly cache:
     | 'pure'
     | 'volatile'
@@ -76,22 +86,41 @@ export function defineNode<
   const outputs: NodeSchema['outputs'] = {};
   for (const [name, o] of Object.entries(decl.outputs))
     outputs[name] = typeof o === 'string' ? { type: o } : o;
+  const schema: NodeSchema = {
+    type: decl.type,
+    version: decl.version ?? 1,
+    title: decl.title,
+    category: decl.category,
+    description: decl.description,
+    inputs,
+    outputs,
+    output: decl.output ?? false,
+    cache: cacheKind,
+  };
+  const { inputsFor } = decl;
   return Object.freeze({
     [BRAND]: true as const,
-    schema: {
-      type: decl.type,
-      version: decl.version ?? 1,
-      title: decl.title,
-      category: decl.category,
-      description: decl.description,
-      inputs,
-      outputs,
-      output: decl.output ?? false,
-      cache: cacheKind,
-    },
+    schema,
+    schemaFor: inputsFor
+      ? (services: Partial<NodeServices>) => refined(schema, inputsFor(services))
+      : () => schema,
     cache,
     run: decl.run,
   });
+}
+
+function refined(schema: NodeSchema, changes: Record<string, Partial<InputSchema> | undefined>): NodeSchema {
+  const inputs: NodeSchema['inputs'] = {};
+  for (const [name, input] of Object.entries(schema.inputs)) {
+    const change = changes[name];
+    inputs[name] = change ? ({ ...input, ...change } as InputSchema) : input;
+  }
+  return { ...schema, inputs };
+}
+
+/** The schema a host with these services shows for a definition (its declared one without `schemaFor`). */
+export function schemaOn(def: AnyNodeDefinition, services: Partial<NodeServices>): NodeSchema {
+  return def.schemaFor ? def.schemaFor(services) : def.schema;
 }
 
 export function isNodeDefinition(value: unknown): value is AnyNodeDefinition {

@@ -1,4 +1,4 @@
-import type { InputSchema } from '@reelgraph/graph';
+import type { InputSchema, ModelConstraints, ModelRule } from '@reelgraph/graph';
 
 /**
  * Runtime values of socket types. Packs that add socket types extend it:
@@ -26,6 +26,8 @@ export type InputValueOf<D> = D extends InputDecl<string, infer V> ? V : never;
 interface Common {
   label?: string;
   tooltip?: string;
+  /** The value must suit the model linked into another input (see `@reelgraph/graph` model rules). */
+  modelRule?: ModelRule;
 }
 interface NumberOpts extends Common {
   default?: number;
@@ -62,10 +64,15 @@ export const input = {
     return widget<'BOOLEAN', Opt<boolean, O>>({ type: 'BOOLEAN', widget: 'toggle', default: false, ...o });
   },
   /** A choice among fixed strings; the value type is the union of the options. */
-  combo<const V extends string, const O extends Common & { default?: NoInfer<V>; optional?: boolean }>(
-    options: readonly V[],
-    o: O = {} as O,
-  ) {
+  combo<
+    const V extends string,
+    const O extends Common & {
+      default?: NoInfer<V>;
+      optional?: boolean;
+      /** The options are model ids: what each accepts. */
+      models?: Record<string, ModelConstraints>;
+    },
+  >(options: readonly V[], o: O = {} as O) {
     const first = options[0];
     return widget<'STRING', Opt<V, O>>({
       type: 'STRING',

@@ -55,6 +55,24 @@ describe('defineNode', () => {
     expect(isNodeDefinition({ schema: {} })).toBe(false);
   });
 
+  it('applies inputsFor to the schema a host with services shows', () => {
+    const Pick = defineNode({
+      type: 'test.pick',
+      title: 'Pick',
+      category: 'test',
+      description: 'Pick a model',
+      inputs: { model: input.combo([] as string[]), n: input.int({ default: 1 }) },
+      outputs: {},
+      inputsFor: (services) => ({ model: { options: [services.outputDir ?? 'none'] } }),
+      run: () => ({}),
+    });
+    expect(Pick.schema.inputs.model?.options).toEqual([]);
+    expect(Pick.schemaFor({ outputDir: 'here' }).inputs.model?.options).toEqual(['here']);
+    expect(Pick.schemaFor({}).inputs.n).toEqual(Pick.schema.inputs.n);
+    const catalog = toCatalog([Pick], undefined, { outputDir: 'there' });
+    expect(catalog.nodes['test.pick']?.inputs.model?.options).toEqual(['there']);
+  });
+
   it('rejects malformed type ids', () => {
     expect(() =>
       defineNode({

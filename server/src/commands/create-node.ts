@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { HOST_VERSION, loadPacks, PACK_NAME } from '@reelgraph/packs';
+import { HOST_PACKAGES, HOST_VERSION, loadPacks, PACK_NAME, packageRoot } from '@reelgraph/packs';
 import { CliFailure, EXIT, type Io, REPO_ROOT, stdio, UsageError } from './cli-common';
 
 export const CREATE_NODE_USAGE = 'reelgraph create-node <name> [--dir <folder>] [--no-link]';
@@ -11,15 +11,8 @@ export const CREATE_NODE_USAGE = 'reelgraph create-node <name> [--dir <folder>] 
 const TEMPLATE_DIR = fileURLToPath(new URL('../templates/pack/', import.meta.url));
 const BUILTIN_DIR = path.join(REPO_ROOT, 'nodes');
 
-/** Host packages a pack's code and tests import, linked into its `node_modules` (no install step). */
-const LINKED = [
-  '@reelgraph/sdk',
-  '@reelgraph/graph',
-  '@reelgraph/executor',
-  '@reelgraph/packs',
-  'vitest',
-  '@types/node',
-];
+/** What a pack's tests and type check use besides the host packages its code imports (`HOST_PACKAGES`). */
+const DEV_TOOLS = ['@reelgraph/executor', '@reelgraph/packs', 'vitest', 'typescript', '@types/node'];
 
 export interface CreatedPack {
   dir: string;
@@ -59,7 +52,8 @@ export async function createNodeCommand(argv: string[], io: Io = stdio): Promise
   io.out.write(`  edit ${rel(path.join(pack.dir, 'src', 'repeat-text.ts'))}\n`);
   io.out.write(`  test: pnpm vitest run --root ${rel(pack.dir)}\n`);
   if (!isInside(BUILTIN_DIR, pack.dir)) {
-    io.out.write(`  load it: reelgraph serve --nodes ${rel(parent)}   (or REELGRAPH_NODES=${parent})\n`);
+    // The pack's own folder: its parent may hold anything (a clone, logs, outputs), not only packs.
+    io.out.write(`  load it: reelgraph serve --nodes ${rel(pack.dir)}   (or REELGRAPH_NODES=${pack.dir})\n`);
   } else {
     io.out.write('  load it: reelgraph serve   (packs under nodes/ are found by default)\n');
     io.out.write('  pnpm install   (adds it to the workspace and the lockfile)\n');
@@ -94,12 +88,9 @@ export async function createPack(
       .map((w) => w[0]!.toUpperCase() + w.slice(1))
       .join(' '),
     range: `>=${HOST_VERSION} <${Number(major) + 1}.0.0`,
-    parent: parentDir,
+    dir: path.resolve(dir),
     // Inside the repository's nodes/ the pack is a workspace package; elsewhere the links below serve.
-    dependencies: inWorkspace
-      ? `,\n  "dependencies": {\n    "@reelgraph/sdk": "workspace:*"\n  },\n  "devDependencies": {\n` +
-        `    "@reelgraph/executor": "workspace:*",\n    "@reelgraph/packs": "workspace:*"\n  }`
-      : '',
+    dependencies: inWorkspace ? workspaceDependencies() : '',
   };
   const files: string[] = [];
   for (const rel of await listTemplates(TEMPLATE_DIR)) {
@@ -117,34 +108,36 @@ export async function createPack(
   return { dir: realpathSync(dir), files: files.sort() };
 }
 
-/** `node_modules/<pkg>` → this checkout's copy, so the pack's editor types and tests work at once. */
+/** The package.json fields of a pack inside the workspace: the host packages and tools, as pnpm installs them. */
+function workspaceDependencies(): string {
+  const root = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+    devDependencies: Record<string, string>;
+  };
+  const dev: Record<string, string> = {
+    '@reelgraph/executor': 'workspace:*',
+    '@reelgraph/packs': 'workspace:*',
+  };
+  for (const tool of ['vitest', 'typescript', '@types/node']) {
+    const version = root.devDependencies[tool];
+    if (version) dev[tool] = version;
+  }
+  const deps = Object.fromEntries(HOST_PACKAGES.map((p) => [p, 'workspace:*']));
+  const json = JSON.stringify({ dependencies: deps, devDependencies: dev }, null, 2);
+  return `,\n${json.slice(2, -2)}`;
+}
+
+/** `node_modules/<pkg>` → this checkout's copy, so the pack's types, type check and tests work at once. */
 async function linkHostPackages(dir: string): Promise<void> {
-  for (const pkg of LINKED) {
-    const target = packageRoot(pkg);
+  const links = [
+    ...HOST_PACKAGES.map((pkg) => [pkg, packageRoot(pkg)] as const),
+    ...DEV_TOOLS.map((pkg) => [pkg, packageRoot(pkg, (s) => import.meta.resolve(s))] as const),
+  ];
+  for (const [pkg, target] of links) {
     if (!target) continue; // not resolvable from here: the pack's package.json still names it
     const at = path.join(dir, 'node_modules', pkg);
     await mkdir(path.dirname(at), { recursive: true });
     await symlink(target, at, 'dir');
   }
-}
-
-/** The folder of an installed package (its entry may be ESM-only or hidden by "exports"). */
-function packageRoot(pkg: string): string | undefined {
-  let file: string | undefined;
-  for (const spec of [pkg, `${pkg}/package.json`]) {
-    try {
-      file = realpathSync(fileURLToPath(import.meta.resolve(spec)));
-      break;
-    } catch {
-      // types-only packages have no entry; others may not export package.json
-    }
-  }
-  if (!file) return undefined;
-  for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    const manifest = path.join(dir, 'package.json');
-    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === pkg) return dir;
-  }
-  return undefined;
 }
 
 async function listTemplates(root: string, sub = ''): Promise<string[]> {

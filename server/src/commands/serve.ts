@@ -23,6 +23,7 @@ const HELP = `reelgraph serve [options]
   --allowed-origin <o>     extra Origin to accept, e.g. https://rg.example.com (repeatable)
   --concurrency <n>        jobs at once (default 1)
   --job-timeout <s>        longest a job may run, in seconds (default 7200)
+  --policy <file>          prompt policy (JSON, see docs/security.md; example: policies/example.json)
   --inline                 run nodes in the server process instead of a child process
   --log                    request logging
 `;
@@ -45,6 +46,7 @@ export function parseServeArgs(argv: string[]): (ServerOptions & { dev?: boolean
       'allowed-origin': { type: 'string', multiple: true },
       concurrency: { type: 'string' },
       'job-timeout': { type: 'string' },
+      policy: { type: 'string' },
       inline: { type: 'boolean' },
       dev: { type: 'boolean' },
       log: { type: 'boolean' },
@@ -83,6 +85,7 @@ export function parseServeArgs(argv: string[]): (ServerOptions & { dev?: boolean
   const timeout = int(values['job-timeout'], 'job-timeout', 1, 7 * 24 * 3600);
   if (timeout !== undefined) opts.jobTimeoutMs = timeout * 1000;
   if (values.inline) opts.isolation = 'inline';
+  if (values.policy) opts.policyFile = path.resolve(values.policy);
   return opts;
 }
 
@@ -129,6 +132,7 @@ export async function serveCommand(argv: string[]): Promise<number | undefined> 
     `${Object.keys(running.host.catalog.nodes).length} nodes from ${packs.length - failed.length} pack(s)`,
   );
   for (const p of failed) console.warn(`pack ${p.name} has problems: ${p.errors.join('; ')}`);
+  if (running.options.policyFile) console.log(`Prompt policy: ${running.options.policyFile}`);
   const watcher = opts.dev
     ? enableHotReload(running, { log: (m) => console.log(`[reelgraph] ${m}`) })
     : undefined;

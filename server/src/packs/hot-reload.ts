@@ -15,10 +15,10 @@ export interface HotReloadOptions extends WatchOptions {
  * catalog, and every WebSocket client gets a `catalog:changed` event so an open editor refetches it.
  */
 export function enableHotReload(server: ReelgraphApp, opts: HotReloadOptions = {}): PackWatcher {
-  const { host, hub } = server;
+  const { host, hub, options } = server;
   const log = opts.log ?? (() => {});
   return watchPackDirs(
-    server.options.nodesDirs,
+    options.nodesDirs,
     async () => {
       if (!host.reload) return;
       const t0 = performance.now();
@@ -45,6 +45,7 @@ export function enableHotReload(server: ReelgraphApp, opts: HotReloadOptions = {
             : ''),
       );
     },
-    opts,
+    // What jobs write (outputs, uploads, the store) never counts as an edit, even inside a pack folder.
+    { ...opts, ignore: [...(opts.ignore ?? []), options.outputsDir, options.uploadsDir, options.dataDir] },
   );
 }

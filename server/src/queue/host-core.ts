@@ -22,7 +22,6 @@ export class HostCore {
 
   static async create(config: HostConfig): Promise<HostCore> {
     const registry = await PackRegistry.load({ dirs: config.nodesDirs });
-    const catalog = packCatalog({ nodes: new Map(registry.nodes), packs: [...registry.packs] });
     const services: Partial<NodeServices> & Record<string, unknown> = {
       outputDir: config.outputsDir,
       uploadDir: config.uploadsDir,
@@ -40,6 +39,8 @@ export class HostCore {
         // system info is best effort
       }
     }
+    // After the services: model lists and defaults in the catalog come from this host's models.
+    const catalog = catalogOf(registry, services);
     return new HostCore(registry, catalog, executorFor(registry, catalog, services), services, system);
   }
 
@@ -53,7 +54,7 @@ export class HostCore {
       try {
         await this.registry.reload();
         const { registry, services } = this;
-        this.catalog = packCatalog({ nodes: new Map(registry.nodes), packs: [...registry.packs] });
+        this.catalog = catalogOf(registry, services);
         this.executor = executorFor(registry, this.catalog, services);
         return this.catalog;
       } finally {
@@ -89,6 +90,10 @@ export class HostCore {
     const models = (this.services as { models?: { dispose?: () => Promise<void> } }).models;
     await models?.dispose?.().catch(() => {});
   }
+}
+
+function catalogOf(registry: PackRegistry, services: Partial<NodeServices>): PackCatalog {
+  return packCatalog({ nodes: new Map(registry.nodes), packs: [...registry.packs] }, undefined, services);
 }
 
 function executorFor(

@@ -5,8 +5,14 @@ import type { PackCatalog } from '@reelgraph/packs';
 import type { ToChild, ToParent } from './host-messages';
 import type { HostConfig, NodeHost, RunOutcome, RunRequest } from './node-host';
 
-const CHILD_ENTRY = fileURLToPath(new URL('./host-child.ts', import.meta.url));
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+/** Set by the build (server/build/bundle.mjs): the built child beside the built server. */
+declare const __REELGRAPH_HOST_CHILD__: string | undefined;
+const BUILT_CHILD = typeof __REELGRAPH_HOST_CHILD__ === 'string' ? __REELGRAPH_HOST_CHILD__ : undefined;
+// From sources (development, tests), the child is TypeScript run through tsx.
+const CHILD_ENTRY = BUILT_CHILD ?? fileURLToPath(new URL('./host-child.ts', import.meta.url));
+const CHILD_EXEC_ARGV = BUILT_CHILD
+  ? []
+  : ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href];
 
 interface Pending {
   req: RunRequest;
@@ -62,7 +68,7 @@ export class ProcessNodeHost implements NodeHost {
     return new Promise((resolve, reject) => {
       this.#lastFatal = undefined;
       const child = fork(CHILD_ENTRY, [], {
-        execArgv: ['--import', TSX_LOADER],
+        execArgv: CHILD_EXEC_ARGV,
         serialization: 'advanced',
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         env: { ...process.env, REELGRAPH_NODE_HOST: '1' },

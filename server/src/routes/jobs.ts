@@ -1,5 +1,6 @@
 import {
   type Catalog,
+  checkGraphValue,
   duplicateKeyError,
   findDuplicateKeys,
   type GraphDocument,
@@ -8,6 +9,7 @@ import {
 } from '@reelgraph/graph';
 import type { FastifyInstance } from 'fastify';
 import { HttpError, notFound } from '../errors';
+import type { PolicyGate } from '../policy/gate';
 import { JOB_STATES, type JobState } from '../protocol/types';
 import type { Scheduler } from '../queue/scheduler';
 import {
@@ -28,6 +30,8 @@ export interface JobRoutesDeps {
   maxNodes: number;
   maxTimeoutMs: number;
   submitRateLimit: number;
+  /** `serve --policy`: checks every text input before anything is queued. */
+  policy?: PolicyGate;
 }
 
 interface SubmitBody {
@@ -96,9 +100,14 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
               jobId: { type: 'string' },
               position: { type: 'integer' },
               state: { type: 'string' },
+              policyWarnings: {
+                description: "Hits of the policy's warn rules (the job runs)",
+                type: 'array',
+                items: { type: 'object', additionalProperties: true },
+              },
             },
           },
-          ...errors(400, 401, 403, 413, 429, 503),
+          ...errors(400, 401, 403, 413, 422, 429, 503),
         },
       },
     },
@@ -114,10 +123,9 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
         if (dups.envelope.length > 0) {
           throw new HttpError(400, 'bad_request', `invalid request: ${dups.envelope.join('; ')}`);
         }
-        const parsed = parseGraph(JSON.stringify(body.graph), catalog, limits);
-        // Locations in our own re-serialisation would point at nothing the client sent.
-        const errors = [...dups.graph, ...parsed.errors.map(({ location: _l, ...e }) => e)];
-        result = { ...parsed, errors };
+        // Already parsed (and depth-checked on the raw text): validate the value, never re-serialise it.
+        const checked = checkGraphValue(body.graph, catalog, limits);
+        result = { ...checked, errors: [...dups.graph, ...checked.errors] };
       }
       if (result.errors.length > 0 || !result.doc) {
         const n = result.errors.length;
@@ -148,6 +156,11 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
           );
         }
       }
+      const policyWarnings =
+        deps.policy?.enforce(doc, {
+          ...(body.clientId !== undefined ? { clientId: body.clientId } : {}),
+          address: req.ip,
+        }) ?? [];
       const { jobId, position } = scheduler.submit(
         {
           graph: doc,
@@ -159,7 +172,7 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
         Object.keys(doc.nodes).length,
       );
       reply.status(201);
-      return { jobId, position, state: 'queued' };
+      return { jobId, position, state: 'queued', ...(policyWarnings.length > 0 ? { policyWarnings } : {}) };
     },
   );
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { jsonDepthExceeds } from '@reelgraph/graph';
 import type { FastifyInstance } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import { HttpError } from '../errors';
@@ -10,6 +11,8 @@ import type { Store } from '../store/store';
 import { type Connection, type Hub, MAX_SUBSCRIPTIONS } from './hub';
 
 export const WS_MAX_MESSAGE_BYTES = 64 * 1024;
+/** Client messages nest 2 levels (`afterSeq`); echoing a deeper `ping` id must not recurse unbounded. */
+export const WS_MAX_DEPTH = 8;
 const MAX_BAD_MESSAGES = 100;
 const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -26,6 +29,8 @@ function parseMessage(data: RawData, isBinary: boolean): { type: string; [k: str
   const text = Array.isArray(data)
     ? Buffer.concat(data).toString('utf8')
     : Buffer.from(data as ArrayBuffer).toString('utf8');
+  if (jsonDepthExceeds(text, WS_MAX_DEPTH))
+    throw new BadMessage(`message nests deeper than ${WS_MAX_DEPTH} levels`);
   let msg: unknown;
   try {
     msg = JSON.parse(text);

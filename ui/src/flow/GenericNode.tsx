@@ -13,6 +13,7 @@ import { editor, useItems, useRun } from '../state';
 import type { NodeRun } from '../store/runStore';
 import type { FlowNode, NodeItem } from '../store/types';
 import { widgets } from './widgets/registry';
+import { useModel } from './widgets/useModel';
 
 const NO_PROBLEMS: ValidationError[] = [];
 
@@ -195,6 +196,7 @@ const InputRow = memo(function InputRow({
   );
   const Widget = widgets[schema.widget];
   const label = schema.label ?? name;
+  const model = useModel(nodeId, schema);
   return (
     <div
       className={`rg-row rg-input${asSocket ? ' socket' : ' widget'}${problem ? ' problem' : ''}`}
@@ -222,6 +224,7 @@ const InputRow = memo(function InputRow({
           value={value}
           invalid={Boolean(problem)}
           onChange={onChange}
+          model={model}
         />
       )}
       {problem && <div className="rg-input-problem">{problem}</div>}

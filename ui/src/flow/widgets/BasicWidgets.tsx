@@ -1,4 +1,5 @@
-import { memo } from 'react';
+import { promptWarnings, promptWords, type ResolvedModel } from '@reelgraph/graph';
+import { memo, useMemo } from 'react';
 import type { WidgetProps } from './types';
 
 export const ComboWidget = memo(function ComboWidget({
@@ -25,20 +26,31 @@ export const ComboWidget = memo(function ComboWidget({
   );
 });
 
-export const TextWidget = memo(function TextWidget({ label, schema, value, onChange, invalid }: WidgetProps) {
+export const TextWidget = memo(function TextWidget({
+  label,
+  schema,
+  value,
+  onChange,
+  invalid,
+  model,
+}: WidgetProps) {
   const v = String(value ?? '');
   const cls = `w-text nodrag nowheel${invalid ? ' invalid' : ''}`;
+  const prompt = model && schema.modelRule?.rule === 'prompt' ? model : undefined;
   if (schema.multiline) {
     return (
-      <textarea
-        className={cls}
-        data-widget="text"
-        aria-label={label}
-        placeholder={label}
-        value={v}
-        rows={4}
-        onChange={(e) => onChange(e.currentTarget.value)}
-      />
+      <>
+        <textarea
+          className={cls}
+          data-widget="text"
+          aria-label={label}
+          placeholder={label}
+          value={v}
+          rows={4}
+          onChange={(e) => onChange(e.currentTarget.value)}
+        />
+        {prompt && <PromptWords text={v} model={prompt} />}
+      </>
     );
   }
   return (
@@ -48,6 +60,41 @@ export const TextWidget = memo(function TextWidget({ label, schema, value, onCha
     </label>
   );
 });
+
+/** The prompt as the model reads it: unknown words marked, cut words struck, and what that means. */
+function PromptWords({ text, model }: { text: string; model: ResolvedModel }) {
+  const words = useMemo(() => promptWords(text, model.constraints), [text, model]);
+  const warnings = useMemo(() => promptWarnings(text, model), [text, model]);
+  // All words known and kept: nothing to say.
+  if (!warnings.length) return null;
+  return (
+    <div className="w-words" data-model={model.id}>
+      <p className="w-word-list">
+        {words.map((w, i) => (
+          <span
+            // biome-ignore lint/suspicious/noArrayIndexKey: words repeat; their order is their identity
+            key={i}
+            className={w.known ? (w.cut ? 'w-word cut' : 'w-word') : 'w-word unknown'}
+            title={
+              w.known
+                ? w.cut
+                  ? 'past the model’s text length'
+                  : undefined
+                : 'the model does not know this word'
+            }
+          >
+            {w.word}
+          </span>
+        ))}
+      </p>
+      {warnings.map((w) => (
+        <p key={w} className="w-warning" role="status">
+          {w}
+        </p>
+      ))}
+    </div>
+  );
+}
 
 export const ToggleWidget = memo(function ToggleWidget({ label, value, onChange }: WidgetProps) {
   return (

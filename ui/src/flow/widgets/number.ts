@@ -1,4 +1,4 @@
-import type { InputSchema } from '@reelgraph/graph';
+import { type InputSchema, modelRuleProblem, type ResolvedModel, snapToModel } from '@reelgraph/graph';
 
 /** Clamp to min/max, snap to the step grid (from min, else 0), and keep integers integral. */
 export function normalizeNumber(schema: InputSchema, raw: number): number {
@@ -30,4 +30,36 @@ export function formatNumber(schema: InputSchema, v: number): string {
     .toFixed(Math.min(Math.max(decimals, 2), 6))
     .replace(/(\.\d*?)0+$/, '$1')
     .replace(/\.$/, '');
+}
+
+/**
+ * `normalizeNumber`, then the rule of the model upstream; with the reason whenever the value had to
+ * change, so that a widget never alters what the user typed without saying why.
+ */
+export function constrainNumber(
+  schema: InputSchema,
+  raw: number,
+  model?: ResolvedModel,
+): { value: number; reason?: string } {
+  const rule = schema.modelRule?.rule;
+  // The model's rule names the real reason (63 → 64 because the model makes 64×64, not because of the step).
+  const why =
+    model && rule && rule !== 'prompt' && Number.isFinite(raw)
+      ? modelRuleProblem(raw, rule, model)
+      : undefined;
+  if (why && rule)
+    return { value: normalizeNumber(schema, snapToModel(raw, rule, model!.constraints)), reason: why };
+  const value = normalizeNumber(schema, raw);
+  const reason = value !== raw ? genericReason(schema, raw) : undefined;
+  return reason ? { value, reason } : { value };
+}
+
+function genericReason(schema: InputSchema, raw: number): string | undefined {
+  if (!Number.isFinite(raw)) return 'not a number';
+  if (schema.min !== undefined && raw < schema.min) return `the minimum is ${schema.min}`;
+  if (schema.max !== undefined && raw > schema.max) return `the maximum is ${schema.max}`;
+  if (schema.step)
+    return `it takes steps of ${schema.step}${schema.min !== undefined ? ` from ${schema.min}` : ''}`;
+  if (schema.type === 'INT') return 'a whole number';
+  return undefined;
 }

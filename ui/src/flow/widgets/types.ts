@@ -1,4 +1,4 @@
-import type { ConstantValue, InputSchema } from '@reelgraph/graph';
+import type { ConstantValue, InputSchema, ResolvedModel } from '@reelgraph/graph';
 import type { ComponentType } from 'react';
 
 export interface WidgetProps {
@@ -8,6 +8,8 @@ export interface WidgetProps {
   schema: InputSchema;
   value: ConstantValue | undefined;
   invalid: boolean;
+  /** The model linked upstream, for inputs with a `modelRule`. */
+  model?: ResolvedModel;
   onChange(value: ConstantValue): void;
 }
 

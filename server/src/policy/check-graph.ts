@@ -1,0 +1,31 @@
+import type { GraphDocument } from '@reelgraph/graph';
+import { matchText, type PolicyHit } from './match';
+import type { CompiledPolicy } from './rules';
+
+/** A policy hit located in the graph: which node's which text input. */
+export interface PolicyFinding extends PolicyHit {
+  nodeId: string;
+  input: string;
+}
+
+export interface PolicyVerdict {
+  refused: PolicyFinding[];
+  warnings: PolicyFinding[];
+}
+
+/**
+ * Check every text input of every node (not only prompts: any string a node reads can reach a model),
+ * whatever its mode: a muted node can be unmuted by the next submit of the same graph.
+ */
+export function checkGraph(doc: GraphDocument, policy: CompiledPolicy): PolicyVerdict {
+  const verdict: PolicyVerdict = { refused: [], warnings: [] };
+  for (const [nodeId, node] of Object.entries(doc.nodes)) {
+    for (const [input, value] of Object.entries(node.inputs)) {
+      if (typeof value !== 'string' || value === '') continue;
+      for (const h of matchText(value, policy)) {
+        (h.action === 'refuse' ? verdict.refused : verdict.warnings).push({ ...h, nodeId, input });
+      }
+    }
+  }
+  return verdict;
+}

@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
+import path from 'node:path';
+import type { GraphDocument } from '@reelgraph/graph';
+import { HttpError } from '../errors';
+import { checkGraph, type PolicyFinding } from './check-graph';
+import { type CompiledPolicy, loadPolicy } from './rules';
+
+/** Who submitted: what the server knows of the user (there are no accounts: client id and address). */
+export interface Submitter {
+  clientId?: string;
+  address: string;
+}
+
+export interface PolicyGate {
+  /**
+   * Throws `422 policy_refused` (with the rule ids and the node/input of each hit) when a refuse rule
+   * matches; otherwise returns the warn rules' hits. Every refusal is logged.
+   */
+  enforce(doc: GraphDocument, who: Submitter): PolicyFinding[];
+}
+
+/** The append-only record of refusals, one JSON object a line, in the data folder. */
+export const REFUSAL_LOG = 'policy-refusals.jsonl';
+
+export function createPolicyGate(file: string, dataDir: string, log: (message: string) => void): PolicyGate {
+  const policy: CompiledPolicy = loadPolicy(file);
+  const logFile = path.join(dataDir, REFUSAL_LOG);
+  return {
+    enforce(doc, who) {
+      const { refused, warnings } = checkGraph(doc, policy);
+      if (refused.length === 0) return warnings;
+      // The job never exists: the refusal gets its own id, shown to the user and kept in the log.
+      const refusalId = randomUUID();
+      const record = {
+        at: new Date().toISOString(),
+        refusalId,
+        clientId: who.clientId ?? null,
+        address: who.address,
+        rules: [...new Set(refused.map((f) => f.ruleId))],
+        findings: refused,
+      };
+      appendFileSync(logFile, `${JSON.stringify(record)}\n`);
+      log(
+        `policy refused submission ${refusalId} from ${who.clientId ?? '-'}@${who.address}: ` +
+          refused.map((f) => `${f.ruleId} in ${f.nodeId}.${f.input}`).join(', '),
+      );
+      const first = refused[0] as PolicyFinding;
+      const messages = new Map(policy.rules.map((c) => [c.rule.id, c.rule.message ?? c.rule.category]));
+      throw new HttpError(
+        422,
+        'policy_refused',
+        `refused by the server's usage policy: ${messages.get(first.ruleId)} (node ${first.nodeId}, input ${first.input})`,
+        { refusalId, refusals: refused },
+      );
+    },
+  };
+}

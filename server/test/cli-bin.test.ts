@@ -1,0 +1,52 @@
+// The `reelgraph` command as installed (server/bin → the built server/dist), not the tsx development path.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error plain JS, no declarations: it runs before anything is built
+import { DIST_DIR, ensureBuilt } from '../build/bundle.mjs';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const bin = path.join(root, 'node_modules/.bin/reelgraph');
+const stampFile = path.join(DIST_DIR as string, 'build.json');
+
+function reelgraph(...args: string[]) {
+  return spawnSync(bin, args, {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, REELGRAPH_NODES: '', NO_COLOR: '1' },
+    timeout: 120_000,
+  });
+}
+
+describe('the reelgraph bin', () => {
+  it('validates and runs graphs from the built JavaScript', () => {
+    const valid = reelgraph('validate', 'graphs/text-to-video.json');
+    expect(valid.stderr).not.toMatch(/error/i);
+    expect(valid.stdout).toContain('graphs/text-to-video.json is valid: 7 nodes, 1 output node');
+    expect(valid.status).toBe(0);
+
+    const run = reelgraph('run', 'graphs/engine-math.json', '--json');
+    expect(run.status).toBe(0);
+    const result = JSON.parse(run.stdout) as { status: string; artifacts: Record<string, unknown> };
+    expect(result.status).toBe('success');
+    expect(JSON.stringify(result.artifacts)).toContain('3 red balls covering 4.5 square units');
+  }, 240_000);
+
+  it('reuses the build while its sources hash the same, and rebuilds when they do not', async () => {
+    await ensureBuilt({ quiet: true });
+    const built = statSync(stampFile).mtimeMs;
+    await ensureBuilt({ quiet: true });
+    expect(statSync(stampFile).mtimeMs).toBe(built);
+
+    // As if a source had changed since the build: the recorded hash no longer matches.
+    const stamp = JSON.parse(readFileSync(stampFile, 'utf8')) as { key: string; inputs: string[] };
+    writeFileSync(stampFile, JSON.stringify({ ...stamp, key: 'stale' }));
+    await ensureBuilt({ quiet: true });
+    const rebuilt = JSON.parse(readFileSync(stampFile, 'utf8')) as typeof stamp;
+    expect(rebuilt.key).toBe(stamp.key);
+    expect(rebuilt.inputs).toContain('server/src/cli.ts');
+    expect(rebuilt.inputs).toContain('packages/graph/src/index.ts');
+  }, 240_000);
+});
