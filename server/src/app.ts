@@ -8,6 +8,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import { jsonDepthExceeds, MAX_DEPTH } from '@reelgraph/graph';
 import type { PackCatalog } from '@reelgraph/packs';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { comfyRoutes } from './comfy/routes';
 import { clientErrorHandler, frameworkErrors, HttpError, installErrorHandling } from './errors';
 import { type ResolvedOptions, resolveOptions, SERVER_VERSION, type ServerOptions } from './options';
 import { createPolicyGate } from './policy/gate';
@@ -16,6 +17,7 @@ import type { HostConfig, NodeHost } from './queue/node-host';
 import { ProcessNodeHost } from './queue/process-host';
 import { Scheduler } from './queue/scheduler';
 import { fileRoutes } from './routes/files';
+import { importRoutes } from './routes/import';
 import { infoRoutes } from './routes/info';
 import { jobRoutes } from './routes/jobs';
 import { errorSchema } from './schemas';
@@ -252,6 +254,24 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
       uploadRateLimit: options.uploadRateLimit,
     });
     await wsRoute(api, { hub, store, scheduler });
+    await importRoutes(api, { catalog, maxUploadBytes: options.maxUploadBytes });
+    await comfyRoutes(api, {
+      store,
+      scheduler,
+      hub,
+      guard,
+      catalog,
+      outputsDir: options.outputsDir,
+      uploadsDir: options.uploadsDir,
+      maxBodyBytes: options.maxBodyBytes,
+      maxNodes: options.maxNodes,
+      maxImagePixels: options.maxImagePixels,
+      maxHistory: options.maxHistory,
+      maxDepth: MAX_BODY_DEPTH,
+      submitRateLimit: options.submitRateLimit,
+      uploadRateLimit: options.uploadRateLimit,
+      ...(policy ? { policy } : {}),
+    });
     api.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   });
 

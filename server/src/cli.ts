@@ -14,6 +14,11 @@ Commands:
       --nodes <dir>         Also load packs from this folder (repeatable)
       --json                Print the job result as JSON instead of progress and a summary
       --plain               Plain progress lines even on a terminal
+  import <file>           Import a ComfyUI workflow or API prompt (JSON, or a PNG/WebP/MP4/WebM ComfyUI wrote)
+      -o <graph.json>       Write the graph there (else to stdout); the import report goes to the terminal
+      --json                Print { graph, report } as JSON
+  export --comfy-api <graph.json>   Write the graph as a ComfyUI API prompt
+      -o <prompt.json>      Write it there (else to stdout)
   serve                   Start the HTTP server and editor (see "reelgraph serve --help")
   create-node <name>      Scaffold a node pack: manifest, a typed example node, a passing test
       --dir <folder>        Create it in <folder>/<name> (default nodes/<name>; then load with --nodes <folder>)
@@ -33,6 +38,14 @@ async function main(argv: string[]): Promise<number | undefined> {
     case 'run': {
       const { runCommand } = await import('./commands/run');
       return runCommand(rest, { signal: cancelOnInterrupt() });
+    }
+    case 'import': {
+      const { importCommand } = await import('./commands/comfy');
+      return importCommand(rest);
+    }
+    case 'export': {
+      const { exportCommand } = await import('./commands/comfy');
+      return exportCommand(rest);
     }
     case 'serve': {
       const { serveCommand } = await import('./commands/serve');

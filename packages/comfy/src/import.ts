@@ -1,5 +1,5 @@
 /** The entry point: ComfyUI JSON (either format) → a Reelgraph graph document and an import report. */
-import type { GraphDocument } from '@reelgraph/graph';
+import type { Catalog, GraphDocument } from '@reelgraph/graph';
 import { builtinMappings } from './classes';
 import { extractComfy } from './embedded';
 import { detectFormat } from './format';
@@ -44,4 +44,9 @@ export function importComfy(value: unknown, options: ImportOptions = {}): Import
   const obj = value as Record<string, unknown>;
   const g = format === 'workflow' ? readWorkflow(obj, mappings) : readPrompt(obj);
   return { ok: true, ...toGraph(g, mappings, options) };
+}
+
+/** The local model ids ComfyUI model files are matched against: the choices of `video.load_model`. */
+export function catalogModels(catalog: Catalog): readonly string[] {
+  return catalog.nodes['video.load_model']?.inputs.model?.options ?? [];
 }

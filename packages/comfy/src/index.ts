@@ -5,5 +5,6 @@ export * from './format';
 export * from './import';
 export * from './mapping';
 export { readPrompt } from './prompt';
+export { reportLines } from './report-text';
 export { type ImportReport, matchModel, type ToGraphOptions, toGraph } from './to-graph';
 export { readWorkflow } from './workflow';

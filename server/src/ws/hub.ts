@@ -5,6 +5,12 @@ const PREVIEW_BACKPRESSURE_BYTES = 4 * 1024 * 1024;
 const HARD_BACKPRESSURE_BYTES = 64 * 1024 * 1024;
 export const MAX_SUBSCRIPTIONS = 256;
 
+/** Sees every job message, subscribers or not (the ComfyUI-compatible API translates them). */
+export interface HubObserver {
+  event(jobId: string, message: object): void;
+  preview?(jobId: string, frame: Uint8Array): void;
+}
+
 export interface Connection {
   socket: WebSocket;
   clientId: string;
@@ -20,6 +26,7 @@ export class Hub {
   readonly #byJob = new Map<string, Set<Connection>>();
   readonly #byClient = new Map<string, Set<Connection>>();
   readonly connections = new Set<Connection>();
+  readonly observers = new Set<HubObserver>();
   /** Counters for tests and the load benchmark. */
   sentJson = 0;
   sentBinary = 0;
@@ -96,6 +103,7 @@ export class Hub {
   }
 
   sendJob(jobId: string, message: object): void {
+    for (const o of this.observers) o.event(jobId, message);
     const set = this.#byJob.get(jobId);
     if (!set || set.size === 0) return;
     const text = JSON.stringify(message);
@@ -103,6 +111,7 @@ export class Hub {
   }
 
   sendJobBinary(jobId: string, frame: Uint8Array): void {
+    for (const o of this.observers) o.preview?.(jobId, frame);
     const set = this.#byJob.get(jobId);
     if (!set) return;
     for (const conn of set) this.sendBinary(conn, frame);
