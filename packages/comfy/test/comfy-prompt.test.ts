@@ -183,3 +183,14 @@ describe('API export and the round trip', () => {
     expect(errors.map((e) => e.nodeId)).toEqual(['m', 's']);
   });
 });
+
+describe('value conversions', () => {
+  it('turns file prefixes Reelgraph cannot write into safe ones, with a warning', () => {
+    const prompt = JSON.parse(JSON.stringify(fixture('wan22-i2v.prompt.json')));
+    prompt['48'].inputs.filename_prefix = 'video/My Studio %date%/../clip';
+    const { doc, report } = imported(prompt);
+    expect(doc.nodes['48']?.inputs.prefix).toBe('video/My_Studio__date_/clip');
+    expect(report.warnings.some((w) => w.includes('file prefix'))).toBe(true);
+    expect(validateGraph(doc, catalog).some((e) => e.nodeId === '48')).toBe(false);
+  });
+});

@@ -1,4 +1,6 @@
 /** Images in, videos out; ComfyUI's primitive nodes; known classes that have no Reelgraph equivalent. */
+
+import type { InputValue } from '@reelgraph/graph';
 import type { ApiNode } from '../format';
 import type { BuildContext, ClassTable, ExportContext, Flow, TypeExporter } from '../mapping';
 import { NotMappable, out, w } from '../mapping';
@@ -6,12 +8,29 @@ import { ev, inputs, lv } from './values';
 
 type Format = 'mp4' | 'webm' | 'webp';
 
+/**
+ * Reelgraph file prefixes are relative paths of [A-Za-z0-9_.-] segments ("video/ComfyUI" is one); other
+ * characters (spaces, "%date%" patterns) become "_".
+ */
+export function safePrefix(ctx: BuildContext, name: string): InputValue | undefined {
+  const v = lv(ctx, name);
+  if (typeof v !== 'string') return v;
+  const safe = v
+    .split(/[\\/]+/)
+    .map((seg) => seg.replace(/[^\w.-]/g, '_').replace(/^[.]+/, ''))
+    .filter((seg) => seg !== '')
+    .join('/');
+  const result = safe === '' ? 'ComfyUI' : safe;
+  if (result !== v) ctx.warn(`file prefix "${v}" written as "${result}"`);
+  return result;
+}
+
 function save(ctx: BuildContext, images: Flow['link'], fps: unknown, format: Format, quality?: unknown) {
   ctx.emit('', 'video.save', {
     images,
     fps: fps as number | undefined,
     format,
-    prefix: lv(ctx, 'filename_prefix'),
+    prefix: safePrefix(ctx, 'filename_prefix'),
     ...(quality !== undefined ? { quality: quality as number } : {}),
   });
   return [];
