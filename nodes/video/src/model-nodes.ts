@@ -63,6 +63,7 @@ export const TextEncode = defineNode({
       default: 'a red circle moves right on a blue background',
       tooltip:
         'The prompt. The tiny model knows colours, shapes (circle, square, triangle, diamond) and motions',
+      modelRule: { via: 'text_encoder', rule: 'prompt' },
     }),
   },
   outputs: { conditioning: { type: 'CONDITIONING', tooltip: 'Feed to the sampler as positive or negative' } },
