@@ -1,4 +1,6 @@
+import { catalogModels, detectFormat, importComfyFile } from '@reelgraph/comfy';
 import { type GraphDocument, migrateGraph, validateGraph } from '@reelgraph/graph';
+import { extractGraphText } from '@reelgraph/media/metadata';
 import { EventSocket } from './api/socket';
 import { ApiError, type CatalogResponse } from './api/types';
 import { extractEmbeddedGraph } from './lib/embedded';
@@ -6,7 +8,7 @@ import { findMissing } from './lib/missing';
 import { api, editor } from './state';
 import { applyEvent, applyPreview, mergeJobs, runStore, setProblems, trackJob } from './store/runStore';
 import type { NodeItem } from './store/types';
-import { toast, uiStore } from './store/uiStore';
+import { type MissingReport, toast, uiStore } from './store/uiStore';
 
 const AUTOSAVE_KEY = 'reelgraph.autosave.v1';
 const CLIENT_KEY = 'reelgraph.clientId';
@@ -143,7 +145,10 @@ async function loadDefaultPreset(): Promise<void> {
 }
 
 /** Load a document (from a file, a preset or a drop), reporting what the server lacks. */
-export function loadDocument(raw: unknown, opts: { quiet?: boolean; source?: string } = {}): boolean {
+export function loadDocument(
+  raw: unknown,
+  opts: { quiet?: boolean; source?: string; imported?: MissingReport['imported'] } = {},
+): boolean {
   const doc = migrateGraph(raw) as GraphDocument;
   const catalog = editor.getState().catalog;
   if (!doc || typeof doc !== 'object' || typeof doc.nodes !== 'object' || doc.nodes === null) {
@@ -154,7 +159,8 @@ export function loadDocument(raw: unknown, opts: { quiet?: boolean; source?: str
   setProblems([]);
   runStore.setState({ nodes: {}, activeJob: undefined });
   uiStore.setState((u) => ({ fit: u.fit + 1 }));
-  const missing = catalog ? findMissing(doc, catalog) : null;
+  const found = catalog ? findMissing(doc, catalog) : null;
+  const missing = opts.imported ? { nodes: [], values: [], ...found, imported: opts.imported } : found;
   if (missing) uiStore.setState({ dialog: 'missing', missing });
   else if (!opts.quiet) toast(`Loaded ${doc.meta?.title ?? opts.source ?? 'graph'}`);
   return true;
@@ -169,18 +175,45 @@ export async function loadPreset(name: string): Promise<void> {
   }
 }
 
-/** A dropped or opened file: graph JSON, or a generated video/image with its graph embedded. */
+/** A ComfyUI workflow or prompt (JSON, or inside a PNG/WebP/MP4/WebM ComfyUI wrote), imported; false when there is none. */
+function openComfy(bytes: Uint8Array, source: string): boolean {
+  const catalog = editor.getState().catalog;
+  const result = importComfyFile(bytes, catalog ? { models: catalogModels(catalog) } : {});
+  if (!result.ok) return false;
+  const { report } = result;
+  return loadDocument(result.doc, {
+    source,
+    imported: {
+      source,
+      format: report.format,
+      mapped: report.mapped.length,
+      folded: report.folded.length,
+      warnings: [
+        ...report.missingModels.map((m) => `model ${m.name} (${m.class} ${m.node}) is not installed`),
+        ...report.warnings,
+      ],
+    },
+  });
+}
+
+/** A dropped or opened file: graph JSON, a ComfyUI workflow, or a video/image with either embedded. */
 export async function openFile(file: File): Promise<boolean> {
   const bytes = new Uint8Array(await file.arrayBuffer());
   const isJson = file.name.endsWith('.json') || file.type === 'application/json';
   if (isJson) {
+    let value: unknown;
     try {
-      return loadDocument(JSON.parse(new TextDecoder().decode(bytes)), { source: file.name });
+      value = JSON.parse(new TextDecoder().decode(bytes));
     } catch (err) {
       toast(`${file.name} is not valid JSON: ${message(err)}`, 'error');
       return false;
     }
+    if (detectFormat(value)) return openComfy(bytes, file.name);
+    return loadDocument(value, { source: file.name });
   }
+  // Reelgraph's own tag first, then ComfyUI's keys, then a scan for graph JSON anywhere in the file.
+  const own = extractGraphText(bytes);
+  if (!own && openComfy(bytes, file.name)) return true;
   const doc = extractEmbeddedGraph(bytes);
   if (!doc) {
     toast(`No Reelgraph graph found in ${file.name}.`, 'error', 8000);

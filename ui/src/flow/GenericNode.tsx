@@ -6,8 +6,9 @@ import {
   type ValidationError,
 } from '@reelgraph/graph';
 import { Handle, type NodeProps, Position } from '@xyflow/react';
-import { memo, useCallback } from 'react';
+import { memo, useCallback, useMemo } from 'react';
 import type { Output } from '../api/types';
+import { foreignSchema } from '../lib/foreign';
 import { countRender } from '../lib/perf';
 import { editor, useItems, useRun } from '../state';
 import type { NodeRun } from '../store/runStore';
@@ -21,7 +22,13 @@ const NO_PROBLEMS: ValidationError[] = [];
 export const GenericNode = memo(function GenericNode({ id, selected }: NodeProps<FlowNode>) {
   const item = useItems((s) => s.items[id]) as NodeItem | undefined;
   const type = item?.type;
-  const schema = useItems((s) => (type ? s.catalog?.nodes[type] : undefined));
+  const catalogSchema = useItems((s) => (type ? s.catalog?.nodes[type] : undefined));
+  const foreign = item?.foreign;
+  const inputs = item?.inputs;
+  const schema = useMemo(
+    () => (foreign && inputs ? foreignSchema(foreign, inputs) : catalogSchema),
+    [foreign, inputs, catalogSchema],
+  );
   const problems = useRun((s) => s.problems[id]) ?? NO_PROBLEMS;
   const run = useRun((s) => s.nodes[id]);
   countRender(id);
@@ -34,6 +41,7 @@ export const GenericNode = memo(function GenericNode({ id, selected }: NodeProps
     run ? `run-${run.state}` : '',
     problems.length ? 'has-problems' : '',
     schema ? '' : 'missing',
+    foreign ? 'foreign' : '',
     item.collapsed ? 'collapsed' : '',
   ].join(' ');
   const style = {
