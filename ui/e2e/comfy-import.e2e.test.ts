@@ -83,6 +83,19 @@ describe.skipIf(!hasChromium)('ComfyUI files dropped on the editor', () => {
       await expect.poll(() => nodeEl(page, '60').getAttribute('class')).toContain('foreign');
       expect(await nodeEl(page, '60').textContent()).toContain('LoraLoaderModelOnly');
       await shot(page, 'comfy-01-mp4-imported');
+
+      // Export → ComfyUI API prompt: the sampler as KSampler, the foreign LoRA written back as it came.
+      await page.getByRole('button', { name: 'Keep editing' }).click();
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Export ComfyUI' }).click(),
+      ]);
+      const exported = JSON.parse(readFileSync((await download.path()) as string, 'utf8'));
+      expect(exported['3'].class_type).toBe('KSampler');
+      expect(exported['3'].inputs.seed).toBe(123456);
+      expect(exported['51']).toBeUndefined(); // muted: left out, as ComfyUI's frontend does
+      expect(exported['60']).toBeUndefined(); // bypassed: wired through
+      expect(exported['3.shift'].inputs.model).toEqual(['37', 0]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

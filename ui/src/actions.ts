@@ -1,4 +1,4 @@
-import { catalogModels, detectFormat, importComfyFile } from '@reelgraph/comfy';
+import { builtinMappings, catalogModels, detectFormat, importComfyFile, toApiPrompt } from '@reelgraph/comfy';
 import { type GraphDocument, migrateGraph, validateGraph } from '@reelgraph/graph';
 import { extractGraphText } from '@reelgraph/media/metadata';
 import { EventSocket } from './api/socket';
@@ -222,14 +222,34 @@ export async function openFile(file: File): Promise<boolean> {
   return loadDocument(doc, { source: file.name });
 }
 
-export function saveToFile(): void {
-  const doc = editor.getState().toDocument();
-  const blob = new Blob([`${JSON.stringify(doc, null, 2)}\n`], { type: 'application/json' });
+function download(value: unknown, name: string): void {
+  const blob = new Blob([`${JSON.stringify(value, null, 2)}\n`], { type: 'application/json' });
   const a = document.createElement('a');
   a.href = URL.createObjectURL(blob);
-  a.download = `${(doc.meta?.title ?? 'graph').replace(/[^\w.-]+/g, '-')}.json`;
+  a.download = name;
   a.click();
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+const fileStem = (doc: GraphDocument) => (doc.meta?.title ?? 'graph').replace(/[^\w.-]+/g, '-');
+
+export function saveToFile(): void {
+  const doc = editor.getState().toDocument();
+  download(doc, `${fileStem(doc)}.json`);
+}
+
+/** Export → ComfyUI API prompt (`reelgraph export --comfy-api` in the editor); nodes with no ComfyUI form are named. */
+export function exportComfyApi(): void {
+  const s = editor.getState();
+  const doc = s.toDocument();
+  const result = toApiPrompt(doc, builtinMappings(), s.catalog);
+  if (result.errors.length) {
+    toast(`Not exportable to ComfyUI: ${result.errors.map((e) => e.message).join('; ')}`, 'error', 8000);
+    return;
+  }
+  download(result.prompt, `${fileStem(doc)}.comfy-api.json`);
+  if (result.warnings.length)
+    toast(`Exported with ${result.warnings.length} warning(s): ${result.warnings[0]}`, 'info', 8000);
 }
 
 export function pickFile(): void {

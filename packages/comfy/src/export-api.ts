@@ -39,8 +39,7 @@ export function toApiPrompt(doc: GraphDocument, mappings: ComfyMappings, catalog
     const type = outputType(src, link[1], catalog);
     for (const [name, v] of Object.entries(src.inputs)) {
       if (!isLink(v)) continue;
-      const t = catalog ? schemaFor(catalog, src.type)?.inputs[name]?.type : undefined;
-      if (type === undefined || t === type) return through(v, hops + 1);
+      if (type === undefined || inputType(src, name, catalog) === type) return through(v, hops + 1);
     }
     return undefined;
   };
@@ -124,6 +123,11 @@ export function toApiPrompt(doc: GraphDocument, mappings: ComfyMappings, catalog
 
 function titled(node: GraphNode, cls: string): Pick<ApiNode, '_meta'> {
   return { _meta: { title: node.meta?.title ?? cls } };
+}
+
+function inputType(node: GraphNode, input: string, catalog?: Catalog): string | undefined {
+  if (node.type === FOREIGN_TYPE) return node.foreign?.inputs.find((i) => i.name === input)?.type;
+  return catalog ? schemaFor(catalog, node.type)?.inputs[input]?.type : undefined;
 }
 
 function outputType(node: GraphNode, output: string, catalog?: Catalog): string | undefined {

@@ -1,6 +1,6 @@
 import { validateGraph } from '@reelgraph/graph';
 import { describe, expect, it } from 'vitest';
-import { importComfy } from '../src';
+import { builtinMappings, importComfy, toApiPrompt } from '../src';
 import { catalog, models } from './fixtures/catalog';
 import { wan21T2v } from './fixtures/wan21-t2v';
 import { wan22Subgraph } from './fixtures/wan22-subgraph';
@@ -147,5 +147,19 @@ describe('UI workflow import: a subgraph (Wan 2.2 image to video)', () => {
     const errors = validateGraph(doc, catalog);
     expect(errors.every((e) => e.code === 'not_in_options' && e.input === 'model')).toBe(true);
     expect(errors).toHaveLength(3);
+  });
+});
+
+describe('UI workflow export', () => {
+  it('leaves muted nodes out and wires bypassed ones through, as ComfyUI queues them', () => {
+    const { doc } = imported(wan21T2v());
+    const { prompt, errors } = toApiPrompt(doc, builtinMappings(), catalog);
+    expect(errors).toEqual([]);
+    expect(prompt['51']).toBeUndefined();
+    expect(prompt['60']).toBeUndefined();
+    expect(prompt['3.shift']?.inputs).toEqual({ model: ['37', 0], shift: 8 });
+    expect(prompt['3']?.inputs).toMatchObject({ model: ['3.shift', 0], seed: 123456, sampler_name: 'euler' });
+    expect(prompt['50']?.class_type).toBe('SaveVideo');
+    expect(prompt['50.video']?.inputs).toEqual({ images: ['8', 0], fps: 16 });
   });
 });

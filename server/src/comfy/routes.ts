@@ -17,6 +17,7 @@ import { sendFile } from '../files/send-file';
 import { saveUploadedImage } from '../files/upload';
 import type { PolicyGate } from '../policy/gate';
 import type { Scheduler } from '../queue/scheduler';
+import { CLIENT_ID_PATTERN } from '../schemas';
 import type { Guard } from '../security/guard';
 import type { Store } from '../store/store';
 import type { Hub } from '../ws/hub';
@@ -41,7 +42,7 @@ export interface ComfyRoutesDeps {
   policy?: PolicyGate;
 }
 
-const CLIENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const CLIENT_ID = new RegExp(CLIENT_ID_PATTERN);
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
