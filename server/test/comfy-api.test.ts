@@ -70,6 +70,84 @@ describe.skipIf(!hasModel)('the ComfyUI-compatible API', () => {
     300_000,
   );
 
+  it('speaks ComfyUI messages on /ws to the submitting client, previews as binary type-4 frames', async () => {
+    const ws = new WebSocket(`${t.url.replace('http', 'ws')}/ws?clientId=jsclient`);
+    const texts: { type: string; data: Record<string, any> }[] = [];
+    const binaries: Buffer[] = [];
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) binaries.push(data as Buffer);
+      else texts.push(JSON.parse(String(data)));
+    });
+    await new Promise((resolve) => ws.once('open', resolve));
+    const prompt = JSON.parse(readFileSync(PROMPT, 'utf8'));
+    prompt['3'].inputs.seed = 7; // not the Python client's run, which the cache would answer
+    const res = await fetch(`${t.url}/prompt`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt, client_id: 'jsclient' }),
+    });
+    const { prompt_id, number, node_errors } = (await res.json()) as Record<string, any>;
+    expect(typeof number).toBe('number');
+    expect(node_errors).toEqual({});
+    const done = () =>
+      texts.find((m) => m.type === 'executing' && m.data.node === null && m.data.prompt_id === prompt_id);
+    await expect.poll(done, { timeout: 120_000 }).toBeTruthy();
+    ws.close();
+    expect(texts[0]).toMatchObject({ type: 'status', data: { sid: 'jsclient' } });
+    const executing = texts.filter((m) => m.type === 'executing').map((m) => m.data.node);
+    expect(executing).toContain('3'); // the KSampler, not its "3.noise" helper
+    expect(executing.every((n) => n === null || Object.hasOwn(prompt, n))).toBe(true);
+    const progress = texts.filter((m) => m.type === 'progress');
+    expect(progress.at(-1)?.data).toMatchObject({ value: 12, max: 12, node: '3', prompt_id });
+    const executed = texts.find((m) => m.type === 'executed');
+    expect(executed?.data).toMatchObject({ node: '10', prompt_id });
+    expect(executed?.data.output.images[0].filename).toMatch(/\.mp4$/);
+    expect(texts.some((m) => m.type === 'execution_success')).toBe(true);
+    const frame = binaries[0] as Buffer;
+    expect(frame.readUInt32BE(0)).toBe(4);
+    const meta = JSON.parse(frame.subarray(8, 8 + frame.readUInt32BE(4)).toString());
+    expect(meta).toMatchObject({ node_id: '3', prompt_id, image_type: 'image/webp' });
+    expect(frame.subarray(8 + frame.readUInt32BE(4), 8 + frame.readUInt32BE(4) + 4).toString('latin1')).toBe(
+      'RIFF',
+    );
+
+    const history = (await (await fetch(`${t.url}/history/${prompt_id}`)).json()) as Record<string, any>;
+    expect(history[prompt_id].status.status_str).toBe('success');
+    expect(history[prompt_id].prompt[2]).toEqual(prompt);
+    const queue = (await (await fetch(`${t.url}/queue`)).json()) as Record<string, any>;
+    expect(queue).toEqual({ queue_running: [], queue_pending: [] });
+  }, 180_000);
+
+  it('POST /interrupt stops the running prompt: execution_interrupted, then executing null', async () => {
+    const ws = new WebSocket(`${t.url.replace('http', 'ws')}/ws?clientId=stopper`);
+    const texts: { type: string; data: Record<string, any> }[] = [];
+    ws.on('message', (data, isBinary) => {
+      if (!isBinary) texts.push(JSON.parse(String(data)));
+    });
+    await new Promise((resolve) => ws.once('open', resolve));
+    const prompt = JSON.parse(readFileSync(PROMPT, 'utf8'));
+    prompt['3'].inputs.steps = 1000;
+    prompt['3'].inputs.seed = 99;
+    const res = await fetch(`${t.url}/prompt`, {
+      method: 'POST',
+      body: JSON.stringify({ prompt, client_id: 'stopper' }),
+    });
+    const { prompt_id } = (await res.json()) as { prompt_id: string };
+    await expect.poll(() => texts.some((m) => m.type === 'progress'), { timeout: 120_000 }).toBe(true);
+    const queue = (await (await fetch(`${t.url}/queue`)).json()) as Record<string, any[]>;
+    expect(queue.queue_running?.[0]?.[1]).toBe(prompt_id);
+    expect((await fetch(`${t.url}/interrupt`, { method: 'POST' })).status).toBe(200);
+    await expect
+      .poll(() => texts.some((m) => m.type === 'executing' && m.data.node === null), { timeout: 60_000 })
+      .toBe(true);
+    ws.close();
+    const types = texts.map((m) => m.type);
+    expect(types).toContain('execution_interrupted');
+    expect(types.indexOf('execution_interrupted')).toBeLessThan(types.lastIndexOf('executing'));
+    const history = (await (await fetch(`${t.url}/history/${prompt_id}`)).json()) as Record<string, any>;
+    expect(history[prompt_id].status.status_str).toBe('error');
+  }, 180_000);
+
   it('answers a bad prompt with node_errors, and serves /object_info for the mapped classes', async () => {
     const prompt = {
       '3': { class_type: 'KSampler', inputs: { steps: 'twenty' } },
