@@ -7,7 +7,10 @@ import fastifySwagger from '@fastify/swagger';
 import fastifyWebsocket from '@fastify/websocket';
 import { jsonDepthExceeds, MAX_DEPTH } from '@reelgraph/graph';
 import type { PackCatalog } from '@reelgraph/packs';
+import { ErrorBody, WS_MAX_MESSAGE_BYTES } from '@reelgraph/protocol';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { SigningFiles } from './c2pa/keys';
+import { signingFiles } from './c2pa/setup';
 import { comfyRoutes } from './comfy/routes';
 import { clientErrorHandler, frameworkErrors, HttpError, installErrorHandling } from './errors';
 import { type ResolvedOptions, resolveOptions, SERVER_VERSION, type ServerOptions } from './options';
@@ -20,13 +23,12 @@ import { fileRoutes } from './routes/files';
 import { importRoutes } from './routes/import';
 import { infoRoutes } from './routes/info';
 import { jobRoutes } from './routes/jobs';
-import { errorSchema } from './schemas';
 import { installGuard } from './security/guard';
 import { loadSecret } from './security/secret';
 import { acquireDataLock } from './store/data-lock';
 import { Store } from './store/store';
 import { Hub } from './ws/hub';
-import { WS_MAX_MESSAGE_BYTES, wsRoute } from './ws/ws-route';
+import { wsRoute } from './ws/ws-route';
 
 export type { ServerOptions } from './options';
 
@@ -37,6 +39,8 @@ export interface ReelgraphApp {
   scheduler: Scheduler;
   hub: Hub;
   host: NodeHost;
+  /** The key outputs are signed with (C2PA); undefined with `c2pa: false`. */
+  signing: SigningFiles | undefined;
   /** Listen on options.host/port; resolves to the base URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -76,7 +80,16 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
     releaseLock();
     throw err;
   }
+  let signing: SigningFiles | undefined;
+  try {
+    signing = await signingFiles(options);
+  } catch (err) {
+    store.close();
+    releaseLock();
+    throw err;
+  }
   const hostConfig: HostConfig = {
+    ...(signing ? { credentials: signing } : {}),
     nodesDirs: options.nodesDirs,
     modelsDirs: options.modelsDirs,
     outputsDir: options.outputsDir,
@@ -126,7 +139,7 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
   });
 
   installErrorHandling(app);
-  app.addSchema(errorSchema);
+  app.addSchema(ErrorBody);
 
   // Keep the raw JSON text (duplicate-key detection) and keep Fastify's prototype-poisoning defence.
   const defaultJson = app.getDefaultJsonParser('error', 'error');
@@ -314,6 +327,7 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
     scheduler,
     hub,
     host,
+    signing,
     async listen() {
       await app.listen({ host: options.host, port: options.port });
       const addr = app.server.address();

@@ -19,13 +19,16 @@ Commands:
       --json                Print { graph, report } as JSON
   export --comfy-api <graph.json>   Write the graph as a ComfyUI API prompt
       -o <prompt.json>      Write it there (else to stdout)
+  verify <file>           Print a file's content credentials (C2PA manifest) and whether they are intact
+      --trust <ca.pem>      Trust this CA (e.g. <data>/c2pa-dev/ca.pem) instead of reporting "untrusted"
+      --json                Print the manifest and validation as JSON
   serve                   Start the HTTP server and editor (see "reelgraph serve --help")
   create-node <name>      Scaffold a node pack: manifest, a typed example node, a passing test
       --dir <folder>        Create it in <folder>/<name> (default nodes/<name>; then load with --nodes <folder>)
       --no-link             Do not link the host's packages into the pack's node_modules
   help                    Show this help
 
-Exit codes: 0 ok, 1 invalid graph or failed run, 2 bad command line, 130 cancelled (Ctrl+C).
+Exit codes: 0 ok, 1 invalid graph, failed run or failed verification, 2 bad command line, 130 cancelled (Ctrl+C).
 `;
 
 async function main(argv: string[]): Promise<number | undefined> {
@@ -50,6 +53,10 @@ async function main(argv: string[]): Promise<number | undefined> {
     case 'serve': {
       const { serveCommand } = await import('./commands/serve');
       return serveCommand(rest);
+    }
+    case 'verify': {
+      const { verifyCommand } = await import('./commands/verify');
+      return verifyCommand(rest);
     }
     case 'create-node': {
       const { createNodeCommand } = await import('./commands/create-node');

@@ -54,11 +54,20 @@ export interface ServerOptions {
   logger?: boolean;
   /** A prompt policy file (docs/security.md): refuse or warn on matching text inputs at submit. */
   policyFile?: string;
+  /** Sign every output with a C2PA manifest (default true; docs/security.md). */
+  c2pa?: boolean;
+  /** PEM private key and certificate chain (leaf first) to sign with; default: a local development chain. */
+  c2paKeyFile?: string;
+  c2paCertFile?: string;
 }
 
-export type ResolvedOptions = Required<Omit<ServerOptions, 'token' | 'uiDir' | 'policyFile'>> & {
+export type ResolvedOptions = Required<
+  Omit<ServerOptions, 'token' | 'uiDir' | 'policyFile' | 'c2paKeyFile' | 'c2paCertFile'>
+> & {
   token: string | undefined;
   policyFile: string | undefined;
+  c2paKeyFile: string | undefined;
+  c2paCertFile: string | undefined;
   uiDir: string | false;
 };
 
@@ -114,5 +123,8 @@ export function resolveOptions(o: ServerOptions): ResolvedOptions {
     isolation: o.isolation ?? 'process',
     logger: o.logger ?? false,
     policyFile: o.policyFile,
+    c2pa: o.c2pa ?? true,
+    c2paKeyFile: o.c2paKeyFile,
+    c2paCertFile: o.c2paCertFile,
   };
 }

@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { decodePreviewFrame, type PreviewFrame } from '@reelgraph/protocol';
 import WebSocket from 'ws';
 import { buildApp, type ReelgraphApp, type ServerOptions } from '../src/index';
-import { decodePreviewFrame, type PreviewFrame } from '../src/protocol/preview-frame';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const FIXTURE_PACKS = path.join(REPO, 'server', 'test', 'fixtures', 'packs');

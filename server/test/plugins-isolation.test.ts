@@ -97,6 +97,8 @@ describe('plugin isolation', () => {
     expect(job.state).toBe('failed');
     expect(job.error).toMatchObject({ code: 'timeout', nodeType: 'flaky.hang', pack: 'flaky' });
     expect(job.error.message).toContain('while node "n" (flaky.hang from pack "flaky") was running');
+    // The hung node is the one that failed, as timed out; not "skipped".
+    expect(job.nodes.n).toMatchObject({ state: 'failed', error: { name: 'Timeout' } });
     expect((await t.finished(next.jobId)).state).toBe('success');
   });
 

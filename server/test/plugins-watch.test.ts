@@ -21,7 +21,7 @@ function writeNoise(root: string, jobs: number): void {
     writeFiles(root, {
       [`outputs/video_${i}.mp4`]: 'mp4',
       [`outputs/video_${i}.json`]: { job: i },
-      [`logs/server.log`]: `line ${i}\n`,
+      'logs/server.log': `line ${i}\n`,
       [`clone/packages/x/src/file${i}.ts`]: 'export {};\n',
       [`fx/out_${i}.png`]: 'png',
       [`fx/outputs/run_${i}.webp`]: 'webp',

@@ -67,6 +67,12 @@ describe('WebSocket scoping and catch-up', () => {
         .map((m) => m.seq),
     );
     for (let s = lastSeen + 1; s <= done.seq!; s++) expect(seen.has(s), `seq ${s}`).toBe(true);
+    // …and neither sends an event twice: the auto-subscription's live stream and the replay do not overlap.
+    const all = second
+      .ofJob(jobId)
+      .filter((m) => m.type !== 'job:snapshot')
+      .map((m) => m.seq);
+    expect(all.length).toBe(new Set(all).size);
     await second.close();
   });
 
@@ -84,6 +90,35 @@ describe('WebSocket scoping and catch-up', () => {
     expect(snap.job.outputs.length).toBe(2);
     await c.waitFor((m) => m.type === 'job:state' && m.state === 'success');
     expect(c.ofJob(jobId)[1]).toMatchObject({ type: 'job:queued', seq: 1 });
+    await c.close();
+  });
+
+  it('sends each event once per socket, however many ways it follows the job', async () => {
+    const c = new WsClient(t.url, 'twice');
+    await c.opened;
+    const events = (jobId: string) =>
+      c
+        .ofJob(jobId)
+        .filter((m) => m.type !== 'job:snapshot')
+        .map((m) => m.seq!);
+    // Subscribed by its client id at submit, then explicitly with a full replay, while it runs.
+    const { jobId: live } = (await t.http.submit(stepsGraph(3, 30, 'twice-live'), { clientId: 'twice' }))
+      .body;
+    await c.waitFor((m) => m.type === 'job:started' && m.jobId === live);
+    c.send({ type: 'subscribe', jobIds: [live], afterSeq: { [live]: 0 } });
+    const done = await c.waitState(live, 'success', 20_000);
+    const seqs = events(live);
+    expect(seqs).toEqual(Array.from({ length: done.seq! }, (_, i) => i + 1));
+
+    // Finished before the explicit subscription arrived: the replay sends nothing it already sent.
+    const { jobId: quick } = (await t.http.submit(stepsGraph(1, 1, 'twice-quick'), { clientId: 'twice' }))
+      .body;
+    const last = await c.waitState(quick, 'success', 20_000);
+    c.send({ type: 'subscribe', jobIds: [quick], afterSeq: { [quick]: 0 } });
+    await c.waitFor((m) => m.type === 'job:snapshot' && m.jobId === quick);
+    c.send({ type: 'ping', id: 'after' });
+    await c.waitFor((m) => m.type === 'pong' && m.id === 'after');
+    expect(events(quick)).toEqual(Array.from({ length: last.seq! }, (_, i) => i + 1));
     await c.close();
   });
 

@@ -1,10 +1,12 @@
 import { builtinMappings, catalogModels, detectFormat, importComfyFile, toApiPrompt } from '@reelgraph/comfy';
 import { type GraphDocument, migrateGraph, validateGraph } from '@reelgraph/graph';
 import { extractGraphText } from '@reelgraph/media/metadata';
+import type { CatalogResponse } from '@reelgraph/protocol';
+import { ApiError } from './api/api-error';
 import { EventSocket } from './api/socket';
-import { ApiError, type CatalogResponse } from './api/types';
 import { extractEmbeddedGraph } from './lib/embedded';
 import { findMissing } from './lib/missing';
+import { packFailureText } from './lib/packs';
 import { api, editor } from './state';
 import { applyEvent, applyPreview, mergeJobs, runStore, setProblems, trackJob } from './store/runStore';
 import type { NodeItem } from './store/types';
@@ -70,9 +72,8 @@ async function refreshCatalog(): Promise<void> {
 
 function applyCatalog(catalog: CatalogResponse): void {
   editor.getState().setCatalog({ types: catalog.types, nodes: catalog.nodes });
-  const failed = catalog.packs.filter((p) => p.status === 'error');
-  if (failed.length)
-    toast(`Node packs failed to load: ${failed.map((p) => p.name).join(', ')}`, 'error', 10000);
+  const failed = packFailureText(catalog.packs);
+  if (failed) toast(failed, 'error', 10000);
 }
 
 export async function refreshJobs(): Promise<void> {

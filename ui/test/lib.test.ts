@@ -1,11 +1,10 @@
 import { gifWithComment } from '@reelgraph/media/metadata';
 import { describe, expect, it } from 'vitest';
-import { encodePreviewFrame } from '../../server/src/protocol/preview-frame';
-import { decodePreviewFrame } from '../src/api/preview';
 import { constrainNumber, normalizeNumber } from '../src/flow/widgets/number';
 import { extractEmbeddedGraph } from '../src/lib/embedded';
 import { fuzzyScore, searchNodes } from '../src/lib/fuzzy';
 import { findMissing } from '../src/lib/missing';
+import { packFailureText } from '../src/lib/packs';
 import { catalog, sampleDoc } from './fixtures';
 
 describe('node search', () => {
@@ -34,39 +33,6 @@ describe('number widgets', () => {
     expect(normalizeNumber(steps, 7.6)).toBe(8);
     expect(normalizeNumber(steps, 0)).toBe(1);
     expect(normalizeNumber(steps, Number.NaN)).toBe(8);
-  });
-});
-
-describe('binary preview frames', () => {
-  it('decodes what the server encodes (docs/protocol.md §4)', () => {
-    const data = new Uint8Array([1, 2, 3, 4, 5]);
-    const bytes = encodePreviewFrame({
-      jobId: 'job-ü',
-      nodeId: 'sampler',
-      mime: 'image/webp',
-      frames: 17,
-      width: 64,
-      height: 48,
-      step: 3,
-      total: 20,
-      data,
-    });
-    const buf = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-    const p = decodePreviewFrame(buf)!;
-    expect(p).toMatchObject({
-      jobId: 'job-ü',
-      nodeId: 'sampler',
-      mime: 'image/webp',
-      frames: 17,
-      width: 64,
-      height: 48,
-      step: 3,
-      total: 20,
-    });
-    expect([...p.data]).toEqual([...data]);
-  });
-  it('ignores frames it does not know', () => {
-    expect(decodePreviewFrame(new Uint8Array(40).buffer)).toBeNull();
   });
 });
 
@@ -99,6 +65,26 @@ describe('missing nodes and models', () => {
     delete doc.nodes['5'];
     doc.nodes['1']!.inputs.name = 'tiny';
     expect(findMissing(doc, catalog)).toBeNull();
+  });
+});
+
+describe('pack load failures', () => {
+  it('name each failed pack with its reason', () => {
+    const text = packFailureText([
+      { name: 'ok', status: 'loaded', errors: [], nodes: ['ok.a'] },
+      { name: 'fx', status: 'error', errors: ['failed to import src/index.ts: boom', 'second'], nodes: [] },
+      {
+        name: 'old',
+        status: 'error',
+        errors: ['incompatible: the pack requires Reelgraph >=2.0.0'],
+        nodes: [],
+      },
+    ]);
+    expect(text).toBe(
+      'Node packs failed to load — fx: failed to import src/index.ts: boom (and 1 more); ' +
+        'old: incompatible: the pack requires Reelgraph >=2.0.0',
+    );
+    expect(packFailureText([{ name: 'ok', status: 'loaded', errors: [], nodes: [] }])).toBeUndefined();
   });
 });
 

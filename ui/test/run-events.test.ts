@@ -1,5 +1,5 @@
+import type { ServerEvent } from '@reelgraph/protocol';
 import { describe, expect, it } from 'vitest';
-import type { ServerEvent } from '../src/api/types';
 import { applyEvent, mergeJobs, runStore, setProblems } from '../src/store/runStore';
 
 const base = { jobId: 'j1', at: 0 };
@@ -13,7 +13,7 @@ describe('run state from server events', () => {
     expect(runStore.getState().jobs.j1).toMatchObject({ state: 'queued', position: 2 });
     ev({ type: 'job:started', planned: ['a', 'b', 'c', 'd'] });
     expect(runStore.getState().activeJob).toBe('j1');
-    expect(runStore.getState().nodes.a).toEqual({ state: 'queued' });
+    expect(runStore.getState().nodes.a).toEqual({ state: 'pending' });
     ev({ type: 'node:started', nodeId: 'a', nodeType: 't' });
     ev({ type: 'node:progress', nodeId: 'a', nodeType: 't', step: 3, total: 10 });
     expect(runStore.getState().nodes.a).toMatchObject({ state: 'running', step: 3, total: 10 });
@@ -65,6 +65,21 @@ describe('run state from server events', () => {
       },
     ]);
     expect(runStore.getState().jobs.j1?.state).toBe('failed');
+  });
+
+  it('a node stopped by the time limit shows as timed out, not skipped', () => {
+    runStore.setState({ jobs: {}, nodes: {}, previews: {}, problems: {}, gallery: [], activeJob: undefined });
+    ev({ type: 'job:started', planned: ['h', 'after'] });
+    ev({ type: 'node:started', nodeId: 'h', nodeType: 'x.hang' });
+    const error = {
+      code: 'timeout',
+      message: 'the job exceeded its time limit',
+      nodeId: 'h',
+      nodeType: 'x.hang',
+    };
+    ev({ type: 'job:state', state: 'failed', attempts: 1, error, outputs: [] });
+    expect(runStore.getState().nodes.h).toMatchObject({ state: 'failed', stopped: 'timeout' });
+    expect(runStore.getState().nodes.after).toEqual({ state: 'queued' });
   });
 
   it('events of another job leave the canvas alone', () => {

@@ -264,6 +264,8 @@ export const SaveVideo = defineNode({
   run: async (i, ctx) => {
     const outputDir = ctx.services.outputDir;
     if (!outputDir) throw new Error('this host gives no output folder (services.outputDir)');
+    if (i.images.count === 0 || i.images.batch === 0)
+      throw new Error('nothing to write: the clip has no frames');
     if (i.audio && (i.format === 'webp' || i.format === 'gif'))
       throw new Error(`${i.format} files cannot carry audio; choose mp4 or webm`);
     const audioPath = i.audio ? resolveInputFile(i.audio, ctx) : undefined;

@@ -16,6 +16,7 @@ import {
 } from '@reelgraph/sdk';
 import { type CacheOptions, OutputCache } from './cache';
 import { computeKeys, type KeyPolicy, type KeySet } from './cache-key';
+import { checkOutputs } from './check-outputs';
 import { type ContextHost, consoleLogger, RunContext } from './context';
 import { GraphValidationError, toFailure } from './errors';
 import type { EngineEvent, NodeFailure } from './events';
@@ -556,10 +557,15 @@ class Job implements ContextHost {
       );
       return;
     }
+    const artifacts = this.#artifacts[i] ?? EMPTY;
+    const wrong = checkOutputs(node.id, node.schema, outputs, artifacts);
+    if (wrong) {
+      this.#failNode(i, wrong, durationMs);
+      return;
+    }
     this.#values[i] = outputs;
     this.#state[i] = DONE;
     this.#executed.push(node.id);
-    const artifacts = this.#artifacts[i] ?? EMPTY;
     const key = this.#init.keys.key(i);
     if (key !== undefined && !this.#init.keys.volatile[i]) this.#init.cache.set(key, outputs, artifacts);
     if (this.#onEvent) {

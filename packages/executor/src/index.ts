@@ -1,5 +1,6 @@
 export * from './cache';
 export * from './cache-key';
+export * from './check-outputs';
 export * from './context';
 export * from './errors';
 export * from './events';

@@ -104,7 +104,9 @@ describe('Executor: running', () => {
       output: true,
       run(_, ctx) {
         ctx.log.info('hello');
-        return { value: JSON.stringify(ctx.services) };
+        const value = JSON.stringify(ctx.services);
+        ctx.artifact({ kind: 'value', value });
+        return { value };
       },
     });
     const executor = new Executor({

@@ -151,7 +151,9 @@ export function testNodes() {
     outputs: { value: 'IMAGE' },
     run({ fill }, ctx) {
       count(ctx.nodeId);
-      return { value: new Uint8Array(1024).fill(fill) as never };
+      // 1 KiB of frames (1×1 pixels, 341 of them): the IMAGE output check sees real frames.
+      const data = new Uint8Array(1023).fill(fill);
+      return { value: { width: 1, height: 1, count: 341, batch: 1, data } };
     },
   });
   const size = defineNode({
@@ -163,7 +165,7 @@ export function testNodes() {
     outputs: { value: 'INT' },
     run({ image }, ctx) {
       count(ctx.nodeId);
-      return { value: (image as unknown as Uint8Array)[0] ?? -1 };
+      return { value: (image as { data: Uint8Array }).data[0] ?? -1 };
     },
   });
 

@@ -9,28 +9,17 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export const HOST_PACKAGES = ['@reelgraph/sdk', '@reelgraph/graph', '@reelgraph/media', '@reelgraph/runtime'];
 
 /**
- * The folder of an installed package (its entry may be ESM-only or hidden by "exports"), as `resolve`
- * finds it: by default from this module; pass your module's `import.meta.resolve` to look from there.
+ * The folder of an installed package as Node finds it from the module at `from` (default: this one):
+ * the nearest `node_modules/<pkg>` up the tree, real path. By folder, not by entry, so packages whose
+ * "exports" hide their entry or package.json are found too, and so is code bundled elsewhere (the
+ * bundle keeps each module's own `import.meta.url`).
  */
-export function packageRoot(
-  pkg: string,
-  resolve: (specifier: string) => string = (s) => import.meta.resolve(s),
-): string | undefined {
-  let file: string | undefined;
-  for (const spec of [pkg, `${pkg}/package.json`]) {
-    try {
-      file = realpathSync(fileURLToPath(resolve(spec)));
-      break;
-    } catch {
-      // types-only packages have no entry; others may not export package.json
-    }
+export function packageRoot(pkg: string, from: string = import.meta.url): string | undefined {
+  for (let dir = path.dirname(fileURLToPath(from)); ; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, 'node_modules', pkg, 'package.json');
+    if (existsSync(manifest)) return realpathSync(path.dirname(manifest));
+    if (dir === path.dirname(dir)) return undefined;
   }
-  if (!file) return undefined;
-  for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    const manifest = path.join(dir, 'package.json');
-    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === pkg) return dir;
-  }
-  return undefined;
 }
 
 /** Every specifier the host packages export (`@reelgraph/sdk`, `@reelgraph/sdk/frames` …) → file URL. */

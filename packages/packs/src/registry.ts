@@ -1,4 +1,5 @@
 import type { Catalog, SocketRegistry } from '@reelgraph/graph';
+import type { CatalogResponse, PackInfo } from '@reelgraph/protocol';
 import { type NodeServices, toCatalog } from '@reelgraph/sdk';
 import {
   type LoadPacksOptions,
@@ -8,20 +9,11 @@ import {
   type PackStatus,
 } from './load';
 
-/** A pack as the catalog shows it (no file system paths). */
-export interface PackInfo {
-  name: string;
-  version?: string;
-  description?: string;
-  status: 'loaded' | 'error';
-  errors: string[];
-  nodes: string[];
-}
+/** A pack as the catalog shows it (no file system paths); declared by the protocol. */
+export type { PackInfo };
 
 /** `GET /api/catalog`: the node catalog plus every pack with its load status and errors. */
-export interface PackCatalog extends Catalog {
-  packs: PackInfo[];
-}
+export type PackCatalog = CatalogResponse;
 
 /** `services`: the host's, so that inputs that depend on them (model lists) show what the host has. */
 export function packCatalog(

@@ -5,9 +5,8 @@
  */
 import path from 'node:path';
 import type { ApiPrompt } from '@reelgraph/comfy';
+import { decodePreviewFrame, type Output, type ServerEvent } from '@reelgraph/protocol';
 import type { WebSocket } from 'ws';
-import { decodePreviewFrame } from '../protocol/preview-frame';
-import type { Output, ServerEvent } from '../protocol/types';
 import type { Scheduler } from '../queue/scheduler';
 import type { Store } from '../store/store';
 import type { HubObserver } from '../ws/hub';
@@ -134,8 +133,8 @@ export class ComfyBridge implements HubObserver {
     return animated ? { images: files, animated: files.map(() => true), gifs: files } : { images: files };
   }
 
-  event(jobId: string, message: object): void {
-    const e = message as ServerEvent;
+  event(jobId: string, text: string): void {
+    const e = JSON.parse(text) as ServerEvent;
     if (e.type === 'job:queued' || e.type === 'job:finished' || e.type === 'job:cancelled')
       this.broadcastStatus();
     const rec = this.#prompts.get(jobId);

@@ -51,6 +51,7 @@ export async function createNodeCommand(argv: string[], io: Io = stdio): Promise
   io.out.write(`It loads: ${status.nodes.join(', ')}\n\nNext:\n`);
   io.out.write(`  edit ${rel(path.join(pack.dir, 'src', 'repeat-text.ts'))}\n`);
   io.out.write(`  test: pnpm vitest run --root ${rel(pack.dir)}\n`);
+  io.out.write(`  check types: npm run typecheck   (in ${rel(pack.dir)})\n`);
   if (!isInside(BUILTIN_DIR, pack.dir)) {
     // The pack's own folder: its parent may hold anything (a clone, logs, outputs), not only packs.
     io.out.write(`  load it: reelgraph serve --nodes ${rel(pack.dir)}   (or REELGRAPH_NODES=${pack.dir})\n`);
@@ -130,7 +131,7 @@ function workspaceDependencies(): string {
 async function linkHostPackages(dir: string): Promise<void> {
   const links = [
     ...HOST_PACKAGES.map((pkg) => [pkg, packageRoot(pkg)] as const),
-    ...DEV_TOOLS.map((pkg) => [pkg, packageRoot(pkg, (s) => import.meta.resolve(s))] as const),
+    ...DEV_TOOLS.map((pkg) => [pkg, packageRoot(pkg, import.meta.url)] as const),
   ];
   for (const [pkg, target] of links) {
     if (!target) continue; // not resolvable from here: the pack's package.json still names it

@@ -24,6 +24,10 @@ const HELP = `reelgraph serve [options]
   --concurrency <n>        jobs at once (default 1)
   --job-timeout <s>        longest a job may run, in seconds (default 7200)
   --policy <file>          prompt policy (JSON, see docs/security.md; example: policies/example.json)
+  --c2pa-key <pem>         private key (EC P-256/P-384 or Ed25519) to sign outputs with (C2PA)
+  --c2pa-cert <pem>        its certificate chain, leaf first (default: a local development chain,
+                           made in the data folder, that no one trusts)
+  --no-c2pa                do not sign outputs
   --inline                 run nodes in the server process instead of a child process
   --log                    request logging
 `;
@@ -47,6 +51,9 @@ export function parseServeArgs(argv: string[]): (ServerOptions & { dev?: boolean
       concurrency: { type: 'string' },
       'job-timeout': { type: 'string' },
       policy: { type: 'string' },
+      'c2pa-key': { type: 'string' },
+      'c2pa-cert': { type: 'string' },
+      'no-c2pa': { type: 'boolean' },
       inline: { type: 'boolean' },
       dev: { type: 'boolean' },
       log: { type: 'boolean' },
@@ -86,6 +93,9 @@ export function parseServeArgs(argv: string[]): (ServerOptions & { dev?: boolean
   if (timeout !== undefined) opts.jobTimeoutMs = timeout * 1000;
   if (values.inline) opts.isolation = 'inline';
   if (values.policy) opts.policyFile = path.resolve(values.policy);
+  if (values['c2pa-key']) opts.c2paKeyFile = path.resolve(values['c2pa-key']);
+  if (values['c2pa-cert']) opts.c2paCertFile = path.resolve(values['c2pa-cert']);
+  if (values['no-c2pa']) opts.c2pa = false;
   return opts;
 }
 
@@ -132,6 +142,14 @@ export async function serveCommand(argv: string[]): Promise<number | undefined> 
     `${Object.keys(running.host.catalog.nodes).length} nodes from ${packs.length - failed.length} pack(s)`,
   );
   for (const p of failed) console.warn(`pack ${p.name} has problems: ${p.errors.join('; ')}`);
+  const signing = running.signing;
+  if (!signing) console.log('Content credentials: off (--no-c2pa): outputs are not signed.');
+  else if (signing.dev)
+    console.warn(
+      `Content credentials: outputs are signed with a local DEVELOPMENT certificate (${signing.certFile}).\n` +
+        '  It is NOT a trusted signer: verifiers report it as untrusted. Pass --c2pa-key/--c2pa-cert for a real one.',
+    );
+  else console.log(`Content credentials: outputs are signed with ${signing.certFile}`);
   if (running.options.policyFile) console.log(`Prompt policy: ${running.options.policyFile}`);
   const watcher = opts.dev
     ? enableHotReload(running, { log: (m) => console.log(`[reelgraph] ${m}`) })

@@ -1,5 +1,5 @@
+import type { ConnectionMessage } from '@reelgraph/protocol';
 import type { ReelgraphApp } from '../app';
-import type { ConnectionMessage } from '../protocol/types';
 import { type PackWatcher, type WatchOptions, watchPackDirs } from './watch';
 
 /** Sent to every WebSocket client after the packs were reloaded: refetch `GET /api/catalog`. */

@@ -1,12 +1,10 @@
 import type { GraphDocument } from '@reelgraph/graph';
+import type { PolicyFinding } from '@reelgraph/protocol';
 import { matchText, type PolicyHit } from './match';
 import type { CompiledPolicy } from './rules';
 
-/** A policy hit located in the graph: which node's which text input. */
-export interface PolicyFinding extends PolicyHit {
-  nodeId: string;
-  input: string;
-}
+/** A policy hit located in the graph: which node's which text input (declared by the protocol). */
+export type { PolicyFinding };
 
 export interface PolicyVerdict {
   refused: PolicyFinding[];

@@ -2,6 +2,9 @@ import { type EngineEvent, Executor, GraphValidationError } from '@reelgraph/exe
 import type { GraphDocument } from '@reelgraph/graph';
 import { type PackCatalog, PackRegistry, packCatalog } from '@reelgraph/packs';
 import type { NodeServices } from '@reelgraph/sdk';
+import { ContentCredentials } from '../c2pa/credentials';
+import { loadSigningKey } from '../c2pa/keys';
+import { withCredentials } from '../c2pa/wrap-nodes';
 import { filesMissing } from '../files/missing';
 import type { HostConfig, RunOutcome } from './node-host';
 
@@ -18,6 +21,7 @@ export class HostCore {
     public executor: Executor,
     readonly services: Partial<NodeServices>,
     readonly system: Record<string, unknown>,
+    readonly credentials?: ContentCredentials,
   ) {}
 
   static async create(config: HostConfig): Promise<HostCore> {
@@ -41,7 +45,11 @@ export class HostCore {
     }
     // After the services: model lists and defaults in the catalog come from this host's models.
     const catalog = catalogOf(registry, services);
-    return new HostCore(registry, catalog, executorFor(registry, catalog, services), services, system);
+    const credentials = config.credentials
+      ? new ContentCredentials(loadSigningKey(config.credentials))
+      : undefined;
+    const executor = executorFor(registry, catalog, services, credentials);
+    return new HostCore(registry, catalog, executor, services, system, credentials);
   }
 
   /**
@@ -55,7 +63,7 @@ export class HostCore {
         await this.registry.reload();
         const { registry, services } = this;
         this.catalog = catalogOf(registry, services);
-        this.executor = executorFor(registry, this.catalog, services);
+        this.executor = executorFor(registry, this.catalog, services, this.credentials);
         return this.catalog;
       } finally {
         this.#reloading = undefined;
@@ -100,10 +108,11 @@ function executorFor(
   registry: PackRegistry,
   catalog: PackCatalog,
   services: Partial<NodeServices>,
+  credentials: ContentCredentials | undefined,
 ): Executor {
   return new Executor({
     // A snapshot: a reload replaces the registry's map, never this one.
-    nodes: registry.nodes,
+    nodes: credentials ? withCredentials(registry.nodes, credentials) : registry.nodes,
     catalog: { types: catalog.types, nodes: catalog.nodes },
     services,
     logger: quietLogger,

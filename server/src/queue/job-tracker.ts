@@ -1,10 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { EngineEvent } from '@reelgraph/executor';
-import type { Artifact, Preview } from '@reelgraph/sdk';
+import {
+  applyNodeEvent,
+  type EngineArtifact,
+  encodePreviewFrame,
+  type JobEngineEvent,
+  type JsonValue,
+  type NodeStatus,
+  type Output,
+  type ServerEvent,
+  serverEventOf,
+  type WithoutSeq,
+} from '@reelgraph/protocol';
+import type { Preview } from '@reelgraph/sdk';
 import { realFileInside } from '../files/safe-path';
-import { encodePreviewFrame } from '../protocol/preview-frame';
-import type { JsonValue, NodeStatus, Output, ServerEvent, WithoutSeq } from '../protocol/types';
 import type { Store } from '../store/store';
 import type { Hub } from '../ws/hub';
 
@@ -47,11 +57,12 @@ export class JobTracker {
     this.seq = store.maxSeq(jobId);
   }
 
-  /** Number, store and send a server event. */
+  /** Number, store and send a server event, encoded once for both. */
   emit(event: WithoutSeq<ServerEvent>): ServerEvent {
     const full = { ...event, seq: ++this.seq } as ServerEvent;
-    this.store.appendEvent(this.jobId, full.seq, full.type, JSON.stringify(full));
-    this.hub.sendJob(this.jobId, full);
+    const text = JSON.stringify(full);
+    this.store.appendEvent(this.jobId, full.seq, full.type, text);
+    this.hub.sendJob(this.jobId, text);
     return full;
   }
 
@@ -59,61 +70,36 @@ export class JobTracker {
   onEngineEvent(e: EngineEvent): void {
     if (this.#closed) return;
     switch (e.type) {
-      case 'node:progress':
-        this.#status(e.nodeId).step = e.step;
-        this.#status(e.nodeId).total = e.total;
+      case 'node:progress': {
+        // The status follows every step, also those the throttle holds back.
+        applyNodeEvent(this.nodes, e);
         this.#throttle(this.#progress, e.nodeId, e, this.opts.progressIntervalMs, e.step >= e.total, (p) =>
-          this.emit(p),
+          this.#emitEngine(p),
         );
         return;
+      }
       case 'node:preview':
         this.#throttle(this.#previews, e.nodeId, e, this.opts.previewIntervalMs, false, (p) =>
           this.#sendPreview(p),
         );
         return;
-      case 'node:started':
-        this.nodes[e.nodeId] = { state: 'running' };
-        this.emit(e);
-        return;
       case 'node:done':
-      case 'node:cached': {
+      case 'node:cached':
+      case 'node:failed':
         this.#flushNode(e.nodeId);
-        const artifacts = e.artifacts.map((a) => this.#publish(e.nodeId, a)).filter((o) => o !== undefined);
-        const st = this.#status(e.nodeId);
-        st.state = e.type === 'node:done' ? 'done' : 'cached';
-        if (e.type === 'node:done') st.durationMs = e.durationMs;
-        this.emit({ ...e, artifacts });
-        return;
-      }
-      case 'node:failed': {
-        this.#flushNode(e.nodeId);
-        const error = { message: e.error.message, name: e.error.name };
-        Object.assign(this.#status(e.nodeId), { state: 'failed', durationMs: e.durationMs, error });
-        this.emit({ ...e, error });
-        return;
-      }
-      case 'node:skipped':
-        this.#status(e.nodeId).state = 'skipped';
-        this.emit(e);
-        return;
-      case 'job:started':
-        for (const id of e.planned) this.nodes[id] ??= { state: 'pending' };
-        this.emit(e);
-        return;
+        break;
       case 'job:finished':
       case 'job:cancelled':
         this.flushAll();
-        this.emit(e);
-        return;
-      default:
-        return;
+        break;
     }
+    this.#emitEngine(e);
   }
 
-  #status(nodeId: string): NodeStatus {
-    let st = this.nodes[nodeId];
-    if (!st) this.nodes[nodeId] = st = { state: 'running' };
-    return st;
+  #emitEngine(e: JobEngineEvent): void {
+    const event = serverEventOf(e, (nodeId, a) => this.#publish(nodeId, a));
+    applyNodeEvent(this.nodes, event);
+    this.emit(event);
   }
 
   /** Leading edge sends at once; inside the interval the newest value waits for the trailing edge. */
@@ -168,12 +154,12 @@ export class JobTracker {
   }
 
   #flushNode(nodeId: string): void {
-    this.#flushOne(this.#progress, nodeId, (p) => this.emit(p));
+    this.#flushOne(this.#progress, nodeId, (p) => this.#emitEngine(p));
     this.#flushOne(this.#previews, nodeId, (p) => this.#sendPreview(p));
   }
 
   flushAll(): void {
-    for (const id of this.#progress.keys()) this.#flushOne(this.#progress, id, (p) => this.emit(p));
+    for (const id of this.#progress.keys()) this.#flushOne(this.#progress, id, (p) => this.#emitEngine(p));
     for (const id of this.#previews.keys()) this.#flushOne(this.#previews, id, (p) => this.#sendPreview(p));
   }
 
@@ -202,7 +188,7 @@ export class JobTracker {
   }
 
   /** Turn an artifact into a published output; files only when they really live in the outputs root. */
-  #publish(nodeId: string, a: Artifact): Output | undefined {
+  #publish(nodeId: string, a: EngineArtifact): Output | undefined {
     if (a.kind === 'value') {
       const value = jsonSafe(a.value);
       this.store.addValueOutput(this.jobId, nodeId, value, a.label);

@@ -1,6 +1,7 @@
 import type { EngineEvent, NodeFailure } from '@reelgraph/executor';
 import type { GraphDocument, ValidationError } from '@reelgraph/graph';
 import type { PackCatalog } from '@reelgraph/packs';
+import type { SigningFiles } from '../c2pa/keys';
 
 /** What the queue needs from "the thing that runs graphs": the catalog, and runs. */
 export interface NodeHost {
@@ -44,4 +45,6 @@ export interface HostConfig {
   modelsDirs: string[];
   outputsDir: string;
   uploadsDir: string;
+  /** Sign output nodes' files with these (C2PA); absent: outputs are not signed. */
+  credentials?: SigningFiles;
 }

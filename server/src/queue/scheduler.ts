@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { GraphDocument } from '@reelgraph/graph';
-import { HttpError } from '../errors';
+import type { JobError, JobState, QueueStatus } from '@reelgraph/protocol';
 import { type Culprit, culprit, describeCulprit } from '../packs/blame';
-import type { JobDetail, JobError, JobState, JobSummary, QueueStatus } from '../protocol/types';
 import type { JobRecord, Store } from '../store/store';
 import type { Hub } from '../ws/hub';
 import { JobTracker } from './job-tracker';
+import type { LiveState } from './job-views';
 import type { NodeHost, RunOutcome } from './node-host';
+import { QueueError } from './queue-error';
 
 export interface SchedulerOptions {
   concurrency: number;
@@ -134,9 +135,7 @@ export class Scheduler {
 
   submit(input: SubmitInput, nodeCount: number): { jobId: string; position: number } {
     if (this.store.countQueued() >= this.opts.maxQueued) {
-      throw new HttpError(503, 'queue_full', `the queue already holds ${this.opts.maxQueued} jobs`, {
-        limit: this.opts.maxQueued,
-      });
+      throw new QueueError({ kind: 'queue_full', limit: this.opts.maxQueued });
     }
     const id = randomUUID();
     const priority = input.priority ?? 0;
@@ -166,7 +165,7 @@ export class Scheduler {
   /** Idempotent. True when this call cancelled the job. */
   cancel(id: string): { state: JobState; cancelled: boolean } {
     const job = this.store.getJob(id);
-    if (!job) throw new HttpError(404, 'not_found', `job ${id} not found`);
+    if (!job) throw new QueueError({ kind: 'not_found', jobId: id });
     if (job.state === 'queued') {
       this.store.finish(id, 'cancelled', Date.now(), null, null, null);
       const tracker = this.#tracker(id);
@@ -195,21 +194,14 @@ export class Scheduler {
     return { state: job.state, cancelled: false };
   }
 
-  setPriority(id: string, priority: number): JobSummary {
+  /** The job as it is after the change. */
+  setPriority(id: string, priority: number): JobRecord {
     const job = this.store.getJob(id);
-    if (!job) throw new HttpError(404, 'not_found', `job ${id} not found`);
+    if (!job) throw new QueueError({ kind: 'not_found', jobId: id });
     if (job.state !== 'queued' || !this.store.setPriority(id, priority)) {
-      throw new HttpError(
-        409,
-        'conflict',
-        `only queued jobs can be reprioritised; this one is ${job.state}`,
-        {
-          state: job.state,
-        },
-      );
+      throw new QueueError({ kind: 'conflict', jobId: id, state: job.state, operation: 'reprioritise' });
     }
     const fresh = this.store.getJob(id)!;
-    const summary = this.summary(fresh);
     const tracker = this.#tracker(id);
     tracker.emit({
       type: 'job:state',
@@ -217,55 +209,26 @@ export class Scheduler {
       at: Date.now(),
       state: 'queued',
       priority,
-      position: summary.position ?? 0,
+      position: this.store.positionOf(fresh),
       attempts: fresh.attempts,
     });
     tracker.close();
-    return summary;
+    return fresh;
   }
 
   delete(id: string): void {
     const job = this.store.getJob(id);
-    if (!job) throw new HttpError(404, 'not_found', `job ${id} not found`);
+    if (!job) throw new QueueError({ kind: 'not_found', jobId: id });
     if (job.state === 'queued' || job.state === 'running') {
-      throw new HttpError(409, 'conflict', `a ${job.state} job cannot be deleted; cancel it first`, {
-        state: job.state,
-      });
+      throw new QueueError({ kind: 'conflict', jobId: id, state: job.state, operation: 'delete' });
     }
     this.store.deleteJob(id);
   }
 
-  summary(job: JobRecord): JobSummary {
-    return {
-      id: job.id,
-      state: job.state,
-      priority: job.priority,
-      position: job.state === 'queued' ? this.store.positionOf(job) : null,
-      clientId: job.clientId,
-      title: job.title,
-      nodeCount: job.nodeCount,
-      createdAt: job.createdAt,
-      startedAt: job.startedAt,
-      finishedAt: job.finishedAt,
-      durationMs: job.durationMs,
-      attempts: job.attempts,
-      error: job.error,
-      outputCount: job.outputCount,
-    };
-  }
-
-  detail(job: JobRecord, opts: { events: boolean; graph: boolean }): JobDetail {
-    const active = this.#active.get(job.id);
-    const detail: JobDetail = {
-      ...this.summary(job),
-      seq: active ? active.tracker.seq : this.store.maxSeq(job.id),
-      nodes: active ? structuredClone(active.tracker.nodes) : (job.nodes ?? {}),
-      outputs: this.store.outputsOf(job.id),
-    };
-    if (opts.graph) detail.graph = JSON.parse(job.graph) as GraphDocument;
-    if (opts.events)
-      detail.events = this.store.eventsAfter(job.id, 0).filter((e) => e.type !== 'node:progress');
-    return detail;
+  /** The latest seq and per-node status of a running job (see `JobViews`). */
+  live(id: string): LiveState | undefined {
+    const tracker = this.#active.get(id)?.tracker;
+    return tracker && { seq: tracker.seq, nodes: tracker.nodes };
   }
 
   /** Latest preview frames of a running job (for a client that subscribes mid-run). */
@@ -477,10 +440,17 @@ export class Scheduler {
   ): void {
     const { tracker } = active;
     tracker.flushAll();
-    // Nodes still marked running when the job ends were stopped.
-    for (const st of Object.values(tracker.nodes))
-      if (st.state === 'running' || st.state === 'pending')
+    // Nodes still marked running when the job ends were stopped: by the time limit or a crash, the
+    // node that was running is the one that failed ("timed out"), the ones waiting were skipped.
+    const stoppedBy = error?.code === 'timeout' || error?.code === 'crashed' ? error : undefined;
+    for (const st of Object.values(tracker.nodes)) {
+      if (st.state === 'running' && stoppedBy) {
+        st.state = 'failed';
+        st.error = { name: stoppedBy.code === 'timeout' ? 'Timeout' : 'Crashed', message: stoppedBy.message };
+      } else if (st.state === 'running' || st.state === 'pending') {
         st.state = state === 'success' ? 'done' : 'skipped';
+      }
+    }
     this.store.finish(job.id, state, Date.now(), durationMs, error, tracker.nodes);
     tracker.emit({
       type: 'job:state',

@@ -1,11 +1,12 @@
 import path from 'node:path';
+import { type FileParams, OutputParams, UploadParams, UploadResponse } from '@reelgraph/protocol';
 import type { FastifyInstance } from 'fastify';
 import { HttpError, notFound } from '../errors';
 import { realFileInside, resolveStored } from '../files/safe-path';
 import { sendFile } from '../files/send-file';
 import { IMAGE_TYPES, saveUploadedImage } from '../files/upload';
-import { errors } from '../schemas';
 import type { Store } from '../store/store';
+import { errors } from './error-responses';
 
 export interface FileRoutesDeps {
   store: Store;
@@ -15,9 +16,6 @@ export interface FileRoutesDeps {
   maxImagePixels: number;
   uploadRateLimit: number;
 }
-
-const OUTPUT_ID = '^[A-Za-z0-9_-]{22}$';
-const UPLOAD_NAME = '^[0-9a-f]{32}\\.(png|jpg|webp|gif)$';
 
 /** Busboy's parse errors carry no status: they are the client's malformed body, not a server fault. */
 function malformed(err: unknown): unknown {
@@ -32,17 +30,13 @@ function malformed(err: unknown): unknown {
 }
 
 export async function fileRoutes(app: FastifyInstance, deps: FileRoutesDeps): Promise<void> {
-  app.get<{ Params: { name: string } }>(
+  app.get<{ Params: FileParams }>(
     '/api/outputs/:name',
     {
       schema: {
         summary: 'Download an output file by id (range requests supported)',
         tags: ['files'],
-        params: {
-          type: 'object',
-          required: ['name'],
-          properties: { name: { type: 'string', pattern: OUTPUT_ID } },
-        },
+        params: OutputParams,
         response: errors(400, 401, 403, 404, 416),
       },
     },
@@ -55,17 +49,13 @@ export async function fileRoutes(app: FastifyInstance, deps: FileRoutesDeps): Pr
     },
   );
 
-  app.get<{ Params: { name: string } }>(
+  app.get<{ Params: FileParams }>(
     '/api/uploads/:name',
     {
       schema: {
         summary: 'An uploaded image',
         tags: ['files'],
-        params: {
-          type: 'object',
-          required: ['name'],
-          properties: { name: { type: 'string', pattern: UPLOAD_NAME } },
-        },
+        params: UploadParams,
         response: errors(400, 401, 403, 404, 416),
       },
     },
@@ -86,22 +76,7 @@ export async function fileRoutes(app: FastifyInstance, deps: FileRoutesDeps): Pr
         summary: 'Upload an image (multipart/form-data, one file field named "file")',
         tags: ['files'],
         consumes: ['multipart/form-data'],
-        response: {
-          201: {
-            type: 'object',
-            required: ['name', 'url', 'mime', 'width', 'height', 'frames', 'size'],
-            properties: {
-              name: { type: 'string' },
-              url: { type: 'string' },
-              mime: { type: 'string' },
-              width: { type: 'integer' },
-              height: { type: 'integer' },
-              frames: { type: 'integer' },
-              size: { type: 'integer' },
-            },
-          },
-          ...errors(400, 401, 403, 413, 415, 429),
-        },
+        response: { 201: UploadResponse, ...errors(400, 401, 403, 413, 415, 429) },
       },
     },
     async (req, reply) => {
@@ -130,7 +105,8 @@ export async function fileRoutes(app: FastifyInstance, deps: FileRoutesDeps): Pr
       }
       const saved = await saveUploadedImage(data, deps);
       reply.status(201);
-      return { ...saved, url: `/api/uploads/${saved.name}` };
+      const upload: UploadResponse = { ...saved, url: `/api/uploads/${saved.name}` };
+      return upload;
     },
   );
 }

@@ -2,7 +2,7 @@ import { builtinMappings, catalogModels, importComfy, importComfyFile } from '@r
 import type { Catalog } from '@reelgraph/graph';
 import type { FastifyInstance } from 'fastify';
 import { HttpError } from '../errors';
-import { errors } from '../schemas';
+import { errors } from './error-responses';
 
 export interface ImportRoutesDeps {
   catalog: () => Catalog;

@@ -4,13 +4,26 @@ import os from 'node:os';
 import path from 'node:path';
 import { migrateGraph } from '@reelgraph/graph';
 import type { PackCatalog } from '@reelgraph/packs';
+import {
+  CatalogResponse,
+  Health,
+  LoginBody,
+  NoBody,
+  PROTOCOL_VERSION,
+  Preset,
+  type PresetInfo,
+  PresetList,
+  PresetParams,
+  type QueueStatus,
+  Session,
+  SystemInfo,
+} from '@reelgraph/protocol';
 import type { FastifyInstance } from 'fastify';
 import { HttpError, notFound } from '../errors';
 import { realFileInside } from '../files/safe-path';
 import { SERVER_VERSION } from '../options';
-import { PROTOCOL_VERSION, type QueueStatus } from '../protocol/types';
-import { errors, queueStatusSchema } from '../schemas';
 import { AUTH_COOKIE, type Guard } from '../security/guard';
+import { errors } from './error-responses';
 
 export interface InfoRoutesDeps {
   guard: Guard;
@@ -22,8 +35,6 @@ export interface InfoRoutesDeps {
   secureCookies: boolean;
 }
 
-const PRESET_NAME = '^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$';
-
 export async function infoRoutes(app: FastifyInstance, deps: InfoRoutesDeps): Promise<void> {
   app.get(
     '/api/health',
@@ -31,7 +42,7 @@ export async function infoRoutes(app: FastifyInstance, deps: InfoRoutesDeps): Pr
       schema: {
         summary: 'Liveness probe',
         tags: ['system'],
-        response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } },
+        response: { 200: Health },
       },
     },
     async () => ({ ok: true }),
@@ -43,26 +54,13 @@ export async function infoRoutes(app: FastifyInstance, deps: InfoRoutesDeps): Pr
       schema: {
         summary: 'Protocol version, whether a token is needed, the CSRF token, limits',
         tags: ['session'],
-        response: {
-          200: {
-            type: 'object',
-            required: ['protocol', 'serverVersion', 'authRequired', 'authenticated', 'limits'],
-            properties: {
-              protocol: { type: 'integer' },
-              serverVersion: { type: 'string' },
-              authRequired: { type: 'boolean' },
-              authenticated: { type: 'boolean' },
-              csrfToken: { type: 'string' },
-              limits: { type: 'object', additionalProperties: { type: 'number' } },
-            },
-          },
-        },
+        response: { 200: Session },
       },
     },
     async (req, reply) => {
       const authenticated = deps.guard.isAuthenticated(req);
       reply.header('cache-control', 'no-store');
-      return {
+      const session: Session = {
         protocol: PROTOCOL_VERSION,
         serverVersion: SERVER_VERSION,
         authRequired: deps.guard.cookieValue !== undefined,
@@ -70,23 +68,19 @@ export async function infoRoutes(app: FastifyInstance, deps: InfoRoutesDeps): Pr
         ...(authenticated ? { csrfToken: deps.guard.csrfToken } : {}),
         limits: deps.limits,
       };
+      return session;
     },
   );
 
-  app.post<{ Body: { token: string } }>(
+  app.post<{ Body: LoginBody }>(
     '/api/login',
     {
       config: { rateLimit: { max: 20, timeWindow: 60_000 } },
       schema: {
         summary: 'Exchange the token for an HttpOnly session cookie (browsers)',
         tags: ['session'],
-        body: {
-          type: 'object',
-          required: ['token'],
-          additionalProperties: false,
-          properties: { token: { type: 'string', minLength: 1, maxLength: 512 } },
-        },
-        response: { 204: { type: 'null' }, ...errors(400, 401, 403, 429) },
+        body: LoginBody,
+        response: { 204: NoBody, ...errors(400, 401, 403, 429) },
       },
     },
     async (req, reply) => {
@@ -105,7 +99,7 @@ export async function infoRoutes(app: FastifyInstance, deps: InfoRoutesDeps): Pr
       schema: {
         summary: 'Clear the session cookie',
         tags: ['session'],
-        response: { 204: { type: 'null' }, ...errors(403) },
+        response: { 204: NoBody, ...errors(403) },
       },
     },
     async (_req, reply) => {
@@ -121,18 +115,7 @@ export async function infoRoutes(app: FastifyInstance, deps: InfoRoutesDeps): Pr
       schema: {
         summary: 'Node catalog (socket types, node schemas) and pack statuses',
         tags: ['catalog'],
-        response: {
-          200: {
-            type: 'object',
-            required: ['types', 'nodes', 'packs'],
-            properties: {
-              types: { type: 'object', additionalProperties: true },
-              nodes: { type: 'object', additionalProperties: true },
-              packs: { type: 'array', items: { type: 'object', additionalProperties: true } },
-            },
-          },
-          304: { type: 'null' },
-        },
+        response: { 200: CatalogResponse, 304: NoBody },
       },
     },
     async (req, reply) => {
@@ -153,31 +136,11 @@ export async function infoRoutes(app: FastifyInstance, deps: InfoRoutesDeps): Pr
       schema: {
         summary: 'Preset graphs in graphs/',
         tags: ['presets'],
-        response: {
-          200: {
-            type: 'object',
-            required: ['presets'],
-            properties: {
-              presets: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  required: ['name', 'nodeCount'],
-                  properties: {
-                    name: { type: 'string' },
-                    title: { type: 'string' },
-                    description: { type: 'string' },
-                    nodeCount: { type: 'integer' },
-                  },
-                },
-              },
-            },
-          },
-        },
+        response: { 200: PresetList },
       },
     },
     async () => {
-      const presets: { name: string; title?: string; description?: string; nodeCount: number }[] = [];
+      const presets: PresetInfo[] = [];
       for (const { name, doc } of listPresets(deps.presetsDir)) {
         const meta = (doc as { meta?: { title?: unknown; description?: unknown } }).meta;
         const nodes = (doc as { nodes?: unknown }).nodes;
@@ -192,18 +155,14 @@ export async function infoRoutes(app: FastifyInstance, deps: InfoRoutesDeps): Pr
     },
   );
 
-  app.get<{ Params: { name: string } }>(
+  app.get<{ Params: PresetParams }>(
     '/api/presets/:name',
     {
       schema: {
         summary: 'One preset graph (migrated to the current version)',
         tags: ['presets'],
-        params: {
-          type: 'object',
-          required: ['name'],
-          properties: { name: { type: 'string', pattern: PRESET_NAME } },
-        },
-        response: { 200: { type: 'object', additionalProperties: true }, ...errors(400, 404) },
+        params: PresetParams,
+        response: { 200: Preset, ...errors(400, 404) },
       },
     },
     async (req) => {
@@ -220,13 +179,7 @@ export async function infoRoutes(app: FastifyInstance, deps: InfoRoutesDeps): Pr
       schema: {
         summary: 'Versions, execution providers, memory, queue',
         tags: ['system'],
-        response: {
-          200: {
-            type: 'object',
-            additionalProperties: true,
-            properties: { queue: queueStatusSchema },
-          },
-        },
+        response: { 200: SystemInfo },
       },
     },
     async () => ({

@@ -7,20 +7,29 @@ import {
   parseGraph,
   type ValidationError,
 } from '@reelgraph/graph';
+import {
+  CancelJobResponse,
+  JobDetail,
+  JobDetailQuery,
+  JobParams,
+  type JobState,
+  JobSummary,
+  ListJobsQuery,
+  ListJobsResponse,
+  NoBody,
+  PatchJobBody,
+  QueueStatus,
+  SubmitJobBody,
+  SubmitJobResponse,
+} from '@reelgraph/protocol';
 import type { FastifyInstance } from 'fastify';
 import { HttpError, notFound } from '../errors';
 import type { PolicyGate } from '../policy/gate';
-import { JOB_STATES, type JobState } from '../protocol/types';
+import { JobViews } from '../queue/job-views';
 import type { Scheduler } from '../queue/scheduler';
-import {
-  CLIENT_ID_PATTERN,
-  errors,
-  ID_PATTERN,
-  jobDetailSchema,
-  jobSummarySchema,
-  queueStatusSchema,
-} from '../schemas';
 import type { Store } from '../store/store';
+import { errors } from './error-responses';
+import { queueCall } from './queue-errors';
 
 export interface JobRoutesDeps {
   store: Store;
@@ -32,14 +41,6 @@ export interface JobRoutesDeps {
   submitRateLimit: number;
   /** `serve --policy`: checks every text input before anything is queued. */
   policy?: PolicyGate;
-}
-
-interface SubmitBody {
-  graph: GraphDocument | string;
-  clientId?: string;
-  priority?: number;
-  timeoutMs?: number;
-  targets?: string[];
 }
 
 declare module 'fastify' {
@@ -65,50 +66,17 @@ function duplicateErrors(raw: string | undefined): { graph: ValidationError[]; e
 
 export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Promise<void> {
   const { store, scheduler } = deps;
+  const views = new JobViews(store, (id) => scheduler.live(id));
 
-  app.post<{ Body: SubmitBody }>(
+  app.post<{ Body: SubmitJobBody }>(
     '/api/jobs',
     {
       config: { rateLimit: { max: deps.submitRateLimit, timeWindow: 60_000 } },
       schema: {
         summary: 'Submit a graph to the queue',
         tags: ['jobs'],
-        body: {
-          type: 'object',
-          required: ['graph'],
-          additionalProperties: false,
-          properties: {
-            graph: {
-              description: 'The graph document (object), or its JSON text',
-              anyOf: [{ type: 'object', additionalProperties: true }, { type: 'string' }],
-            },
-            clientId: { type: 'string', pattern: CLIENT_ID_PATTERN },
-            priority: { type: 'integer', minimum: -1000, maximum: 1000 },
-            timeoutMs: { type: 'integer', minimum: 100, maximum: deps.maxTimeoutMs },
-            targets: {
-              type: 'array',
-              maxItems: 1000,
-              items: { type: 'string', minLength: 1, maxLength: 200 },
-            },
-          },
-        },
-        response: {
-          201: {
-            type: 'object',
-            required: ['jobId', 'position', 'state'],
-            properties: {
-              jobId: { type: 'string' },
-              position: { type: 'integer' },
-              state: { type: 'string' },
-              policyWarnings: {
-                description: "Hits of the policy's warn rules (the job runs)",
-                type: 'array',
-                items: { type: 'object', additionalProperties: true },
-              },
-            },
-          },
-          ...errors(400, 401, 403, 413, 422, 429, 503),
-        },
+        body: SubmitJobBody(deps.maxTimeoutMs),
+        response: { 201: SubmitJobResponse, ...errors(400, 401, 403, 413, 422, 429, 503) },
       },
     },
     async (req, reply) => {
@@ -161,50 +129,37 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
           ...(body.clientId !== undefined ? { clientId: body.clientId } : {}),
           address: req.ip,
         }) ?? [];
-      const { jobId, position } = scheduler.submit(
-        {
-          graph: doc,
-          ...(body.clientId !== undefined ? { clientId: body.clientId } : {}),
-          ...(body.priority !== undefined ? { priority: body.priority } : {}),
-          ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}),
-          ...(body.targets !== undefined ? { targets: body.targets } : {}),
-        },
-        Object.keys(doc.nodes).length,
+      const { jobId, position } = queueCall(() =>
+        scheduler.submit(
+          {
+            graph: doc,
+            ...(body.clientId !== undefined ? { clientId: body.clientId } : {}),
+            ...(body.priority !== undefined ? { priority: body.priority } : {}),
+            ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}),
+            ...(body.targets !== undefined ? { targets: body.targets } : {}),
+          },
+          Object.keys(doc.nodes).length,
+        ),
       );
       reply.status(201);
-      return { jobId, position, state: 'queued', ...(policyWarnings.length > 0 ? { policyWarnings } : {}) };
+      const created: SubmitJobResponse = {
+        jobId,
+        position,
+        state: 'queued',
+        ...(policyWarnings.length > 0 ? { policyWarnings } : {}),
+      };
+      return created;
     },
   );
 
-  app.get<{ Querystring: { state?: string; limit?: string; offset?: string; clientId?: string } }>(
+  app.get<{ Querystring: ListJobsQuery }>(
     '/api/jobs',
     {
       schema: {
         summary: 'List jobs: running, queued in run order, then finished ones newest first',
         tags: ['jobs'],
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            state: { type: 'string', pattern: `^(${JOB_STATES.join('|')})(,(${JOB_STATES.join('|')}))*$` },
-            limit: { type: 'string', pattern: '^[0-9]{1,4}$' },
-            offset: { type: 'string', pattern: '^[0-9]{1,9}$' },
-            clientId: { type: 'string', pattern: CLIENT_ID_PATTERN },
-          },
-        },
-        response: {
-          200: {
-            type: 'object',
-            required: ['jobs', 'total', 'offset', 'limit'],
-            properties: {
-              jobs: { type: 'array', items: jobSummarySchema },
-              total: { type: 'integer' },
-              offset: { type: 'integer' },
-              limit: { type: 'integer' },
-            },
-          },
-          ...errors(400),
-        },
+        querystring: ListJobsQuery,
+        response: { 200: ListJobsResponse, ...errors(400) },
       },
     },
     async (req) => {
@@ -217,107 +172,81 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
         limit,
         offset,
       });
-      const list = jobs.map((j) => scheduler.summary(j));
+      const list = jobs.map((j) => views.summary(j));
       return { jobs: list, total, offset, limit };
     },
   );
 
-  const idParams = {
-    type: 'object',
-    required: ['id'],
-    properties: { id: { type: 'string', pattern: ID_PATTERN } },
-  } as const;
-
-  app.get<{ Params: { id: string }; Querystring: { events?: string; graph?: string } }>(
+  app.get<{ Params: JobParams; Querystring: JobDetailQuery }>(
     '/api/jobs/:id',
     {
       schema: {
         summary: 'One job with its per-node status, outputs, stored events and graph',
         tags: ['jobs'],
-        params: idParams,
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            events: { type: 'string', enum: ['true', 'false'] },
-            graph: { type: 'string', enum: ['true', 'false'] },
-          },
-        },
-        response: { 200: jobDetailSchema, ...errors(400, 404) },
+        params: JobParams,
+        querystring: JobDetailQuery,
+        response: { 200: JobDetail, ...errors(400, 404) },
       },
     },
     async (req) => {
       const job = store.getJob(req.params.id);
       if (!job) throw notFound(`job ${req.params.id}`);
-      return scheduler.detail(job, {
+      return views.detail(job, {
         events: req.query.events !== 'false',
         graph: req.query.graph !== 'false',
       });
     },
   );
 
-  app.post<{ Params: { id: string } }>(
+  app.post<{ Params: JobParams }>(
     '/api/jobs/:id/cancel',
     {
       schema: {
         summary: 'Cancel a queued or running job (idempotent)',
         tags: ['jobs'],
-        params: idParams,
-        response: {
-          200: {
-            type: 'object',
-            required: ['jobId', 'state', 'cancelled'],
-            properties: {
-              jobId: { type: 'string' },
-              state: { type: 'string' },
-              cancelled: { type: 'boolean' },
-            },
-          },
-          ...errors(400, 403, 404),
-        },
+        params: JobParams,
+        response: { 200: CancelJobResponse, ...errors(400, 403, 404) },
       },
     },
-    async (req) => ({ jobId: req.params.id, ...scheduler.cancel(req.params.id) }),
+    async (req): Promise<CancelJobResponse> => ({
+      jobId: req.params.id,
+      ...queueCall(() => scheduler.cancel(req.params.id)),
+    }),
   );
 
-  app.patch<{ Params: { id: string }; Body: { priority: number } }>(
+  app.patch<{ Params: JobParams; Body: PatchJobBody }>(
     '/api/jobs/:id',
     {
       schema: {
         summary: 'Change the priority of a queued job (higher runs first)',
         tags: ['jobs'],
-        params: idParams,
-        body: {
-          type: 'object',
-          required: ['priority'],
-          additionalProperties: false,
-          properties: { priority: { type: 'integer', minimum: -1000, maximum: 1000 } },
-        },
-        response: { 200: jobSummarySchema, ...errors(400, 403, 404, 409) },
+        params: JobParams,
+        body: PatchJobBody,
+        response: { 200: JobSummary, ...errors(400, 403, 404, 409) },
       },
     },
-    async (req) => scheduler.setPriority(req.params.id, req.body.priority),
+    async (req) => views.summary(queueCall(() => scheduler.setPriority(req.params.id, req.body.priority))),
   );
 
-  app.delete<{ Params: { id: string } }>(
+  app.delete<{ Params: JobParams }>(
     '/api/jobs/:id',
     {
       schema: {
         summary: 'Remove a finished job from the history',
         tags: ['jobs'],
-        params: idParams,
-        response: { 204: { type: 'null' }, ...errors(400, 403, 404, 409) },
+        params: JobParams,
+        response: { 204: NoBody, ...errors(400, 403, 404, 409) },
       },
     },
     async (req, reply) => {
-      scheduler.delete(req.params.id);
+      queueCall(() => scheduler.delete(req.params.id));
       reply.status(204).send();
     },
   );
 
   app.get(
     '/api/queue',
-    { schema: { summary: 'Queue status', tags: ['queue'], response: { 200: queueStatusSchema } } },
+    { schema: { summary: 'Queue status', tags: ['queue'], response: { 200: QueueStatus } } },
     async () => scheduler.status(),
   );
   app.post(
@@ -326,7 +255,7 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
       schema: {
         summary: 'Start no further jobs',
         tags: ['queue'],
-        response: { 200: queueStatusSchema, ...errors(403) },
+        response: { 200: QueueStatus, ...errors(403) },
       },
     },
     async () => scheduler.pause(),
@@ -337,7 +266,7 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
       schema: {
         summary: 'Run queued jobs again',
         tags: ['queue'],
-        response: { 200: queueStatusSchema, ...errors(403) },
+        response: { 200: QueueStatus, ...errors(403) },
       },
     },
     async () => scheduler.resume(),

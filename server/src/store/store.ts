@@ -1,6 +1,6 @@
 import path from 'node:path';
+import type { JobError, JobState, NodeStatus, Output, ServerEvent } from '@reelgraph/protocol';
 import Database from 'better-sqlite3';
-import type { JobError, JobState, NodeStatus, Output, ServerEvent } from '../protocol/types';
 
 /** A job row as the queue sees it. */
 export interface JobRecord {
@@ -171,7 +171,9 @@ export class Store {
       ),
       insertEvent: db.prepare(`INSERT INTO events (job_id, seq, type, data) VALUES (?, ?, ?, ?)`),
       maxSeq: db.prepare(`SELECT MAX(seq) AS n FROM events WHERE job_id = ?`),
-      events: db.prepare(`SELECT data FROM events WHERE job_id = ? AND seq > ? ORDER BY seq`),
+      events: db.prepare(
+        `SELECT seq, data FROM events WHERE job_id = ? AND seq > ? AND seq <= ? ORDER BY seq`,
+      ),
       insertFile: db.prepare(
         `INSERT INTO outputs (id, job_id, node_id, kind, rel_path, name, mime, size, meta) VALUES (@id, @jobId, @nodeId, 'file', @relPath, @name, @mime, @size, @meta)`,
       ),
@@ -265,9 +267,19 @@ export class Store {
   }
 
   eventsAfter(jobId: string, afterSeq: number): ServerEvent[] {
-    return (this.#stmts.events.all(jobId, afterSeq) as { data: string }[]).map(
-      (r) => JSON.parse(r.data) as ServerEvent,
-    );
+    return this.eventTextsAfter(jobId, afterSeq).map((e) => JSON.parse(e.text) as ServerEvent);
+  }
+
+  /** The stored events in (afterSeq, upTo], as they were encoded once when they happened. */
+  eventTextsAfter(
+    jobId: string,
+    afterSeq: number,
+    upTo = Number.MAX_SAFE_INTEGER,
+  ): { seq: number; text: string }[] {
+    return (this.#stmts.events.all(jobId, afterSeq, upTo) as { seq: number; data: string }[]).map((r) => ({
+      seq: r.seq,
+      text: r.data,
+    }));
   }
 
   addFileOutput(o: FileOutputRecord): void {

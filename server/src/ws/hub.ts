@@ -1,26 +1,48 @@
+import { MAX_SUBSCRIPTIONS } from '@reelgraph/protocol';
 import type { WebSocket } from 'ws';
 
 /** Past this much unsent data a socket gets no previews; past the hard limit it is closed. */
 const PREVIEW_BACKPRESSURE_BYTES = 4 * 1024 * 1024;
 const HARD_BACKPRESSURE_BYTES = 64 * 1024 * 1024;
-export const MAX_SUBSCRIPTIONS = 256;
+
+/** How many followed jobs a socket remembers what it got of, after the jobs ended. */
+const DELIVERED_MEMORY = 1024;
+
+/**
+ * What a socket got of one job: every event after `liveFrom` live (it subscribed when the job was at
+ * that seq), and, replayed, every event in (`replayedFrom`, `liveFrom`].
+ */
+interface Delivered {
+  liveFrom: number;
+  replayedFrom: number;
+}
 
 /** Sees every job message, subscribers or not (the ComfyUI-compatible API translates them). */
 export interface HubObserver {
-  event(jobId: string, message: object): void;
+  /** A job event as sent: its JSON text. */
+  event(jobId: string, text: string): void;
   preview?(jobId: string, frame: Uint8Array): void;
 }
 
 export interface Connection {
   socket: WebSocket;
   clientId: string;
+  /** Live subscriptions. */
   jobs: Set<string>;
+  delivered: Map<string, Delivered>;
   badMessages: number;
+}
+
+export function newConnection(socket: WebSocket, clientId: string): Connection {
+  return { socket, clientId, jobs: new Set(), delivered: new Map(), badMessages: 0 };
 }
 
 /**
  * Who hears about which job. Messages for a job go only to sockets subscribed to it — explicitly, or
- * because their client id submitted it. Each message is serialised once for all its recipients.
+ * because their client id submitted it. However a socket came to follow a job (its client id, a
+ * reconnect, `subscribe`, several of them), it gets each event once: live events are those after the
+ * seq it subscribed at, and a replay sends only what neither the live stream nor an earlier replay did.
+ * Events arrive encoded (once, by the job's tracker) and go out as they are.
  */
 export class Hub {
   readonly #byJob = new Map<string, Set<Connection>>();
@@ -51,11 +73,15 @@ export class Hub {
     conn.jobs.clear();
   }
 
-  /** False when the socket already has the maximum number of subscriptions. */
-  subscribe(conn: Connection, jobId: string): boolean {
+  /**
+   * Follow a live job whose latest event is `seqNow`. False when the socket already has the maximum
+   * number of subscriptions.
+   */
+  subscribe(conn: Connection, jobId: string, seqNow: number): boolean {
     if (conn.jobs.has(jobId)) return true;
     if (conn.jobs.size >= MAX_SUBSCRIPTIONS) return false;
     conn.jobs.add(jobId);
+    this.#remember(conn, jobId, { liveFrom: seqNow, replayedFrom: seqNow });
     let set = this.#byJob.get(jobId);
     if (!set) {
       set = new Set();
@@ -65,17 +91,47 @@ export class Hub {
     return true;
   }
 
+  /** After this, a new subscription starts afresh (the socket missed what happened meanwhile). */
   unsubscribe(conn: Connection, jobId: string): void {
     conn.jobs.delete(jobId);
+    conn.delivered.delete(jobId);
     this.#unlink(jobId, conn);
   }
 
-  /** Subscribe every socket of `clientId` (a job it just submitted). */
+  /** Subscribe every socket of `clientId` to a job it just submitted (no events yet). */
   subscribeClient(clientId: string, jobId: string): void {
-    for (const conn of this.#byClient.get(clientId) ?? []) this.subscribe(conn, jobId);
+    for (const conn of this.#byClient.get(clientId) ?? []) this.subscribe(conn, jobId, 0);
   }
 
-  /** Forget a finished job's subscriptions (after its last event went out). */
+  /**
+   * Replay a job's stored events after `afterSeq` that this socket has not had yet. `stored` gives the
+   * encoded events in (from, to], in order; `seqNow` is the job's latest seq (for a job not followed).
+   */
+  replay(
+    conn: Connection,
+    jobId: string,
+    afterSeq: number,
+    seqNow: number,
+    stored: (from: number, to: number) => { seq: number; text: string }[],
+  ): void {
+    const got = conn.delivered.get(jobId) ?? { liveFrom: seqNow, replayedFrom: seqNow };
+    const to = Math.min(got.replayedFrom, got.liveFrom);
+    if (afterSeq < to) for (const e of stored(afterSeq, to)) this.sendText(conn, e.text);
+    this.#remember(conn, jobId, { ...got, replayedFrom: Math.min(got.replayedFrom, afterSeq) });
+  }
+
+  #remember(conn: Connection, jobId: string, got: Delivered): void {
+    conn.delivered.delete(jobId);
+    conn.delivered.set(jobId, got);
+    if (conn.delivered.size <= DELIVERED_MEMORY) return;
+    for (const id of conn.delivered.keys()) {
+      if (conn.jobs.has(id)) continue;
+      conn.delivered.delete(id);
+      return;
+    }
+  }
+
+  /** Forget a finished job's subscriptions (after its last event went out); sockets keep what they got. */
   dropJob(jobId: string): void {
     const set = this.#byJob.get(jobId);
     if (!set) return;
@@ -102,12 +158,10 @@ export class Hub {
     if (set && set.size === 0) this.#byJob.delete(jobId);
   }
 
-  sendJob(jobId: string, message: object): void {
-    for (const o of this.observers) o.event(jobId, message);
-    const set = this.#byJob.get(jobId);
-    if (!set || set.size === 0) return;
-    const text = JSON.stringify(message);
-    for (const conn of set) this.sendText(conn, text);
+  /** One event of the job, already encoded, to every socket following it. */
+  sendJob(jobId: string, text: string): void {
+    for (const o of this.observers) o.event(jobId, text);
+    for (const conn of this.#byJob.get(jobId) ?? []) this.sendText(conn, text);
   }
 
   sendJobBinary(jobId: string, frame: Uint8Array): void {

@@ -1,13 +1,17 @@
 import type { GraphDocument } from '@reelgraph/graph';
-import {
-  ApiError,
-  type CatalogResponse,
-  type JobDetail,
-  type JobSummary,
-  type PresetInfo,
-  type Session,
-  type Upload,
-} from './types';
+import type {
+  CancelJobResponse,
+  CatalogResponse,
+  JobDetail,
+  JobSummary,
+  ListJobsResponse,
+  PresetInfo,
+  PresetList,
+  Session,
+  SubmitJobResponse,
+  UploadResponse,
+} from '@reelgraph/protocol';
+import { ApiError } from './api-error';
 
 /**
  * The HTTP half of docs/protocol.md. Same origin only; mutating requests carry the CSRF token from
@@ -32,34 +36,34 @@ export class ApiClient {
     return this.#json('GET', '/api/catalog');
   }
 
-  submit(graph: GraphDocument, clientId: string): Promise<{ jobId: string; position: number }> {
+  submit(graph: GraphDocument, clientId: string): Promise<SubmitJobResponse> {
     return this.#json('POST', '/api/jobs', { graph, clientId });
   }
 
   async jobs(limit = 50): Promise<JobSummary[]> {
-    return (await this.#json<{ jobs: JobSummary[] }>('GET', `/api/jobs?limit=${limit}`)).jobs;
+    return (await this.#json<ListJobsResponse>('GET', `/api/jobs?limit=${limit}`)).jobs;
   }
 
   job(id: string, withGraph = false): Promise<JobDetail> {
     return this.#json('GET', `/api/jobs/${encodeURIComponent(id)}?events=false&graph=${withGraph}`);
   }
 
-  cancel(id: string): Promise<{ cancelled: boolean }> {
+  cancel(id: string): Promise<CancelJobResponse> {
     return this.#json('POST', `/api/jobs/${encodeURIComponent(id)}/cancel`, {});
   }
 
   async presets(): Promise<PresetInfo[]> {
-    return (await this.#json<{ presets: PresetInfo[] }>('GET', '/api/presets')).presets;
+    return (await this.#json<PresetList>('GET', '/api/presets')).presets;
   }
 
   preset(name: string): Promise<GraphDocument> {
     return this.#json('GET', `/api/presets/${encodeURIComponent(name)}`);
   }
 
-  async upload(file: Blob, name = 'image'): Promise<Upload> {
+  async upload(file: Blob, name = 'image'): Promise<UploadResponse> {
     const form = new FormData();
     form.append('file', file, name);
-    return this.#request<Upload>('POST', '/api/uploads', form);
+    return this.#request<UploadResponse>('POST', '/api/uploads', form);
   }
 
   #json<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -1,5 +1,10 @@
-import { decodePreviewFrame } from './preview';
-import { type ConnectionMessage, type PreviewFrame, type ServerEvent, TERMINAL } from './types';
+import {
+  type ConnectionMessage,
+  decodePreviewFrame,
+  type PreviewFrame,
+  type ServerEvent,
+  TERMINAL_STATES,
+} from '@reelgraph/protocol';
 
 export interface SocketHandlers {
   onEvent(e: ServerEvent): void;
@@ -16,7 +21,6 @@ export class EventSocket {
   #retry = 500;
   readonly #lastSeq = new Map<string, number>();
   readonly #wanted = new Set<string>();
-  readonly #seen = new Map<string, Set<number>>();
 
   constructor(
     readonly clientId: string,
@@ -77,15 +81,14 @@ export class EventSocket {
         return;
       }
       if ('jobId' in msg && typeof msg.seq === 'number') {
-        // A snapshot carries the job's latest seq but is not itself an event of the sequence.
-        if (msg.type !== 'job:snapshot') {
-          const seen = this.#seen.get(msg.jobId) ?? new Set<number>();
-          this.#seen.set(msg.jobId, seen);
-          if (seen.has(msg.seq)) return; // live and replayed copies of one event
-          seen.add(msg.seq);
+        // The server sends each event once per socket. A snapshot carries the job's latest seq but is not
+        // itself an event of the sequence.
+        if (msg.type !== 'job:snapshot')
           this.#lastSeq.set(msg.jobId, Math.max(this.#lastSeq.get(msg.jobId) ?? 0, msg.seq));
+        if (msg.type === 'job:state' && TERMINAL_STATES.includes(msg.state)) {
+          this.#wanted.delete(msg.jobId);
+          this.#lastSeq.delete(msg.jobId);
         }
-        if (msg.type === 'job:state' && TERMINAL.includes(msg.state)) this.#wanted.delete(msg.jobId);
         this.handlers.onEvent(msg);
       }
     };

@@ -215,6 +215,9 @@ export function Canvas() {
         <Controls />
       </ReactFlow>
       {menu && <NodeMenu menu={menu} onClose={() => setMenu(null)} />}
+      <div className={`rg-canvas-hint${flow.length === 0 ? ' empty' : ''}`} aria-hidden="true">
+        Double-click the canvas or press Space to add a node · right-click for more
+      </div>
     </div>
   );
 }

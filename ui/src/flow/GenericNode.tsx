@@ -5,9 +5,9 @@ import {
   type NodeSchema,
   type ValidationError,
 } from '@reelgraph/graph';
+import type { Output } from '@reelgraph/protocol';
 import { Handle, type NodeProps, Position } from '@xyflow/react';
 import { memo, useCallback, useMemo } from 'react';
-import type { Output } from '../api/types';
 import { foreignSchema } from '../lib/foreign';
 import { countRender } from '../lib/perf';
 import { editor, useItems, useRun } from '../state';
@@ -113,7 +113,11 @@ function RunBadge({ run }: { run: NodeRun | undefined }) {
       : run.state === 'cached'
         ? 'cached'
         : run.state === 'failed'
-          ? 'error'
+          ? run.stopped === 'timeout'
+            ? 'timed out'
+            : run.stopped === 'crashed'
+              ? 'crashed'
+              : 'error'
           : run.state === 'skipped'
             ? 'skipped'
             : 'queued';

@@ -1,7 +1,7 @@
+import type { PresetInfo } from '@reelgraph/protocol';
 import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import { loadPreset, message, start } from '../actions';
-import type { PresetInfo } from '../api/types';
 import { api } from '../state';
 import { toast, uiStore } from '../store/uiStore';
 import { SHORTCUTS } from './shortcuts';

@@ -1,6 +1,6 @@
+import type { Output } from '@reelgraph/protocol';
 import { useEffect } from 'react';
 import { cancelJob, refreshJobs, rerunJob } from '../actions';
-import type { Output } from '../api/types';
 import { useRun } from '../state';
 import { uiStore } from '../store/uiStore';
 

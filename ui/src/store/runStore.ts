@@ -1,22 +1,24 @@
 import type { GraphDocument, ValidationError } from '@reelgraph/graph';
-import { createStore } from 'zustand/vanilla';
 import {
   type JobState,
   type JobSummary,
+  type NodeRunState,
   type Output,
   type PreviewFrame,
   type ServerEvent,
-  TERMINAL,
-} from '../api/types';
+  TERMINAL_STATES,
+} from '@reelgraph/protocol';
+import { createStore } from 'zustand/vanilla';
 
-export type NodeRunState = 'queued' | 'running' | 'cached' | 'done' | 'failed' | 'skipped';
-
+/** A node of the job the canvas shows: the protocol's node status, with its outputs and error text. */
 export interface NodeRun {
   state: NodeRunState;
   step?: number;
   total?: number;
   durationMs?: number;
   error?: string;
+  /** Failed because the job's time limit stopped it while it ran (it hung), or its process crashed. */
+  stopped?: 'timeout' | 'crashed';
   outputs?: Output[];
 }
 
@@ -87,7 +89,7 @@ export function mergeJobs(list: JobSummary[]): void {
   for (const j of list) {
     const prev = jobs[j.id];
     // A list fetched before a job's last event must not undo it: terminal states are final.
-    const state = prev && TERMINAL.includes(prev.state) ? prev.state : j.state;
+    const state = prev && TERMINAL_STATES.includes(prev.state) ? prev.state : j.state;
     jobs[j.id] = {
       ...prev,
       id: j.id,
@@ -129,9 +131,17 @@ export function applyEvent(e: ServerEvent): void {
       const files = e.outputs?.filter((o) => o.kind === 'file') ?? [];
       const known = new Set(s.gallery.map((o) => (o.kind === 'file' ? o.id : '')));
       const fresh = files.filter((o) => o.kind === 'file' && !known.has(o.id));
+      // The node that was running when the time limit (or a crash) stopped the job is the one at fault.
+      const code = e.error?.code;
+      const nodeId = e.error?.nodeId;
+      const nodes =
+        active && nodeId && (code === 'timeout' || code === 'crashed')
+          ? patchNode(nodeId, { state: 'failed', error: e.error?.message ?? code, stopped: code })
+          : undefined;
       runStore.setState({
         jobs: patchJob(e.jobId, patch),
         ...(fresh.length ? { gallery: [...fresh, ...s.gallery] } : {}),
+        ...(nodes ? { nodes } : {}),
       });
       return;
     }
@@ -140,11 +150,13 @@ export function applyEvent(e: ServerEvent): void {
       const nodes: Record<string, NodeRun> = {};
       for (const [id, n] of Object.entries(j.nodes)) {
         nodes[id] = {
-          state: n.state === 'pending' ? 'queued' : n.state,
+          state: n.state,
           ...(n.step !== undefined ? { step: n.step } : {}),
           ...(n.total !== undefined ? { total: n.total } : {}),
           ...(n.durationMs !== undefined ? { durationMs: n.durationMs } : {}),
           ...(n.error ? { error: n.error.message } : {}),
+          ...(n.error?.name === 'Timeout' ? { stopped: 'timeout' as const } : {}),
+          ...(n.error?.name === 'Crashed' ? { stopped: 'crashed' as const } : {}),
         };
       }
       runStore.setState({
@@ -155,7 +167,7 @@ export function applyEvent(e: ServerEvent): void {
     }
     case 'job:started': {
       const nodes: Record<string, NodeRun> = {};
-      for (const id of e.planned) nodes[id] = { state: 'queued' };
+      for (const id of e.planned) nodes[id] = { state: 'pending' };
       for (const p of Object.values(s.previews)) URL.revokeObjectURL(p.url);
       runStore.setState({
         activeJob: e.jobId,

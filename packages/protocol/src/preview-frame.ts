@@ -1,6 +1,6 @@
 /**
  * The binary preview frame of docs/protocol.md §4: a little-endian header, then the encoded image.
- * Pure and browser-safe (DataView + TextEncoder only) so the editor can import or copy it.
+ * Pure and browser-safe (DataView + TextEncoder only): the server encodes, the editor decodes.
  */
 
 export const PREVIEW_MAGIC = [0x52, 0x47, 0x50, 0x56] as const; // "RGPV"

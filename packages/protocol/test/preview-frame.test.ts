@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodePreviewFrame, encodePreviewFrame } from '../src/protocol/preview-frame';
+import { decodePreviewFrame, encodePreviewFrame } from '../src';
 
 describe('binary preview frame (docs/protocol.md §4)', () => {
   it('lays out the header exactly as documented, little-endian', () => {
