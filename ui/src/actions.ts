@@ -1,4 +1,4 @@
-import { builtinMappings, catalogModels, detectFormat, importComfyFile, toApiPrompt } from '@reelgraph/comfy';
+import { catalogModels, detectFormat, importComfyFile, mappingsFor, toApiPrompt } from '@reelgraph/comfy';
 import { type GraphDocument, migrateGraph, validateGraph } from '@reelgraph/graph';
 import { extractGraphText } from '@reelgraph/media/metadata';
 import type { CatalogResponse } from '@reelgraph/protocol';
@@ -179,7 +179,10 @@ export async function loadPreset(name: string): Promise<void> {
 /** A ComfyUI workflow or prompt (JSON, or inside a PNG/WebP/MP4/WebM ComfyUI wrote), imported; false when there is none. */
 function openComfy(bytes: Uint8Array, source: string): boolean {
   const catalog = editor.getState().catalog;
-  const result = importComfyFile(bytes, catalog ? { models: catalogModels(catalog) } : {});
+  const result = importComfyFile(bytes, {
+    mappings: mappingsFor(catalog),
+    ...(catalog ? { models: catalogModels(catalog) } : {}),
+  });
   if (!result.ok) return false;
   const { report } = result;
   return loadDocument(result.doc, {
@@ -243,7 +246,7 @@ export function saveToFile(): void {
 export function exportComfyApi(): void {
   const s = editor.getState();
   const doc = s.toDocument();
-  const result = toApiPrompt(doc, builtinMappings(), s.catalog);
+  const result = toApiPrompt(doc, mappingsFor(s.catalog), s.catalog);
   if (result.errors.length) {
     toast(`Not exportable to ComfyUI: ${result.errors.map((e) => e.message).join('; ')}`, 'error', 8000);
     return;

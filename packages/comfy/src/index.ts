@@ -1,3 +1,4 @@
+export { mappingsFor } from './claims';
 export { BUILTIN_CLASSES, BUILTIN_EXPORTERS, builtinMappings } from './classes';
 export { type Embedded, extractComfy } from './embedded';
 export { type ExportResult, toApiPrompt } from './export-api';

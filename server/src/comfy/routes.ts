@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { type ApiPrompt, builtinMappings, catalogModels, importComfy } from '@reelgraph/comfy';
+import { type ApiPrompt, catalogModels, importComfy, mappingsFor } from '@reelgraph/comfy';
 import { type Catalog, checkGraphValue, jsonDepthExceeds, type ValidationError } from '@reelgraph/graph';
 import { CLIENT_ID_PATTERN } from '@reelgraph/protocol';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -78,7 +78,6 @@ function nodeErrors(errors: ValidationError[], prompt: ApiPrompt): Record<string
 
 export async function comfyRoutes(app: FastifyInstance, deps: ComfyRoutesDeps): Promise<void> {
   const { scheduler, store, guard } = deps;
-  const mappings = builtinMappings();
   const bridge = new ComfyBridge({ scheduler, store, maxHistory: deps.maxHistory });
   deps.hub.observers.add(bridge);
   app.addHook('onClose', async () => {
@@ -122,7 +121,10 @@ export async function comfyRoutes(app: FastifyInstance, deps: ComfyRoutesDeps): 
             'the body needs a "prompt" object: an API-format prompt',
           );
         const catalog = deps.catalog();
-        const imported = importComfy(body.prompt, { models: catalogModels(catalog), mappings });
+        const imported = importComfy(body.prompt, {
+          models: catalogModels(catalog),
+          mappings: mappingsFor(catalog),
+        });
         if (!imported.ok) return comfyError(reply, 'invalid_prompt', imported.message);
         if (imported.report.format !== 'prompt')
           return comfyError(
@@ -222,10 +224,14 @@ export async function comfyRoutes(app: FastifyInstance, deps: ComfyRoutesDeps): 
       },
     );
 
-    comfy.get('/object_info', async () => allObjectInfo(mappings, catalogModels(deps.catalog())));
+    comfy.get('/object_info', async () => {
+      const catalog = deps.catalog();
+      return allObjectInfo(mappingsFor(catalog), catalogModels(catalog));
+    });
     comfy.get<{ Params: { cls: string } }>('/object_info/:cls', async (req) => {
-      const table = mappings.classes.get(req.params.cls);
-      return table?.build ? { [table.class]: objectInfo(table, catalogModels(deps.catalog())) } : {};
+      const catalog = deps.catalog();
+      const table = mappingsFor(catalog).classes.get(req.params.cls);
+      return table?.build ? { [table.class]: objectInfo(table, catalogModels(catalog)) } : {};
     });
 
     comfy.get('/system_stats', async () => ({

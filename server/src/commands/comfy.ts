@@ -2,7 +2,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { builtinMappings, catalogModels, importComfyFile, reportLines, toApiPrompt } from '@reelgraph/comfy';
+import { catalogModels, importComfyFile, mappingsFor, reportLines, toApiPrompt } from '@reelgraph/comfy';
 import { parseGraph } from '@reelgraph/graph';
 import {
   CliFailure,
@@ -41,9 +41,10 @@ export async function importCommand(argv: string[], io: Io = stdio): Promise<num
   const file = positionals[0];
   if (file === undefined || positionals.length > 1) throw new UsageError('import takes exactly one file');
   const registry = await loadCliPacks(values.nodes ?? [], io);
+  const catalog = registry.toCatalog();
   const result = importComfyFile(await readBytes(file), {
-    models: catalogModels(registry.toCatalog()),
-    mappings: builtinMappings(),
+    models: catalogModels(catalog),
+    mappings: mappingsFor(catalog),
   });
   if (!result.ok) throw new CliFailure(`${file}: ${result.message}`);
   const graph = `${JSON.stringify(result.doc, null, 2)}\n`;
@@ -80,7 +81,7 @@ export async function exportCommand(argv: string[], io: Io = stdio): Promise<num
     for (const e of errors) io.err.write(`${formatValidationError(e)}\n`);
     return EXIT.failed;
   }
-  const result = toApiPrompt(doc, builtinMappings(), catalog);
+  const result = toApiPrompt(doc, mappingsFor(catalog), catalog);
   for (const w of result.warnings) io.err.write(`warning: ${w}\n`);
   if (result.errors.length) {
     for (const e of result.errors) io.err.write(`${e.nodeId}: ${e.message}\n`);

@@ -1,4 +1,4 @@
-import { builtinMappings, catalogModels, importComfy, importComfyFile } from '@reelgraph/comfy';
+import { catalogModels, importComfy, importComfyFile, mappingsFor } from '@reelgraph/comfy';
 import type { Catalog } from '@reelgraph/graph';
 import type { FastifyInstance } from 'fastify';
 import { HttpError } from '../errors';
@@ -52,7 +52,7 @@ export async function importRoutes(app: FastifyInstance, deps: ImportRoutesDeps)
       },
       async (req) => {
         const catalog = deps.catalog();
-        const options = { models: catalogModels(catalog), mappings: builtinMappings() };
+        const options = { models: catalogModels(catalog), mappings: mappingsFor(catalog) };
         const body = req.body;
         const result = Buffer.isBuffer(body) ? importComfyFile(body, options) : importComfy(body, options);
         if (!result.ok) throw new HttpError(400, result.error, result.message);
