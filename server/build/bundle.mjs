@@ -110,7 +110,7 @@ function workspaceOnly() {
       b.onLoad({ filter: /\.ts$/ }, (args) => {
         const text = readFileSync(args.path, 'utf8');
         const url = JSON.stringify(pathToFileURL(args.path).href);
-        return { contents: text.replaceAll('import.meta.url', url), loader: 'ts' };
+        return { contents: text.replace(/\bimport\.meta\.url\b/g, url), loader: 'ts' };
       });
     },
   };

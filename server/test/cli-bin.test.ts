@@ -1,6 +1,7 @@
 // The `reelgraph` command as installed (server/bin → the built server/dist), not the tsx development path.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -32,6 +33,18 @@ describe('the reelgraph bin', () => {
     const result = JSON.parse(run.stdout) as { status: string; artifacts: Record<string, unknown> };
     expect(result.status).toBe('success');
     expect(JSON.stringify(result.artifacts)).toContain('3 red balls covering 4.5 square units');
+  }, 240_000);
+
+  it('runs text-to-video: the compiled packs find the models beside the repository', () => {
+    const outputs = mkdtempSync(path.join(os.tmpdir(), 'rg-bin-'));
+    try {
+      const run = reelgraph('run', 'graphs/text-to-video.json', '--outputs', outputs, '--json');
+      expect(run.stderr).toBe('');
+      expect((JSON.parse(run.stdout) as { status: string }).status).toBe('success');
+      expect(readdirSync(outputs).filter((f) => f.endsWith('.mp4'))).toHaveLength(1);
+    } finally {
+      rmSync(outputs, { recursive: true, force: true });
+    }
   }, 240_000);
 
   it('reuses the build while its sources hash the same, and rebuilds when they do not', async () => {

@@ -1,9 +1,8 @@
 import { validateGraph } from '@reelgraph/graph';
-import * as core from '@reelgraph/nodes-core';
-import * as video from '@reelgraph/nodes-video';
-import { defineNode, input, toCatalog } from '@reelgraph/sdk';
+import { type AnyNodeDefinition, defineNode, input, toCatalog } from '@reelgraph/sdk';
 import { describe, expect, it } from 'vitest';
 import { importComfy, mappingsFor, toApiPrompt } from '../src';
+import { builtinNodes } from './fixtures/catalog';
 import { wan21T2v } from './fixtures/wan21-t2v';
 
 /** A pack's node claiming a custom ComfyUI class, declared the way a plugin author writes it. */
@@ -26,7 +25,7 @@ const Sharpen = defineNode({
   run: ({ images }) => ({ images }),
 });
 
-const catalog = toCatalog([...Object.values(core), ...Object.values(video), Sharpen]);
+const catalog = toCatalog([...builtinNodes, Sharpen as AnyNodeDefinition]);
 
 describe('ComfyUI classes claimed by packs', () => {
   it('the catalog carries the claim, and imports map the class onto the pack node', () => {

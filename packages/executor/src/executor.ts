@@ -21,6 +21,7 @@ import { type ContextHost, consoleLogger, RunContext } from './context';
 import { GraphValidationError, toFailure } from './errors';
 import type { EngineEvent, NodeFailure } from './events';
 import { type Plan, planGraph } from './plan';
+import { PlanMemo } from './plan-memo';
 
 export type NodeLookup =
   | Map<string, AnyNodeDefinition>
@@ -144,6 +145,7 @@ export class Executor {
   readonly #logger: Logger;
   readonly #validation: ValidateOptions;
   readonly #isStale: ExecutorOptions['isStale'];
+  readonly #plans = new PlanMemo();
 
   constructor(options: ExecutorOptions) {
     this.#nodes = options.nodes;
@@ -176,14 +178,23 @@ export class Executor {
     return { types: this.#sockets.toJSON(), nodes };
   }
 
-  /** Validate and plan without running (what a run would do, before looking at the cache). */
+  /**
+   * Validate and plan without running (what a run would do, before looking at the cache). A document
+   * identical to one already planned against the same catalog gets that plan back without either step.
+   */
   plan(doc: GraphDocument, targets?: string[]): Plan {
     const catalog = this.catalogFor(doc);
+    // A catalog built for this run alone (no catalog given) is new every time: nothing to reuse.
+    const key = this.#catalog ? PlanMemo.keyOf(doc, targets) : undefined;
+    const known = key === undefined ? undefined : this.#plans.get(key, catalog);
+    if (known) return known;
     let errors = validateGraph(doc, catalog, this.#validation);
     // Explicit targets make a graph without output nodes runnable (e.g. "run up to this node").
     if (targets) errors = errors.filter((e) => e.code !== 'no_output_node');
     if (errors.length > 0) throw new GraphValidationError(errors);
-    return planGraph(doc, catalog, { targets, sockets: this.#sockets });
+    const plan = planGraph(doc, catalog, { targets, sockets: this.#sockets });
+    if (key !== undefined) this.#plans.set(key, catalog, plan);
+    return plan;
   }
 
   /**

@@ -7,3 +7,4 @@ export * from './events';
 export * from './executor';
 export * from './hash';
 export * from './plan';
+export * from './plan-memo';

@@ -1,49 +1,41 @@
-import { createRequire, register } from 'node:module';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { tsImport } from 'tsx/esm/api';
-import { hostModuleUrls } from './host-modules';
-
-let hooksRegistered = false;
-
-/** Let packs outside the workspace import the host's packages (`HOST_PACKAGES`) from the host. */
-function registerHostModules(): void {
-  if (hooksRegistered) return;
-  hooksRegistered = true;
-  register(new URL('./resolve-hooks.mjs', import.meta.url), { data: { modules: hostModuleUrls() } });
-}
+import { compilePack } from './compile-pack';
 
 export interface ImportedModule {
   exports: Record<string, unknown>;
-  /** URLs of every module the import evaluated (the entry and what it imports), e.g. for a file watcher. */
+  /** URLs of every file the module was made from (its own, the workspace sources it bundles, dependencies). */
   files: string[];
 }
 
+let imports = 0;
+
 /**
- * Import a TypeScript or JavaScript module with no build step. Each call evaluates the module and its
- * imports afresh (tsx's `tsImport` loads ES modules under a new namespace), so calling it again after an
- * edit picks up the new code: that is the hot-reload path. A `.ts` file outside a `"type": "module"`
- * package is compiled as CommonJS, whose modules Node caches by file name: those cached under `freshUnder`
- * (the pack's folder) are dropped first. Rejects when the import throws or takes longer than `timeoutMs`
- * (the import itself cannot be stopped; it is abandoned).
+ * Import a TypeScript or JavaScript module with no build step of its author's: it is compiled into one
+ * cached JavaScript module (see compile-pack.ts). Each call evaluates it afresh (a new URL each time), so
+ * calling it again after an edit picks up the new code: that is the hot-reload path. A CommonJS module
+ * that `freshUnder` (the pack's folder) required is dropped from Node's cache first. Rejects when the
+ * compile or the import throws, or takes longer than `timeoutMs` (the import itself cannot be stopped; it
+ * is abandoned).
  */
 export async function importModule(
   file: string,
   { timeoutMs = 30_000, freshUnder }: { timeoutMs?: number; freshUnder?: string } = {},
 ): Promise<ImportedModule> {
-  registerHostModules();
   if (freshUnder) forgetCommonJs(freshUnder);
-  const files: string[] = [];
-  const loading = tsImport(pathToFileURL(file).href, {
-    parentURL: import.meta.url,
-    onImport: (url: string) => files.push(url),
-  }) as Promise<Record<string, unknown>>;
+  const loading = (async () => {
+    const compiled = await compilePack(file, freshUnder ?? path.dirname(file));
+    const url = `${pathToFileURL(compiled.module).href}?import=${++imports}`;
+    const exports = (await import(url)) as Record<string, unknown>;
+    return { exports, files: compiled.inputs.map((f) => pathToFileURL(f).href) };
+  })();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`import did not finish within ${timeoutMs} ms`)), timeoutMs);
   });
   try {
-    return { exports: await Promise.race([loading, timeout]), files };
+    return await Promise.race([loading, timeout]);
   } finally {
     clearTimeout(timer);
     loading.catch(() => {}); // an abandoned import that fails later must not be an unhandled rejection

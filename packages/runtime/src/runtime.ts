@@ -1,6 +1,7 @@
 /** The model runtime nodes see as `ctx.services.models`. */
 import { type DiscoveredModel, defaultModelDirs, discoverModels } from './discovery';
 import { ModelError } from './errors';
+import { FILE_KEYS } from './manifest';
 import { VideoModel } from './model';
 import { type SessionOptions, SessionPool } from './sessions';
 
@@ -48,6 +49,21 @@ export class ModelRuntime {
     const model = new VideoModel(id, found.dir, found.manifest, this.pool, options);
     this.#models.set(key, model);
     return model;
+  }
+
+  /**
+   * Loads the sessions of every usable model with the default options (what "Load video model" asks for
+   * unless told otherwise), so the first job does not wait for them. Best effort, never rejects: a model
+   * that fails here fails again, with its message, in the job that loads it.
+   */
+  async warm(): Promise<void> {
+    const usable = this.list().filter((m) => !m.error && m.manifest);
+    await Promise.all(
+      usable.map(async (m) => {
+        const model = this.load(m.id);
+        await Promise.all(FILE_KEYS.map((key) => model.session(key)));
+      }),
+    ).catch(() => {});
   }
 
   async dispose(): Promise<void> {

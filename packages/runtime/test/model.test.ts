@@ -104,6 +104,26 @@ describe('model runtime', () => {
     await own.dispose();
   });
 
+  it('warms every usable model: the sessions a job asks for are loaded already, and a broken model is skipped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rg-warm-'));
+    cpSync(fixture, join(dir, 'good'), { recursive: true });
+    cpSync(fixture, join(dir, 'broken'), { recursive: true });
+    writeFileSync(join(dir, 'broken', 'dit.onnx'), 'not onnx');
+    const warm = new ModelRuntime({ dirs: [dir] });
+    try {
+      await warm.warm();
+      const loaded = warm.pool.stats.loads;
+      expect(loaded).toBeGreaterThanOrEqual(4);
+      const model = warm.load('good');
+      for (const key of ['text_encoder', 'dit', 'vae_encoder', 'vae_decoder'] as const)
+        await model.session(key);
+      expect(warm.pool.stats.loads).toBe(loaded);
+    } finally {
+      await warm.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('enforces the frame rule and the model resolution', async () => {
     const m = runtime.load('good');
     expect((await errorOf(() => m.latentShape(1, 16, 64, 64))).message).toMatch(/frame rule 4n\+1/);

@@ -29,15 +29,17 @@ export class HostCore {
     const services: Partial<NodeServices> & Record<string, unknown> = {
       outputDir: config.outputsDir,
       uploadDir: config.uploadsDir,
+      ...(config.mark ? { mark: config.mark } : {}),
     };
     const runtime = await loadRuntime();
     const system: Record<string, unknown> = { executionProviders: ['cpu'], onnxruntime: null, models: [] };
     if (runtime?.ModelRuntime) {
       const models = new runtime.ModelRuntime({ dirs: config.modelsDirs });
       (services as Record<string, unknown>).models = models;
+      if (config.warmModels) void models.warm();
       try {
         system.executionProviders = runtime.availableProviders?.() ?? ['cpu'];
-        system.onnxruntime = runtime.ort?.env?.versions?.common ?? null;
+        system.onnxruntime = runtime.onnxruntime?.().env?.versions?.common ?? null;
         system.models = models.list().map((m) => ({ id: m.id, ok: !m.error }));
       } catch {
         // system info is best effort
@@ -101,7 +103,10 @@ export class HostCore {
 }
 
 function catalogOf(registry: PackRegistry, services: Partial<NodeServices>): PackCatalog {
-  return packCatalog({ nodes: new Map(registry.nodes), packs: [...registry.packs] }, undefined, services);
+  return packCatalog(
+    { nodes: new Map(registry.nodes), packs: [...registry.packs], sockets: registry.sockets },
+    services,
+  );
 }
 
 function executorFor(
@@ -114,6 +119,7 @@ function executorFor(
     // A snapshot: a reload replaces the registry's map, never this one.
     nodes: credentials ? withCredentials(registry.nodes, credentials) : registry.nodes,
     catalog: { types: catalog.types, nodes: catalog.nodes },
+    sockets: registry.sockets,
     services,
     logger: quietLogger,
     isStale: filesMissing,
@@ -123,16 +129,15 @@ function executorFor(
 interface RuntimeModule {
   ModelRuntime?: new (o: {
     dirs: string[];
-  }) => { list(): { id: string; error?: unknown }[]; dispose(): Promise<void> };
+  }) => { list(): { id: string; error?: unknown }[]; warm(): Promise<void>; dispose(): Promise<void> };
   availableProviders?: () => string[];
-  ort?: { env?: { versions?: { common?: string } } };
+  onnxruntime?: () => { env?: { versions?: { common?: string } } };
 }
 
 /** `@reelgraph/runtime` when present: the server also runs engine-only graphs without it. */
 async function loadRuntime(): Promise<RuntimeModule | undefined> {
   try {
-    const spec = '@reelgraph/runtime';
-    return (await import(/* @vite-ignore */ spec)) as RuntimeModule;
+    return (await import('@reelgraph/runtime')) as RuntimeModule;
   } catch {
     return undefined;
   }
