@@ -36,6 +36,7 @@ const HELP = `reelgraph serve [options]
   --mark-position <p>      bottom-right (default), bottom-left, top-right, top-left, center
   --mark-size <f>          height as a fraction of the frame (default 0.12); --mark-opacity <f> (0.8)
   --inline                 run nodes in the server process instead of a child process
+  --cold                   do not load model sessions at start (the first job that needs them does)
   --log                    request logging
 `;
 
@@ -69,6 +70,7 @@ export function parseServeArgs(argv: string[]): (ServerOptions & { dev?: boolean
       'mark-size': { type: 'string' },
       'mark-opacity': { type: 'string' },
       inline: { type: 'boolean' },
+      cold: { type: 'boolean' },
       dev: { type: 'boolean' },
       log: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -86,7 +88,7 @@ export function parseServeArgs(argv: string[]): (ServerOptions & { dev?: boolean
   const token = values.token ?? process.env.REELGRAPH_TOKEN;
   const opts: ServerOptions & { dev?: boolean } = {
     logger: values.log ?? false,
-    warmModels: true,
+    warmModels: !values.cold,
     dev: values.dev ?? process.env.NODE_ENV === 'development',
   };
   if (values.host !== undefined) opts.host = values.host;
