@@ -22,7 +22,9 @@ import { fileRoutes } from './routes/files';
 import { infoRoutes } from './routes/info';
 import { jobRoutes } from './routes/jobs';
 import { installGuard } from './security/guard';
+import { setSecurityHeaders } from './security/headers';
 import { loadSecret } from './security/secret';
+import { Users } from './security/users';
 import { acquireDataLock } from './store/data-lock';
 import { Store } from './store/store';
 import { Hub } from './ws/hub';
@@ -47,24 +49,10 @@ export interface ReelgraphApp {
 /** A graph document's depth limit, plus the request envelope around it. */
 export const MAX_BODY_DEPTH = MAX_DEPTH + 1;
 
-const UI_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob:",
-  "connect-src 'self' ws: wss:",
-  "worker-src 'self' blob:",
-  "font-src 'self' data:",
-  "object-src 'none'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-].join('; ');
-
 /** Build the server: store, node host, queue, routes, WebSocket. Does not listen yet. */
 export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp> {
   const options = resolveOptions(input);
+  const users = options.usersFile ? Users.load(options.usersFile) : undefined;
   // A bad policy file stops the start before anything is opened.
   const policy = options.policyFile
     ? createPolicyGate(options.policyFile, options.dataDir, (m) => console.warn(`[reelgraph] ${m}`))
@@ -88,6 +76,7 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
   }
   const hostConfig: HostConfig = {
     ...(signing ? { credentials: signing } : {}),
+    ...(options.forceMark ? { mark: options.forceMark } : {}),
     nodesDirs: options.nodesDirs,
     modelsDirs: options.modelsDirs,
     outputsDir: options.outputsDir,
@@ -99,7 +88,7 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
     host =
       options.isolation === 'inline'
         ? await InlineNodeHost.start(hostConfig)
-        : await ProcessNodeHost.start(hostConfig);
+        : await ProcessNodeHost.start(hostConfig, { warm: options.concurrency });
   } catch (err) {
     store.close();
     releaseLock();
@@ -165,24 +154,14 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
   });
 
   app.addHook('onSend', async (req, reply, payload) => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('x-frame-options', 'DENY');
-    reply.header('referrer-policy', 'no-referrer');
-    reply.header('cross-origin-opener-policy', 'same-origin');
-    reply.header('cross-origin-resource-policy', 'same-origin');
-    if (!reply.hasHeader('content-security-policy')) {
-      reply.header(
-        'content-security-policy',
-        req.url.startsWith('/api') ? "default-src 'none'; frame-ancestors 'none'" : UI_CSP,
-      );
-    }
+    setSecurityHeaders(reply, req.url);
     return payload;
   });
 
   // Before the guard: the plugin's own onRequest hook marks upgrade requests, so that a refused
   // upgrade (the guard throws) still gets its socket closed after the error response.
   await app.register(fastifyWebsocket, { options: { maxPayload: WS_MAX_MESSAGE_BYTES } });
-  const guard = installGuard(app, options, secret);
+  const guard = installGuard(app, options, secret, users);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -203,6 +182,8 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
   });
   await app.register(fastifyRateLimit, {
     global: false,
+    // The guard ran first (an app hook): with named users, each user has their own budget.
+    keyGenerator: (req) => (req.user ? `user:${req.user.name}` : req.ip),
     errorResponseBuilder: (_req, ctx) =>
       new HttpError(429, 'rate_limited', `too many requests; retry in ${ctx.after}`, {
         retryAfterMs: ctx.ttl,

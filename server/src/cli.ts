@@ -18,6 +18,10 @@ Commands:
       --trust <ca.pem>      Trust this CA (e.g. <data>/c2pa-dev/ca.pem) instead of reporting "untrusted"
       --json                Print the manifest and validation as JSON
   serve                   Start the HTTP server and editor (see "reelgraph serve --help")
+  users add <name>        Add a named user for "serve --users"; prints their new token once
+      --admin               The user sees and manages every user's jobs
+      --users <file>        The users file (default ./users.json)
+  users remove <name>     Take a user out of the users file (--users <file>)
   create-node <name>      Scaffold a node pack: manifest, a typed example node, a passing test
       --dir <folder>        Create it in <folder>/<name> (default nodes/<name>; then load with --nodes <folder>)
       --no-link             Do not link the host's packages into the pack's node_modules
@@ -44,6 +48,10 @@ async function main(argv: string[]): Promise<number | undefined> {
     case 'verify': {
       const { verifyCommand } = await import('./commands/verify');
       return verifyCommand(rest);
+    }
+    case 'users': {
+      const { usersCommand } = await import('./commands/users');
+      return usersCommand(rest);
     }
     case 'create-node': {
       const { createNodeCommand } = await import('./commands/create-node');

@@ -1,12 +1,14 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import type { ErrorCode } from '@reelgraph/protocol';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { setSecurityHeaders } from './security/headers';
 
 /** An error with the `{ error, message, ... }` body of docs/protocol.md §1. */
 export class HttpError extends Error {
   constructor(
     readonly statusCode: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly extra: Record<string, unknown> = {},
   ) {
@@ -79,7 +81,9 @@ export function installErrorHandling(app: FastifyInstance): void {
  * Errors Fastify raises before routing (Fastify's `frameworkErrors` option): a path that is not valid
  * percent-encoding, or a route parameter over `maxParamLength`. Without this they answer in Fastify's shape.
  */
-export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  // These replies skip the app's onSend hook, which sets the security headers.
+  setSecurityHeaders(reply, req.url);
   if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
     reply.status(414).send({ error: 'uri_too_long', message: 'a path segment of the URL is too long' });
   } else if (err.code === 'FST_ERR_BAD_URL') {
@@ -90,7 +94,7 @@ export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: 
 }
 
 /** What Node's HTTP parser refused, in words; the parser's codes are `HPE_*`. */
-const CLIENT_ERRORS: Record<string, [status: number, code: string, message: string]> = {
+const CLIENT_ERRORS: Record<string, [status: number, code: ErrorCode, message: string]> = {
   HPE_HEADER_OVERFLOW: [431, 'headers_too_large', 'the request headers are larger than the server accepts'],
   ERR_HTTP_REQUEST_TIMEOUT: [408, 'request_timeout', 'the request took too long to arrive'],
   HPE_INVALID_CONTENT_LENGTH: [400, 'bad_request', 'malformed HTTP request: invalid Content-Length'],

@@ -1,6 +1,7 @@
 import { mkdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { MarkSpec } from '@reelgraph/media';
 
 export const SERVER_VERSION = '0.1.0';
 
@@ -21,8 +22,10 @@ export interface ServerOptions {
   presetsDir?: string;
   /** Built editor to serve at `/`; default `<repo>/ui/dist` when it exists. `false` turns it off. */
   uiDir?: string | false;
-  /** Required when `host` is not loopback. */
+  /** Required when `host` is not loopback (unless `usersFile`). */
   token?: string;
+  /** Named users with hashed tokens (docs/security.md); instead of `token`. */
+  usersFile?: string;
   /** Extra Host header values accepted (reverse proxies), e.g. `reelgraph.example.com`. */
   allowedHosts?: string[];
   /** Extra Origin values accepted, e.g. `https://reelgraph.example.com`. */
@@ -44,7 +47,7 @@ export interface ServerOptions {
   maxQueued?: number;
   /** Finished jobs kept in the history (older ones are pruned; their files stay). Default 10,000. */
   maxHistory?: number;
-  /** Submissions per minute per client address. */
+  /** Submissions per minute per client address (per user with `usersFile`). */
   submitRateLimit?: number;
   uploadRateLimit?: number;
   /** Start the queue worker (default true); tests of the HTTP surface alone may turn it off. */
@@ -61,15 +64,22 @@ export interface ServerOptions {
   /** PEM private key and certificate chain (leaf first) to sign with; default: a local development chain. */
   c2paKeyFile?: string;
   c2paCertFile?: string;
+  /** A visible mark forced on every saved output (`serve --force-mark`); default none. */
+  forceMark?: MarkSpec;
 }
 
 export type ResolvedOptions = Required<
-  Omit<ServerOptions, 'token' | 'uiDir' | 'policyFile' | 'c2paKeyFile' | 'c2paCertFile'>
+  Omit<
+    ServerOptions,
+    'token' | 'uiDir' | 'usersFile' | 'policyFile' | 'c2paKeyFile' | 'c2paCertFile' | 'forceMark'
+  >
 > & {
   token: string | undefined;
+  usersFile: string | undefined;
   policyFile: string | undefined;
   c2paKeyFile: string | undefined;
   c2paCertFile: string | undefined;
+  forceMark: MarkSpec | undefined;
   uiDir: string | false;
 };
 
@@ -87,9 +97,10 @@ function realDir(dir: string): string {
 export function resolveOptions(o: ServerOptions): ResolvedOptions {
   const host = o.host ?? '127.0.0.1';
   const token = o.token && o.token.length > 0 ? o.token : undefined;
-  if (!isLoopbackHost(host) && !token) {
+  if (token && o.usersFile) throw new Error('give either a token or a users file, not both');
+  if (!isLoopbackHost(host) && !token && !o.usersFile) {
     throw new Error(
-      `refusing to listen on ${host} without a token: pass --token (or REELGRAPH_TOKEN) when binding beyond loopback`,
+      `refusing to listen on ${host} without a token: pass --token (or REELGRAPH_TOKEN) or --users when binding beyond loopback`,
     );
   }
   if (token && token.length < 16) throw new Error('the token must be at least 16 characters');
@@ -105,6 +116,7 @@ export function resolveOptions(o: ServerOptions): ResolvedOptions {
     presetsDir: o.presetsDir ?? path.join(REPO_ROOT, 'graphs'),
     uiDir: o.uiDir === undefined ? path.join(REPO_ROOT, 'ui', 'dist') : o.uiDir,
     token,
+    usersFile: o.usersFile,
     allowedHosts: (o.allowedHosts ?? []).map((h) => h.toLowerCase()),
     allowedOrigins: (o.allowedOrigins ?? []).map((h) => h.toLowerCase().replace(/\/+$/, '')),
     concurrency: Math.max(1, o.concurrency ?? 1),
@@ -129,5 +141,6 @@ export function resolveOptions(o: ServerOptions): ResolvedOptions {
     c2pa: o.c2pa ?? true,
     c2paKeyFile: o.c2paKeyFile,
     c2paCertFile: o.c2paCertFile,
+    forceMark: o.forceMark,
   };
 }

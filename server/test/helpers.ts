@@ -214,16 +214,18 @@ export function delayGraph(ms: number) {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Polls `fn` every `intervalMs` until it returns something truthy (slower polls spare a busy machine). */
 export async function until<T>(
   fn: () => T | Promise<T>,
   timeoutMs = 20_000,
   what = 'condition',
+  intervalMs = 25,
 ): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
     if (v) return v as NonNullable<T>;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
+    await sleep(intervalMs);
   }
 }

@@ -29,7 +29,19 @@ let swappedOutput: { id: string; url: string };
 
 function send(c: Case): Promise<{ status: number; text: string; headers: Record<string, unknown> }> {
   if (c.raw !== undefined)
-    return sendRaw(Number(port), c.raw).then((r) => ({ status: r.status, text: r.body, headers: {} }));
+    return sendRaw(Number(port), c.raw).then((r) => ({
+      status: r.status,
+      text: r.body,
+      headers: Object.fromEntries(
+        r.headers
+          .split('\r\n')
+          .slice(1)
+          .map((line) => [
+            line.slice(0, line.indexOf(':')).toLowerCase(),
+            line.slice(line.indexOf(':') + 1).trim(),
+          ]),
+      ),
+    }));
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { host: `127.0.0.1:${port}`, ...c.headers };
     const method = c.method ?? (c.body !== undefined ? 'POST' : 'GET');
@@ -643,6 +655,7 @@ describe('bad input corpus', () => {
       if (r.status < 400 || r.status >= 500)
         failures.push(`${c.name}: status ${r.status} ${r.text.slice(0, 200)}`);
       if (r.text.includes(SECRET)) failures.push(`${c.name}: leaked the secret`);
+      if (r.headers['x-content-type-options'] !== 'nosniff') failures.push(`${c.name}: no nosniff header`);
       if (r.text.includes(t.root)) failures.push(`${c.name}: leaked a server path`);
       let body: any;
       try {

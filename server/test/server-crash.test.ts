@@ -1,12 +1,22 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: response bodies in tests are arbitrary JSON
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/index';
 import { Store } from '../src/store/store';
 import { CORE_PACKS, delayGraph, FIXTURE_PACKS, Http, REPO, stepsGraph, until } from './helpers';
+
+/*
+ * Two real servers start one after the other in each test, on a machine that may be busy: every wait
+ * is bounded by a generous deadline rather than a tight one, and polls are spaced (one request per
+ * POLL_MS) so that the test does not itself starve the servers it waits on. What is asserted does not
+ * depend on speed: progress is awaited, never assumed.
+ */
+const DEADLINE_MS = 120_000;
+const TEST_TIMEOUT_MS = 5 * DEADLINE_MS;
+const POLL_MS = 150;
 
 const root = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'rg-crash-test-')));
 const procs: ChildProcess[] = [];
@@ -45,7 +55,7 @@ async function spawnServer(dataDir: string): Promise<{ proc: ChildProcess; url: 
     out += c;
   });
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), DEADLINE_MS);
     proc.stdout!.on('data', (c) => {
       out += c;
       const m = /running at (http:\/\/[\d.:]+)\//.exec(out);
@@ -73,20 +83,33 @@ function childrenOf(pid: number): number[] {
   }
 }
 
+/** Running, and not a zombie nobody has reaped yet (a container's init may be slow to reap). */
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
   } catch {
     return false;
   }
 };
 
+/** The summaries of these jobs, in one request (the list holds every state). */
+async function jobsById(http: Http, ids: string[]): Promise<any[]> {
+  const { jobs } = (await http.get('/api/jobs?limit=100')).body;
+  return ids.map((id) => jobs.find((j: any) => j.id === id) ?? { id, state: 'missing' });
+}
+
 describe('kill -9 mid-job loses no accepted job', () => {
-  it('re-queues the interrupted job and runs every queued one after a restart', async () => {
+  it('re-queues the interrupted job and runs every queued one after a restart', {
+    timeout: TEST_TIMEOUT_MS,
+  }, async () => {
     const dataDir = path.join(root, 'data');
     const a = await spawnServer(dataDir);
-    const long = (await a.http.submit(stepsGraph(40, 100, 'long'))).body.jobId as string;
+    const long = (await a.http.submit(stepsGraph(60, 100, 'long'))).body.jobId as string;
     const queued: string[] = [];
     for (let i = 0; i < 5; i++)
       queued.push((await a.http.submit(delayGraph(50), { priority: i % 2 })).body.jobId);
@@ -94,25 +117,27 @@ describe('kill -9 mid-job loses no accepted job', () => {
 
     await until(
       async () => (await a.http.get(`/api/jobs/${long}`)).body.nodes?.s?.step >= 3,
-      20_000,
+      DEADLINE_MS,
       'the long job to make progress',
+      POLL_MS,
     );
     const hosts = childrenOf(a.proc.pid!);
     expect(hosts.length).toBeGreaterThan(0);
     a.proc.kill('SIGKILL');
     await new Promise((r) => a.proc.once('exit', r));
     // The node host notices its parent is gone and exits: no orphan keeps running the job.
-    await until(() => hosts.every((pid) => !alive(pid)), 10_000, 'the node host to exit');
+    await until(() => hosts.every((pid) => !alive(pid)), DEADLINE_MS, 'the node host to exit', POLL_MS);
 
     const b = await spawnServer(dataDir);
     const all = [long, urgent, ...queued];
     const jobs = await until(
       async () => {
-        const js = await Promise.all(all.map(async (id) => (await b.http.get(`/api/jobs/${id}`)).body));
+        const js = await jobsById(b.http, all);
         return js.every((j) => j.state === 'success') ? js : undefined;
       },
-      60_000,
+      DEADLINE_MS,
       'every job to succeed after the restart',
+      POLL_MS,
     );
     const byId = Object.fromEntries(jobs.map((j: any) => [j.id, j]));
     expect(byId[long].attempts).toBe(2);
@@ -132,29 +157,39 @@ describe('kill -9 mid-job loses no accepted job', () => {
     await new Promise((r) => b.proc.once('exit', r));
   });
 
-  it('a clean stop (SIGTERM) puts the running job back without counting the attempt', async () => {
+  it('a clean stop (SIGTERM) puts the running job back without counting the attempt', {
+    timeout: TEST_TIMEOUT_MS,
+  }, async () => {
     const dataDir = path.join(root, 'data-term');
     const a = await spawnServer(dataDir);
     const long = (await a.http.submit(stepsGraph(30, 100, 'term'))).body.jobId as string;
     await until(
       async () => (await a.http.get(`/api/jobs/${long}`)).body.nodes?.s?.step >= 2,
-      20_000,
+      DEADLINE_MS,
       'progress',
+      POLL_MS,
     );
     a.proc.kill('SIGTERM');
     const code = await new Promise((r) => a.proc.once('exit', r));
     expect(code).toBe(0);
     const b = await spawnServer(dataDir);
-    const job = await until(async () => {
-      const d = (await b.http.get(`/api/jobs/${long}`)).body;
-      return d.state === 'success' ? d : undefined;
-    }, 30_000);
+    const job = await until(
+      async () => {
+        const d = (await b.http.get(`/api/jobs/${long}`)).body;
+        return d.state === 'success' ? d : undefined;
+      },
+      DEADLINE_MS,
+      'the job to succeed after the restart',
+      POLL_MS,
+    );
     expect(job.attempts).toBe(1);
     b.proc.kill('SIGTERM');
     await new Promise((r) => b.proc.once('exit', r));
   });
 
-  it('fails a job with a reason once it has been interrupted maxAttempts times', async () => {
+  it('fails a job with a reason once it has been interrupted maxAttempts times', {
+    timeout: DEADLINE_MS,
+  }, async () => {
     const dataDir = realpathSync(mkdtempSync(path.join(root, 'attempts-')));
     const store = new Store(dataDir);
     const id = '11111111-1111-4111-8111-111111111111';

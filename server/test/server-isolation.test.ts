@@ -103,6 +103,41 @@ describe('a node that throws, hangs or crashes fails its job, never the server',
   });
 });
 
+describe('each running job has its own node host', () => {
+  it('a job that ignores cancellation is killed alone; the job beside it completes', {
+    timeout: 120_000,
+  }, async () => {
+    const t = await startServer({ concurrency: 2, abortGraceMs: 300 });
+    try {
+      const ws = new WsClient(t.url, 'pair');
+      await ws.opened;
+      const steady = (await t.http.submit(stepsGraph(40, 100, 'steady'), { clientId: 'pair' })).body.jobId;
+      await ws.waitFor((m) => m.type === 'node:progress' && m.jobId === steady, 30_000, 'steady progress');
+      // Blocks its event loop: it cannot even hear the abort, so only killing its process stops it.
+      const hung = (await t.http.submit(graphOf('testkit.hang', { busy: true }), { clientId: 'pair' })).body
+        .jobId;
+      // Started on its own child (the event leaves before the loop blocks), beside the steady job.
+      await ws.waitFor(
+        (m) => m.type === 'node:started' && m.jobId === hung,
+        60_000,
+        'the hung node to start',
+      );
+      expect((await t.http.post(`/api/jobs/${hung}/cancel`)).status).toBeLessThan(300);
+      await ws.waitState(hung, 'cancelled', 30_000);
+      const done = await finalState(t, steady);
+      expect(done.state, JSON.stringify(done.error)).toBe('success');
+      expect(done.attempts).toBe(1);
+      expect(done.nodes.s.step).toBe(40);
+      // It was still running when its neighbour was killed.
+      const killed = (await t.http.get(`/api/jobs/${hung}`)).body;
+      expect(done.finishedAt).toBeGreaterThan(killed.finishedAt);
+      await ws.close();
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('inline isolation', () => {
   it('abandons a hung async node after the timeout and runs the next job', async () => {
     const t = await startServer({ isolation: 'inline', abortGraceMs: 200 });

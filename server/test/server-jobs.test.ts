@@ -233,6 +233,18 @@ describe('a job from submit to download', () => {
     expect(late.body.error).toBe('conflict');
   });
 
+  it('serves a job whose stored events another server version wrote (unknown type, extra fields)', async () => {
+    const r = await t.http.submit(stepsGraph(1, 1, 'foreign-events'));
+    const id = r.body.jobId;
+    await until(async () => (await t.http.get(`/api/jobs/${id}`)).body.state === 'success');
+    const seq = t.server.store.maxSeq(id) + 1;
+    const future = { type: 'job:annotated', jobId: id, at: 1, seq, note: 'from a newer server' };
+    t.server.store.appendEvent(id, seq, future.type, JSON.stringify(future));
+    const res = await t.http.get(`/api/jobs/${id}`);
+    expect(res.status).toBe(200);
+    expect(res.body.events.at(-1)).toEqual(future);
+  });
+
   it('deletes finished jobs from history only', async () => {
     const r = await t.http.submit(stepsGraph(1, 1, 'del'));
     await until(async () => (await t.http.get(`/api/jobs/${r.body.jobId}`)).body.state === 'success');
@@ -278,4 +290,37 @@ describe('a job from submit to download', () => {
     }
     expect(api.body.paths['/api/jobs'].post.requestBody).toBeDefined();
   });
+});
+
+describe('history for the gallery', () => {
+  it('filters by title and by having files; DELETE /api/jobs clears what finished', async () => {
+    const a = await t.http.submit(stepsGraph(1, 1, 'Sunset 50%_a'));
+    const b = await t.http.submit(stepsGraph(1, 1, 'sunset b'));
+    const c = await t.http.submit({
+      version: 1,
+      meta: { title: 'no files' },
+      nodes: {
+        n: { type: 'core.int', inputs: { value: 1 } },
+        p: { type: 'core.preview', inputs: { value: ['n', 'value'] } },
+      },
+    });
+    for (const r of [a, b, c])
+      await until(async () => (await t.http.get(`/api/jobs/${r.body.jobId}`)).body.state === 'success');
+    const ids = async (q: string) => (await t.http.get(`/api/jobs?${q}`)).body.jobs.map((j: any) => j.id);
+    expect(await ids('title=SUNSET')).toEqual([b.body.jobId, a.body.jobId]); // newest first
+    expect(await ids(`title=${encodeURIComponent('50%_')}`)).toEqual([a.body.jobId]); // LIKE wildcards are literal
+    expect(await ids('title=50%25x')).toEqual([]);
+    const withFiles = await ids('files=true');
+    expect(withFiles).toContain(a.body.jobId);
+    expect(withFiles).not.toContain(c.body.jobId);
+
+    const running = await t.http.submit(delayGraph(60_000));
+    await until(async () => (await t.http.get(`/api/jobs/${running.body.jobId}`)).body.state === 'running');
+    const cleared = await t.http.req('DELETE', '/api/jobs');
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.deleted).toBeGreaterThanOrEqual(3);
+    expect(await ids('state=success,failed,cancelled')).toEqual([]);
+    expect(await ids('')).toEqual([running.body.jobId]); // what is still running stays
+    await t.http.req('POST', `/api/jobs/${running.body.jobId}/cancel`, {});
+  }, 60_000);
 });

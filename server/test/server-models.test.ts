@@ -35,6 +35,12 @@ describe('a server with its own model folder', () => {
     expect([sampler.steps.default, sampler.cfg.default, sampler.shift.default]).toEqual([4, 3, 2]);
   });
 
+  it('serves the socket types the packs declared, with their colours', async () => {
+    const { types } = (await t.http.get('/api/catalog')).body;
+    for (const name of ['TEXT_ENCODER', 'DIT', 'VAE', 'CONDITIONING', 'LATENT', 'NOISE', 'IMAGE'])
+      expect(types[name]?.color, name).toMatch(/^#[0-9a-f]{3,6}$/i);
+  });
+
   it('accepts and runs a graph naming a model that only that folder has', async () => {
     const preset = (await t.http.get('/api/presets/text-to-video')).body;
     for (const node of Object.values<any>(preset.nodes)) {

@@ -97,6 +97,24 @@ describe.skipIf(!hasChromium)('editor in the browser', () => {
     await page.context().close();
   }, 120_000);
 
+  it('colours sockets of pack-declared types from the catalog', async () => {
+    const { types } = (await (await fetch(`${server.url}/api/catalog`)).json()) as {
+      types: Record<string, { color: string }>;
+    };
+    // IMAGE is not built in: the video pack declares it (defineSocketType).
+    expect(types.IMAGE?.color).toMatch(/^#[0-9a-f]{6}$/i);
+    const page = await emptyEditor();
+    await page.mouse.dblclick(300, 250);
+    const clip = await addFromPalette(page, 'test clip');
+    const background = await handle(page, clip, 'images', 'source').evaluate(
+      (el) => getComputedStyle(el).backgroundColor,
+    );
+    const hex = types.IMAGE!.color.slice(1);
+    const [r, g, b] = [0, 2, 4].map((i) => Number.parseInt(hex.slice(i, i + 2), 16));
+    expect(background).toBe(`rgb(${r}, ${g}, ${b})`);
+    await page.context().close();
+  }, 60_000);
+
   it('refuses an invalid connection and says why', async () => {
     const page = await emptyEditor();
     await page.mouse.dblclick(300, 250);
@@ -334,6 +352,11 @@ describe.skipIf(!hasChromium)('editor in the browser', () => {
       })
       .toBe(true);
     expect(await clip.locator('.rg-status').textContent()).toMatch(/✓/);
+    // The live preview keeps the last frame and says it is done, not "step 8/8".
+    await expect
+      .poll(() => clip.locator('.rg-preview figcaption').textContent(), { timeout: 30_000 })
+      .toBe('done');
+    expect(await clip.locator('.rg-preview img').count()).toBe(1);
     await shot(page, '20-video-plays-in-output-node');
     await page.getByRole('button', { name: 'Outputs', exact: true }).click();
     await page.locator('.rg-gallery-item video').first().waitFor();

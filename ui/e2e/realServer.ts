@@ -10,18 +10,24 @@ export const REPO = resolve(UI_DIR, '..');
 export interface RunningServer {
   url: string;
   dir: string;
-  close(): Promise<void>;
+  /** Stop the server; `keep` leaves its data folders for a restart (`startServer(…, { dir })`). */
+  close(keep?: boolean): Promise<void>;
 }
 
-export async function startServer(extraArgs: string[] = [], timeoutMs = 60_000): Promise<RunningServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'reelgraph-ui-e2e-'));
+/** `at` restarts on an earlier server's folders and port: the same origin, the same history. */
+export async function startServer(
+  extraArgs: string[] = [],
+  timeoutMs = 60_000,
+  at: { dir?: string; port?: number } = {},
+): Promise<RunningServer> {
+  const dir = at.dir ?? mkdtempSync(join(tmpdir(), 'reelgraph-ui-e2e-'));
   const child: ChildProcess = spawn(
     join(REPO, 'node_modules', '.bin', 'tsx'),
     [
       'server/src/cli.ts',
       'serve',
       '--port',
-      '0',
+      String(at.port ?? 0),
       '--data',
       join(dir, 'data'),
       '--outputs',
@@ -54,14 +60,14 @@ export async function startServer(extraArgs: string[] = [], timeoutMs = 60_000):
   return {
     url,
     dir,
-    close: async () => {
+    close: async (keep = false) => {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
         await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
         if (child.exitCode === null) child.kill('SIGKILL');
       }
-      rmSync(dir, { recursive: true, force: true });
+      if (!keep) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -3,8 +3,10 @@ import { useStore } from 'zustand';
 import { layoutGraph, pickFile, runGraph, saveToFile } from './actions';
 import { Canvas } from './flow/Canvas';
 import { Dialogs, Toasts } from './panels/Dialogs';
+import { Gallery } from './panels/Gallery';
 import { Palette } from './panels/Palette';
-import { Gallery, QueuePanel } from './panels/QueuePanel';
+import { QueuePanel } from './panels/QueuePanel';
+import { WorkflowTabs } from './panels/WorkflowTabs';
 import { editor, useEditor, useRun } from './state';
 import { uiStore } from './store/uiStore';
 import { useShortcuts } from './useShortcuts';
@@ -85,6 +87,7 @@ function Shell() {
   return (
     <div className="rg-app">
       <Toolbar />
+      <WorkflowTabs />
       <main className="rg-main">
         <Canvas />
         {panel === 'queue' && <QueuePanel />}

@@ -1,16 +1,23 @@
-import { type GraphDocument, migrateGraph, validateGraph } from '@reelgraph/graph';
-import type { CatalogResponse } from '@reelgraph/protocol';
+import { type GraphDocument, migrateGraph, type ValidationError, validateGraph } from '@reelgraph/graph';
+import type { CatalogResponse, PolicyFinding } from '@reelgraph/protocol';
 import { ApiError } from './api/api-error';
 import { EventSocket } from './api/socket';
 import { extractEmbeddedGraph } from './lib/embedded';
 import { findMissing } from './lib/missing';
 import { packFailureText } from './lib/packs';
 import { api, editor } from './state';
-import { applyEvent, applyPreview, mergeJobs, runStore, setProblems, trackJob } from './store/runStore';
-import type { NodeItem } from './store/types';
-import { toast, uiStore } from './store/uiStore';
+import {
+  applyEvent,
+  applyPreview,
+  forgetFinished,
+  mergeJobs,
+  runStore,
+  setProblems,
+  trackJob,
+} from './store/runStore';
+import { ask, toast, uiStore } from './store/uiStore';
+import { markClean, openWorkflows, startAutosave } from './workflows';
 
-const AUTOSAVE_KEY = 'reelgraph.autosave.v1';
 const CLIENT_KEY = 'reelgraph.clientId';
 
 export const clientId = (() => {
@@ -23,12 +30,6 @@ export const clientId = (() => {
 })();
 
 let socket: EventSocket | undefined;
-
-/** Editor-only state the document has no place for (seed controls, widgets shown as sockets). */
-interface Autosave {
-  doc: GraphDocument;
-  editor: Record<string, Pick<NodeItem, 'controls' | 'sockets' | 'stash'>>;
-}
 
 export async function start(): Promise<void> {
   // Marks for the load benchmark's breakdown (performance.getEntriesByType('mark')).
@@ -47,7 +48,7 @@ export async function start(): Promise<void> {
     toast(`Cannot reach the server: ${message(err)}`, 'error', 10000);
   }
   performance.mark('rg:catalog');
-  if (!restoreAutosave()) await loadDefaultPreset();
+  if (!(await openWorkflows())) await loadDefaultPreset();
   performance.mark('rg:loaded');
   startAutosave();
   socket = new EventSocket(clientId, {
@@ -82,57 +83,6 @@ export async function refreshJobs(): Promise<void> {
   }
 }
 
-function restoreAutosave(): boolean {
-  const raw = localStorage.getItem(AUTOSAVE_KEY);
-  if (!raw) return false;
-  try {
-    const saved = JSON.parse(raw) as Autosave;
-    editor.getState().load(migrateGraph(saved.doc) as GraphDocument);
-    const items = { ...editor.getState().items };
-    for (const [id, extra] of Object.entries(saved.editor ?? {})) {
-      const item = items[id];
-      if (item?.kind === 'node') items[id] = { ...item, ...extra };
-    }
-    editor.setState({ items });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-let autosaveTimer: ReturnType<typeof setTimeout> | undefined;
-function startAutosave(): void {
-  editor.subscribe((s, prev) => {
-    if (s.items === prev.items && s.flow === prev.flow && s.docMeta === prev.docMeta) return;
-    clearTimeout(autosaveTimer);
-    autosaveTimer = setTimeout(saveNow, 300);
-  });
-  addEventListener('beforeunload', saveNow);
-}
-
-/** Write the autosave now (also used before a reload in tests). */
-export function saveNow(): void {
-  clearTimeout(autosaveTimer);
-  const s = editor.getState();
-  const extra: Autosave['editor'] = {};
-  for (const [id, item] of Object.entries(s.items)) {
-    if (item.kind !== 'node' || !(item.controls || item.sockets || item.stash)) continue;
-    extra[id] = {
-      ...(item.controls ? { controls: item.controls } : {}),
-      ...(item.sockets ? { sockets: item.sockets } : {}),
-      ...(item.stash ? { stash: item.stash } : {}),
-    };
-  }
-  try {
-    localStorage.setItem(
-      AUTOSAVE_KEY,
-      JSON.stringify({ doc: s.toDocument(), editor: extra } satisfies Autosave),
-    );
-  } catch (err) {
-    toast(`Autosave failed: ${message(err)}`, 'error');
-  }
-}
-
 async function loadDefaultPreset(): Promise<void> {
   try {
     const presets = await api.presets();
@@ -152,6 +102,7 @@ export function loadDocument(raw: unknown, opts: { quiet?: boolean; source?: str
     return false;
   }
   editor.getState().load(doc, { keepHistory: !opts.quiet });
+  markClean();
   setProblems([]);
   runStore.setState({ nodes: {}, activeJob: undefined });
   uiStore.setState((u) => ({ fit: u.fit + 1 }));
@@ -198,6 +149,7 @@ export function saveToFile(): void {
   a.download = `${(doc.meta?.title ?? 'graph').replace(/[^\w.-]+/g, '-')}.json`;
   a.click();
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  markClean();
 }
 
 export function pickFile(): void {
@@ -209,6 +161,19 @@ export function pickFile(): void {
     if (f) void openFile(f);
   };
   input.click();
+}
+
+/**
+ * A policy refusal shown like a validation problem, on the node and input that hold the refused text.
+ * `policy_refused` is the server's code, not one of the graph's validation codes.
+ */
+function policyProblems(refusals: PolicyFinding[] = []): ValidationError[] {
+  return refusals.map((r) => ({
+    nodeId: r.nodeId,
+    input: r.input,
+    code: 'policy_refused' as ValidationError['code'],
+    message: `refused by the server's usage policy (${r.category}, rule ${r.ruleId}): "${r.match}"`,
+  }));
 }
 
 /** Queue the current graph (Run / Ctrl+Enter). */
@@ -228,6 +193,9 @@ export async function runGraph(doc = editor.getState().toDocument()): Promise<st
         `The graph has ${err.errors.length} problem${err.errors.length === 1 ? '' : 's'}; see the marked nodes.`,
         'error',
       );
+    } else if (err instanceof ApiError && err.code === 'policy_refused') {
+      setProblems(policyProblems(err.body.refusals as PolicyFinding[] | undefined));
+      toast(err.message, 'error');
     } else if (err instanceof ApiError) {
       toast(err.message, 'error');
     } else {
@@ -262,6 +230,52 @@ export async function rerunJob(id: string): Promise<void> {
   if (graph) await runGraph(graph);
 }
 
+/** Open the graph a finished job ran (gallery: "load the graph that made this"). */
+export async function loadJobGraph(id: string): Promise<void> {
+  try {
+    const { graph } = await api.job(id, true);
+    if (graph) loadDocument(graph, { source: 'the job' });
+  } catch (err) {
+    toast(`Cannot fetch that job's graph: ${message(err)}`, 'error');
+  }
+}
+
+/** Delete one finished job from the server's history, after asking. True when it went. */
+export async function deleteJob(id: string, what: string): Promise<boolean> {
+  const ok = await ask(
+    'Delete this output?',
+    `“${what}” leaves the history and is no longer served; the file stays in the server's outputs folder.`,
+    'Delete',
+  );
+  if (!ok) return false;
+  try {
+    await api.deleteJob(id);
+    const { [id]: _gone, ...jobs } = runStore.getState().jobs;
+    runStore.setState({ jobs });
+    return true;
+  } catch (err) {
+    toast(`Delete failed: ${message(err)}`, 'error');
+    return false;
+  }
+}
+
+/** Queue panel: forget every finished job, here and on the server, after asking. */
+export async function clearFinished(): Promise<void> {
+  const ok = await ask(
+    'Clear finished jobs?',
+    "Every finished, failed and cancelled job leaves the history (and the gallery). Queued and running jobs stay; output files stay in the server's outputs folder.",
+    'Clear finished',
+  );
+  if (!ok) return;
+  try {
+    const { deleted } = await api.clearFinished();
+    forgetFinished();
+    toast(`Cleared ${deleted} finished job${deleted === 1 ? '' : 's'}`);
+  } catch (err) {
+    toast(`Clear failed: ${message(err)}`, 'error');
+  }
+}
+
 export async function layoutGraph(): Promise<void> {
   // elkjs is large: load it on first use.
   const { autoLayout } = await import('./lib/layout');
@@ -272,3 +286,5 @@ export async function layoutGraph(): Promise<void> {
 export function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+export { closeTab, newTab, saveNow, switchTab } from './workflows';

@@ -115,3 +115,38 @@ describe('number widgets say why a value changed', () => {
     expect(constrainNumber(width, 5000)).toEqual({ value: 4096, reason: 'the maximum is 4096' });
   });
 });
+
+describe('node search over the real catalog', () => {
+  const node = (type: string, title: string, category: string, description: string) =>
+    ({
+      type,
+      title,
+      category,
+      description,
+      version: 1,
+      inputs: {},
+      outputs: {},
+      output: false,
+      cache: 'pure',
+    }) as const;
+  const nodes = [
+    node('video.sampler', 'DiT sampler', 'video/sampling', 'Denoise a latent clip'),
+    node('video.ksampler_adv', 'Advanced sampler', 'video/sampling', 'More control'),
+    node('core.seed', 'Seed', 'constants', 'One seed for several noise or sampler nodes.'),
+    node(
+      'core.math',
+      'Math',
+      'math',
+      'Combine two numbers: add, subtract, multiply, divide, power, min or max.',
+    ),
+    node('video.noise', 'Noise', 'video/sampling', 'Seeded Gaussian noise'),
+  ];
+  const types = (q: string) => searchNodes(nodes as never, q).map((n) => n.type);
+  it('ranks exact and prefix matches first and drops description-only matches when names match', () => {
+    expect(types('sampler')).toEqual(['video.sampler', 'video.ksampler_adv']);
+    expect(types('seed')).toEqual(['core.seed']);
+    expect(types('noise')[0]).toBe('video.noise');
+    expect(types('math')[0]).toBe('core.math');
+    expect(types('multiply')).toEqual(['core.math']); // by description when no name matches
+  });
+});

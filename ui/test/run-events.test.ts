@@ -8,7 +8,7 @@ const ev = (e: Record<string, unknown>) => applyEvent({ ...base, seq: ++seq, ...
 
 describe('run state from server events', () => {
   it('follows a job through queued, running, progress, done, cached, failed and skipped nodes', () => {
-    runStore.setState({ jobs: {}, nodes: {}, previews: {}, problems: {}, gallery: [], activeJob: undefined });
+    runStore.setState({ jobs: {}, nodes: {}, previews: {}, problems: {}, activeJob: undefined });
     ev({ type: 'job:queued', position: 2, priority: 0 });
     expect(runStore.getState().jobs.j1).toMatchObject({ state: 'queued', position: 2 });
     ev({ type: 'job:started', planned: ['a', 'b', 'c', 'd'] });
@@ -44,7 +44,6 @@ describe('run state from server events', () => {
     ev({ type: 'job:finished', durationMs: 40, status: 'failed' });
     ev({ type: 'job:state', state: 'failed', attempts: 0, outputs: [video] });
     expect(runStore.getState().jobs.j1).toMatchObject({ state: 'failed', durationMs: 40, outputs: [video] });
-    expect(runStore.getState().gallery).toEqual([video]);
     // A list fetched earlier does not bring a finished job back to life.
     mergeJobs([
       {
@@ -68,7 +67,7 @@ describe('run state from server events', () => {
   });
 
   it('a node stopped by the time limit shows as timed out, not skipped', () => {
-    runStore.setState({ jobs: {}, nodes: {}, previews: {}, problems: {}, gallery: [], activeJob: undefined });
+    runStore.setState({ jobs: {}, nodes: {}, previews: {}, problems: {}, activeJob: undefined });
     ev({ type: 'job:started', planned: ['h', 'after'] });
     ev({ type: 'node:started', nodeId: 'h', nodeType: 'x.hang' });
     const error = {
@@ -79,7 +78,7 @@ describe('run state from server events', () => {
     };
     ev({ type: 'job:state', state: 'failed', attempts: 1, error, outputs: [] });
     expect(runStore.getState().nodes.h).toMatchObject({ state: 'failed', stopped: 'timeout' });
-    expect(runStore.getState().nodes.after).toEqual({ state: 'queued' });
+    expect(runStore.getState().nodes.after).toEqual({ state: 'pending' });
   });
 
   it('events of another job leave the canvas alone', () => {

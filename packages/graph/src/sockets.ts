@@ -1,6 +1,8 @@
 /**
  * Socket type registry: names, colours and the coercions the validator, the executor and the editor
- * all agree on. Plugins may register further types; `*` (ANY) accepts everything.
+ * all agree on. Built in are only the primitive types; packs declare the rest (models, latents,
+ * frames …) with the SDK's `defineSocketType`, and the pack loader registers them. `*` (ANY) accepts
+ * everything.
  */
 
 export const ANY = '*';
@@ -21,6 +23,7 @@ export function isScalarType(name: string): name is ScalarType {
   return (SCALAR_TYPES as readonly string[]).includes(name);
 }
 
+/** The primitive types every host has. */
 const builtins: SocketType[] = [
   { name: 'INT', color: '#6cc3ff', description: 'Whole number' },
   { name: 'FLOAT', color: '#9ad07f', description: 'Number', coerceFrom: { INT: (v) => v } },
@@ -31,14 +34,6 @@ const builtins: SocketType[] = [
     coerceFrom: { INT: (v) => String(v), FLOAT: (v) => String(v), BOOLEAN: (v) => String(v) },
   },
   { name: 'BOOLEAN', color: '#d98fd9', description: 'True or false' },
-  { name: 'TEXT_ENCODER', color: '#ffd28a', description: 'Text encoder model' },
-  { name: 'DIT', color: '#b28dff', description: 'Diffusion transformer model' },
-  { name: 'VAE', color: '#ff7a7a', description: 'Video autoencoder model' },
-  { name: 'CONDITIONING', color: '#ffa931', description: 'Encoded prompt' },
-  { name: 'LATENT', color: '#ff9cf9', description: 'Latent video' },
-  { name: 'NOISE', color: '#c0c0c0', description: 'Seeded noise source' },
-  { name: 'IMAGE', color: '#64b5f6', description: 'Frames (one image or a clip of frames)' },
-  { name: 'VIDEO', color: '#4dd0e1', description: 'Video file with metadata' },
   { name: ANY, color: '#888888', description: 'Any type' },
 ];
 

@@ -1,28 +1,76 @@
-/** The ffmpeg binary (static build from @ffmpeg-installer/linux-x64, or REELGRAPH_FFMPEG / PATH) and a runner. */
+/**
+ * The ffmpeg binary and a runner. Where ffmpeg comes from, first found wins: `REELGRAPH_FFMPEG`, the
+ * static build `@ffmpeg-installer/ffmpeg` installed for this platform (an optional dependency per
+ * platform, so installs work everywhere), then `ffmpeg` on the PATH (e.g. Debian's, Homebrew's).
+ */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { delimiter, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 let cached: string | undefined;
 
 export function ffmpegPath(): string {
-  cached ??= findFfmpeg();
+  cached ??= locateFfmpeg();
   return cached;
 }
 
-function findFfmpeg(): string {
-  const env = process.env.REELGRAPH_FFMPEG;
-  if (env && existsSync(env)) return env;
+export interface LocateFfmpegOptions {
+  env?: NodeJS.ProcessEnv;
+  platform?: NodeJS.Platform;
+  /** The bundled binary's path, or undefined when this platform has none installed. */
+  bundled?: () => string | undefined;
+}
+
+/** Where ffmpeg is (see the module comment); `ffmpeg` itself when none is found, so the error names it. */
+export function locateFfmpeg(o: LocateFfmpegOptions = {}): string {
+  const env = o.env ?? process.env;
+  const platform = o.platform ?? process.platform;
+  const configured = env.REELGRAPH_FFMPEG;
+  if (configured && isFile(configured)) return configured;
+  const bundled = (o.bundled ?? bundledFfmpeg)();
+  // pnpm does not run the platform package's `chmod u+x` script; its tarball is executable already.
+  if (bundled && isRunnable(bundled, platform)) return bundled;
+  const name = platform === 'win32' ? 'ffmpeg.exe' : 'ffmpeg';
+  return onPath(name, env.PATH ?? env.Path ?? '', platform) ?? 'ffmpeg';
+}
+
+function bundledFfmpeg(): string | undefined {
   try {
-    const pkg = require.resolve(`@ffmpeg-installer/${process.platform}-${process.arch}/package.json`);
-    const bin = join(dirname(pkg), process.platform === 'win32' ? 'ffmpeg.exe' : 'ffmpeg');
-    if (existsSync(bin)) return bin;
+    // Throws when no platform package was installed (an unsupported platform, or optional deps skipped).
+    return (require('@ffmpeg-installer/ffmpeg') as { path: string }).path;
   } catch {
-    // no bundled binary for this platform
+    return undefined;
   }
-  return 'ffmpeg';
+}
+
+function onPath(name: string, path: string, platform: NodeJS.Platform): string | undefined {
+  for (const dir of path.split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, name);
+    if (isRunnable(candidate, platform)) return candidate;
+  }
+  return undefined;
+}
+
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function isRunnable(p: string, platform: NodeJS.Platform): boolean {
+  if (!isFile(p)) return false;
+  if (platform === 'win32') return true;
+  try {
+    accessSync(p, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export class FfmpegError extends Error {
@@ -68,7 +116,12 @@ function collect(child: ChildProcess, opts: RunOptions): Promise<FfmpegResult> {
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     child.on('error', (e) => {
       opts.signal?.removeEventListener('abort', onAbort);
-      reject(new FfmpegError(`Could not start ffmpeg (${ffmpegPath()}): ${e.message}`, ''));
+      reject(
+        new FfmpegError(
+          `Could not start ffmpeg (${ffmpegPath()}): ${e.message}. Install ffmpeg (on the PATH) or set REELGRAPH_FFMPEG`,
+          '',
+        ),
+      );
     });
     child.on('close', (code) => {
       opts.signal?.removeEventListener('abort', onAbort);

@@ -1,5 +1,11 @@
 import path from 'node:path';
-import { type AnyNodeDefinition, isNodeDefinition } from '@reelgraph/sdk';
+import { SocketRegistry, type SocketType } from '@reelgraph/graph';
+import {
+  type AnyNodeDefinition,
+  isNodeDefinition,
+  isSocketTypeDefinition,
+  type SocketTypeDefinition,
+} from '@reelgraph/sdk';
 import { discoverPacks } from './discover';
 import { importModule } from './import-module';
 import { message, readManifest } from './manifest';
@@ -33,6 +39,8 @@ export interface LoadPacksOptions {
 export interface LoadPacksResult {
   nodes: Map<string, PackNode>;
   packs: PackStatus[];
+  /** The built-in socket types plus those the packs declared (`defineSocketType` exports). */
+  sockets: SocketRegistry;
 }
 
 /**
@@ -44,6 +52,8 @@ export async function loadPacks(options: LoadPacksOptions): Promise<LoadPacksRes
   const hostVersion = options.hostVersion ?? HOST_VERSION;
   const timeoutMs = options.importTimeoutMs ?? 30_000;
   const nodes = new Map<string, PackNode>();
+  const sockets = new SocketRegistry();
+  const socketPack = new Map<string, string>();
   const packs: PackStatus[] = [];
   const packByName = new Map<string, PackStatus>();
 
@@ -87,6 +97,18 @@ export async function loadPacks(options: LoadPacksOptions): Promise<LoadPacksRes
       continue;
     }
 
+    for (const t of collectSocketTypes(exports)) {
+      const taken = sockets.get(t.name);
+      if (!taken) {
+        sockets.register(t);
+        socketPack.set(t.name, manifest.name);
+      } else if (!sameSocketType(taken, t)) {
+        const owner = socketPack.get(t.name);
+        status.errors.push(
+          `socket type "${t.name}" is already ${owner ? `declared by pack "${owner}"` : 'built in'} with another colour or coercions; pack "${manifest.name}"'s is refused`,
+        );
+      }
+    }
     const defs = collectDefinitions(exports);
     const own = checkDefinitions(defs, manifest.nodes, manifest.entry);
     if (own.errors.length > 0) {
@@ -107,7 +129,27 @@ export async function loadPacks(options: LoadPacksOptions): Promise<LoadPacksRes
     }
     if (status.errors.length === 0) status.status = 'loaded';
   }
-  return { nodes, packs };
+  return { nodes, packs, sockets };
+}
+
+/** Socket type definitions among a module's exports: named exports, and arrays of them. */
+function collectSocketTypes(exports: Record<string, unknown>): SocketTypeDefinition[] {
+  const found = new Set<SocketTypeDefinition>();
+  for (const value of Object.values(exports)) {
+    if (isSocketTypeDefinition(value)) found.add(value);
+    else if (Array.isArray(value)) for (const v of value) if (isSocketTypeDefinition(v)) found.add(v);
+  }
+  return [...found];
+}
+
+/** Two packs may both export a type (e.g. the SDK's IMAGE) as long as they agree on it. */
+function sameSocketType(a: SocketType, b: SocketType): boolean {
+  if (a === b) return true;
+  const from = (t: SocketType) =>
+    Object.keys(t.coerceFrom ?? {})
+      .sort()
+      .join(',');
+  return a.color === b.color && from(a) === from(b) && a.description === b.description;
 }
 
 /** Node definitions among a module's exports: named exports, and arrays (e.g. `export default [...]`). */

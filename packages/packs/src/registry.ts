@@ -1,4 +1,4 @@
-import type { Catalog, SocketRegistry } from '@reelgraph/graph';
+import type { SocketRegistry } from '@reelgraph/graph';
 import type { CatalogResponse, PackInfo } from '@reelgraph/protocol';
 import { type NodeServices, toCatalog } from '@reelgraph/sdk';
 import {
@@ -16,13 +16,9 @@ export type { PackInfo };
 export type PackCatalog = CatalogResponse;
 
 /** `services`: the host's, so that inputs that depend on them (model lists) show what the host has. */
-export function packCatalog(
-  result: LoadPacksResult,
-  sockets?: SocketRegistry,
-  services?: Partial<NodeServices>,
-): PackCatalog {
+export function packCatalog(result: LoadPacksResult, services?: Partial<NodeServices>): PackCatalog {
   return {
-    ...toCatalog(result.nodes.values(), sockets, services),
+    ...toCatalog(result.nodes.values(), result.sockets, services),
     packs: result.packs.map(({ name, version, description, status, errors, nodes }) => ({
       name,
       ...(version !== undefined ? { version } : {}),
@@ -79,7 +75,12 @@ export class PackRegistry {
     return this.#result.packs.filter((p) => p.status === 'error');
   }
 
-  toCatalog(sockets?: SocketRegistry, services?: Partial<NodeServices>): PackCatalog {
-    return packCatalog(this.#result, sockets, services);
+  /** The loaded socket types (built-in and the packs'): coercions for the executor. */
+  get sockets(): SocketRegistry {
+    return this.#result.sockets;
+  }
+
+  toCatalog(services?: Partial<NodeServices>): PackCatalog {
+    return packCatalog(this.#result, services);
   }
 }

@@ -4,10 +4,38 @@ import { type Static, Type } from '@sinclair/typebox';
 import { ClientId, GraphDocumentSchema, JOB_STATES, JobId, JobState, JobSummary, QueueStatus } from './jobs';
 import { PackLoadState } from './ws';
 
+/** The `error` codes of HTTP error bodies (docs/protocol.md §1 says when each is given). */
+export const ERROR_CODES = [
+  'bad_request',
+  'invalid_json',
+  'invalid_graph',
+  'unauthorized',
+  'forbidden',
+  'forbidden_origin',
+  'forbidden_host',
+  'csrf_invalid',
+  'not_found',
+  'request_timeout',
+  'conflict',
+  'payload_too_large',
+  'image_too_large',
+  'uri_too_long',
+  'unsupported_media_type',
+  'range_not_satisfiable',
+  'policy_refused',
+  'upgrade_required',
+  'rate_limited',
+  'headers_too_large',
+  'queue_full',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
 /** Every status ≥ 400: `{ error, message, ...extra fields per code }` (docs/protocol.md §1). */
 export const ErrorBody = Type.Object(
   {
-    error: Type.String(),
+    // A string enum, not a union of literals: the serializer then never has to pick a member.
+    error: Type.Unsafe<ErrorCode>(Type.String({ enum: [...ERROR_CODES] })),
     message: Type.String(),
     /** `400 bad_request` from a route schema. */
     details: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
@@ -32,6 +60,8 @@ export const Session = Type.Object({
   authenticated: Type.Boolean(),
   /** Absent when `authRequired && !authenticated`. */
   csrfToken: Type.Optional(Type.String()),
+  /** With named users (`serve --users`): who is signed in. */
+  user: Type.Optional(Type.Object({ name: Type.String(), admin: Type.Boolean() })),
   limits: Type.Record(Type.String(), Type.Number()),
 });
 export type Session = Static<typeof Session>;
@@ -125,6 +155,10 @@ export const ListJobsQuery = Type.Object(
     limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}$' })),
     offset: Type.Optional(Type.String({ pattern: '^[0-9]{1,9}$' })),
     clientId: Type.Optional(ClientId),
+    /** Graph titles containing this text (case-insensitive). */
+    title: Type.Optional(Type.String({ maxLength: 200 })),
+    /** `true`: only jobs that wrote at least one file (the gallery). */
+    files: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
   },
   { additionalProperties: false },
 );
@@ -136,6 +170,10 @@ export const ListJobsResponse = Type.Object({
   limit: Type.Integer(),
 });
 export type ListJobsResponse = Static<typeof ListJobsResponse>;
+
+/** `DELETE /api/jobs`: the finished jobs removed from the history. */
+export const ClearJobsResponse = Type.Object({ deleted: Type.Integer() });
+export type ClearJobsResponse = Static<typeof ClearJobsResponse>;
 
 export const JobParams = Type.Object({ id: JobId });
 export type JobParams = Static<typeof JobParams>;

@@ -1,4 +1,5 @@
 /** Runtime values of the generation socket types, for every pack that imports `@reelgraph/runtime`. */
+import { defineSocketType } from '@reelgraph/sdk';
 import type { Latent } from './latent';
 import type { VideoModel } from './model';
 
@@ -25,3 +26,13 @@ declare module '@reelgraph/sdk' {
     NOISE: NoiseSource;
   }
 }
+
+/** The generation socket types; the video pack exports them, so any pack using them should too. */
+export const GENERATION_SOCKETS = [
+  defineSocketType({ name: 'TEXT_ENCODER', color: '#ffd28a', description: 'Text encoder model' }),
+  defineSocketType({ name: 'DIT', color: '#b28dff', description: 'Diffusion transformer model' }),
+  defineSocketType({ name: 'VAE', color: '#ff7a7a', description: 'Video autoencoder model' }),
+  defineSocketType({ name: 'CONDITIONING', color: '#ffa931', description: 'Encoded prompt' }),
+  defineSocketType({ name: 'LATENT', color: '#ff9cf9', description: 'Latent video' }),
+  defineSocketType({ name: 'NOISE', color: '#c0c0c0', description: 'Seeded noise source' }),
+];

@@ -4,6 +4,7 @@
  * carry `Frames`.
  */
 import type { Frames } from '@reelgraph/media/frames';
+import { defineSocketType } from './socket-types';
 
 export * from '@reelgraph/media/frames';
 
@@ -12,3 +13,10 @@ declare module '@reelgraph/sdk' {
     IMAGE: Frames;
   }
 }
+
+/** The IMAGE socket type: packs whose nodes take or give frames export it (the same object is shared). */
+export const ImageSocket = defineSocketType({
+  name: 'IMAGE',
+  color: '#64b5f6',
+  description: 'Frames (one image or a clip of frames)',
+});

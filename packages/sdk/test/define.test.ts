@@ -1,5 +1,12 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { type AnyNodeDefinition, defineNode, input, isNodeDefinition, toCatalog } from '../src';
+import {
+  type AnyNodeDefinition,
+  defineNode,
+  defineSocketType,
+  input,
+  isNodeDefinition,
+  toCatalog,
+} from '../src';
 
 const Sample = defineNode({
   type: 'test.sample',
@@ -85,5 +92,17 @@ describe('defineNode', () => {
         run: () => ({}),
       }),
     ).toThrow(/Invalid node type id/);
+  });
+});
+
+describe('defineSocketType', () => {
+  it('checks the name and colour, and refuses the built-in names', () => {
+    expect(defineSocketType({ name: 'MASK', color: '#fff' })).toMatchObject({ name: 'MASK' });
+    expect(() => defineSocketType({ name: 'bad name', color: '#fff' })).toThrow(/Invalid socket type name/);
+    expect(() => defineSocketType({ name: 'INT', color: '#fff' })).toThrow(/built in/);
+    expect(() => defineSocketType({ name: 'M', color: 'url(https://x)' })).toThrow(/#rgb or #rrggbb/);
+    expect(() =>
+      defineSocketType({ name: 'M', color: '#fff', coerceFrom: { INT: 1 as unknown as () => unknown } }),
+    ).toThrow(/must be a function/);
   });
 });

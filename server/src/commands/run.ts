@@ -83,7 +83,13 @@ export async function runCommand(
 
   // Node logs go to stderr so that stdout stays the run's own report (or pure JSON with --json).
   const logger = stderrLogger(io);
-  const executor = new Executor({ nodes: registry, catalog, services: { outputDir }, logger });
+  const executor = new Executor({
+    nodes: registry,
+    catalog,
+    sockets: registry.sockets,
+    services: { outputDir },
+    logger,
+  });
   let result: JobResult;
   try {
     // The graph rides along so save nodes can embed it in the files they write.

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_MARK, MARK_POSITIONS, type MarkSpec } from '@reelgraph/media';
 import { defaultPackDirs } from '@reelgraph/packs';
 import { buildApp } from '../app';
 import type { ServerOptions } from '../options';
@@ -11,6 +12,8 @@ const HELP = `reelgraph serve [options]
   --host <addr>            listen address (default 127.0.0.1; anything else needs --token)
   --port <n>               port (default 8188; 0 = any free port)
   --token <t>              bearer token (or REELGRAPH_TOKEN); required beyond loopback
+  --users <users.json>     named users with hashed tokens instead of one token (docs/security.md;
+                           add users with "reelgraph users add <name> --users <file>")
   --models <dir>           model folder (repeatable)
   --nodes <dir>            extra node pack folder (repeatable); nodes/ and REELGRAPH_NODES are always loaded
   --dev                    hot reload: edits under pack folders update the catalog and open editors
@@ -28,6 +31,10 @@ const HELP = `reelgraph serve [options]
   --c2pa-cert <pem>        its certificate chain, leaf first (default: a local development chain,
                            made in the data folder, that no one trusts)
   --no-c2pa                do not sign outputs
+  --force-mark             draw a visible mark on every saved output (default text "AI-generated")
+  --mark-text <t>          its text;  --mark-image <png>: an image instead
+  --mark-position <p>      bottom-right (default), bottom-left, top-right, top-left, center
+  --mark-size <f>          height as a fraction of the frame (default 0.12); --mark-opacity <f> (0.8)
   --inline                 run nodes in the server process instead of a child process
   --cold                   do not load model sessions at start (the first job that needs them does)
   --log                    request logging
@@ -41,6 +48,7 @@ export function parseServeArgs(argv: string[]): (ServerOptions & { dev?: boolean
       host: { type: 'string' },
       port: { type: 'string' },
       token: { type: 'string' },
+      users: { type: 'string' },
       models: { type: 'string', multiple: true },
       nodes: { type: 'string', multiple: true },
       outputs: { type: 'string' },
@@ -55,6 +63,12 @@ export function parseServeArgs(argv: string[]): (ServerOptions & { dev?: boolean
       'c2pa-key': { type: 'string' },
       'c2pa-cert': { type: 'string' },
       'no-c2pa': { type: 'boolean' },
+      'force-mark': { type: 'boolean' },
+      'mark-text': { type: 'string' },
+      'mark-image': { type: 'string' },
+      'mark-position': { type: 'string' },
+      'mark-size': { type: 'string' },
+      'mark-opacity': { type: 'string' },
       inline: { type: 'boolean' },
       cold: { type: 'boolean' },
       dev: { type: 'boolean' },
@@ -80,7 +94,10 @@ export function parseServeArgs(argv: string[]): (ServerOptions & { dev?: boolean
   if (values.host !== undefined) opts.host = values.host;
   const port = int(values.port, 'port', 0, 65535);
   if (port !== undefined) opts.port = port;
-  if (token) opts.token = token;
+  if (values.users && values.token) throw new Error('give either --token or --users, not both');
+  // With --users, a REELGRAPH_TOKEN left in the environment does not apply.
+  if (values.users) opts.usersFile = path.resolve(values.users);
+  else if (token) opts.token = token;
   if (values.models) opts.modelsDirs = values.models.map((d) => path.resolve(d));
   // Like `run` and `validate`: built-ins, then REELGRAPH_NODES, then --nodes.
   opts.nodesDirs = defaultPackDirs(values.nodes ?? []);
@@ -99,7 +116,32 @@ export function parseServeArgs(argv: string[]): (ServerOptions & { dev?: boolean
   if (values['c2pa-key']) opts.c2paKeyFile = path.resolve(values['c2pa-key']);
   if (values['c2pa-cert']) opts.c2paCertFile = path.resolve(values['c2pa-cert']);
   if (values['no-c2pa']) opts.c2pa = false;
+  if (values['force-mark']) opts.forceMark = forcedMark(values);
   return opts;
+}
+
+function forcedMark(v: Record<string, string | boolean | string[] | undefined>): MarkSpec {
+  const fraction = (name: string, fallback: number, max: number) => {
+    const raw = v[name];
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < 0 || n > max)
+      throw new Error(`--${name} must be a number from 0 to ${max}`);
+    return n;
+  };
+  const position = (v['mark-position'] as string | undefined) ?? DEFAULT_MARK.position;
+  if (!(MARK_POSITIONS as readonly string[]).includes(position))
+    throw new Error(`--mark-position must be one of ${MARK_POSITIONS.join(', ')}`);
+  const image = v['mark-image'] as string | undefined;
+  return {
+    ...(image
+      ? { image: path.resolve(image) }
+      : { text: (v['mark-text'] as string | undefined) ?? DEFAULT_MARK.text }),
+    position: position as MarkSpec['position'],
+    size: fraction('mark-size', DEFAULT_MARK.size, 1),
+    opacity: fraction('mark-opacity', DEFAULT_MARK.opacity, 1),
+    margin: DEFAULT_MARK.margin,
+  };
 }
 
 /** `reelgraph serve`: the API, the WebSocket and the editor on one port until SIGINT/SIGTERM. */
@@ -139,6 +181,8 @@ export async function serveCommand(argv: string[]): Promise<number | undefined> 
   console.log(`Reelgraph is running at ${url}/${ui ? '' : '  (API only: the editor is not built)'}`);
   if (running.options.token)
     console.log('A token is required (Authorization: Bearer, or sign in from the editor).');
+  if (running.options.usersFile)
+    console.log(`Named users from ${running.options.usersFile}: each signs in with their own token.`);
   const packs = running.host.catalog.packs;
   const failed = packs.filter((p) => p.status === 'error');
   console.log(
@@ -153,6 +197,7 @@ export async function serveCommand(argv: string[]): Promise<number | undefined> 
         '  It is NOT a trusted signer: verifiers report it as untrusted. Pass --c2pa-key/--c2pa-cert for a real one.',
     );
   else console.log(`Content credentials: outputs are signed with ${signing.certFile}`);
+  if (running.options.forceMark) console.log('A visible mark is drawn on every saved output (--force-mark).');
   if (running.options.policyFile) console.log(`Prompt policy: ${running.options.policyFile}`);
   const watcher = opts.dev
     ? enableHotReload(running, { log: (m) => console.log(`[reelgraph] ${m}`) })

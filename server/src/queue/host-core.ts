@@ -29,6 +29,7 @@ export class HostCore {
     const services: Partial<NodeServices> & Record<string, unknown> = {
       outputDir: config.outputsDir,
       uploadDir: config.uploadsDir,
+      ...(config.mark ? { mark: config.mark } : {}),
     };
     const runtime = await loadRuntime();
     const system: Record<string, unknown> = { executionProviders: ['cpu'], onnxruntime: null, models: [] };
@@ -102,7 +103,10 @@ export class HostCore {
 }
 
 function catalogOf(registry: PackRegistry, services: Partial<NodeServices>): PackCatalog {
-  return packCatalog({ nodes: new Map(registry.nodes), packs: [...registry.packs] }, undefined, services);
+  return packCatalog(
+    { nodes: new Map(registry.nodes), packs: [...registry.packs], sockets: registry.sockets },
+    services,
+  );
 }
 
 function executorFor(
@@ -115,6 +119,7 @@ function executorFor(
     // A snapshot: a reload replaces the registry's map, never this one.
     nodes: credentials ? withCredentials(registry.nodes, credentials) : registry.nodes,
     catalog: { types: catalog.types, nodes: catalog.nodes },
+    sockets: registry.sockets,
     services,
     logger: quietLogger,
     isStale: filesMissing,

@@ -22,6 +22,7 @@ export class JobViews {
       priority: job.priority,
       position: job.state === 'queued' ? this.store.positionOf(job) : null,
       clientId: job.clientId,
+      ...(job.owner ? { owner: job.owner } : {}),
       title: job.title,
       nodeCount: job.nodeCount,
       createdAt: job.createdAt,

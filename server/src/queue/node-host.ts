@@ -1,5 +1,6 @@
 import type { EngineEvent, NodeFailure } from '@reelgraph/executor';
 import type { GraphDocument, ValidationError } from '@reelgraph/graph';
+import type { MarkSpec } from '@reelgraph/media';
 import type { PackCatalog } from '@reelgraph/packs';
 import type { SigningFiles } from '../c2pa/keys';
 
@@ -11,10 +12,11 @@ export interface NodeHost {
   readonly system: Record<string, unknown>;
   run(req: RunRequest): Promise<RunOutcome>;
   /**
-   * Stop everything now, including code that ignores its AbortSignal. Returns false when this host
-   * cannot (inline: a hung node can only be abandoned).
+   * Stop the job now, including code that ignores its AbortSignal, without touching other jobs; its
+   * run settles as `crashed` with `reason`. Returns false when this host cannot (inline: a hung node
+   * can only be abandoned).
    */
-  kill(reason: string): Promise<boolean>;
+  kill(jobId: string, reason: string): Promise<boolean>;
   /** Hot reload: load the packs again from disk and update `catalog`; running jobs keep their code. */
   reload?(): Promise<void>;
   close(): Promise<void>;
@@ -49,4 +51,6 @@ export interface HostConfig {
   warmModels?: boolean;
   /** Sign output nodes' files with these (C2PA); absent: outputs are not signed. */
   credentials?: SigningFiles;
+  /** A visible mark save nodes draw on every output (`services.mark`). */
+  mark?: MarkSpec;
 }

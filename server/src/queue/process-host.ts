@@ -1,45 +1,41 @@
-import { type ChildProcess, fork } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { PackCatalog } from '@reelgraph/packs';
-import type { ToChild, ToParent } from './host-messages';
+import { HostProcess } from './host-process';
 import type { HostConfig, NodeHost, RunOutcome, RunRequest } from './node-host';
 
-/** Set by the build (server/build/bundle.mjs): the built child beside the built server. */
-declare const __REELGRAPH_HOST_CHILD__: string | undefined;
-const BUILT_CHILD = typeof __REELGRAPH_HOST_CHILD__ === 'string' ? __REELGRAPH_HOST_CHILD__ : undefined;
-// From sources (development, tests), the child is TypeScript run through tsx.
-const CHILD_ENTRY = BUILT_CHILD ?? fileURLToPath(new URL('./host-child.ts', import.meta.url));
-const CHILD_EXEC_ARGV = BUILT_CHILD
-  ? []
-  : ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href];
-
-interface Pending {
-  req: RunRequest;
-  resolve(outcome: RunOutcome): void;
-  onAbort(): void;
+export interface ProcessHostOptions {
+  /** Idle children kept loaded and ready (at least 1): one per job that may run at once. */
+  warm?: number;
 }
 
 /**
- * Runs nodes in a child process. The server stays responsive whatever a node does: a node that
- * blocks or ignores cancellation is stopped by killing the child, a stray exception ends only the
- * child, and the running job fails with the reason. A fresh child is started for the next job.
+ * Runs nodes in child processes, one job per child at a time, from a small pool of warm children. The
+ * server stays responsive whatever a node does: a node that blocks or ignores cancellation is stopped
+ * by killing its job's child, a stray exception ends only that child, and only that job fails. A child
+ * that finishes its job goes back to the pool (its loaded models with it); a lost one is replaced in
+ * the background so that the next job finds one ready.
  */
 export class ProcessNodeHost implements NodeHost {
-  #child: ChildProcess | undefined;
   #catalog!: PackCatalog;
   #system: Record<string, unknown> = {};
-  #starting: Promise<void> | undefined;
-  readonly #pending = new Map<string, Pending>();
+  readonly #idle: HostProcess[] = [];
+  readonly #busy = new Map<string, HostProcess>();
+  readonly #starting = new Set<Promise<HostProcess>>();
+  readonly #warm: number;
   #closed = false;
-  #lastFatal: string | undefined;
-  #reloads: (() => void)[] = [];
 
-  private constructor(readonly config: HostConfig) {}
+  private constructor(
+    readonly config: HostConfig,
+    options: ProcessHostOptions,
+  ) {
+    this.#warm = Math.max(1, Math.floor(options.warm ?? 1));
+  }
 
-  static async start(config: HostConfig): Promise<ProcessNodeHost> {
-    const host = new ProcessNodeHost(config);
-    await host.#ensureChild();
+  static async start(config: HostConfig, options: ProcessHostOptions = {}): Promise<ProcessNodeHost> {
+    const host = new ProcessNodeHost(config, options);
+    const first = await host.#spawn();
+    host.#system = first.system;
+    host.#idle.push(first);
+    host.#topUp();
     return host;
   }
 
@@ -51,121 +47,100 @@ export class ProcessNodeHost implements NodeHost {
     return this.#system;
   }
 
-  get pid(): number | undefined {
-    return this.#child?.pid;
+  /** Process ids of the children, idle and busy. */
+  get pids(): number[] {
+    return [...this.#idle, ...this.#busy.values()].flatMap((c) => (c.pid ? [c.pid] : []));
   }
 
-  #ensureChild(): Promise<void> {
-    if (this.#child && this.#child.exitCode === null && this.#child.signalCode === null && !this.#starting)
-      return Promise.resolve();
-    this.#starting ??= this.#spawn().finally(() => {
-      this.#starting = undefined;
+  #spawn(): Promise<HostProcess> {
+    const p = HostProcess.spawn(this.config).then((child) => {
+      this.#catalog = child.catalog; // the newest load of the packs
+      return child;
     });
-    return this.#starting;
+    this.#starting.add(p);
+    void p.catch(() => {}).finally(() => this.#starting.delete(p));
+    return p;
   }
 
-  #spawn(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#lastFatal = undefined;
-      const child = fork(CHILD_ENTRY, [], {
-        execArgv: CHILD_EXEC_ARGV,
-        serialization: 'advanced',
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-        env: { ...process.env, REELGRAPH_NODE_HOST: '1' },
-      });
-      this.#child = child;
-      let ready = false;
-      child.on('message', (m: ToParent) => {
-        if (m.t === 'ready') {
-          ready = true;
-          this.#catalog = m.catalog;
-          this.#system = m.system;
-          resolve();
-        } else if (m.t === 'init-failed') {
-          reject(new Error(`node host failed to start: ${m.message}`));
-          child.kill('SIGKILL');
-        } else if (m.t === 'event') {
-          this.#pending.get(m.event.jobId)?.req.onEvent(m.event);
-        } else if (m.t === 'outcome') {
-          this.#settle(m.jobId, m.outcome);
-        } else if (m.t === 'fatal') {
-          this.#lastFatal = m.message;
-        } else if (m.t === 'reloaded') {
-          this.#catalog = m.catalog;
-          for (const done of this.#reloads.splice(0)) done();
-        }
-      });
-      child.on('error', (err) => {
-        if (!ready) reject(err);
-      });
-      child.on('exit', (code, signal) => {
-        if (this.#child === child) this.#child = undefined;
-        if (!ready) reject(new Error(`node host exited during start (code ${code}, signal ${signal})`));
-        const why = this.#lastFatal ?? `node host process exited (code ${code}, signal ${signal})`;
-        for (const id of [...this.#pending.keys()]) this.#settle(id, { kind: 'crashed', message: why });
-        for (const done of this.#reloads.splice(0)) done();
-      });
-      child.send({ t: 'init', config: this.config } satisfies ToChild);
-    });
+  /** Start children in the background until `warm` are idle or starting. */
+  #topUp(): void {
+    while (!this.#closed && this.#idle.length + this.#starting.size < this.#warm) {
+      this.#spawn().then(
+        (child) => {
+          if (this.#closed || this.#idle.length >= this.#warm) void child.close();
+          else this.#idle.push(child);
+        },
+        (err: unknown) =>
+          console.warn(
+            `[reelgraph] a spare node host failed to start: ${err instanceof Error ? err.message : err}`,
+          ),
+      );
+    }
   }
 
-  #settle(jobId: string, outcome: RunOutcome): void {
-    const p = this.#pending.get(jobId);
-    if (!p) return;
-    this.#pending.delete(jobId);
-    p.req.signal.removeEventListener('abort', p.onAbort);
-    p.resolve(outcome);
+  async #take(): Promise<HostProcess> {
+    for (let child = this.#idle.pop(); child; child = this.#idle.pop()) if (child.alive) return child;
+    return this.#spawn();
+  }
+
+  #release(child: HostProcess): void {
+    if (!this.#closed && child.alive && this.#idle.length < this.#warm) this.#idle.push(child);
+    else void child.close();
+    this.#topUp();
   }
 
   async run(req: RunRequest): Promise<RunOutcome> {
     if (this.#closed) return { kind: 'crashed', message: 'server is shutting down' };
+    let child: HostProcess;
     try {
-      await this.#ensureChild();
+      child = await this.#take();
     } catch (err) {
       return { kind: 'crashed', message: err instanceof Error ? err.message : String(err) };
     }
-    const child = this.#child;
-    if (!child) return { kind: 'crashed', message: 'node host is not running' };
-    return new Promise<RunOutcome>((resolve) => {
-      const onAbort = () => {
-        const reason = req.signal.reason instanceof Error ? req.signal.reason.message : 'cancelled';
-        if (child.connected) child.send({ t: 'abort', jobId: req.jobId, reason } satisfies ToChild);
-      };
-      this.#pending.set(req.jobId, { req, resolve, onAbort });
-      req.signal.addEventListener('abort', onAbort, { once: true });
-      child.send({ t: 'run', jobId: req.jobId, graph: req.graph, targets: req.targets } satisfies ToChild);
-      if (req.signal.aborted) onAbort();
-    });
+    // Stopped while it waited for a child (kill() found nothing to kill): run nothing.
+    if (req.signal.aborted) {
+      this.#release(child);
+      return { kind: 'crashed', message: 'stopped before it started' };
+    }
+    this.#busy.set(req.jobId, child);
+    try {
+      return await child.run(req);
+    } finally {
+      this.#busy.delete(req.jobId);
+      this.#release(child);
+    }
   }
 
-  /** Hot reload in the child (running jobs keep their code); a child that is not running loads afresh anyway. */
+  /** Hot reload in every child (running jobs keep their code); children started later load afresh. */
   async reload(): Promise<void> {
-    const child = this.#child;
-    if (this.#closed || !child?.connected || this.#starting) return this.#ensureChild().catch(() => {});
-    await new Promise<void>((resolve) => {
-      this.#reloads.push(resolve);
-      child.send({ t: 'reload' } satisfies ToChild);
-    });
+    if (this.#closed) return;
+    const children = [...this.#idle, ...this.#busy.values()];
+    if (children.length === 0) {
+      await this.#take().then(
+        (c) => this.#release(c),
+        () => {},
+      );
+      return;
+    }
+    const catalogs = await Promise.all(children.map((c) => c.reload()));
+    const catalog = catalogs.find((c) => c !== undefined);
+    if (catalog) this.#catalog = catalog;
   }
 
-  async kill(reason: string): Promise<boolean> {
-    const child = this.#child;
-    if (!child) return true;
-    this.#lastFatal = reason;
-    const exited = new Promise<void>((r) => child.once('exit', () => r()));
-    child.kill('SIGKILL');
-    await exited;
+  /** Kills only the child running `jobId`; other jobs run on. */
+  async kill(jobId: string, reason: string): Promise<boolean> {
+    await this.#busy.get(jobId)?.kill(reason);
     return true;
   }
 
   async close(): Promise<void> {
     this.#closed = true;
-    const child = this.#child;
-    if (!child) return;
-    const exited = new Promise<void>((r) => child.once('exit', () => r()));
-    child.disconnect?.();
-    const t = setTimeout(() => child.kill('SIGKILL'), 2000);
-    await exited;
-    clearTimeout(t);
+    const starting = await Promise.allSettled([...this.#starting]);
+    const children = [
+      ...this.#idle.splice(0),
+      ...this.#busy.values(),
+      ...starting.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : [])),
+    ];
+    await Promise.all(children.map((c) => c.close()));
   }
 }

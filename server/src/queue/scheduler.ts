@@ -26,6 +26,8 @@ export interface SchedulerOptions {
 export interface SubmitInput {
   graph: GraphDocument;
   clientId?: string;
+  /** With `serve --users`: the submitting user. */
+  owner?: string;
   priority?: number;
   timeoutMs?: number;
   targets?: string[];
@@ -145,6 +147,7 @@ export class Scheduler {
       id,
       priority,
       clientId: input.clientId ?? null,
+      owner: input.owner ?? null,
       title,
       nodeCount,
       graph: JSON.stringify(input.graph),
@@ -154,7 +157,7 @@ export class Scheduler {
     });
     const record = this.store.getJob(id)!;
     const position = this.store.positionOf(record);
-    if (input.clientId) this.hub.subscribeClient(input.clientId, id);
+    if (input.clientId) this.hub.subscribeClient(input.clientId, id, input.owner);
     const tracker = this.#tracker(id);
     tracker.emit({ type: 'job:queued', jobId: id, at: Date.now(), position, priority });
     tracker.close();
@@ -409,7 +412,8 @@ export class Scheduler {
 
   /**
    * After an abort, give the job `abortGraceMs` to stop. A node that ignores its signal is then
-   * stopped by force (the child process is killed) or, inline, abandoned so the queue moves on.
+   * stopped by force (its own child process is killed; other jobs run on) or, inline, abandoned so
+   * the queue moves on.
    */
   #watchdog(jobId: string, active: Active, why: 'timeout' | 'cancelled'): void {
     const t = setTimeout(async () => {
@@ -419,6 +423,7 @@ export class Scheduler {
         `job ${jobId} did not stop within ${this.opts.abortGraceMs} ms of being ${why}; stopping it by force`,
       );
       const killed = await this.host.kill(
+        jobId,
         `job ${jobId} was ${why === 'timeout' ? 'stopped after its time limit' : 'cancelled'} and did not stop`,
       );
       if (!killed) {

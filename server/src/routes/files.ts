@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import { HttpError, notFound } from '../errors';
 import { realFileInside, resolveStored } from '../files/safe-path';
 import { sendFile } from '../files/send-file';
+import { mayAccess } from '../security/users';
 import type { Store } from '../store/store';
 import { errors } from './error-responses';
 
@@ -51,8 +52,9 @@ export async function fileRoutes(app: FastifyInstance, deps: FileRoutesDeps): Pr
     },
     async (req, reply) => {
       const rec = deps.store.fileOutput(req.params.name);
+      const job = rec && deps.store.getJob(rec.jobId);
       // Checked again at every read: the file could have been swapped for a symlink since it was made.
-      const found = rec && resolveStored(deps.outputsDir, rec.relPath);
+      const found = rec && job && mayAccess(req.user, job) && resolveStored(deps.outputsDir, rec.relPath);
       if (!rec || !found) throw notFound('output');
       return sendFile(req, reply, found.path, { mime: rec.mime, downloadName: rec.name });
     },

@@ -59,13 +59,15 @@ export async function infoRoutes(app: FastifyInstance, deps: InfoRoutesDeps): Pr
     },
     async (req, reply) => {
       const authenticated = deps.guard.isAuthenticated(req);
+      const user = deps.guard.userOf(req);
       reply.header('cache-control', 'no-store');
       const session: Session = {
         protocol: PROTOCOL_VERSION,
         serverVersion: SERVER_VERSION,
-        authRequired: deps.guard.cookieValue !== undefined,
+        authRequired: deps.guard.authRequired,
         authenticated,
         ...(authenticated ? { csrfToken: deps.guard.csrfToken } : {}),
+        ...(user ? { user } : {}),
         limits: deps.limits,
       };
       return session;
@@ -84,9 +86,8 @@ export async function infoRoutes(app: FastifyInstance, deps: InfoRoutesDeps): Pr
       },
     },
     async (req, reply) => {
-      const value = deps.guard.cookieValue;
-      if (!value || !deps.guard.checkToken(req.body.token))
-        throw new HttpError(401, 'unauthorized', 'wrong token');
+      const value = deps.guard.loginCookie(req.body.token);
+      if (!value) throw new HttpError(401, 'unauthorized', 'wrong token');
       const secure = deps.secureCookies || req.protocol === 'https' ? '; Secure' : '';
       reply.header('set-cookie', `${AUTH_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict${secure}`);
       reply.status(204).send();

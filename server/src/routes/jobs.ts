@@ -9,6 +9,7 @@ import {
 } from '@reelgraph/graph';
 import {
   CancelJobResponse,
+  ClearJobsResponse,
   JobDetail,
   JobDetailQuery,
   JobParams,
@@ -22,12 +23,13 @@ import {
   SubmitJobBody,
   SubmitJobResponse,
 } from '@reelgraph/protocol';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpError, notFound } from '../errors';
 import type { PolicyGate } from '../policy/gate';
 import { JobViews } from '../queue/job-views';
 import type { Scheduler } from '../queue/scheduler';
-import type { Store } from '../store/store';
+import { mayAccess } from '../security/users';
+import type { JobRecord, Store } from '../store/store';
 import { errors } from './error-responses';
 import { queueCall } from './queue-errors';
 
@@ -67,6 +69,17 @@ function duplicateErrors(raw: string | undefined): { graph: ValidationError[]; e
 export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Promise<void> {
   const { store, scheduler } = deps;
   const views = new JobViews(store, (id) => scheduler.live(id));
+  /** The job, if this request's user may see it: another user's job answers as if it did not exist. */
+  const jobFor = (req: FastifyRequest, id: string): JobRecord => {
+    const job = store.getJob(id);
+    if (!job || !mayAccess(req.user, job)) throw notFound(`job ${id}`);
+    return job;
+  };
+  /** Pausing the queue touches every user's jobs: with named users, only admins may. */
+  const adminOnly = async (req: FastifyRequest) => {
+    if (req.user && !req.user.admin)
+      throw new HttpError(403, 'forbidden', 'only an admin may pause or resume the queue');
+  };
 
   app.post<{ Body: SubmitJobBody }>(
     '/api/jobs',
@@ -126,6 +139,7 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
       }
       const policyWarnings =
         deps.policy?.enforce(doc, {
+          ...(req.user ? { user: req.user.name } : {}),
           ...(body.clientId !== undefined ? { clientId: body.clientId } : {}),
           address: req.ip,
         }) ?? [];
@@ -134,6 +148,7 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
           {
             graph: doc,
             ...(body.clientId !== undefined ? { clientId: body.clientId } : {}),
+            ...(req.user ? { owner: req.user.name } : {}),
             ...(body.priority !== undefined ? { priority: body.priority } : {}),
             ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}),
             ...(body.targets !== undefined ? { targets: body.targets } : {}),
@@ -169,6 +184,9 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
       const { jobs, total } = store.listJobs({
         ...(states ? { states } : {}),
         ...(req.query.clientId ? { clientId: req.query.clientId } : {}),
+        ...(req.query.title ? { title: req.query.title } : {}),
+        ...(req.query.files === 'true' ? { withFiles: true } : {}),
+        ...(req.user && !req.user.admin ? { owner: req.user.name } : {}),
         limit,
         offset,
       });
@@ -187,10 +205,12 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
         querystring: JobDetailQuery,
         response: { 200: JobDetail, ...errors(400, 404) },
       },
+      // Stored events are sent as they were written, also by another version of the server: a schema
+      // serializer would refuse (500) an event type it does not know.
+      serializerCompiler: () => (data) => JSON.stringify(data),
     },
     async (req) => {
-      const job = store.getJob(req.params.id);
-      if (!job) throw notFound(`job ${req.params.id}`);
+      const job = jobFor(req, req.params.id);
       return views.detail(job, {
         events: req.query.events !== 'false',
         graph: req.query.graph !== 'false',
@@ -208,10 +228,10 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
         response: { 200: CancelJobResponse, ...errors(400, 403, 404) },
       },
     },
-    async (req): Promise<CancelJobResponse> => ({
-      jobId: req.params.id,
-      ...queueCall(() => scheduler.cancel(req.params.id)),
-    }),
+    async (req): Promise<CancelJobResponse> => {
+      jobFor(req, req.params.id);
+      return { jobId: req.params.id, ...queueCall(() => scheduler.cancel(req.params.id)) };
+    },
   );
 
   app.patch<{ Params: JobParams; Body: PatchJobBody }>(
@@ -225,7 +245,10 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
         response: { 200: JobSummary, ...errors(400, 403, 404, 409) },
       },
     },
-    async (req) => views.summary(queueCall(() => scheduler.setPriority(req.params.id, req.body.priority))),
+    async (req) => {
+      jobFor(req, req.params.id);
+      return views.summary(queueCall(() => scheduler.setPriority(req.params.id, req.body.priority)));
+    },
   );
 
   app.delete<{ Params: JobParams }>(
@@ -239,9 +262,25 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
       },
     },
     async (req, reply) => {
+      jobFor(req, req.params.id);
       queueCall(() => scheduler.delete(req.params.id));
       reply.status(204).send();
     },
+  );
+
+  app.delete(
+    '/api/jobs',
+    {
+      schema: {
+        summary:
+          'Clear the history: remove every finished job, only your own with named users unless admin (output files stay on disk)',
+        tags: ['jobs'],
+        response: { 200: ClearJobsResponse, ...errors(403) },
+      },
+    },
+    async (req) => ({
+      deleted: store.clearFinished(req.user && !req.user.admin ? req.user.name : undefined),
+    }),
   );
 
   app.get(
@@ -257,6 +296,7 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
         tags: ['queue'],
         response: { 200: QueueStatus, ...errors(403) },
       },
+      preHandler: adminOnly,
     },
     async () => scheduler.pause(),
   );
@@ -268,6 +308,7 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
         tags: ['queue'],
         response: { 200: QueueStatus, ...errors(403) },
       },
+      preHandler: adminOnly,
     },
     async () => scheduler.resume(),
   );

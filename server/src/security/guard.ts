@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpError } from '../errors';
 import { isLoopbackHost, type ResolvedOptions } from '../options';
 import { derive, safeEqual } from './secret';
+import type { User, Users } from './users';
 
 export const CSRF_HEADER = 'x-reelgraph-csrf';
 export const AUTH_COOKIE = 'reelgraph_auth';
@@ -13,17 +14,21 @@ const CSRF_EXEMPT = new Set(['/api/login']);
 
 export interface Guard {
   csrfToken: string;
-  /** The cookie value that proves a browser logged in with the token. */
-  cookieValue: string | undefined;
+  /** A token (`--token`) or named users (`--users`) are configured. */
+  authRequired: boolean;
   isAuthenticated(req: FastifyRequest): boolean;
-  hasBearer(req: FastifyRequest): boolean;
-  checkToken(token: string): boolean;
+  /** The login cookie's value for a valid token; undefined for a wrong one (or when none is needed). */
+  loginCookie(token: string): string | undefined;
+  /** With `--users`: who sent the request (bearer token or login cookie). */
+  userOf(req: FastifyRequest): User | undefined;
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** Set by the guard: authenticated by an Authorization header (exempt from CSRF). */
     viaBearer?: boolean;
+    /** Set by the guard with `--users`: the request's user. Undefined without `--users`. */
+    user?: User;
   }
 }
 
@@ -51,9 +56,20 @@ export function parseCookies(header: string | undefined): Record<string, string>
  * (cross-site), bearer token or login cookie, CSRF token on mutating requests. It runs for
  * every request, the WebSocket upgrade included, before routing does anything else.
  */
-export function installGuard(app: FastifyInstance, opts: ResolvedOptions, secret: Buffer): Guard {
+export function installGuard(
+  app: FastifyInstance,
+  opts: ResolvedOptions,
+  secret: Buffer,
+  users?: Users,
+): Guard {
   const csrfToken = derive(secret, 'csrf:v1');
   const cookieValue = opts.token ? derive(secret, `auth:v1:${opts.token}`) : undefined;
+  const authRequired = opts.token !== undefined || users !== undefined;
+  // A user's cookie names the user and is bound to the token's hash: a new token ends old sessions.
+  const userCookie = (name: string) => {
+    const binding = users?.binding(name);
+    return binding && `${name}~${derive(secret, `auth:v1:user:${binding}`)}`;
+  };
   const boundHost = opts.host.toLowerCase();
   const wildcard = boundHost === '0.0.0.0' || boundHost === '::' || boundHost === '[::]';
   const allowedHosts = new Set(opts.allowedHosts);
@@ -61,16 +77,38 @@ export function installGuard(app: FastifyInstance, opts: ResolvedOptions, secret
     allowedHosts.add(boundHost.includes(':') && !boundHost.startsWith('[') ? `[${boundHost}]` : boundHost);
 
   const checkToken = (t: string) => opts.token !== undefined && safeEqual(t, opts.token);
-  const hasBearer = (req: FastifyRequest) => {
+  const bearerOf = (req: FastifyRequest) => {
     const h = req.headers.authorization;
-    if (typeof h !== 'string' || !/^Bearer\s+/i.test(h)) return false;
-    return checkToken(h.replace(/^Bearer\s+/i, '').trim());
+    if (typeof h !== 'string' || !/^Bearer\s+/i.test(h)) return undefined;
+    return h.replace(/^Bearer\s+/i, '').trim();
+  };
+  const userOf = (req: FastifyRequest): User | undefined => {
+    if (!users) return undefined;
+    const bearer = bearerOf(req);
+    if (bearer !== undefined) return users.authenticate(bearer);
+    const c = parseCookies(req.headers.cookie)[AUTH_COOKIE];
+    const name = c?.slice(0, Math.max(0, c.indexOf('~')));
+    const expected = name ? userCookie(name) : undefined;
+    return c && name && expected && safeEqual(c, expected) ? users.get(name) : undefined;
+  };
+  const hasBearer = (req: FastifyRequest) => {
+    const bearer = bearerOf(req);
+    if (bearer === undefined) return false;
+    return users ? users.authenticate(bearer) !== undefined : checkToken(bearer);
   };
   const isAuthenticated = (req: FastifyRequest) => {
+    if (users) return userOf(req) !== undefined;
     if (!opts.token) return true;
     if (hasBearer(req)) return true;
     const c = parseCookies(req.headers.cookie)[AUTH_COOKIE];
     return c !== undefined && cookieValue !== undefined && safeEqual(c, cookieValue);
+  };
+  const loginCookie = (token: string) => {
+    if (users) {
+      const user = users.authenticate(token);
+      return user && userCookie(user.name);
+    }
+    return checkToken(token) ? cookieValue : undefined;
   };
 
   app.addHook('onRequest', async (req) => {
@@ -82,7 +120,7 @@ export function installGuard(app: FastifyInstance, opts: ResolvedOptions, secret
     const hostOk =
       isLoopbackHost(hostname.replace(/^\[|\]$/g, '')) ||
       allowedHosts.has(hostname) ||
-      (opts.token !== undefined && wildcard && allowedHosts.size === 0);
+      (authRequired && wildcard && allowedHosts.size === 0);
     if (!hostOk) throw new HttpError(403, 'forbidden_host', `requests for host "${hostname}" are refused`);
 
     if (req.headers['sec-fetch-site'] === 'cross-site') {
@@ -107,8 +145,14 @@ export function installGuard(app: FastifyInstance, opts: ResolvedOptions, secret
     // The matched route pattern, so encodings or odd slashes cannot dodge the checks below.
     const url = req.routeOptions.url ?? req.url.split('?')[0] ?? '';
     if (!url.startsWith('/api')) return; // the editor's static files
-    req.viaBearer = opts.token !== undefined && hasBearer(req);
-    if (!OPEN_ROUTES.has(url) && !isAuthenticated(req)) {
+    // The user is worked out once per request (a hash of the token, or the cookie's MAC).
+    const user = users ? userOf(req) : undefined;
+    if (user) req.user = user;
+    req.viaBearer = users
+      ? user !== undefined && bearerOf(req) !== undefined
+      : authRequired && hasBearer(req);
+    const authenticated = users ? user !== undefined : isAuthenticated(req);
+    if (!OPEN_ROUTES.has(url) && !authenticated) {
       throw new HttpError(
         401,
         'unauthorized',
@@ -127,5 +171,5 @@ export function installGuard(app: FastifyInstance, opts: ResolvedOptions, secret
     }
   });
 
-  return { csrfToken, cookieValue, isAuthenticated, hasBearer, checkToken };
+  return { csrfToken, authRequired, isAuthenticated, loginCookie, userOf };
 }

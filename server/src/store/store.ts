@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { JobError, JobState, NodeStatus, Output, ServerEvent } from '@reelgraph/protocol';
 import Database from 'better-sqlite3';
+import { migrate } from './migrations';
 
 /** A job row as the queue sees it. */
 export interface JobRecord {
@@ -9,6 +10,8 @@ export interface JobRecord {
   state: JobState;
   priority: number;
   clientId: string | null;
+  /** With `serve --users`: the user who submitted it. */
+  owner: string | null;
   title: string | null;
   nodeCount: number;
   graph: string;
@@ -41,6 +44,7 @@ interface JobRow {
   state: JobState;
   priority: number;
   client_id: string | null;
+  owner: string | null;
   title: string | null;
   node_count: number;
   graph: string;
@@ -56,53 +60,6 @@ interface JobRow {
   output_count: number;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS jobs (
-  ord INTEGER PRIMARY KEY AUTOINCREMENT,
-  id TEXT NOT NULL UNIQUE,
-  state TEXT NOT NULL,
-  priority INTEGER NOT NULL DEFAULT 0,
-  client_id TEXT,
-  title TEXT,
-  node_count INTEGER NOT NULL,
-  graph TEXT NOT NULL,
-  targets TEXT,
-  timeout_ms INTEGER,
-  created_at INTEGER NOT NULL,
-  started_at INTEGER,
-  finished_at INTEGER,
-  duration_ms REAL,
-  attempts INTEGER NOT NULL DEFAULT 0,
-  error TEXT,
-  nodes TEXT
-);
-CREATE INDEX IF NOT EXISTS jobs_queue ON jobs (state, priority DESC, ord ASC);
-CREATE INDEX IF NOT EXISTS jobs_client ON jobs (client_id, state);
-CREATE TABLE IF NOT EXISTS events (
-  job_id TEXT NOT NULL,
-  seq INTEGER NOT NULL,
-  type TEXT NOT NULL,
-  data TEXT NOT NULL,
-  PRIMARY KEY (job_id, seq)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS outputs (
-  ord INTEGER PRIMARY KEY AUTOINCREMENT,
-  id TEXT,
-  job_id TEXT NOT NULL,
-  node_id TEXT NOT NULL,
-  kind TEXT NOT NULL,
-  rel_path TEXT,
-  name TEXT,
-  mime TEXT,
-  size INTEGER,
-  meta TEXT,
-  value TEXT,
-  label TEXT
-);
-CREATE UNIQUE INDEX IF NOT EXISTS outputs_id ON outputs (id) WHERE id IS NOT NULL;
-CREATE INDEX IF NOT EXISTS outputs_job ON outputs (job_id, ord);
-`;
-
 const SELECT_JOB = `SELECT j.*, (SELECT COUNT(*) FROM outputs o WHERE o.job_id = j.id) AS output_count FROM jobs j`;
 
 function toRecord(r: JobRow): JobRecord {
@@ -112,6 +69,7 @@ function toRecord(r: JobRow): JobRecord {
     state: r.state,
     priority: r.priority,
     clientId: r.client_id,
+    owner: r.owner,
     title: r.title,
     nodeCount: r.node_count,
     graph: r.graph,
@@ -143,12 +101,17 @@ export class Store {
     // NORMAL in WAL mode is durable across process crashes (kill -9); only an OS crash can lose the tail.
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
+    try {
+      migrate(this.db);
+    } catch (err) {
+      this.db.close();
+      throw err;
+    }
     const db = this.db;
     this.#stmts = {
       insertJob: db.prepare(
-        `INSERT INTO jobs (id, state, priority, client_id, title, node_count, graph, targets, timeout_ms, created_at)
-         VALUES (@id, 'queued', @priority, @clientId, @title, @nodeCount, @graph, @targets, @timeoutMs, @createdAt)`,
+        `INSERT INTO jobs (id, state, priority, client_id, owner, title, node_count, graph, targets, timeout_ms, created_at)
+         VALUES (@id, 'queued', @priority, @clientId, @owner, @title, @nodeCount, @graph, @targets, @timeoutMs, @createdAt)`,
       ),
       getJob: db.prepare(`${SELECT_JOB} WHERE j.id = ?`),
       nextQueued: db.prepare(
@@ -186,7 +149,7 @@ export class Store {
       deleteEvents: db.prepare(`DELETE FROM events WHERE job_id = ?`),
       deleteOutputs: db.prepare(`DELETE FROM outputs WHERE job_id = ?`),
       activeOfClient: db.prepare(
-        `SELECT id FROM jobs WHERE client_id = ? AND state IN ('queued', 'running')`,
+        `SELECT id FROM jobs WHERE client_id = @clientId AND owner IS @owner AND state IN ('queued', 'running')`,
       ),
     };
   }
@@ -199,9 +162,13 @@ export class Store {
     j: Pick<
       JobRecord,
       'id' | 'priority' | 'clientId' | 'title' | 'nodeCount' | 'graph' | 'targets' | 'timeoutMs' | 'createdAt'
-    >,
+    > & { owner?: string | null },
   ): void {
-    this.#stmts.insertJob.run({ ...j, targets: j.targets ? JSON.stringify(j.targets) : null });
+    this.#stmts.insertJob.run({
+      ...j,
+      owner: j.owner ?? null,
+      targets: j.targets ? JSON.stringify(j.targets) : null,
+    });
   }
 
   getJob(id: string): JobRecord | undefined {
@@ -329,10 +296,31 @@ export class Store {
   }
 
   deleteJob(id: string): void {
+    this.#forget([{ id }]);
+  }
+
+  /**
+   * Forget every finished job (with its events and output records), or only `owner`'s; output files
+   * stay on disk.
+   */
+  clearFinished(owner?: string): number {
+    const finished = `SELECT id FROM jobs WHERE state IN ('success', 'failed', 'cancelled')`;
+    const ids = (
+      owner === undefined
+        ? this.db.prepare(finished).all()
+        : this.db.prepare(`${finished} AND owner = ?`).all(owner)
+    ) as { id: string }[];
+    this.#forget(ids);
+    return ids.length;
+  }
+
+  #forget(jobs: { id: string }[]): void {
     this.db.transaction(() => {
-      this.#stmts.deleteEvents.run(id);
-      this.#stmts.deleteOutputs.run(id);
-      this.#stmts.deleteJob.run(id);
+      for (const { id } of jobs) {
+        this.#stmts.deleteEvents.run(id);
+        this.#stmts.deleteOutputs.run(id);
+        this.#stmts.deleteJob.run(id);
+      }
     })();
   }
 
@@ -346,28 +334,38 @@ export class Store {
         `SELECT id FROM jobs WHERE state IN ('success', 'failed', 'cancelled') ORDER BY ord DESC LIMIT -1 OFFSET ?`,
       )
       .all(keep) as { id: string }[];
-    if (old.length === 0) return 0;
-    this.db.transaction(() => {
-      for (const { id } of old) {
-        this.#stmts.deleteEvents.run(id);
-        this.#stmts.deleteOutputs.run(id);
-        this.#stmts.deleteJob.run(id);
-      }
-    })();
+    this.#forget(old);
     return old.length;
   }
 
-  activeJobsOfClient(clientId: string): string[] {
-    return (this.#stmts.activeOfClient.all(clientId) as { id: string }[]).map((r) => r.id);
+  /** A client id names a client within one owner (null without named users). */
+  activeJobsOfClient(clientId: string, owner: string | null = null): string[] {
+    return (this.#stmts.activeOfClient.all({ clientId, owner }) as { id: string }[]).map((r) => r.id);
   }
 
   /** Jobs in list order: running, queued in run order, then finished newest first. */
-  listJobs(q: { states?: JobState[]; clientId?: string; limit: number; offset: number }): {
+  listJobs(q: {
+    states?: JobState[];
+    clientId?: string;
+    /** Only this named user's jobs. */
+    owner?: string;
+    /** Graph titles containing this text (case-insensitive). */
+    title?: string;
+    /** Only jobs that wrote at least one file. */
+    withFiles?: boolean;
+    limit: number;
+    offset: number;
+  }): {
     jobs: JobRecord[];
     total: number;
   } {
     const where: string[] = [];
     const params: unknown[] = [];
+    if (q.title) {
+      where.push(`j.title LIKE ? ESCAPE '\\'`);
+      params.push(`%${q.title.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    }
+    if (q.withFiles) where.push(`EXISTS (SELECT 1 FROM outputs o WHERE o.job_id = j.id AND o.kind = 'file')`);
     if (q.states && q.states.length > 0) {
       where.push(`j.state IN (${q.states.map(() => '?').join(',')})`);
       params.push(...q.states);
@@ -375,6 +373,10 @@ export class Store {
     if (q.clientId) {
       where.push('j.client_id = ?');
       params.push(q.clientId);
+    }
+    if (q.owner !== undefined) {
+      where.push('j.owner = ?');
+      params.push(q.owner);
     }
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM jobs j ${w}`).get(...params) as { n: number })

@@ -1,5 +1,6 @@
-import { MAX_SUBSCRIPTIONS } from '@reelgraph/protocol';
+import { type ConnectionMessage, MAX_SUBSCRIPTIONS, type ServerEvent } from '@reelgraph/protocol';
 import type { WebSocket } from 'ws';
+import type { User } from '../security/users';
 
 /** Past this much unsent data a socket gets no previews; past the hard limit it is closed. */
 const PREVIEW_BACKPRESSURE_BYTES = 4 * 1024 * 1024;
@@ -20,14 +21,27 @@ interface Delivered {
 export interface Connection {
   socket: WebSocket;
   clientId: string;
+  /** With `serve --users`: the socket's user; a client id is only matched within its user. */
+  user?: User;
   /** Live subscriptions. */
   jobs: Set<string>;
   delivered: Map<string, Delivered>;
   badMessages: number;
 }
 
-export function newConnection(socket: WebSocket, clientId: string): Connection {
-  return { socket, clientId, jobs: new Set(), delivered: new Map(), badMessages: 0 };
+/** Client ids cannot hold `/` (docs/protocol.md), so `owner/clientId` never meets a bare client id. */
+const clientKey = (clientId: string, owner: string | undefined) =>
+  owner ? `${owner}/${clientId}` : clientId;
+
+export function newConnection(socket: WebSocket, clientId: string, user?: User): Connection {
+  return {
+    socket,
+    clientId,
+    ...(user ? { user } : {}),
+    jobs: new Set(),
+    delivered: new Map(),
+    badMessages: 0,
+  };
 }
 
 /**
@@ -39,6 +53,7 @@ export function newConnection(socket: WebSocket, clientId: string): Connection {
  */
 export class Hub {
   readonly #byJob = new Map<string, Set<Connection>>();
+  /** Keyed by `clientKey`: two users' sockets never share a client id. */
   readonly #byClient = new Map<string, Set<Connection>>();
   readonly connections = new Set<Connection>();
   /** Counters for tests and the load benchmark. */
@@ -48,19 +63,21 @@ export class Hub {
 
   add(conn: Connection): void {
     this.connections.add(conn);
-    let set = this.#byClient.get(conn.clientId);
+    const key = clientKey(conn.clientId, conn.user?.name);
+    let set = this.#byClient.get(key);
     if (!set) {
       set = new Set();
-      this.#byClient.set(conn.clientId, set);
+      this.#byClient.set(key, set);
     }
     set.add(conn);
   }
 
   remove(conn: Connection): void {
     this.connections.delete(conn);
-    const set = this.#byClient.get(conn.clientId);
+    const key = clientKey(conn.clientId, conn.user?.name);
+    const set = this.#byClient.get(key);
     set?.delete(conn);
-    if (set && set.size === 0) this.#byClient.delete(conn.clientId);
+    if (set && set.size === 0) this.#byClient.delete(key);
     for (const jobId of conn.jobs) this.#unlink(jobId, conn);
     conn.jobs.clear();
   }
@@ -90,9 +107,9 @@ export class Hub {
     this.#unlink(jobId, conn);
   }
 
-  /** Subscribe every socket of `clientId` to a job it just submitted (no events yet). */
-  subscribeClient(clientId: string, jobId: string): void {
-    for (const conn of this.#byClient.get(clientId) ?? []) this.subscribe(conn, jobId, 0);
+  /** Subscribe every socket of `clientId` (of the same owner) to a job it just submitted (no events yet). */
+  subscribeClient(clientId: string, jobId: string, owner?: string): void {
+    for (const conn of this.#byClient.get(clientKey(clientId, owner)) ?? []) this.subscribe(conn, jobId, 0);
   }
 
   /**
@@ -183,7 +200,8 @@ export class Hub {
     this.sentBinary++;
   }
 
-  send(conn: Connection, message: object): void {
+  /** A connection message or a snapshot (job events come encoded, through `sendJob` and `replay`). */
+  send(conn: Connection, message: ConnectionMessage | ServerEvent): void {
     this.sendText(conn, JSON.stringify(message));
   }
 }

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { jsonDepthExceeds } from '@reelgraph/graph';
 import {
   type ClientMessage,
-  type ConnectionMessage,
   MAX_SUBSCRIPTIONS,
   PingMessage,
   PROTOCOL_VERSION,
@@ -18,6 +17,7 @@ import { HttpError } from '../errors';
 import { SERVER_VERSION } from '../options';
 import { JobViews } from '../queue/job-views';
 import type { Scheduler } from '../queue/scheduler';
+import { mayAccess } from '../security/users';
 import type { Store } from '../store/store';
 import { type Connection, type Hub, newConnection } from './hub';
 
@@ -70,17 +70,16 @@ export async function wsRoute(app: FastifyInstance, deps: WsDeps): Promise<void>
   const { hub, store, scheduler } = deps;
   const views = new JobViews(store, (id) => scheduler.live(id));
 
-  const send = (conn: Connection, msg: ConnectionMessage) => hub.send(conn, msg);
   const stored = (jobId: string) => (from: number, to: number) => store.eventTextsAfter(jobId, from, to);
 
   /** Snapshot, optional replay and latest previews: what a (re)subscribing client needs to catch up. */
   function catchUp(conn: Connection, jobId: string, afterSeq: number | undefined): boolean {
     const job = store.getJob(jobId);
-    if (!job) return false;
+    if (!job || !mayAccess(conn.user, job)) return false;
     const detail = views.detail(job, { events: false, graph: false });
     const live = !TERMINAL_STATES.includes(job.state);
     if (live && !hub.subscribe(conn, jobId, detail.seq)) {
-      send(conn, {
+      hub.send(conn, {
         type: 'error',
         error: 'too_many_subscriptions',
         message: `at most ${MAX_SUBSCRIPTIONS} jobs per socket`,
@@ -115,11 +114,11 @@ export async function wsRoute(app: FastifyInstance, deps: WsDeps): Promise<void>
     },
     (socket: WebSocket, req) => {
       const clientId = req.query.clientId ?? randomUUID().replaceAll('-', '');
-      const conn = newConnection(socket, clientId);
+      const conn = newConnection(socket, clientId, req.user);
       hub.add(conn);
       socket.on('close', () => hub.remove(conn));
       socket.on('error', () => hub.remove(conn));
-      send(conn, {
+      hub.send(conn, {
         type: 'hello',
         protocol: PROTOCOL_VERSION,
         clientId,
@@ -127,7 +126,8 @@ export async function wsRoute(app: FastifyInstance, deps: WsDeps): Promise<void>
         queue: scheduler.status(),
       });
       // Reconnect catch-up: the client's own active jobs, without asking.
-      for (const jobId of store.activeJobsOfClient(clientId)) catchUp(conn, jobId, undefined);
+      for (const jobId of store.activeJobsOfClient(clientId, conn.user?.name))
+        catchUp(conn, jobId, undefined);
 
       socket.on('message', (data, isBinary) => {
         try {
@@ -138,10 +138,13 @@ export async function wsRoute(app: FastifyInstance, deps: WsDeps): Promise<void>
               const after = msg.afterSeq ?? {};
               const missing: string[] = [];
               const ok: string[] = [];
-              for (const id of ids) (store.getJob(id) ? ok : missing).push(id);
-              send(conn, { type: 'subscribed', jobIds: ok });
+              for (const id of ids) {
+                const job = store.getJob(id);
+                (job && mayAccess(conn.user, job) ? ok : missing).push(id);
+              }
+              hub.send(conn, { type: 'subscribed', jobIds: ok });
               if (missing.length > 0) {
-                send(conn, {
+                hub.send(conn, {
                   type: 'error',
                   error: 'not_found',
                   message: `no such job: ${missing.join(', ')}`,
@@ -154,17 +157,17 @@ export async function wsRoute(app: FastifyInstance, deps: WsDeps): Promise<void>
             case 'unsubscribe': {
               const ids = [...new Set(msg.jobIds)];
               for (const id of ids) hub.unsubscribe(conn, id);
-              send(conn, { type: 'unsubscribed', jobIds: ids });
+              hub.send(conn, { type: 'unsubscribed', jobIds: ids });
               return;
             }
             case 'ping':
-              send(conn, { type: 'pong', ...(msg.id !== undefined ? { id: msg.id } : {}) });
+              hub.send(conn, { type: 'pong', ...(msg.id !== undefined ? { id: msg.id } : {}) });
               return;
           }
         } catch (err) {
           if (!(err instanceof BadMessage)) {
             req.log.error({ err }, 'websocket message failed');
-            send(conn, {
+            hub.send(conn, {
               type: 'error',
               error: 'internal',
               message: 'the server failed to handle this message',
@@ -172,7 +175,7 @@ export async function wsRoute(app: FastifyInstance, deps: WsDeps): Promise<void>
             return;
           }
           conn.badMessages++;
-          send(conn, { type: 'error', error: 'bad_message', message: err.message });
+          hub.send(conn, { type: 'error', error: 'bad_message', message: err.message });
           if (conn.badMessages > MAX_BAD_MESSAGES) socket.close(1008, 'too many bad messages');
         }
       });

@@ -2,7 +2,9 @@ import type { GraphDocument } from '@reelgraph/graph';
 import type {
   CancelJobResponse,
   CatalogResponse,
+  ClearJobsResponse,
   JobDetail,
+  JobState,
   JobSummary,
   ListJobsResponse,
   PresetInfo,
@@ -44,6 +46,30 @@ export class ApiClient {
     return (await this.#json<ListJobsResponse>('GET', `/api/jobs?limit=${limit}`)).jobs;
   }
 
+  /** The history, as `GET /api/jobs` pages and filters it. */
+  history(q: {
+    limit: number;
+    offset: number;
+    title?: string;
+    states?: JobState[];
+    files?: boolean;
+  }): Promise<ListJobsResponse> {
+    const p = new URLSearchParams({ limit: String(q.limit), offset: String(q.offset) });
+    if (q.title) p.set('title', q.title);
+    if (q.states?.length) p.set('state', q.states.join(','));
+    if (q.files) p.set('files', 'true');
+    return this.#json('GET', `/api/jobs?${p}`);
+  }
+
+  deleteJob(id: string): Promise<void> {
+    return this.#json('DELETE', `/api/jobs/${encodeURIComponent(id)}`);
+  }
+
+  /** Removes every finished job from the server's history. */
+  clearFinished(): Promise<ClearJobsResponse> {
+    return this.#json('DELETE', '/api/jobs');
+  }
+
   job(id: string, withGraph = false): Promise<JobDetail> {
     return this.#json('GET', `/api/jobs/${encodeURIComponent(id)}?events=false&graph=${withGraph}`);
   }
@@ -83,6 +109,6 @@ export class ApiClient {
       await this.session();
       return this.#request<T>(method, path, body, true);
     }
-    throw new ApiError(res.status, code, data?.message ?? res.statusText, data?.errors ?? []);
+    throw new ApiError(res.status, code, data?.message ?? res.statusText, data?.errors ?? [], data ?? {});
   }
 }

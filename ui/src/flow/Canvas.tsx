@@ -206,7 +206,7 @@ export function Canvas() {
         maxZoom={3}
         onlyRenderVisibleElements={CULL}
         proOptions={proOptions}
-        colorMode="dark"
+        colorMode="system"
         fitView
         fitViewOptions={fitViewOptions}
       >

@@ -5,13 +5,14 @@ import {
   type NodeSchema,
   type ValidationError,
 } from '@reelgraph/graph';
-import type { Output } from '@reelgraph/protocol';
+import { type Output, TERMINAL_STATES } from '@reelgraph/protocol';
 import { Handle, type NodeProps, Position } from '@xyflow/react';
 import { memo, useCallback } from 'react';
 import { countRender } from '../lib/perf';
 import { editor, useItems, useRun } from '../state';
 import type { NodeRun } from '../store/runStore';
 import type { FlowNode, NodeItem } from '../store/types';
+import { CredentialsMark } from './CredentialsMark';
 import { widgets } from './widgets/registry';
 import { useModel } from './widgets/useModel';
 
@@ -118,6 +119,28 @@ function RunBadge({ run }: { run: NodeRun | undefined }) {
       {text}
     </span>
   );
+}
+
+/** While the node runs: the step; once it is done: "done" under its last frame; a job that ended first: where it stopped. */
+function PreviewCaption({
+  run,
+  preview,
+}: {
+  run: NodeRun | undefined;
+  preview: { step?: number; total?: number };
+}) {
+  const jobEnded = useRun((s) => {
+    const job = s.activeJob ? s.jobs[s.activeJob] : undefined;
+    return job ? TERMINAL_STATES.includes(job.state) : false;
+  });
+  const step = preview.total ? `step ${preview.step}/${preview.total}` : '';
+  const text =
+    run?.state === 'done' || run?.state === 'cached'
+      ? 'done'
+      : run?.state === 'running' && !jobEnded
+        ? step
+        : step && `stopped at ${step}`;
+  return text ? <figcaption data-state={text === 'done' ? 'done' : run?.state}>{text}</figcaption> : null;
 }
 
 function formatMs(ms: number | undefined): string {
@@ -294,24 +317,23 @@ const NodeFooter = memo(function NodeFooter({
       {showPreview && (
         <figure className="rg-preview" data-frames={preview.frames}>
           <img src={preview.url} alt="live preview" />
-          {preview.total ? (
-            <figcaption>
-              step {preview.step}/{preview.total}
-            </figcaption>
-          ) : null}
+          <PreviewCaption run={run} preview={preview} />
         </figure>
       )}
-      {files.map((f) =>
-        f.mime.startsWith('video/') ? (
-          <video key={f.id} className="rg-video" src={f.url} autoPlay loop muted playsInline controls />
-        ) : f.mime.startsWith('image/') ? (
-          <img key={f.id} className="rg-image" src={f.url} alt={f.name} />
-        ) : (
-          <a key={f.id} href={f.url} target="_blank" rel="noreferrer">
-            {f.name}
-          </a>
-        ),
-      )}
+      {files.map((f) => (
+        <div key={f.id} className="rg-file">
+          {f.mime.startsWith('video/') ? (
+            <video className="rg-video" src={f.url} autoPlay loop muted playsInline controls />
+          ) : f.mime.startsWith('image/') ? (
+            <img className="rg-image" src={f.url} alt={f.name} />
+          ) : (
+            <a href={f.url} target="_blank" rel="noreferrer">
+              {f.name}
+            </a>
+          )}
+          <CredentialsMark meta={f.meta} />
+        </div>
+      ))}
       {values.map((v) => (
         <pre key={`${v.label}`} className="rg-value">
           {v.label ? `${v.label}: ` : ''}

@@ -1,28 +1,73 @@
 import type { PresetInfo } from '@reelgraph/protocol';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import { loadPreset, message, start } from '../actions';
 import { api } from '../state';
 import { toast, uiStore } from '../store/uiStore';
 import { SHORTCUTS } from './shortcuts';
 
-const close = () => uiStore.setState({ dialog: undefined });
+const close = () => {
+  const { confirm } = uiStore.getState();
+  if (confirm) confirm.answer(false);
+  else uiStore.setState({ dialog: undefined });
+};
 
+/**
+ * A native modal `<dialog>`: the browser traps focus inside it, makes the page behind inert, and closes it
+ * on Escape (the `cancel` event); a press on the backdrop (the dialog element itself) closes it too.
+ */
 function Modal({ title, children }: { title: string; children: React.ReactNode }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = ref.current;
+    if (d && !d.open) d.showModal();
+    return () => d?.close();
+  }, []);
   return (
-    // biome-ignore lint/a11y/noStaticElementInteractions: clicking outside closes; so does the close button
-    <div className="rg-modal-backdrop" onMouseDown={close}>
-      <div className="rg-modal" role="dialog" aria-label={title} onMouseDown={(e) => e.stopPropagation()}>
-        <header>
-          <h2>{title}</h2>
-          <button type="button" aria-label="close" onClick={close}>
-            ✕
-          </button>
-        </header>
-        {children}
-      </div>
-    </div>
+    <dialog
+      ref={ref}
+      className="rg-modal"
+      aria-label={title}
+      onCancel={(e) => {
+        e.preventDefault();
+        close();
+      }}
+      onKeyDown={trapTab}
+      onMouseDown={(e) => {
+        // The backdrop belongs to the dialog element: a press outside its box is a press on the backdrop.
+        const r = e.currentTarget.getBoundingClientRect();
+        const inside =
+          e.clientX >= r.left && e.clientX <= r.right && e.clientY >= r.top && e.clientY <= r.bottom;
+        if (e.target === e.currentTarget && !inside) close();
+      }}
+    >
+      <header>
+        <h2>{title}</h2>
+        <button type="button" aria-label="close" onClick={close}>
+          ✕
+        </button>
+      </header>
+      {children}
+    </dialog>
   );
+}
+
+const FOCUSABLE = 'button, [href], input, select, textarea, [tabindex]:not([tabindex="-1"])';
+
+/** The page behind is inert, but Tab past the last control would leave for the browser's own UI: wrap. */
+function trapTab(e: React.KeyboardEvent<HTMLDialogElement>) {
+  if (e.key !== 'Tab') return;
+  const all = [...e.currentTarget.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
+    (el) => !el.hasAttribute('disabled'),
+  );
+  const first = all[0];
+  const last = all.at(-1);
+  if (!first || !last) return;
+  const at = document.activeElement;
+  if (e.shiftKey ? at === first || !e.currentTarget.contains(at) : at === last) {
+    e.preventDefault();
+    (e.shiftKey ? last : first).focus();
+  }
 }
 
 export function Dialogs() {
@@ -31,7 +76,26 @@ export function Dialogs() {
   if (dialog === 'presets') return <PresetsDialog />;
   if (dialog === 'missing') return <MissingDialog />;
   if (dialog === 'login') return <LoginDialog />;
+  if (dialog === 'confirm') return <ConfirmDialog />;
   return null;
+}
+
+function ConfirmDialog() {
+  const confirm = useStore(uiStore, (s) => s.confirm);
+  if (!confirm) return null;
+  return (
+    <Modal title={confirm.title}>
+      <p>{confirm.text}</p>
+      <div className="rg-modal-actions">
+        <button type="button" onClick={() => confirm.answer(false)}>
+          Cancel
+        </button>
+        <button type="button" className="danger" onClick={() => confirm.answer(true)}>
+          {confirm.yes}
+        </button>
+      </div>
+    </Modal>
+  );
 }
 
 function HelpDialog() {

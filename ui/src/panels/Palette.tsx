@@ -47,6 +47,10 @@ export function Palette() {
           top: Math.min(palette.screen.y, innerHeight - 420),
         }}
         onMouseDown={(e) => e.stopPropagation()}
+        // Escape from anywhere inside (the list too, not only the search field).
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') close();
+        }}
       >
         <input
           // biome-ignore lint/a11y/noAutofocus: the palette opens to be typed into
@@ -59,8 +63,7 @@ export function Palette() {
             setIndex(0);
           }}
           onKeyDown={(e) => {
-            if (e.key === 'Escape') close();
-            else if (e.key === 'ArrowDown') setIndex((i) => Math.min(i + 1, results.length - 1));
+            if (e.key === 'ArrowDown') setIndex((i) => Math.min(i + 1, results.length - 1));
             else if (e.key === 'ArrowUp') setIndex((i) => Math.max(i - 1, 0));
             else if (e.key === 'Enter') pick(results[active]);
             else return;

@@ -1,7 +1,8 @@
-import type { Output } from '@reelgraph/protocol';
+import { TERMINAL_STATES } from '@reelgraph/protocol';
 import { useEffect } from 'react';
-import { cancelJob, refreshJobs, rerunJob } from '../actions';
+import { cancelJob, clearFinished, refreshJobs, rerunJob } from '../actions';
 import { useRun } from '../state';
+import type { JobView } from '../store/runStore';
 import { uiStore } from '../store/uiStore';
 
 /** Jobs, newest first: cancel what is queued or running, re-run or open the outputs of the rest. */
@@ -17,9 +18,14 @@ export function QueuePanel() {
     <section className="rg-panel" aria-label="Queue">
       <header>
         Queue{' '}
-        <button type="button" onClick={() => void refreshJobs()}>
+        <button type="button" aria-label="refresh" onClick={() => void refreshJobs()}>
           ↻
         </button>
+        {list.some((j) => TERMINAL_STATES.includes(j.state)) && (
+          <button type="button" onClick={() => void clearFinished()}>
+            Clear finished
+          </button>
+        )}
       </header>
       {!list.length && <p className="muted">No jobs yet. Press Run (Ctrl+Enter).</p>}
       <ul className="rg-jobs">
@@ -43,9 +49,9 @@ export function QueuePanel() {
                   Re-run
                 </button>
               )}
-              {j.outputs.some((o) => o.kind === 'file') && (
+              {outputCount(j) > 0 && (
                 <button type="button" onClick={() => uiStore.setState({ panel: 'gallery' })}>
-                  Outputs ({j.outputs.filter((o) => o.kind === 'file').length})
+                  Outputs ({outputCount(j)})
                 </button>
               )}
             </div>
@@ -60,32 +66,7 @@ function rank(state: string): number {
   return state === 'running' ? 0 : state === 'queued' ? 1 : 2;
 }
 
-export function Gallery() {
-  const gallery = useRun((s) => s.gallery);
-  return (
-    <section className="rg-panel" aria-label="Outputs">
-      <header>Outputs</header>
-      {!gallery.length && <p className="muted">Generated videos and images appear here.</p>}
-      <div className="rg-gallery">
-        {gallery.map((o) => (
-          <GalleryItem key={o.kind === 'file' ? o.id : ''} output={o} />
-        ))}
-      </div>
-    </section>
-  );
-}
-
-function GalleryItem({ output }: { output: Output }) {
-  if (output.kind !== 'file') return null;
-  return (
-    <a className="rg-gallery-item" href={output.url} target="_blank" rel="noreferrer" title={output.name}>
-      {output.mime.startsWith('video/') ? (
-        <video src={output.url} muted loop autoPlay playsInline />
-      ) : output.mime.startsWith('image/') ? (
-        <img src={output.url} alt={output.name} />
-      ) : (
-        <span>{output.name}</span>
-      )}
-    </a>
-  );
+/** This tab's jobs know their outputs from events; others (and all after a reload) from the server's count. */
+function outputCount(j: JobView): number {
+  return Math.max(j.outputs.filter((o) => o.kind === 'file').length, j.outputCount ?? 0);
 }

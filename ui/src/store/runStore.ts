@@ -1,8 +1,8 @@
 import type { GraphDocument, ValidationError } from '@reelgraph/graph';
 import {
-  type JobState,
   type JobSummary,
   type NodeRunState,
+  type NodeStatus,
   type Output,
   type PreviewFrame,
   type ServerEvent,
@@ -11,29 +11,21 @@ import {
 import { createStore } from 'zustand/vanilla';
 
 /** A node of the job the canvas shows: the protocol's node status, with its outputs and error text. */
-export interface NodeRun {
-  state: NodeRunState;
-  step?: number;
-  total?: number;
-  durationMs?: number;
+export type NodeRun = Omit<NodeStatus, 'error'> & {
   error?: string;
   /** Failed because the job's time limit stopped it while it ran (it hung), or its process crashed. */
   stopped?: 'timeout' | 'crashed';
   outputs?: Output[];
-}
+};
 
-export interface JobView {
-  id: string;
-  state: JobState;
-  position?: number | null;
-  title?: string | null;
-  createdAt: number;
-  durationMs?: number | null;
-  error?: string | null;
-  outputs: Output[];
-  /** The graph as submitted (for re-run); only for jobs this tab submitted. */
-  graph?: GraphDocument;
-}
+/** A job in the queue panel: the protocol's summary fields it shows, its outputs, the error text. */
+export type JobView = Pick<JobSummary, 'id' | 'state' | 'createdAt'> &
+  Partial<Pick<JobSummary, 'position' | 'title' | 'durationMs' | 'outputCount'>> & {
+    error?: string | null;
+    outputs: Output[];
+    /** The graph as submitted (for re-run); only for jobs this tab submitted. */
+    graph?: GraphDocument;
+  };
 
 export interface RunState {
   connected: boolean;
@@ -45,7 +37,6 @@ export interface RunState {
   previews: Record<string, { url: string; step?: number; total?: number; frames: number }>;
   /** Validation problems by node id (`''` for document-level ones). */
   problems: Record<string, ValidationError[]>;
-  gallery: Output[];
 }
 
 export const runStore = createStore<RunState>()(() => ({
@@ -54,7 +45,6 @@ export const runStore = createStore<RunState>()(() => ({
   nodes: {},
   previews: {},
   problems: {},
-  gallery: [],
 }));
 
 export function setProblems(errors: ValidationError[]): void {
@@ -100,8 +90,17 @@ export function mergeJobs(list: JobSummary[]): void {
       durationMs: j.durationMs,
       error: j.error?.message ?? null,
       outputs: prev?.outputs ?? [],
+      outputCount: j.outputCount,
     };
   }
+  runStore.setState({ jobs });
+}
+
+/** After the server cleared its history: forget the finished jobs here too. */
+export function forgetFinished(): void {
+  const jobs = Object.fromEntries(
+    Object.entries(runStore.getState().jobs).filter(([, j]) => !TERMINAL_STATES.includes(j.state)),
+  );
   runStore.setState({ jobs });
 }
 
@@ -128,9 +127,6 @@ export function applyEvent(e: ServerEvent): void {
       const patch: Partial<JobView> = { state: e.state, position: e.position ?? null };
       if (e.outputs) patch.outputs = e.outputs;
       if (e.error) patch.error = e.error.message;
-      const files = e.outputs?.filter((o) => o.kind === 'file') ?? [];
-      const known = new Set(s.gallery.map((o) => (o.kind === 'file' ? o.id : '')));
-      const fresh = files.filter((o) => o.kind === 'file' && !known.has(o.id));
       // The node that was running when the time limit (or a crash) stopped the job is the one at fault.
       const code = e.error?.code;
       const nodeId = e.error?.nodeId;
@@ -138,11 +134,7 @@ export function applyEvent(e: ServerEvent): void {
         active && nodeId && (code === 'timeout' || code === 'crashed')
           ? patchNode(nodeId, { state: 'failed', error: e.error?.message ?? code, stopped: code })
           : undefined;
-      runStore.setState({
-        jobs: patchJob(e.jobId, patch),
-        ...(fresh.length ? { gallery: [...fresh, ...s.gallery] } : {}),
-        ...(nodes ? { nodes } : {}),
-      });
+      runStore.setState({ jobs: patchJob(e.jobId, patch), ...(nodes ? { nodes } : {}) });
       return;
     }
     case 'job:snapshot': {

@@ -16,8 +16,10 @@ export interface MissingReport {
 /** App chrome state: never part of the graph or its history. */
 export interface UiState {
   palette?: { at: Point; screen: Point; from?: PendingLink & { type: string } };
-  dialog?: 'help' | 'presets' | 'missing' | 'login';
+  dialog?: 'help' | 'presets' | 'missing' | 'login' | 'confirm';
   missing?: MissingReport;
+  /** The question a `confirm` dialog asks; `answer` settles `ask`'s promise. */
+  confirm?: { title: string; text: string; yes: string; answer(ok: boolean): void };
   panel: 'queue' | 'gallery' | null;
   toasts: Toast[];
   /** Bumped to ask the canvas to fit the view (after loading a graph). */
@@ -31,4 +33,16 @@ export function toast(text: string, kind: Toast['kind'] = 'info', ms = 5000): vo
   const id = nextToast++;
   uiStore.setState((s) => ({ toasts: [...s.toasts, { id, kind, text }] }));
   setTimeout(() => uiStore.setState((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })), ms);
+}
+
+/** Ask before something that cannot be undone; resolves false when the dialog is dismissed. */
+export function ask(title: string, text: string, yes: string): Promise<boolean> {
+  uiStore.getState().confirm?.answer(false);
+  return new Promise((resolve) => {
+    const answer = (ok: boolean) => {
+      uiStore.setState({ dialog: undefined, confirm: undefined });
+      resolve(ok);
+    };
+    uiStore.setState({ dialog: 'confirm', confirm: { title, text, yes, answer } });
+  });
 }
