@@ -4,6 +4,7 @@ import type { JobError, JobState, QueueStatus } from '@reelgraph/protocol';
 import { type Culprit, culprit, describeCulprit } from '../packs/blame';
 import type { JobRecord, Store } from '../store/store';
 import type { Hub } from '../ws/hub';
+import type { JobQueue } from './job-queue';
 import { JobTracker } from './job-tracker';
 import type { LiveState } from './job-views';
 import type { NodeHost, RunOutcome } from './node-host';
@@ -51,7 +52,7 @@ interface Active {
  * the node host, enforces the job timeout, and records every state change in the store before telling
  * anyone about it.
  */
-export class Scheduler {
+export class Scheduler implements JobQueue {
   readonly #active = new Map<string, Active>();
   #paused = false;
   #stopped = false;
