@@ -1,4 +1,4 @@
-import { type Catalog, type GraphDocument, isLink } from '@reelgraph/graph';
+import { type Catalog, FOREIGN_TYPE, type GraphDocument, isLink } from '@reelgraph/graph';
 import type { MissingReport } from '../store/uiStore';
 import { packOf } from './packs';
 
@@ -9,7 +9,12 @@ import { packOf } from './packs';
 export function findMissing(doc: GraphDocument, catalog: Catalog): MissingReport | null {
   const byType = new Map<string, string[]>();
   const values: MissingReport['values'] = [];
+  const foreign = new Map<string, string[]>();
   for (const [id, node] of Object.entries(doc.nodes)) {
+    if (node.type === FOREIGN_TYPE && node.foreign) {
+      foreign.set(node.foreign.class, [...(foreign.get(node.foreign.class) ?? []), id]);
+      continue;
+    }
     const schema = catalog.nodes[node.type];
     if (!schema) {
       byType.set(node.type, [...(byType.get(node.type) ?? []), id]);
@@ -22,7 +27,7 @@ export function findMissing(doc: GraphDocument, catalog: Catalog): MissingReport
         values.push({ nodeId: id, input: name, value: String(v), options: input.options });
     }
   }
-  if (!byType.size && !values.length) return null;
+  if (!byType.size && !values.length && !foreign.size) return null;
   const packs = new Map<string, MissingReport['packs'][number]>();
   for (const type of byType.keys()) {
     const name = packOf(type, catalog);
@@ -36,5 +41,10 @@ export function findMissing(doc: GraphDocument, catalog: Catalog): MissingReport
     entry.types.push(type);
     packs.set(name, entry);
   }
-  return { nodes: [...byType].map(([type, ids]) => ({ type, ids })), packs: [...packs.values()], values };
+  return {
+    nodes: [...byType].map(([type, ids]) => ({ type, ids })),
+    packs: [...packs.values()],
+    values,
+    ...(foreign.size ? { foreign: [...foreign].map(([cls, ids]) => ({ class: cls, ids })) } : {}),
+  };
 }
