@@ -16,6 +16,7 @@ import { clientErrorHandler, frameworkErrors, HttpError, installErrorHandling } 
 import { type ResolvedOptions, resolveOptions, SERVER_VERSION, type ServerOptions } from './options';
 import { createPolicyGate } from './policy/gate';
 import { InlineNodeHost } from './queue/inline-host';
+import type { JobQueue } from './queue/job-queue';
 import type { HostConfig, NodeHost } from './queue/node-host';
 import { ProcessNodeHost } from './queue/process-host';
 import { Scheduler } from './queue/scheduler';
@@ -38,7 +39,8 @@ export interface ReelgraphApp {
   app: FastifyInstance;
   options: ResolvedOptions;
   store: Store;
-  scheduler: Scheduler;
+  /** The queue behind the seam (`queue/job-queue.ts`): embedded SQLite or BullMQ on Redis. */
+  scheduler: JobQueue;
   hub: Hub;
   host: NodeHost;
   /** The key outputs are signed with (C2PA); undefined with `c2pa: false`. */
@@ -115,7 +117,7 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
     if (options.logger) app.log[level](message);
     else if (level !== 'info') console.warn(`[reelgraph] ${message}`);
   };
-  const scheduler = new Scheduler(store, host, hub, {
+  const scheduler: JobQueue = new Scheduler(store, host, hub, {
     concurrency: options.concurrency,
     jobTimeoutMs: options.jobTimeoutMs,
     abortGraceMs: options.abortGraceMs,
