@@ -164,4 +164,20 @@ describe.skipIf(!hasChromium)('history and gallery', () => {
     await expect.poll(() => page.getByText('Generated videos and images appear here.').count(), SLOW).toBe(1);
     await page.context().close();
   }, 90_000);
+
+  it('lays several outputs (variations) out as a grid inside the node', async () => {
+    const page = await openEditor(browser, server.url);
+    const g = clipGraph('Variations', 'webp');
+    g.nodes.clip!.inputs.batch = 4;
+    await runAndWait(page, g);
+    const node = page.locator('.rg-node[data-node-id="save"]');
+    const videos = node.locator('.rg-outputs.grid > *');
+    await expect.poll(() => videos.count(), SLOW).toBe(4);
+    const box = (await node.boundingBox())!;
+    const tiles = await videos.evaluateAll((vs) => vs.map((v) => v.getBoundingClientRect().toJSON()));
+    for (const t of tiles) expect(t.right).toBeLessThanOrEqual(box.x + box.width + 1);
+    expect(new Set(tiles.map((t) => Math.round(t.top))).size).toBeLessThan(4); // side by side, not a column
+    await shot(page, '43-variations-grid');
+    await page.context().close();
+  }, 90_000);
 });

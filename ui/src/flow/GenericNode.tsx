@@ -319,16 +319,21 @@ const NodeFooter = memo(function NodeFooter({
           <PreviewCaption run={run} preview={preview} />
         </figure>
       )}
-      {files.map((f) =>
-        f.mime.startsWith('video/') ? (
-          <video key={f.id} className="rg-video" src={f.url} autoPlay loop muted playsInline controls />
-        ) : f.mime.startsWith('image/') ? (
-          <img key={f.id} className="rg-image" src={f.url} alt={f.name} />
-        ) : (
-          <a key={f.id} href={f.url} target="_blank" rel="noreferrer">
-            {f.name}
-          </a>
-        ),
+      {files.length > 0 && (
+        // Several outputs (variations) tile the node's width instead of stacking past the screen.
+        <div className={`rg-outputs${files.length > 1 ? ' grid' : ''}`} data-count={files.length}>
+          {files.map((f) =>
+            f.mime.startsWith('video/') ? (
+              <video key={f.id} className="rg-video" src={f.url} autoPlay loop muted playsInline controls />
+            ) : f.mime.startsWith('image/') ? (
+              <img key={f.id} className="rg-image" src={f.url} alt={f.name} />
+            ) : (
+              <a key={f.id} href={f.url} target="_blank" rel="noreferrer">
+                {f.name}
+              </a>
+            ),
+          )}
+        </div>
       )}
       {values.map((v) => (
         <pre key={`${v.label}`} className="rg-value">
