@@ -8,6 +8,11 @@ export interface Toast {
   text: string;
 }
 
+export interface Compared {
+  url: string;
+  label: string;
+}
+
 export interface MissingReport {
   nodes: { type: string; ids: string[] }[];
   values: { nodeId: string; input: string; value: string; options: string[] }[];
@@ -16,7 +21,9 @@ export interface MissingReport {
 /** App chrome state: never part of the graph or its history. */
 export interface UiState {
   palette?: { at: Point; screen: Point; from?: PendingLink & { type: string } };
-  dialog?: 'help' | 'presets' | 'missing' | 'login' | 'confirm';
+  dialog?: 'help' | 'presets' | 'missing' | 'login' | 'confirm' | 'compare';
+  /** Two videos the compare dialog plays side by side, in sync. */
+  compare?: readonly [Compared, Compared];
   missing?: MissingReport;
   /** The question a `confirm` dialog asks; `answer` settles `ask`'s promise. */
   confirm?: { title: string; text: string; yes: string; answer(ok: boolean): void };
