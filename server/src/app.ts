@@ -76,6 +76,7 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
   }
   const hostConfig: HostConfig = {
     ...(signing ? { credentials: signing } : {}),
+    ...(options.forceMark ? { mark: options.forceMark } : {}),
     nodesDirs: options.nodesDirs,
     modelsDirs: options.modelsDirs,
     outputsDir: options.outputsDir,

@@ -21,6 +21,7 @@ Commands:
   users add <name>        Add a named user for "serve --users"; prints their new token once
       --admin               The user sees and manages every user's jobs
       --users <file>        The users file (default ./users.json)
+  users remove <name>     Take a user out of the users file (--users <file>)
   create-node <name>      Scaffold a node pack: manifest, a typed example node, a passing test
       --dir <folder>        Create it in <folder>/<name> (default nodes/<name>; then load with --nodes <folder>)
       --no-link             Do not link the host's packages into the pack's node_modules

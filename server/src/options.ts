@@ -1,6 +1,7 @@
 import { mkdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { MarkSpec } from '@reelgraph/media';
 
 export const SERVER_VERSION = '0.1.0';
 
@@ -63,16 +64,22 @@ export interface ServerOptions {
   /** PEM private key and certificate chain (leaf first) to sign with; default: a local development chain. */
   c2paKeyFile?: string;
   c2paCertFile?: string;
+  /** A visible mark forced on every saved output (`serve --force-mark`); default none. */
+  forceMark?: MarkSpec;
 }
 
 export type ResolvedOptions = Required<
-  Omit<ServerOptions, 'token' | 'uiDir' | 'usersFile' | 'policyFile' | 'c2paKeyFile' | 'c2paCertFile'>
+  Omit<
+    ServerOptions,
+    'token' | 'uiDir' | 'usersFile' | 'policyFile' | 'c2paKeyFile' | 'c2paCertFile' | 'forceMark'
+  >
 > & {
   token: string | undefined;
   usersFile: string | undefined;
   policyFile: string | undefined;
   c2paKeyFile: string | undefined;
   c2paCertFile: string | undefined;
+  forceMark: MarkSpec | undefined;
   uiDir: string | false;
 };
 
@@ -134,5 +141,6 @@ export function resolveOptions(o: ServerOptions): ResolvedOptions {
     c2pa: o.c2pa ?? true,
     c2paKeyFile: o.c2paKeyFile,
     c2paCertFile: o.c2paCertFile,
+    forceMark: o.forceMark,
   };
 }

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addUser, hashToken } from '../src/security/users';
+import { addUser, hashToken, removeUser, Users } from '../src/security/users';
 import { Store } from '../src/store/store';
 import { Http, REPO, startServer, stepsGraph, type TestServer, until, WsClient } from './helpers';
 
@@ -191,6 +191,22 @@ describe('named users (serve --users)', () => {
     for (let i = 0; i < 5; i++) codes.push((await as.ana!.submit(stepsGraph(1, 1, `rl${i}`))).status);
     expect(codes).toEqual([201, 201, 201, 201, 429]);
     expect((await as.bo!.submit(stepsGraph(1, 1, 'bo-still'))).status).toBe(201);
+  });
+});
+
+describe('the users file', () => {
+  it('gives a user a new token in place, and removes users', () => {
+    const file = path.join(dir, 'edit.json');
+    const first = addUser(file, 'cy', false);
+    const second = addUser(file, 'cy', true);
+    addUser(file, 'dee', false);
+    const users = Users.load(file);
+    expect(users.authenticate(first)).toBeUndefined();
+    expect(users.authenticate(second)).toEqual({ name: 'cy', admin: true });
+    expect(removeUser(file, 'cy')).toBe(true);
+    expect(removeUser(file, 'cy')).toBe(false);
+    expect(Users.load(file).authenticate(second)).toBeUndefined();
+    expect(Users.load(file).get('dee')).toEqual({ name: 'dee', admin: false });
   });
 });
 

@@ -171,7 +171,7 @@ describe.skipIf(!hasChromium)('history and gallery', () => {
     g.nodes.clip!.inputs.batch = 4;
     await runAndWait(page, g);
     const node = page.locator('.rg-node[data-node-id="save"]');
-    const videos = node.locator('.rg-outputs.grid > *');
+    const videos = node.locator('.rg-outputs.grid > .rg-file');
     await expect.poll(() => videos.count(), SLOW).toBe(4);
     const box = (await node.boundingBox())!;
     const tiles = await videos.evaluateAll((vs) => vs.map((v) => v.getBoundingClientRect().toJSON()));

@@ -1,5 +1,5 @@
-import { type GraphDocument, migrateGraph, validateGraph } from '@reelgraph/graph';
-import type { CatalogResponse } from '@reelgraph/protocol';
+import { type GraphDocument, migrateGraph, type ValidationError, validateGraph } from '@reelgraph/graph';
+import type { CatalogResponse, PolicyFinding } from '@reelgraph/protocol';
 import { ApiError } from './api/api-error';
 import { EventSocket } from './api/socket';
 import { extractEmbeddedGraph } from './lib/embedded';
@@ -163,6 +163,19 @@ export function pickFile(): void {
   input.click();
 }
 
+/**
+ * A policy refusal shown like a validation problem, on the node and input that hold the refused text.
+ * `policy_refused` is the server's code, not one of the graph's validation codes.
+ */
+function policyProblems(refusals: PolicyFinding[] = []): ValidationError[] {
+  return refusals.map((r) => ({
+    nodeId: r.nodeId,
+    input: r.input,
+    code: 'policy_refused' as ValidationError['code'],
+    message: `refused by the server's usage policy (${r.category}, rule ${r.ruleId}): "${r.match}"`,
+  }));
+}
+
 /** Queue the current graph (Run / Ctrl+Enter). */
 export async function runGraph(doc = editor.getState().toDocument()): Promise<string | null> {
   try {
@@ -180,6 +193,9 @@ export async function runGraph(doc = editor.getState().toDocument()): Promise<st
         `The graph has ${err.errors.length} problem${err.errors.length === 1 ? '' : 's'}; see the marked nodes.`,
         'error',
       );
+    } else if (err instanceof ApiError && err.code === 'policy_refused') {
+      setProblems(policyProblems(err.body.refusals as PolicyFinding[] | undefined));
+      toast(err.message, 'error');
     } else if (err instanceof ApiError) {
       toast(err.message, 'error');
     } else {

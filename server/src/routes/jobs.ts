@@ -139,6 +139,7 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
       }
       const policyWarnings =
         deps.policy?.enforce(doc, {
+          ...(req.user ? { user: req.user.name } : {}),
           ...(body.clientId !== undefined ? { clientId: body.clientId } : {}),
           address: req.ip,
         }) ?? [];
@@ -204,6 +205,9 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
         querystring: JobDetailQuery,
         response: { 200: JobDetail, ...errors(400, 404) },
       },
+      // Stored events are sent as they were written, also by another version of the server: a schema
+      // serializer would refuse (500) an event type it does not know.
+      serializerCompiler: () => (data) => JSON.stringify(data),
     },
     async (req) => {
       const job = jobFor(req, req.params.id);

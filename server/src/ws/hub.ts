@@ -1,4 +1,4 @@
-import { MAX_SUBSCRIPTIONS } from '@reelgraph/protocol';
+import { type ConnectionMessage, MAX_SUBSCRIPTIONS, type ServerEvent } from '@reelgraph/protocol';
 import type { WebSocket } from 'ws';
 import type { User } from '../security/users';
 
@@ -200,7 +200,8 @@ export class Hub {
     this.sentBinary++;
   }
 
-  send(conn: Connection, message: object): void {
+  /** A connection message or a snapshot (job events come encoded, through `sendJob` and `replay`). */
+  send(conn: Connection, message: ConnectionMessage | ServerEvent): void {
     this.sendText(conn, JSON.stringify(message));
   }
 }

@@ -12,6 +12,7 @@ import { countRender } from '../lib/perf';
 import { editor, useItems, useRun } from '../state';
 import type { NodeRun } from '../store/runStore';
 import type { FlowNode, NodeItem } from '../store/types';
+import { CredentialsMark } from './CredentialsMark';
 import { widgets } from './widgets/registry';
 import { useModel } from './widgets/useModel';
 
@@ -322,17 +323,20 @@ const NodeFooter = memo(function NodeFooter({
       {files.length > 0 && (
         // Several outputs (variations) tile the node's width instead of stacking past the screen.
         <div className={`rg-outputs${files.length > 1 ? ' grid' : ''}`} data-count={files.length}>
-          {files.map((f) =>
-            f.mime.startsWith('video/') ? (
-              <video key={f.id} className="rg-video" src={f.url} autoPlay loop muted playsInline controls />
-            ) : f.mime.startsWith('image/') ? (
-              <img key={f.id} className="rg-image" src={f.url} alt={f.name} />
-            ) : (
-              <a key={f.id} href={f.url} target="_blank" rel="noreferrer">
-                {f.name}
-              </a>
-            ),
-          )}
+          {files.map((f) => (
+            <div key={f.id} className="rg-file">
+              {f.mime.startsWith('video/') ? (
+                <video className="rg-video" src={f.url} autoPlay loop muted playsInline controls />
+              ) : f.mime.startsWith('image/') ? (
+                <img className="rg-image" src={f.url} alt={f.name} />
+              ) : (
+                <a href={f.url} target="_blank" rel="noreferrer">
+                  {f.name}
+                </a>
+              )}
+              <CredentialsMark meta={f.meta} />
+            </div>
+          ))}
         </div>
       )}
       {values.map((v) => (

@@ -1,6 +1,7 @@
 import { type JobState, type JobSummary, type Output, TERMINAL_STATES } from '@reelgraph/protocol';
 import { useEffect, useState } from 'react';
 import { deleteJob, loadJobGraph, message, rerunJob } from '../actions';
+import { CredentialsMark } from '../flow/CredentialsMark';
 import { api, useRun } from '../state';
 import { type Compared, uiStore } from '../store/uiStore';
 
@@ -167,6 +168,7 @@ function GalleryEntry({
           ) : (
             <span>{f.name}</span>
           )}
+          <CredentialsMark meta={f.meta} />
         </a>
       ))}
       <div className="rg-gallery-meta">
