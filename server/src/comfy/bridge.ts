@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { ApiPrompt } from '@reelgraph/comfy';
 import { decodePreviewFrame, type Output, type ServerEvent } from '@reelgraph/protocol';
 import type { WebSocket } from 'ws';
-import type { Scheduler } from '../queue/scheduler';
+import type { JobQueue } from '../queue/job-queue';
 import type { Store } from '../store/store';
 import type { HubObserver } from '../ws/hub';
 
@@ -41,7 +41,7 @@ export class ComfyBridge implements HubObserver {
   readonly #sockets = new Map<string, Set<WebSocket>>();
   #number = 0;
 
-  constructor(private readonly deps: { scheduler: Scheduler; store: Store; maxHistory: number }) {}
+  constructor(private readonly deps: { scheduler: JobQueue; store: Store; maxHistory: number }) {}
 
   /** A prompt was queued as job `jobId`: its number in ComfyUI's sense. */
   register(jobId: string, prompt: ApiPrompt, extraData: unknown, clientId: string | undefined): number {

@@ -17,7 +17,7 @@ import { resolveStored } from '../files/safe-path';
 import { sendFile } from '../files/send-file';
 import { saveUploadedImage } from '../files/upload';
 import type { PolicyGate } from '../policy/gate';
-import type { Scheduler } from '../queue/scheduler';
+import type { JobQueue } from '../queue/job-queue';
 import type { Guard } from '../security/guard';
 import type { Store } from '../store/store';
 import type { Hub } from '../ws/hub';
@@ -26,7 +26,7 @@ import { allObjectInfo, objectInfo } from './object-info';
 
 export interface ComfyRoutesDeps {
   store: Store;
-  scheduler: Scheduler;
+  scheduler: JobQueue;
   hub: Hub;
   guard: Guard;
   catalog: () => Catalog;
