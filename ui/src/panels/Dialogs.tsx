@@ -77,7 +77,70 @@ export function Dialogs() {
   if (dialog === 'missing') return <MissingDialog />;
   if (dialog === 'login') return <LoginDialog />;
   if (dialog === 'confirm') return <ConfirmDialog />;
+  if (dialog === 'compare') return <CompareDialog />;
   return null;
+}
+
+/** Two videos side by side under one play button and one scrubber: the right one follows the left. */
+function CompareDialog() {
+  const pair = useStore(uiStore, (s) => s.compare);
+  const left = useRef<HTMLVideoElement>(null);
+  const right = useRef<HTMLVideoElement>(null);
+  const [playing, setPlaying] = useState(false);
+  const [time, setTime] = useState(0);
+  const [duration, setDuration] = useState(0);
+  if (!pair) return null;
+  const both = () => [left.current, right.current].filter((v): v is HTMLVideoElement => v !== null);
+  const seek = (t: number) => {
+    for (const v of both()) v.currentTime = t;
+    setTime(t);
+  };
+  const toggle = () => {
+    const next = !playing;
+    for (const v of both()) void (next ? v.play() : v.pause());
+    setPlaying(next);
+  };
+  return (
+    <Modal title="Compare">
+      <div className="rg-compare">
+        {pair.map((c, i) => (
+          <figure key={c.url}>
+            <video
+              ref={i === 0 ? left : right}
+              src={c.url}
+              muted
+              loop
+              playsInline
+              aria-label={c.label}
+              onLoadedMetadata={(e) => i === 0 && setDuration(e.currentTarget.duration)}
+              onTimeUpdate={(e) => {
+                if (i !== 0) return;
+                const t = e.currentTarget.currentTime;
+                setTime(t);
+                const r = right.current;
+                if (r && Math.abs(r.currentTime - t) > 0.05) r.currentTime = t;
+              }}
+            />
+            <figcaption>{c.label}</figcaption>
+          </figure>
+        ))}
+      </div>
+      <div className="rg-compare-controls">
+        <button type="button" onClick={toggle}>
+          {playing ? 'Pause' : 'Play'}
+        </button>
+        <input
+          type="range"
+          aria-label="Position"
+          min={0}
+          max={duration || 0}
+          step={0.01}
+          value={time}
+          onChange={(e) => seek(Number(e.currentTarget.value))}
+        />
+      </div>
+    </Modal>
+  );
 }
 
 function ConfirmDialog() {

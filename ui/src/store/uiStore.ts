@@ -8,6 +8,11 @@ export interface Toast {
   text: string;
 }
 
+export interface Compared {
+  url: string;
+  label: string;
+}
+
 export interface MissingReport {
   nodes: { type: string; ids: string[] }[];
   /** The packs the missing node types come from, with what the graph says provided them. */
@@ -28,7 +33,9 @@ export interface MissingReport {
 /** App chrome state: never part of the graph or its history. */
 export interface UiState {
   palette?: { at: Point; screen: Point; from?: PendingLink & { type: string } };
-  dialog?: 'help' | 'presets' | 'missing' | 'login' | 'confirm';
+  dialog?: 'help' | 'presets' | 'missing' | 'login' | 'confirm' | 'compare';
+  /** Two videos the compare dialog plays side by side, in sync. */
+  compare?: readonly [Compared, Compared];
   missing?: MissingReport;
   /** Whether the server installs missing packs (asked when the missing-nodes dialog opens). */
   canInstallPacks?: boolean;
