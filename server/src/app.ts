@@ -11,14 +11,17 @@ import { ErrorBody, WS_MAX_MESSAGE_BYTES } from '@reelgraph/protocol';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { SigningFiles } from './c2pa/keys';
 import { signingFiles } from './c2pa/setup';
+import { comfyRoutes } from './comfy/routes';
 import { clientErrorHandler, frameworkErrors, HttpError, installErrorHandling } from './errors';
 import { type ResolvedOptions, resolveOptions, SERVER_VERSION, type ServerOptions } from './options';
 import { createPolicyGate } from './policy/gate';
 import { InlineNodeHost } from './queue/inline-host';
+import type { JobQueue } from './queue/job-queue';
 import type { HostConfig, NodeHost } from './queue/node-host';
 import { ProcessNodeHost } from './queue/process-host';
 import { Scheduler } from './queue/scheduler';
 import { fileRoutes } from './routes/files';
+import { importRoutes } from './routes/import';
 import { infoRoutes } from './routes/info';
 import { jobRoutes } from './routes/jobs';
 import { installGuard } from './security/guard';
@@ -36,7 +39,8 @@ export interface ReelgraphApp {
   app: FastifyInstance;
   options: ResolvedOptions;
   store: Store;
-  scheduler: Scheduler;
+  /** The queue behind the seam (`queue/job-queue.ts`): embedded SQLite or BullMQ on Redis. */
+  scheduler: JobQueue;
   hub: Hub;
   host: NodeHost;
   /** The key outputs are signed with (C2PA); undefined with `c2pa: false`. */
@@ -113,7 +117,7 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
     if (options.logger) app.log[level](message);
     else if (level !== 'info') console.warn(`[reelgraph] ${message}`);
   };
-  const scheduler = new Scheduler(store, host, hub, {
+  const scheduler: JobQueue = new Scheduler(store, host, hub, {
     concurrency: options.concurrency,
     jobTimeoutMs: options.jobTimeoutMs,
     abortGraceMs: options.abortGraceMs,
@@ -247,6 +251,24 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
       uploadRateLimit: options.uploadRateLimit,
     });
     await wsRoute(api, { hub, store, scheduler });
+    await importRoutes(api, { catalog, maxUploadBytes: options.maxUploadBytes });
+    await comfyRoutes(api, {
+      store,
+      scheduler,
+      hub,
+      guard,
+      catalog,
+      outputsDir: options.outputsDir,
+      uploadsDir: options.uploadsDir,
+      maxBodyBytes: options.maxBodyBytes,
+      maxNodes: options.maxNodes,
+      maxImagePixels: options.maxImagePixels,
+      maxHistory: options.maxHistory,
+      maxDepth: MAX_BODY_DEPTH,
+      submitRateLimit: options.submitRateLimit,
+      uploadRateLimit: options.uploadRateLimit,
+      ...(policy ? { policy } : {}),
+    });
     api.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   });
 

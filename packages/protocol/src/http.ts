@@ -9,6 +9,7 @@ export const ERROR_CODES = [
   'bad_request',
   'invalid_json',
   'invalid_graph',
+  'not_comfyui',
   'unauthorized',
   'forbidden',
   'forbidden_origin',

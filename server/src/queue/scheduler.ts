@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { GraphDocument } from '@reelgraph/graph';
 import type { JobError, JobState, QueueStatus } from '@reelgraph/protocol';
-import { type Culprit, culprit, describeCulprit } from '../packs/blame';
 import type { JobRecord, Store } from '../store/store';
 import type { Hub } from '../ws/hub';
+import type { JobQueue } from './job-queue';
 import { JobTracker } from './job-tracker';
 import type { LiveState } from './job-views';
 import type { NodeHost, RunOutcome } from './node-host';
 import { QueueError } from './queue-error';
+import { finishJob, type Settlement, settle } from './settle';
 
 export interface SchedulerOptions {
   concurrency: number;
@@ -33,11 +34,6 @@ export interface SubmitInput {
   targets?: string[];
 }
 
-function culpritFields(c: Culprit | undefined): Pick<JobError, 'nodeId' | 'nodeType' | 'pack'> {
-  if (!c) return {};
-  return { nodeId: c.nodeId, nodeType: c.nodeType, ...(c.pack ? { pack: c.pack } : {}) };
-}
-
 interface Active {
   tracker: JobTracker;
   controller: AbortController;
@@ -51,7 +47,7 @@ interface Active {
  * the node host, enforces the job timeout, and records every state change in the store before telling
  * anyone about it.
  */
-export class Scheduler {
+export class Scheduler implements JobQueue {
   readonly #active = new Map<string, Active>();
   #paused = false;
   #stopped = false;
@@ -296,9 +292,10 @@ export class Scheduler {
           'error',
           `job ${job.id}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
         );
-        this.#finish(job, active, 'failed', null, {
-          code: 'internal',
-          message: 'the server failed to run this job',
+        this.#finish(job, active, {
+          state: 'failed',
+          durationMs: null,
+          error: { code: 'internal', message: 'the server failed to run this job' },
         });
       })
       .finally(() => {
@@ -354,60 +351,16 @@ export class Scheduler {
       active.tracker.close();
       return;
     }
-    // A job stopped from outside (time limit, crash) is blamed on the node(s) still running.
-    const running = this.#runningCulprit(job, active);
-    const during = running ? ` while ${describeCulprit(running)} was running` : '';
-    if (active.timedOut) {
-      return this.#finish(job, active, 'failed', durationMs, {
-        code: 'timeout',
-        message: `the job exceeded its time limit of ${timeoutMs} ms and was stopped${during}`,
-        ...culpritFields(running),
-      });
-    }
-    if (active.cancelRequested && outcome.kind !== 'result')
-      return this.#finish(job, active, 'cancelled', durationMs, null);
-    switch (outcome.kind) {
-      case 'result': {
-        if (outcome.status === 'success')
-          return this.#finish(job, active, 'success', outcome.durationMs, null);
-        if (outcome.status === 'cancelled')
-          return this.#finish(job, active, 'cancelled', outcome.durationMs, null);
-        const [nodeId, failure] = Object.entries(outcome.errors)[0] ?? [];
-        const who = nodeId ? this.#culprit(job, nodeId) : undefined;
-        const error: JobError = {
-          code: 'node_failed',
-          message: nodeId
-            ? `${who ? describeCulprit(who) : `node "${nodeId}"`} failed: ${failure?.message ?? 'unknown error'}`
-            : 'the job failed',
-          ...(nodeId ? { nodeId } : {}),
-          ...culpritFields(who),
-        };
-        return this.#finish(job, active, 'failed', outcome.durationMs, error);
-      }
-      case 'invalid':
-        return this.#finish(job, active, 'failed', durationMs, {
-          code: 'invalid_graph',
-          message: `the graph no longer validates against the loaded nodes: ${outcome.errors
-            .slice(0, 3)
-            .map((e) => e.message)
-            .join('; ')}`,
-        });
-      case 'crashed':
-        return this.#finish(job, active, 'failed', durationMs, {
-          code: 'crashed',
-          message: `${outcome.message}${during}`,
-          ...culpritFields(running),
-        });
-    }
-  }
-
-  #culprit(job: JobRecord, nodeId: string): Culprit | undefined {
-    return culprit(JSON.parse(job.graph) as GraphDocument, nodeId, this.host.catalog);
-  }
-
-  #runningCulprit(job: JobRecord, active: Active): Culprit | undefined {
-    const entry = Object.entries(active.tracker.nodes).find(([, st]) => st.state === 'running');
-    return entry ? this.#culprit(job, entry[0]) : undefined;
+    return this.#finish(
+      job,
+      active,
+      settle(job, active.tracker, this.host.catalog, outcome, {
+        cancelRequested: active.cancelRequested,
+        timedOut: active.timedOut,
+        timeoutMs,
+        durationMs,
+      }),
+    );
   }
 
   /**
@@ -436,39 +389,8 @@ export class Scheduler {
     t.unref();
   }
 
-  #finish(
-    job: JobRecord,
-    active: Active,
-    state: JobState,
-    durationMs: number | null,
-    error: JobError | null,
-  ): void {
-    const { tracker } = active;
-    tracker.flushAll();
-    // Nodes still marked running when the job ends were stopped: by the time limit or a crash, the
-    // node that was running is the one that failed ("timed out"), the ones waiting were skipped.
-    const stoppedBy = error?.code === 'timeout' || error?.code === 'crashed' ? error : undefined;
-    for (const st of Object.values(tracker.nodes)) {
-      if (st.state === 'running' && stoppedBy) {
-        st.state = 'failed';
-        st.error = { name: stoppedBy.code === 'timeout' ? 'Timeout' : 'Crashed', message: stoppedBy.message };
-      } else if (st.state === 'running' || st.state === 'pending') {
-        st.state = state === 'success' ? 'done' : 'skipped';
-      }
-    }
-    this.store.finish(job.id, state, Date.now(), durationMs, error, tracker.nodes);
-    tracker.emit({
-      type: 'job:state',
-      jobId: job.id,
-      at: Date.now(),
-      state,
-      priority: job.priority,
-      attempts: job.attempts,
-      ...(error ? { error } : {}),
-      outputs: tracker.outputs,
-    });
-    tracker.close();
-    this.hub.dropJob(job.id);
+  #finish(job: JobRecord, active: Active, end: Settlement): void {
+    finishJob(this.store, this.hub, active.tracker, job, end);
     if (++this.#finishedSincePrune >= 100) {
       this.#finishedSincePrune = 0;
       const pruned = this.store.pruneHistory(this.opts.maxHistory);

@@ -26,8 +26,8 @@ import {
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpError, notFound } from '../errors';
 import type { PolicyGate } from '../policy/gate';
+import type { JobQueue } from '../queue/job-queue';
 import { JobViews } from '../queue/job-views';
-import type { Scheduler } from '../queue/scheduler';
 import { mayAccess } from '../security/users';
 import type { JobRecord, Store } from '../store/store';
 import { errors } from './error-responses';
@@ -35,7 +35,7 @@ import { queueCall } from './queue-errors';
 
 export interface JobRoutesDeps {
   store: Store;
-  scheduler: Scheduler;
+  scheduler: JobQueue;
   catalog: () => Catalog;
   maxBodyBytes: number;
   maxNodes: number;

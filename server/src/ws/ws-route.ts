@@ -15,8 +15,8 @@ import type { FastifyInstance } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import { HttpError } from '../errors';
 import { SERVER_VERSION } from '../options';
+import type { JobQueue } from '../queue/job-queue';
 import { JobViews } from '../queue/job-views';
-import type { Scheduler } from '../queue/scheduler';
 import { mayAccess } from '../security/users';
 import type { Store } from '../store/store';
 import { type Connection, type Hub, newConnection } from './hub';
@@ -28,7 +28,7 @@ const MAX_BAD_MESSAGES = 100;
 export interface WsDeps {
   hub: Hub;
   store: Store;
-  scheduler: Scheduler;
+  scheduler: JobQueue;
 }
 
 class BadMessage extends Error {}

@@ -7,7 +7,8 @@ import {
 } from '@reelgraph/graph';
 import { type Output, TERMINAL_STATES } from '@reelgraph/protocol';
 import { Handle, type NodeProps, Position } from '@xyflow/react';
-import { memo, useCallback } from 'react';
+import { memo, useCallback, useMemo } from 'react';
+import { foreignSchema } from '../lib/foreign';
 import { countRender } from '../lib/perf';
 import { editor, useItems, useRun } from '../state';
 import type { NodeRun } from '../store/runStore';
@@ -27,7 +28,13 @@ const NO_PROBLEMS: ValidationError[] = [];
 export const GenericNode = memo(function GenericNode({ id, selected }: NodeProps<FlowNode>) {
   const item = useItems((s) => s.items[id]) as NodeItem | undefined;
   const type = item?.type;
-  const schema = useItems((s) => (type ? s.catalog?.nodes[type] : undefined));
+  const catalogSchema = useItems((s) => (type ? s.catalog?.nodes[type] : undefined));
+  const foreign = item?.foreign;
+  const inputs = item?.inputs;
+  const schema = useMemo(
+    () => (foreign && inputs ? foreignSchema(foreign, inputs) : catalogSchema),
+    [foreign, inputs, catalogSchema],
+  );
   const problems = useRun((s) => s.problems[id]) ?? NO_PROBLEMS;
   const run = useRun((s) => s.nodes[id]);
   const far = useFar();
@@ -41,6 +48,7 @@ export const GenericNode = memo(function GenericNode({ id, selected }: NodeProps
     run ? `run-${run.state}` : '',
     problems.length ? 'has-problems' : '',
     schema ? '' : 'missing',
+    foreign ? 'foreign' : '',
     item.collapsed ? 'collapsed' : '',
   ].join(' ');
   const style = {
