@@ -34,6 +34,10 @@ describe.skipIf(!hasChromium || !hasModel)('model-aware widgets', () => {
     const page = await openEditor(browser, server.url);
     await page.getByRole('button', { name: 'Presets' }).click();
     await page.locator('[data-preset="text-to-video"]').click();
+    // Startup already loaded this preset, so its nodes are no sign the click's load arrived: the dialog
+    // closes once it has. Edits made before then would be replaced by the preset (and its close
+    // returns focus to the Presets button, ending a number's edit).
+    await page.getByRole('dialog', { name: 'Presets' }).waitFor({ state: 'detached' });
     await page.waitForFunction(() => Boolean(window.__reelgraph.editor.getState().items.latent));
     return page;
   }
