@@ -1,9 +1,9 @@
 import type { PresetInfo } from '@reelgraph/protocol';
 import { useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
-import { loadPreset, message, start } from '../actions';
+import { installMissingPack, loadPreset, message, start } from '../actions';
 import { api } from '../state';
-import { toast, uiStore } from '../store/uiStore';
+import { type MissingReport, toast, uiStore } from '../store/uiStore';
 import { SHORTCUTS } from './shortcuts';
 
 const close = () => {
@@ -209,8 +209,49 @@ function PresetsDialog() {
   );
 }
 
+/** "needs fx ^1.2.0 — install": what the graph says provided the nodes, and the way to get it. */
+function MissingPack({ pack, canInstall }: { pack: MissingReport['packs'][number]; canInstall: boolean }) {
+  const [busy, setBusy] = useState(false);
+  const range = pack.version ? `^${pack.version}` : undefined;
+  const needs = `needs ${pack.name}${range ? ` ${range}` : ''}`;
+  return (
+    <li data-pack={pack.name}>
+      <strong>{needs}</strong>
+      {pack.package ? (
+        canInstall ? (
+          <>
+            {' — '}
+            <button
+              type="button"
+              disabled={busy}
+              onClick={async () => {
+                setBusy(true);
+                await installMissingPack(pack.package!, range);
+                setBusy(false);
+              }}
+            >
+              {busy ? 'Installing…' : `Install ${pack.package}`}
+            </button>
+          </>
+        ) : (
+          <span className="muted">
+            {' — '}install it:{' '}
+            <code>
+              reelgraph add {pack.package}
+              {range ? `@${range}` : ''}
+            </code>
+          </span>
+        )
+      ) : (
+        <span className="muted"> (not from the npm registry: get it from its author)</span>
+      )}
+    </li>
+  );
+}
+
 function MissingDialog() {
   const missing = useStore(uiStore, (s) => s.missing);
+  const canInstall = useStore(uiStore, (s) => s.canInstallPacks === true);
   if (!missing) return null;
   const imported = missing.imported;
   const lacking = missing.nodes.length > 0 || missing.values.length > 0 || (missing.foreign?.length ?? 0) > 0;
@@ -258,6 +299,11 @@ function MissingDialog() {
           <p className="muted">
             Install the node pack that provides them; they are kept in the graph, drawn in red.
           </p>
+          <ul className="rg-missing-packs">
+            {missing.packs.map((p) => (
+              <MissingPack key={p.name} pack={p} canInstall={canInstall} />
+            ))}
+          </ul>
           <ul>
             {missing.nodes.map((n) => (
               <li key={n.type}>
