@@ -18,10 +18,12 @@ import { InlineNodeHost } from './queue/inline-host';
 import type { JobQueue } from './queue/job-queue';
 import type { HostConfig, NodeHost } from './queue/node-host';
 import { ProcessNodeHost } from './queue/process-host';
+import type { BullQueue } from './queue/redis/bull-queue';
 import { Scheduler } from './queue/scheduler';
 import { fileRoutes } from './routes/files';
 import { infoRoutes } from './routes/info';
 import { jobRoutes } from './routes/jobs';
+import { workerOutputRoutes } from './routes/worker-outputs';
 import { installGuard } from './security/guard';
 import { setSecurityHeaders } from './security/headers';
 import { loadSecret } from './security/secret';
@@ -114,7 +116,7 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
     if (options.logger) app.log[level](message);
     else if (level !== 'info') console.warn(`[reelgraph] ${message}`);
   };
-  const scheduler: JobQueue = new Scheduler(store, host, hub, {
+  const queueOptions = {
     concurrency: options.concurrency,
     jobTimeoutMs: options.jobTimeoutMs,
     abortGraceMs: options.abortGraceMs,
@@ -125,7 +127,27 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
     previewIntervalMs: options.previewIntervalMs,
     progressIntervalMs: options.progressIntervalMs,
     log,
-  });
+  };
+  // The base URL workers upload output files to; known once listening (or given: --public-url).
+  let frontUrl = options.publicUrl ?? '';
+  let bull: BullQueue | undefined;
+  if (options.redis) {
+    const { BullQueue } = await import('./queue/redis/bull-queue');
+    try {
+      bull = await BullQueue.open(store, hub, {
+        ...queueOptions,
+        redis: options.redis,
+        frontUrl: () => frontUrl,
+        catalog: () => host.catalog,
+      });
+    } catch (err) {
+      await host.close();
+      store.close();
+      releaseLock();
+      throw err;
+    }
+  }
+  const scheduler: JobQueue = bull ?? new Scheduler(store, host, hub, queueOptions);
 
   installErrorHandling(app);
   app.addSchema(ErrorBody);
@@ -248,6 +270,14 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
       uploadRateLimit: options.uploadRateLimit,
     });
     await wsRoute(api, { hub, store, scheduler });
+    if (bull && options.workerSecret) {
+      const b = bull;
+      await workerOutputRoutes(api, {
+        outputsDir: options.outputsDir,
+        workerSecret: options.workerSecret,
+        acceptsUploads: (id) => b.acceptsUploads(id),
+      });
+    }
     api.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   });
 
@@ -296,7 +326,9 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
       const addr = app.server.address();
       const port = typeof addr === 'object' && addr ? addr.port : options.port;
       const h = options.host.includes(':') ? `[${options.host}]` : options.host;
-      return `http://${h}:${port}`;
+      const url = `http://${h}:${port}`;
+      if (!options.publicUrl) frontUrl = url;
+      return url;
     },
     async close() {
       if (closed) return;

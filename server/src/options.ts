@@ -63,11 +63,31 @@ export interface ServerOptions {
   /** PEM private key and certificate chain (leaf first) to sign with; default: a local development chain. */
   c2paKeyFile?: string;
   c2paCertFile?: string;
+  /** Scale-out (docs/scale-out.md): run jobs on `reelgraph worker`s through BullMQ on this Redis. */
+  redis?: string;
+  /** With `redis`: the secret workers authenticate their output uploads with (16+ characters). */
+  workerSecret?: string;
+  /** With `redis`: this front's base URL as workers reach it; default the address it listens on. */
+  publicUrl?: string;
 }
 
 export type ResolvedOptions = Required<
-  Omit<ServerOptions, 'token' | 'uiDir' | 'usersFile' | 'policyFile' | 'c2paKeyFile' | 'c2paCertFile'>
+  Omit<
+    ServerOptions,
+    | 'token'
+    | 'uiDir'
+    | 'usersFile'
+    | 'policyFile'
+    | 'c2paKeyFile'
+    | 'c2paCertFile'
+    | 'redis'
+    | 'workerSecret'
+    | 'publicUrl'
+  >
 > & {
+  redis: string | undefined;
+  workerSecret: string | undefined;
+  publicUrl: string | undefined;
   token: string | undefined;
   usersFile: string | undefined;
   policyFile: string | undefined;
@@ -97,6 +117,11 @@ export function resolveOptions(o: ServerOptions): ResolvedOptions {
     );
   }
   if (token && token.length < 16) throw new Error('the token must be at least 16 characters');
+  if (o.redis && (!o.workerSecret || o.workerSecret.length < 16)) {
+    throw new Error(
+      'with --redis, a worker secret of at least 16 characters is required (REELGRAPH_WORKER_SECRET)',
+    );
+  }
   const dataDir = realDir(o.dataDir ?? path.join(REPO_ROOT, '.reelgraph'));
   return {
     host,
@@ -134,5 +159,8 @@ export function resolveOptions(o: ServerOptions): ResolvedOptions {
     c2pa: o.c2pa ?? true,
     c2paKeyFile: o.c2paKeyFile,
     c2paCertFile: o.c2paCertFile,
+    redis: o.redis,
+    workerSecret: o.redis ? o.workerSecret : undefined,
+    publicUrl: o.publicUrl?.replace(/\/+$/, ''),
   };
 }

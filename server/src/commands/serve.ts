@@ -32,6 +32,10 @@ const HELP = `reelgraph serve [options]
   --no-c2pa                do not sign outputs
   --inline                 run nodes in the server process instead of a child process
   --log                    request logging
+  --redis <url>            scale out: queue jobs in BullMQ on this Redis (redis://host:port[/db], or
+                           REELGRAPH_REDIS) for "reelgraph worker"s to run; needs REELGRAPH_WORKER_SECRET
+                           (docs/scale-out.md)
+  --public-url <url>       with --redis: this server's base URL as workers reach it (default: where it listens)
 `;
 
 export function parseServeArgs(argv: string[]): (ServerOptions & { dev?: boolean }) | 'help' {
@@ -60,6 +64,8 @@ export function parseServeArgs(argv: string[]): (ServerOptions & { dev?: boolean
       inline: { type: 'boolean' },
       dev: { type: 'boolean' },
       log: { type: 'boolean' },
+      redis: { type: 'string' },
+      'public-url': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -103,6 +109,12 @@ export function parseServeArgs(argv: string[]): (ServerOptions & { dev?: boolean
   if (values['c2pa-key']) opts.c2paKeyFile = path.resolve(values['c2pa-key']);
   if (values['c2pa-cert']) opts.c2paCertFile = path.resolve(values['c2pa-cert']);
   if (values['no-c2pa']) opts.c2pa = false;
+  const redis = values.redis ?? process.env.REELGRAPH_REDIS;
+  if (redis) {
+    opts.redis = redis;
+    if (process.env.REELGRAPH_WORKER_SECRET) opts.workerSecret = process.env.REELGRAPH_WORKER_SECRET;
+    if (values['public-url']) opts.publicUrl = values['public-url'];
+  }
   return opts;
 }
 
