@@ -4,8 +4,8 @@
  *
  *   pnpm bench engine            (REPS=<n> to change repetitions; default 15)
  *
- * Targets (issue 2): ≤ 20 µs per trivial node executed, ≤ 2 ms to re-run a fully cached 1,000-node
- * graph, ≤ 100 ms to validate and plan 10,000 nodes.
+ * Targets (issues 2 and 14): ≤ 20 µs per trivial node executed, ≤ 1 ms to re-run a fully cached
+ * 1,000-node graph (an identical document reuses its plan), ≤ 50 ms to validate and plan 10,000 nodes.
  */
 import { cpus, loadavg } from 'node:os';
 import { Executor, planGraph } from '../packages/executor/src';
@@ -49,7 +49,11 @@ const out = defineNode({
   inputs: { value: input.float() },
   outputs: {},
   output: true,
-  run: () => ({}),
+  // An output node must show or write something (the executor checks it), like core.preview does.
+  run: ({ value }, ctx) => {
+    ctx.artifact({ kind: 'value', value });
+    return {};
+  },
 });
 const defs = [constant, add, addAsync, out] as AnyNodeDefinition[];
 const nodes = new Map(defs.map((d) => [d.schema.type, d]));
@@ -243,17 +247,21 @@ async function main(): Promise<void> {
   const perNodeWorst = worst((r) => perNode(r).median, sync);
   const cached1k = worst((r) => r.cached.median, small);
   const vp10k = worst((r) => r.validatePlan.median, large);
-  const check = (ok: boolean) => (ok ? 'meets target' : 'MISSES target');
-  console.log('\nTargets (worst sync graph shape, medians):');
-  console.log(
-    `  per trivial node executed, whole run:  ${fmt(perNodeWorst)} µs  (target ≤ 20 µs)   ${check(perNodeWorst <= 20)}`,
-  );
-  console.log(
-    `  fully cached re-run, 1,000 nodes:      ${fmt(cached1k, 3)} ms (target ≤ 2 ms)    ${check(cached1k <= 2)}`,
-  );
-  console.log(
-    `  validate + plan, 10,000 nodes:         ${fmt(vp10k)} ms (target ≤ 100 ms) ${check(vp10k <= 100)}`,
-  );
+  const bestOf = (f: (r: Row) => Timing, of: Row[]) => Math.max(...of.map((r) => f(r).best));
+  const targets: [string, number, number, number, string][] = [
+    ['per trivial node executed, whole run', perNodeWorst, worst((r) => perNode(r).best, sync), 20, 'µs'],
+    ['fully cached re-run, 1,000 nodes', cached1k, bestOf((r) => r.cached, small), 1, 'ms'],
+    ['validate + plan, 10,000 nodes', vp10k, bestOf((r) => r.validatePlan, large), 50, 'ms'],
+  ];
+  console.log('\nTargets (worst sync graph shape; the verdict is on the median):');
+  console.log('| measure | median | best | target | verdict |');
+  console.log('|---|---|---|---|---|');
+  for (const [what, median, best, target, unit] of targets) {
+    const verdict = median <= target ? 'met' : best <= target ? 'best only' : 'missed';
+    console.log(
+      `| ${what} | ${fmt(median, 3)} ${unit} | ${fmt(best, 3)} ${unit} | ≤ ${target} ${unit} | ${verdict} |`,
+    );
+  }
 }
 
 await main();

@@ -11,6 +11,7 @@ import { ErrorBody, WS_MAX_MESSAGE_BYTES } from '@reelgraph/protocol';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { SigningFiles } from './c2pa/keys';
 import { signingFiles } from './c2pa/setup';
+import { comfyRoutes } from './comfy/routes';
 import { clientErrorHandler, frameworkErrors, HttpError, installErrorHandling } from './errors';
 import { type ResolvedOptions, resolveOptions, SERVER_VERSION, type ServerOptions } from './options';
 import { createPolicyGate } from './policy/gate';
@@ -21,6 +22,7 @@ import { ProcessNodeHost } from './queue/process-host';
 import type { BullQueue } from './queue/redis/bull-queue';
 import { Scheduler } from './queue/scheduler';
 import { fileRoutes } from './routes/files';
+import { importRoutes } from './routes/import';
 import { infoRoutes } from './routes/info';
 import { jobRoutes } from './routes/jobs';
 import { workerOutputRoutes } from './routes/worker-outputs';
@@ -80,6 +82,7 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
   }
   const hostConfig: HostConfig = {
     ...(signing ? { credentials: signing } : {}),
+    ...(options.forceMark ? { mark: options.forceMark } : {}),
     nodesDirs: options.nodesDirs,
     modelsDirs: options.modelsDirs,
     outputsDir: options.outputsDir,
@@ -278,6 +281,24 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
         acceptsUploads: (id) => b.acceptsUploads(id),
       });
     }
+    await importRoutes(api, { catalog, maxUploadBytes: options.maxUploadBytes });
+    await comfyRoutes(api, {
+      store,
+      scheduler,
+      hub,
+      guard,
+      catalog,
+      outputsDir: options.outputsDir,
+      uploadsDir: options.uploadsDir,
+      maxBodyBytes: options.maxBodyBytes,
+      maxNodes: options.maxNodes,
+      maxImagePixels: options.maxImagePixels,
+      maxHistory: options.maxHistory,
+      maxDepth: MAX_BODY_DEPTH,
+      submitRateLimit: options.submitRateLimit,
+      uploadRateLimit: options.uploadRateLimit,
+      ...(policy ? { policy } : {}),
+    });
     api.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   });
 

@@ -14,6 +14,11 @@ Commands:
       --nodes <dir>         Also load packs from this folder (repeatable)
       --json                Print the job result as JSON instead of progress and a summary
       --plain               Plain progress lines even on a terminal
+  import <file>           Import a ComfyUI workflow or API prompt (JSON, or a PNG/WebP/MP4/WebM ComfyUI wrote)
+      -o <graph.json>       Write the graph there (else to stdout); the import report goes to the terminal
+      --json                Print { graph, report } as JSON
+  export --comfy-api <graph.json>   Write the graph as a ComfyUI API prompt
+      -o <prompt.json>      Write it there (else to stdout)
   verify <file>           Print a file's content credentials (C2PA manifest) and whether they are intact
       --trust <ca.pem>      Trust this CA (e.g. <data>/c2pa-dev/ca.pem) instead of reporting "untrusted"
       --json                Print the manifest and validation as JSON
@@ -22,6 +27,7 @@ Commands:
   users add <name>        Add a named user for "serve --users"; prints their new token once
       --admin               The user sees and manages every user's jobs
       --users <file>        The users file (default ./users.json)
+  users remove <name>     Take a user out of the users file (--users <file>)
   create-node <name>      Scaffold a node pack: manifest, a typed example node, a passing test
       --dir <folder>        Create it in <folder>/<name> (default nodes/<name>; then load with --nodes <folder>)
       --no-link             Do not link the host's packages into the pack's node_modules
@@ -40,6 +46,14 @@ async function main(argv: string[]): Promise<number | undefined> {
     case 'run': {
       const { runCommand } = await import('./commands/run');
       return runCommand(rest, { signal: cancelOnInterrupt() });
+    }
+    case 'import': {
+      const { importCommand } = await import('./commands/comfy');
+      return importCommand(rest);
+    }
+    case 'export': {
+      const { exportCommand } = await import('./commands/comfy');
+      return exportCommand(rest);
     }
     case 'serve': {
       const { serveCommand } = await import('./commands/serve');

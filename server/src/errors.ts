@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import type { ErrorCode } from '@reelgraph/protocol';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { setSecurityHeaders } from './security/headers';
 
@@ -7,7 +8,7 @@ import { setSecurityHeaders } from './security/headers';
 export class HttpError extends Error {
   constructor(
     readonly statusCode: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly extra: Record<string, unknown> = {},
   ) {
@@ -93,7 +94,7 @@ export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: F
 }
 
 /** What Node's HTTP parser refused, in words; the parser's codes are `HPE_*`. */
-const CLIENT_ERRORS: Record<string, [status: number, code: string, message: string]> = {
+const CLIENT_ERRORS: Record<string, [status: number, code: ErrorCode, message: string]> = {
   HPE_HEADER_OVERFLOW: [431, 'headers_too_large', 'the request headers are larger than the server accepts'],
   ERR_HTTP_REQUEST_TIMEOUT: [408, 'request_timeout', 'the request took too long to arrive'],
   HPE_INVALID_CONTENT_LENGTH: [400, 'bad_request', 'malformed HTTP request: invalid Content-Length'],

@@ -1,6 +1,7 @@
 import { mkdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { MarkSpec } from '@reelgraph/media';
 
 export const SERVER_VERSION = '0.1.0';
 
@@ -69,6 +70,8 @@ export interface ServerOptions {
   workerSecret?: string;
   /** With `redis`: this front's base URL as workers reach it; default the address it listens on. */
   publicUrl?: string;
+  /** A visible mark forced on every saved output (`serve --force-mark`); default none. */
+  forceMark?: MarkSpec;
 }
 
 export type ResolvedOptions = Required<
@@ -83,6 +86,7 @@ export type ResolvedOptions = Required<
     | 'redis'
     | 'workerSecret'
     | 'publicUrl'
+    | 'forceMark'
   >
 > & {
   redis: string | undefined;
@@ -93,6 +97,7 @@ export type ResolvedOptions = Required<
   policyFile: string | undefined;
   c2paKeyFile: string | undefined;
   c2paCertFile: string | undefined;
+  forceMark: MarkSpec | undefined;
   uiDir: string | false;
 };
 
@@ -162,5 +167,6 @@ export function resolveOptions(o: ServerOptions): ResolvedOptions {
     redis: o.redis,
     workerSecret: o.redis ? o.workerSecret : undefined,
     publicUrl: o.publicUrl?.replace(/\/+$/, ''),
+    forceMark: o.forceMark,
   };
 }

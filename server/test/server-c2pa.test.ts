@@ -1,12 +1,16 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: response bodies in tests are arbitrary JSON
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { extractGraph } from '@reelgraph/media';
+import { extractGraph, loadVideo } from '@reelgraph/media';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../src/c2pa/credentials';
+import { ensureDevChain } from '../src/c2pa/keys';
 import { TRAINED_ALGORITHMIC_MEDIA } from '../src/c2pa/manifest';
 import { intact, verifyBytes } from '../src/c2pa/verify';
+import { parseServeArgs } from '../src/commands/serve';
 import { verifyCommand } from '../src/commands/verify';
+import type { ServerOptions } from '../src/options';
 import { REPO, startServer, type TestServer, until } from './helpers';
 
 const hasModel = existsSync(path.join(REPO, 'models', 'tiny', 'model.json'));
@@ -26,9 +30,19 @@ function boxes(buf: Uint8Array): Map<string, [number, number]> {
   return out;
 }
 
-async function runPreset(t: TestServer, name: string) {
+/** A server on the real packs, the tiny model and the presets. */
+const startModelServer = (opts: ServerOptions = {}) =>
+  startServer({
+    nodesDirs: [path.join(REPO, 'nodes')],
+    modelsDirs: [path.join(REPO, 'models')],
+    presetsDir: path.join(REPO, 'graphs'),
+    ...opts,
+  });
+
+async function runPreset(t: TestServer, name: string, edit: (g: any) => void = () => {}) {
   const preset = await t.http.get(`/api/presets/${name}`);
   expect(preset.status).toBe(200);
+  edit(preset.body);
   const res = await t.http.submit(preset.body);
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   const job = await until(
@@ -40,19 +54,16 @@ async function runPreset(t: TestServer, name: string) {
     `${name} to finish`,
   );
   expect(job.state, JSON.stringify(job.errors ?? job.error)).toBe('success');
-  const out = job.outputs.find((o: any) => o.kind === 'file' && o.mime === 'video/mp4');
+  const all = job.outputs.filter((o: any) => o.kind === 'file');
+  const out = all[0];
   expect(out).toBeDefined();
-  return { out, graph: preset.body, file: path.join(t.root, 'outputs', out.name) };
+  return { out, all, graph: preset.body, file: path.join(t.root, 'outputs', out.name) };
 }
 
 describe.skipIf(!hasModel)('content credentials on server outputs', () => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await startServer({
-      nodesDirs: [path.join(REPO, 'nodes')],
-      modelsDirs: [path.join(REPO, 'models')],
-      presetsDir: path.join(REPO, 'graphs'),
-    });
+    t = await startModelServer();
   }, 60_000);
   afterAll(async () => {
     await t?.close();
@@ -69,7 +80,7 @@ describe.skipIf(!hasModel)('content credentials on server outputs', () => {
 
   it('signs the text-to-video MP4: created by a trained model, with model and graph hashes; the graph still round-trips', async () => {
     t2v = await runPreset(t, 'text-to-video');
-    expect(t2v.out.meta.credentials).toMatchObject({ signed: true, trusted: false });
+    expect(t2v.out.meta.credentials).toMatchObject({ signed: true, development: true });
     const bytes = readFileSync(t2v.file);
     const v = await verifyBytes(bytes, 'video/mp4');
     expect(v.state).toBe('Valid');
@@ -165,19 +176,127 @@ describe.skipIf(!hasModel)('content credentials on server outputs', () => {
   }, 300_000);
 });
 
-describe.skipIf(!hasModel)('--no-c2pa', () => {
-  it('writes unsigned outputs', async () => {
-    const t = await startServer({
-      nodesDirs: [path.join(REPO, 'nodes')],
-      modelsDirs: [path.join(REPO, 'models')],
-      presetsDir: path.join(REPO, 'graphs'),
-      c2pa: false,
+describe.skipIf(!hasModel)('--c2pa-key / --c2pa-cert', () => {
+  it("signs with the configured chain (Trusted against its CA), and refuses to start on a key that is not the certificate's", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rg-c2pa-keys-'));
+    try {
+      const a = await ensureDevChain(path.join(dir, 'a'));
+      const b = await ensureDevChain(path.join(dir, 'b'));
+      await expect(startModelServer({ c2paKeyFile: a.keyFile, c2paCertFile: b.certFile })).rejects.toThrow(
+        /is not the first certificate's/,
+      );
+      const t = await startModelServer({ c2paKeyFile: a.keyFile, c2paCertFile: a.certFile });
+      try {
+        expect(t.server.signing).toMatchObject({ dev: false });
+        const { out, file } = await runPreset(t, 'text-to-video');
+        expect(out.meta.credentials).toMatchObject({
+          signed: true,
+          development: false,
+          issuer: 'Reelgraph development signer',
+        });
+        const ca = readFileSync(path.join(path.dirname(a.certFile), 'ca.pem'), 'utf8');
+        expect((await verifyBytes(readFileSync(file), 'video/mp4', ca)).state).toBe('Trusted');
+      } finally {
+        await t.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
+});
+
+describe.skipIf(!hasModel)('every preset, every format', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startModelServer();
+  }, 60_000);
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const presets = readdirSync(path.join(REPO, 'graphs'))
+    .filter(
+      (f) => f.endsWith('.json') && readFileSync(path.join(REPO, 'graphs', f), 'utf8').includes('video.save'),
+    )
+    .map((f) => f.replace(/\.json$/, ''));
+
+  it.each(presets)(
+    '%s: each file it writes carries a manifest that verifies',
+    async (name) => {
+      const { all } = await runPreset(t, name);
+      for (const o of all) {
+        expect(o.meta.credentials, o.name).toMatchObject({ signed: true });
+        const v = await verifyBytes(readFileSync(path.join(t.root, 'outputs', o.name)), o.mime);
+        expect(intact(v), `${o.name}: ${JSON.stringify(v.failures)}`).toBe(true);
+        expect(v.graphMatches, o.name).toBe(true);
+      }
+    },
+    300_000,
+  );
+
+  it.each(['webp', 'gif'])(
+    'signs %s output too',
+    async (format) => {
+      const { out, file } = await runPreset(t, 'text-to-video', (g) => {
+        g.nodes.save.inputs.format = format;
+      });
+      expect(out.meta.credentials).toMatchObject({ signed: true });
+      expect(intact(await verifyBytes(readFileSync(file), out.mime))).toBe(true);
+    },
+    300_000,
+  );
+
+  it('says a WebM output cannot carry a manifest instead of pretending', async () => {
+    const { out } = await runPreset(t, 'text-to-video', (g) => {
+      g.nodes.save.inputs.format = 'webm';
     });
+    expect(out.meta.credentials).toEqual({
+      signed: false,
+      reason: 'c2pa cannot embed a manifest in video/webm',
+    });
+  }, 300_000);
+});
+
+describe.skipIf(!hasModel)('--no-c2pa and --force-mark', () => {
+  it('writes unsigned outputs; a forced mark changes the marked corner of the same clip only', async () => {
+    const t = await startModelServer({ c2pa: false });
     try {
       expect(t.server.signing).toBeUndefined();
       const { out, file } = await runPreset(t, 'text-to-video');
       expect(out.meta.credentials).toBeUndefined();
       expect((await verifyBytes(readFileSync(file), 'video/mp4')).state).toBe('None');
+      const args = parseServeArgs([
+        '--force-mark',
+        '--mark-text',
+        'AI',
+        '--mark-position',
+        'top-left',
+        '--mark-size',
+        '0.3',
+      ]);
+      if (args === 'help') throw new Error('unexpected help');
+      expect(args.forceMark).toMatchObject({ text: 'AI', position: 'top-left', size: 0.3 });
+      const forced = await startModelServer({
+        ...(args.forceMark ? { forceMark: { ...args.forceMark, opacity: 1 } } : {}),
+      });
+      try {
+        const marked = await runPreset(forced, 'text-to-video');
+        expect(intact(await verifyBytes(readFileSync(marked.file), 'video/mp4'))).toBe(true);
+        const [a, b] = await Promise.all([file, marked.file].map((f) => loadVideo(f, { maxFrames: 1 })));
+        const diff = (x0: number, y0: number, x1: number, y1: number) => {
+          let d = 0;
+          for (let y = y0; y < y1; y++)
+            for (let x = x0; x < x1; x++) {
+              const i = (y * a!.width + x) * 3;
+              d += Math.abs(a!.data[i]! - b!.data[i]!);
+            }
+          return d / ((x1 - x0) * (y1 - y0));
+        };
+        expect(diff(0, 0, a!.width / 2, a!.height / 4)).toBeGreaterThan(8);
+        expect(diff(a!.width / 2, (a!.height * 3) / 4, a!.width, a!.height)).toBeLessThan(3);
+      } finally {
+        await forced.close();
+      }
     } finally {
       await t.close();
     }

@@ -233,6 +233,18 @@ describe('a job from submit to download', () => {
     expect(late.body.error).toBe('conflict');
   });
 
+  it('serves a job whose stored events another server version wrote (unknown type, extra fields)', async () => {
+    const r = await t.http.submit(stepsGraph(1, 1, 'foreign-events'));
+    const id = r.body.jobId;
+    await until(async () => (await t.http.get(`/api/jobs/${id}`)).body.state === 'success');
+    const seq = t.server.store.maxSeq(id) + 1;
+    const future = { type: 'job:annotated', jobId: id, at: 1, seq, note: 'from a newer server' };
+    t.server.store.appendEvent(id, seq, future.type, JSON.stringify(future));
+    const res = await t.http.get(`/api/jobs/${id}`);
+    expect(res.status).toBe(200);
+    expect(res.body.events.at(-1)).toEqual(future);
+  });
+
   it('deletes finished jobs from history only', async () => {
     const r = await t.http.submit(stepsGraph(1, 1, 'del'));
     await until(async () => (await t.http.get(`/api/jobs/${r.body.jobId}`)).body.state === 'success');

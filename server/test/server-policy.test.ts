@@ -1,8 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REFUSAL_LOG } from '../src/policy/gate';
-import { REPO, startServer, type TestServer } from './helpers';
+import { addUser } from '../src/security/users';
+import { Http, REPO, startServer, type TestServer } from './helpers';
 
 const graph = (text: string) => ({
   version: 1,
@@ -34,6 +36,7 @@ describe('serve --policy', () => {
     const last = JSON.parse(log[log.length - 1] as string);
     expect(last).toMatchObject({
       refusalId: r.body.refusalId,
+      user: null,
       clientId: 'tester-1',
       address: '127.0.0.1',
       rules: ['violence.gore'],
@@ -49,6 +52,26 @@ describe('serve --policy', () => {
     expect(warned.body.policyWarnings).toEqual([
       expect.objectContaining({ ruleId: 'self-harm.mention', nodeId: 'f', input: 'template' }),
     ]);
+  });
+});
+
+describe('serve --policy with --users', () => {
+  it('logs the refusing user by name', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rg-policy-users-'));
+    const file = path.join(dir, 'users.json');
+    const token = addUser(file, 'ana', false);
+    const t = await startServer({ usersFile: file, policyFile: path.join(REPO, 'policies', 'example.json') });
+    try {
+      const http = new Http(t.url, token);
+      await http.session();
+      const r = await http.submit(graph('n a k e d'));
+      expect(r.status).toBe(422);
+      const log = readFileSync(path.join(t.server.options.dataDir, REFUSAL_LOG), 'utf8').trim().split('\n');
+      expect(JSON.parse(log.at(-1) as string)).toMatchObject({ refusalId: r.body.refusalId, user: 'ana' });
+    } finally {
+      await t.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

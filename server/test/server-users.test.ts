@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addUser, hashToken } from '../src/security/users';
+import { addUser, hashToken, removeUser, Users } from '../src/security/users';
 import { Store } from '../src/store/store';
 import { Http, REPO, startServer, stepsGraph, type TestServer, until, WsClient } from './helpers';
 
@@ -194,6 +194,22 @@ describe('named users (serve --users)', () => {
   });
 });
 
+describe('the users file', () => {
+  it('gives a user a new token in place, and removes users', () => {
+    const file = path.join(dir, 'edit.json');
+    const first = addUser(file, 'cy', false);
+    const second = addUser(file, 'cy', true);
+    addUser(file, 'dee', false);
+    const users = Users.load(file);
+    expect(users.authenticate(first)).toBeUndefined();
+    expect(users.authenticate(second)).toEqual({ name: 'cy', admin: true });
+    expect(removeUser(file, 'cy')).toBe(true);
+    expect(removeUser(file, 'cy')).toBe(false);
+    expect(Users.load(file).authenticate(second)).toBeUndefined();
+    expect(Users.load(file).get('dee')).toEqual({ name: 'dee', admin: false });
+  });
+});
+
 describe('the jobs table of a database made before named users', () => {
   it('gains an owner column and keeps its jobs', () => {
     const data = mkdtempSync(path.join(os.tmpdir(), 'rg-users-db-'));
@@ -227,4 +243,19 @@ describe('the jobs table of a database made before named users', () => {
       rmSync(data, { recursive: true, force: true });
     }
   });
+
+  it('clears only a user’s own finished jobs; an admin clears everyone’s', async () => {
+    // (No new jobs: the submit rate limit is low here.)
+    const ids = async (who: string) => (await as[who]!.get('/api/jobs')).body.jobs.map((j: any) => j.id);
+    const [anas, bos] = [await ids('ana'), await ids('bo')];
+    expect(anas.length).toBeGreaterThan(0);
+    expect(bos.length).toBeGreaterThan(0);
+    const cleared = await as.ana!.req('DELETE', '/api/jobs');
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.deleted).toBe(anas.length);
+    expect(await ids('ana')).toEqual([]);
+    expect(await ids('bo')).toEqual(bos);
+    expect((await as.root!.req('DELETE', '/api/jobs')).body.deleted).toBe(bos.length);
+    expect(await ids('root')).toEqual([]);
+  }, 60_000);
 });

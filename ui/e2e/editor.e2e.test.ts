@@ -353,7 +353,9 @@ describe.skipIf(!hasChromium)('editor in the browser', () => {
       .toBe(true);
     expect(await clip.locator('.rg-status').textContent()).toMatch(/✓/);
     // The live preview keeps the last frame and says it is done, not "step 8/8".
-    await expect.poll(() => clip.locator('.rg-preview figcaption').textContent()).toBe('done');
+    await expect
+      .poll(() => clip.locator('.rg-preview figcaption').textContent(), { timeout: 30_000 })
+      .toBe('done');
     expect(await clip.locator('.rg-preview img').count()).toBe(1);
     await shot(page, '20-video-plays-in-output-node');
     await page.getByRole('button', { name: 'Outputs', exact: true }).click();

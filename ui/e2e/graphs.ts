@@ -1,4 +1,4 @@
-import type { GraphDocument, GraphNode } from '@reelgraph/graph';
+import { type GraphDocument, type GraphNode, isLink } from '@reelgraph/graph';
 
 /**
  * A large graph over the test catalog (`test/fixtures.ts`): `pipelines` copies of loader + prompt + steps
@@ -36,4 +36,24 @@ export function bigGraph(pipelines = 100, perRow = 10): GraphDocument {
     };
   }
   return { version: 1, nodes, meta: { title: `${pipelines * 5}-node benchmark graph` } };
+}
+
+/** `copies` copies of `doc` on a grid, ids suffixed `~k` and links rewired: a big graph over any catalog. */
+export function tiled(doc: GraphDocument, copies: number, perRow = 6, dx = 1400, dy = 900): GraphDocument {
+  const nodes: Record<string, GraphNode> = {};
+  for (let k = 0; k < copies; k++) {
+    const ox = (k % perRow) * dx;
+    const oy = Math.floor(k / perRow) * dy;
+    for (const [id, n] of Object.entries(doc.nodes)) {
+      const inputs = Object.fromEntries(
+        Object.entries(n.inputs).map(([name, v]) => [
+          name,
+          isLink(v) && v[0] in doc.nodes ? [`${v[0]}~${k}`, v[1]] : v,
+        ]),
+      ) as GraphNode['inputs'];
+      const at = n.meta?.position ?? { x: 0, y: 0 };
+      nodes[`${id}~${k}`] = { ...n, inputs, meta: { ...n.meta, position: { x: at.x + ox, y: at.y + oy } } };
+    }
+  }
+  return { version: 1, nodes, meta: { title: `${Object.keys(nodes).length}-node tiled graph` } };
 }

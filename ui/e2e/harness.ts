@@ -33,7 +33,10 @@ let building: Promise<void> | undefined;
 export function ensureBuilt(): Promise<void> {
   building ??= (async () => {
     const index = join(DIST, 'index.html');
-    const fresh = () => existsSync(index) && newestSource(join(UI_DIR, 'src')) < statSync(index).mtimeMs;
+    // The editor bundles these workspace packages from their sources too.
+    const sources = ['src', '../packages/graph/src', '../packages/comfy/src', '../packages/media/src'];
+    const newest = () => Math.max(...sources.map((d) => newestSource(join(UI_DIR, d))));
+    const fresh = () => existsSync(index) && newest() < statSync(index).mtimeMs;
     if (fresh() && !process.env.REELGRAPH_UI_REBUILD) return;
     // Test files run in parallel processes: one builds, the others wait for it (mkdir is atomic).
     const lock = join(UI_DIR, '.build-lock');

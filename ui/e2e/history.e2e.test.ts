@@ -11,6 +11,9 @@ import { ensureBuilt, hasChromium, launch } from './harness';
 import { doc, openEditor, shot } from './page';
 import { REPO, type RunningServer, startServer } from './realServer';
 
+/** Polls wait on the server and the browser: generous on a busy machine (vitest's default is 1 s). */
+const SLOW = { timeout: 30_000 };
+
 const PACKS = ['--nodes', join(REPO, 'ui', 'e2e', 'packs')];
 
 function clipGraph(title: string, format: 'mp4' | 'webp'): GraphDocument {
@@ -92,7 +95,7 @@ describe.skipIf(!hasChromium)('history and gallery', () => {
 
     page = await openEditor(browser, server.url);
     await openGallery(page);
-    await expect.poll(() => entries(page).count()).toBe(2);
+    await expect.poll(() => entries(page).count(), SLOW).toBe(2);
     // Newest first.
     expect(await entries(page).first().getAttribute('aria-label')).toBe('Other clip');
     await plays(page, 'Bar one');
@@ -105,7 +108,7 @@ describe.skipIf(!hasChromium)('history and gallery', () => {
       .poll(() => page.locator(`[data-job="${first}"]`).getByRole('button', { name: 'Outputs (1)' }).count())
       .toBe(1);
     await openGallery(page);
-    await expect.poll(() => entries(page).count()).toBe(2);
+    await expect.poll(() => entries(page).count(), SLOW).toBe(2);
     await plays(page, 'Bar one');
     await page.context().close();
   }, 240_000);
@@ -114,23 +117,23 @@ describe.skipIf(!hasChromium)('history and gallery', () => {
     const page = await openEditor(browser, server.url);
     await page.getByRole('button', { name: 'New' }).click();
     await openGallery(page);
-    await expect.poll(() => entries(page).count()).toBe(2);
+    await expect.poll(() => entries(page).count(), SLOW).toBe(2);
     await page.getByLabel('Filter by graph name').fill('bar');
-    await expect.poll(() => entries(page).count()).toBe(1);
+    await expect.poll(() => entries(page).count(), SLOW).toBe(1);
     await page.getByLabel('Filter by state').selectOption('failed');
-    await expect.poll(() => page.getByText('Nothing matches.').count()).toBe(1);
+    await expect.poll(() => page.getByText('Nothing matches.').count(), SLOW).toBe(1);
     await page.getByLabel('Filter by state').selectOption('success');
-    await expect.poll(() => entries(page).count()).toBe(1);
+    await expect.poll(() => entries(page).count(), SLOW).toBe(1);
 
     const bar = page.getByRole('article', { name: 'Bar one' });
     await bar.getByRole('button', { name: 'Load graph' }).click();
-    await expect.poll(() => doc(page).then((d) => d.meta?.title)).toBe('Bar one');
+    await expect.poll(() => doc(page).then((d) => d.meta?.title), SLOW).toBe('Bar one');
     expect((await doc(page)).nodes).toEqual(clipGraph('Bar one', 'mp4').nodes);
 
     await bar.getByRole('button', { name: 'Re-run' }).click();
     await expect.poll(() => entries(page).count(), { timeout: 60_000 }).toBe(2);
     await page.getByLabel('Filter by graph name').fill('');
-    await expect.poll(() => entries(page).count()).toBe(3);
+    await expect.poll(() => entries(page).count(), SLOW).toBe(3);
     await shot(page, '41-gallery-filtered-rerun');
     await page.context().close();
   }, 120_000);
@@ -138,7 +141,7 @@ describe.skipIf(!hasChromium)('history and gallery', () => {
   it('deletes an output and clears the finished jobs, each after asking', async () => {
     const page = await openEditor(browser, server.url);
     await openGallery(page);
-    await expect.poll(() => entries(page).count()).toBe(3);
+    await expect.poll(() => entries(page).count(), SLOW).toBe(3);
     const other = page.getByRole('article', { name: 'Other clip' });
     await other.getByRole('button', { name: 'Delete' }).click();
     const confirm = page.getByRole('dialog', { name: 'Delete this output?' });
@@ -149,16 +152,16 @@ describe.skipIf(!hasChromium)('history and gallery', () => {
     expect(await entries(page).count()).toBe(3);
     await other.getByRole('button', { name: 'Delete' }).click();
     await confirm.getByRole('button', { name: 'Delete' }).click();
-    await expect.poll(() => entries(page).count()).toBe(2);
+    await expect.poll(() => entries(page).count(), SLOW).toBe(2);
     expect(await other.count()).toBe(0);
 
     await page.getByRole('button', { name: 'Queue', exact: true }).click();
     await page.getByRole('button', { name: 'Clear finished' }).click();
     const clear = page.getByRole('dialog', { name: 'Clear finished jobs?' });
     await clear.getByRole('button', { name: 'Clear finished' }).click();
-    await expect.poll(() => page.locator('[data-job]').count()).toBe(0);
+    await expect.poll(() => page.locator('[data-job]').count(), SLOW).toBe(0);
     await openGallery(page);
-    await expect.poll(() => page.getByText('Generated videos and images appear here.').count()).toBe(1);
+    await expect.poll(() => page.getByText('Generated videos and images appear here.').count(), SLOW).toBe(1);
     await page.context().close();
   }, 90_000);
 });

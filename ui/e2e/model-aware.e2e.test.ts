@@ -11,6 +11,9 @@ import { ensureBuilt, hasChromium, launch } from './harness';
 import { doc, nodeEl, openEditor, shot } from './page';
 import { REPO, type RunningServer, startServer } from './realServer';
 
+/** Polls wait on the server and the browser: generous on a busy machine (vitest's default is 1 s). */
+const SLOW = { timeout: 30_000 };
+
 const hasModel = existsSync(join(REPO, 'models', 'tiny', 'model.json'));
 
 describe.skipIf(!hasChromium || !hasModel)('model-aware widgets', () => {
@@ -48,16 +51,18 @@ describe.skipIf(!hasChromium || !hasModel)('model-aware widgets', () => {
     const page = await textToVideo();
     const latent = () => doc(page).then((d) => d.nodes.latent!.inputs);
     await typeNumber(page, 'latent', 'width', '63');
-    await expect.poll(async () => (await latent()).width).toBe(64);
+    await expect.poll(async () => (await latent()).width, SLOW).toBe(64);
     const note = (input: string) => nodeEl(page, 'latent').locator(`[data-input="${input}"] .w-note`);
-    await expect.poll(() => note('width').textContent()).toMatch(/63 → 64: .*"tiny" makes 64×64 video only/);
+    await expect
+      .poll(() => note('width').textContent(), SLOW)
+      .toMatch(/63 → 64: .*"tiny" makes 64×64 video only/);
 
     await typeNumber(page, 'latent', 'height', '1000');
-    await expect.poll(async () => (await latent()).height).toBe(64);
+    await expect.poll(async () => (await latent()).height, SLOW).toBe(64);
     expect(await note('height').textContent()).toMatch(/1000 → 64/);
 
     await typeNumber(page, 'latent', 'frames', '101');
-    await expect.poll(async () => (await latent()).frames).toBe(61);
+    await expect.poll(async () => (await latent()).frames, SLOW).toBe(61);
     expect(await note('frames').textContent()).toMatch(/at most 61 frames/);
     await shot(page, '30-model-aware-snap');
     await page.context().close();
@@ -85,13 +90,15 @@ describe.skipIf(!hasChromium || !hasModel)('model-aware widgets', () => {
     const prompt = nodeEl(page, 'prompt');
     await prompt.locator('textarea').fill('a red ball bounces on a blue background');
     const unknown = () => prompt.locator('.w-word.unknown').allTextContents();
-    await expect.poll(unknown).toEqual(['ball', 'bounces']);
+    await expect.poll(unknown, SLOW).toEqual(['ball', 'bounces']);
     expect(await prompt.locator('.w-warning').textContent()).toBe('The model "tiny" ignores: ball, bounces');
     await prompt.locator('textarea').fill('un chien qui court');
-    await expect.poll(() => prompt.locator('.w-warning').textContent()).toMatch(/knows none of these words/);
+    await expect
+      .poll(() => prompt.locator('.w-warning').textContent(), SLOW)
+      .toMatch(/knows none of these words/);
     await shot(page, '32-prompt-unknown-words');
     await prompt.locator('textarea').fill('a green square moves left');
-    await expect.poll(() => prompt.locator('.w-words .w-warning').count()).toBe(0);
+    await expect.poll(() => prompt.locator('.w-words .w-warning').count(), SLOW).toBe(0);
     expect(await unknown()).toEqual([]);
     await page.context().close();
   }, 60_000);

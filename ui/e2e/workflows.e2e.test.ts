@@ -9,6 +9,9 @@ import { ensureBuilt, hasChromium, launch } from './harness';
 import { doc, shot } from './page';
 import { type RunningServer, startServer } from './realServer';
 
+/** Polls wait on the server and the browser: generous on a busy machine (vitest's default is 1 s). */
+const SLOW = { timeout: 30_000 };
+
 const graph = (title: string, value: number): GraphDocument => ({
   version: 1,
   nodes: {
@@ -89,7 +92,7 @@ describe.skipIf(!hasChromium)('autosave per workflow', () => {
     await edit(page, graph('First', 1));
     await setValue(2); // one undo step in the first tab
     await tabs.getByRole('button', { name: 'Add a workflow tab' }).click();
-    await expect.poll(() => tabs.getByRole('tab').count()).toBe(2);
+    await expect.poll(() => tabs.getByRole('tab').count(), SLOW).toBe(2);
     expect(Object.keys((await doc(page)).nodes)).toEqual([]);
     await edit(page, graph('Second', 10));
     await setValue(20);
@@ -113,7 +116,7 @@ describe.skipIf(!hasChromium)('autosave per workflow', () => {
     await tabs.getByRole('tab', { name: /Second/ }).dblclick();
     await tabs.getByLabel('Workflow name').fill('Renamed');
     await page.keyboard.press('Enter');
-    await expect.poll(() => doc(page).then((d) => d.meta?.title)).toBe('Renamed');
+    await expect.poll(() => doc(page).then((d) => d.meta?.title), SLOW).toBe('Renamed');
     await shot(page, '51-workflow-tabs');
 
     await page.evaluate(() => window.__reelgraph.actions.saveNow());
@@ -129,7 +132,7 @@ describe.skipIf(!hasChromium)('autosave per workflow', () => {
     await tabs.getByRole('button', { name: 'Close First' }).click();
     const confirm = page.getByRole('dialog', { name: 'Close this workflow?' });
     await confirm.getByRole('button', { name: 'Close', exact: true }).click();
-    await expect.poll(() => tabs.getByRole('tab').allTextContents()).toEqual(['Renamed']);
+    await expect.poll(() => tabs.getByRole('tab').allTextContents(), SLOW).toEqual(['Renamed']);
     expect(await value()).toBe(30);
     await context.close();
   }, 90_000);

@@ -1,6 +1,6 @@
 import { ReactFlowProvider } from '@xyflow/react';
 import { useStore } from 'zustand';
-import { layoutGraph, pickFile, runGraph, saveToFile } from './actions';
+import { exportComfyApi, layoutGraph, pickFile, runGraph, saveToFile } from './actions';
 import { Canvas } from './flow/Canvas';
 import { Dialogs, Toasts } from './panels/Dialogs';
 import { Gallery } from './panels/Gallery';
@@ -38,6 +38,9 @@ function Toolbar() {
       </button>
       <button type="button" onClick={saveToFile} title="Ctrl+S">
         Save
+      </button>
+      <button type="button" onClick={exportComfyApi} title="Download the graph as a ComfyUI API prompt">
+        Export ComfyUI
       </button>
       <button type="button" onClick={() => uiStore.setState({ dialog: 'presets' })}>
         Presets

@@ -1,5 +1,7 @@
-import { type GraphDocument, migrateGraph, validateGraph } from '@reelgraph/graph';
-import type { CatalogResponse } from '@reelgraph/protocol';
+import { catalogModels, detectFormat, importComfyFile, mappingsFor, toApiPrompt } from '@reelgraph/comfy';
+import { type GraphDocument, migrateGraph, type ValidationError, validateGraph } from '@reelgraph/graph';
+import { extractGraphText } from '@reelgraph/media/metadata';
+import type { CatalogResponse, PolicyFinding } from '@reelgraph/protocol';
 import { ApiError } from './api/api-error';
 import { EventSocket } from './api/socket';
 import { extractEmbeddedGraph } from './lib/embedded';
@@ -15,7 +17,7 @@ import {
   setProblems,
   trackJob,
 } from './store/runStore';
-import { ask, toast, uiStore } from './store/uiStore';
+import { ask, type MissingReport, toast, uiStore } from './store/uiStore';
 import { markClean, openWorkflows, startAutosave } from './workflows';
 
 const CLIENT_KEY = 'reelgraph.clientId';
@@ -94,7 +96,10 @@ async function loadDefaultPreset(): Promise<void> {
 }
 
 /** Load a document (from a file, a preset or a drop), reporting what the server lacks. */
-export function loadDocument(raw: unknown, opts: { quiet?: boolean; source?: string } = {}): boolean {
+export function loadDocument(
+  raw: unknown,
+  opts: { quiet?: boolean; source?: string; imported?: MissingReport['imported'] } = {},
+): boolean {
   const doc = migrateGraph(raw) as GraphDocument;
   const catalog = editor.getState().catalog;
   if (!doc || typeof doc !== 'object' || typeof doc.nodes !== 'object' || doc.nodes === null) {
@@ -106,7 +111,8 @@ export function loadDocument(raw: unknown, opts: { quiet?: boolean; source?: str
   setProblems([]);
   runStore.setState({ nodes: {}, activeJob: undefined });
   uiStore.setState((u) => ({ fit: u.fit + 1 }));
-  const missing = catalog ? findMissing(doc, catalog) : null;
+  const found = catalog ? findMissing(doc, catalog) : null;
+  const missing = opts.imported ? { nodes: [], values: [], ...found, imported: opts.imported } : found;
   if (missing) uiStore.setState({ dialog: 'missing', missing });
   else if (!opts.quiet) toast(`Loaded ${doc.meta?.title ?? opts.source ?? 'graph'}`);
   return true;
@@ -121,18 +127,48 @@ export async function loadPreset(name: string): Promise<void> {
   }
 }
 
-/** A dropped or opened file: graph JSON, or a generated video/image with its graph embedded. */
+/** A ComfyUI workflow or prompt (JSON, or inside a PNG/WebP/MP4/WebM ComfyUI wrote), imported; false when there is none. */
+function openComfy(bytes: Uint8Array, source: string): boolean {
+  const catalog = editor.getState().catalog;
+  const result = importComfyFile(bytes, {
+    mappings: mappingsFor(catalog),
+    ...(catalog ? { models: catalogModels(catalog) } : {}),
+  });
+  if (!result.ok) return false;
+  const { report } = result;
+  return loadDocument(result.doc, {
+    source,
+    imported: {
+      source,
+      format: report.format,
+      mapped: report.mapped.length,
+      folded: report.folded.length,
+      warnings: [
+        ...report.missingModels.map((m) => `model ${m.name} (${m.class} ${m.node}) is not installed`),
+        ...report.warnings,
+      ],
+    },
+  });
+}
+
+/** A dropped or opened file: graph JSON, a ComfyUI workflow, or a video/image with either embedded. */
 export async function openFile(file: File): Promise<boolean> {
   const bytes = new Uint8Array(await file.arrayBuffer());
   const isJson = file.name.endsWith('.json') || file.type === 'application/json';
   if (isJson) {
+    let value: unknown;
     try {
-      return loadDocument(JSON.parse(new TextDecoder().decode(bytes)), { source: file.name });
+      value = JSON.parse(new TextDecoder().decode(bytes));
     } catch (err) {
       toast(`${file.name} is not valid JSON: ${message(err)}`, 'error');
       return false;
     }
+    if (detectFormat(value)) return openComfy(bytes, file.name);
+    return loadDocument(value, { source: file.name });
   }
+  // Reelgraph's own tag first, then ComfyUI's keys, then a scan for graph JSON anywhere in the file.
+  const own = extractGraphText(bytes);
+  if (!own && openComfy(bytes, file.name)) return true;
   const doc = extractEmbeddedGraph(bytes);
   if (!doc) {
     toast(`No Reelgraph graph found in ${file.name}.`, 'error', 8000);
@@ -141,15 +177,35 @@ export async function openFile(file: File): Promise<boolean> {
   return loadDocument(doc, { source: file.name });
 }
 
-export function saveToFile(): void {
-  const doc = editor.getState().toDocument();
-  const blob = new Blob([`${JSON.stringify(doc, null, 2)}\n`], { type: 'application/json' });
+function download(value: unknown, name: string): void {
+  const blob = new Blob([`${JSON.stringify(value, null, 2)}\n`], { type: 'application/json' });
   const a = document.createElement('a');
   a.href = URL.createObjectURL(blob);
-  a.download = `${(doc.meta?.title ?? 'graph').replace(/[^\w.-]+/g, '-')}.json`;
+  a.download = name;
   a.click();
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
   markClean();
+}
+
+const fileStem = (doc: GraphDocument) => (doc.meta?.title ?? 'graph').replace(/[^\w.-]+/g, '-');
+
+export function saveToFile(): void {
+  const doc = editor.getState().toDocument();
+  download(doc, `${fileStem(doc)}.json`);
+}
+
+/** Export → ComfyUI API prompt (`reelgraph export --comfy-api` in the editor); nodes with no ComfyUI form are named. */
+export function exportComfyApi(): void {
+  const s = editor.getState();
+  const doc = s.toDocument();
+  const result = toApiPrompt(doc, mappingsFor(s.catalog), s.catalog);
+  if (result.errors.length) {
+    toast(`Not exportable to ComfyUI: ${result.errors.map((e) => e.message).join('; ')}`, 'error', 8000);
+    return;
+  }
+  download(result.prompt, `${fileStem(doc)}.comfy-api.json`);
+  if (result.warnings.length)
+    toast(`Exported with ${result.warnings.length} warning(s): ${result.warnings[0]}`, 'info', 8000);
 }
 
 export function pickFile(): void {
@@ -161,6 +217,19 @@ export function pickFile(): void {
     if (f) void openFile(f);
   };
   input.click();
+}
+
+/**
+ * A policy refusal shown like a validation problem, on the node and input that hold the refused text.
+ * `policy_refused` is the server's code, not one of the graph's validation codes.
+ */
+function policyProblems(refusals: PolicyFinding[] = []): ValidationError[] {
+  return refusals.map((r) => ({
+    nodeId: r.nodeId,
+    input: r.input,
+    code: 'policy_refused' as ValidationError['code'],
+    message: `refused by the server's usage policy (${r.category}, rule ${r.ruleId}): "${r.match}"`,
+  }));
 }
 
 /** Queue the current graph (Run / Ctrl+Enter). */
@@ -180,6 +249,9 @@ export async function runGraph(doc = editor.getState().toDocument()): Promise<st
         `The graph has ${err.errors.length} problem${err.errors.length === 1 ? '' : 's'}; see the marked nodes.`,
         'error',
       );
+    } else if (err instanceof ApiError && err.code === 'policy_refused') {
+      setProblems(policyProblems(err.body.refusals as PolicyFinding[] | undefined));
+      toast(err.message, 'error');
     } else if (err instanceof ApiError) {
       toast(err.message, 'error');
     } else {

@@ -6,6 +6,7 @@ export { ImageSocket } from '@reelgraph/sdk/frames';
 
 export { Concat, LoadImage, LoadVideo, PreviewVideo, Resize, SaveVideo } from './io-nodes';
 export { EmptyLatent, ExtendVideo, ImageToVideo, Noise } from './latent-nodes';
+export { VisibleMark } from './mark-node';
 export { LoadModel, TextEncode } from './model-nodes';
 export { Sampler } from './sampler-node';
 export { VaeDecode, VaeEncode } from './vae-nodes';

@@ -23,6 +23,7 @@ import {
 } from '@reelgraph/media';
 import { defineNode, input } from '@reelgraph/sdk';
 import { outputTarget } from '@reelgraph/sdk/output-folder';
+import { markedForSave } from './mark-node';
 import { fileFingerprint, resolveInputFile } from './util';
 
 export const LoadImage = defineNode({
@@ -258,6 +259,11 @@ export const SaveVideo = defineNode({
       tooltip: 'Optional audio file to mux into mp4/webm (cut to the video length)',
     }),
     embed_graph: input.boolean({ default: true, tooltip: 'Embed the graph JSON in the file' }),
+    mark: input.string({
+      default: '',
+      tooltip:
+        'Draw this text as a visible mark (bottom right) on every frame; empty: none. The Visible mark node places texts or images anywhere',
+    }),
   },
   outputs: { path: { type: 'STRING', tooltip: 'Path of the (first) file written' } },
   output: true,
@@ -271,15 +277,16 @@ export const SaveVideo = defineNode({
     const audioPath = i.audio ? resolveInputFile(i.audio, ctx) : undefined;
     const { root, dir, base } = await outputTarget(outputDir, i.prefix);
     const graph = i.embed_graph && ctx.services.graph ? JSON.stringify(ctx.services.graph) : undefined;
+    const images = await markedForSave(i.images, i.mark, ctx.services.mark);
     const written: string[] = [];
-    for (let b = 0; b < i.images.batch; b++) {
+    for (let b = 0; b < images.batch; b++) {
       ctx.signal.throwIfAborted();
       // x264 codes on its own threads while the file name is claimed
-      const h264 = i.format === 'mp4' && !audioPath ? h264Of(i.images, b, i.quality, ctx.signal) : undefined;
+      const h264 = i.format === 'mp4' && !audioPath ? h264Of(images, b, i.quality, ctx.signal) : undefined;
       const claimed = await claimFile(dir, base, i.format);
       const { file } = claimed;
       try {
-        await writeClip(i.images, b, claimed, {
+        await writeClip(images, b, claimed, {
           format: i.format,
           fps: i.fps,
           quality: i.quality,

@@ -97,7 +97,7 @@ describe('video pack on the fixture model', () => {
 
   it('gives every input and output of every node a tooltip', () => {
     const video = [...host.nodes.values()].filter((n) => n.schema.type.startsWith('video.'));
-    expect(video.length).toBe(15);
+    expect(video.length).toBe(16);
     for (const n of video) {
       for (const [name, i] of Object.entries(n.schema.inputs))
         expect(i.tooltip, `${n.schema.type}.${name}`).toBeTruthy();

@@ -146,6 +146,8 @@ export class Executor {
   readonly #validation: ValidateOptions;
   readonly #isStale: ExecutorOptions['isStale'];
   readonly #plans = new PlanMemo();
+  /** Keys of plans whose nodes are all pure: a function of the plan alone, so a reused plan reuses them. */
+  readonly #keysOfPlan = new WeakMap<Plan, KeySet>();
 
   constructor(options: ExecutorOptions) {
     this.#nodes = options.nodes;
@@ -195,6 +197,15 @@ export class Executor {
     const plan = planGraph(doc, catalog, { targets, sockets: this.#sockets });
     if (key !== undefined) this.#plans.set(key, catalog, plan);
     return plan;
+  }
+
+  #pureKeys(plan: Plan): KeySet {
+    let keys = this.#keysOfPlan.get(plan);
+    if (!keys) {
+      keys = computeKeys(plan, newId('run'));
+      this.#keysOfPlan.set(plan, keys);
+    }
+    return keys;
   }
 
   /**
@@ -247,7 +258,7 @@ export class Executor {
     }
     if (pending) await untilSettledOrAborted(Promise.all(pending), options.signal);
 
-    const keys = computeKeys(plan, newId('run'), policies);
+    const keys = policies ? computeKeys(plan, newId('run'), policies) : this.#pureKeys(plan);
     const job = new Job({
       plan,
       keys,

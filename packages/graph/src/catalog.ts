@@ -38,6 +38,21 @@ export interface OutputSchema {
   tooltip?: string;
 }
 
+/**
+ * A ComfyUI class a node stands for, declared by its pack: importing a ComfyUI file maps that class onto
+ * the node, and export writes the node back as it. Plain data, so it travels in the catalog.
+ */
+export interface ComfyClaim {
+  /** The ComfyUI class name (`class_type`). */
+  class: string;
+  /** Its `widgets_values` order, as ComfyUI input names (default: the node's widget inputs in order). */
+  widgets?: string[];
+  /** ComfyUI input name → this node's input name, where they differ. */
+  inputs?: Record<string, string>;
+  /** Its outputs in ComfyUI's order, as this node's output names (default: the node's outputs in order). */
+  outputs?: string[];
+}
+
 export interface NodeSchema {
   type: string;
   version: number;
@@ -52,6 +67,8 @@ export interface NodeSchema {
   cache: CachePolicyKind;
   /** The pack that provides the node. */
   pack?: string;
+  /** The ComfyUI class it claims, if any. */
+  comfy?: ComfyClaim;
 }
 
 export interface SocketTypeSchema {

@@ -6,6 +6,7 @@ export * from './encode';
 export * from './ffmpeg';
 export * from './frames';
 export { avcCodec, encodeH264, type H264Stream } from './h264';
+export * from './mark';
 export * from './metadata';
 export { muxMp4 } from './mp4mux';
 export { setMp4Tags } from './mp4tag';

@@ -60,18 +60,43 @@ const ascii = (b: Uint8Array, at: number, n: number) => String.fromCharCode(...b
 
 /** The embedded graph JSON text of a file Reelgraph wrote, or undefined. */
 export function extractGraphText(buf: Uint8Array): string | undefined {
-  if (buf.length >= 12 && ascii(buf, 4, 4) === 'ftyp') return fromMp4(buf);
-  if (buf[0] === 0x1a && buf[1] === 0x45 && buf[2] === 0xdf && buf[3] === 0xa3) return fromMatroska(buf);
-  if (ascii(buf, 0, 4) === 'RIFF' && ascii(buf, 8, 4) === 'WEBP') return fromWebp(buf);
-  if (buf[0] === 0x89 && ascii(buf, 1, 3) === 'PNG') return fromPng(buf);
-  if (ascii(buf, 0, 4) === 'GIF8') return fromGif(buf);
   const text = decoder.decode(buf.subarray(0, 1)).trim();
   if (text === '{') return decoder.decode(buf);
-  return undefined;
+  return readTextTags(buf)[GRAPH_TAG];
 }
 
+/**
+ * Every text tag of a file, by lower-cased key: MP4 metadata (mdta keys, and iTunes items such as
+ * `©cmt` as `comment`), Matroska/WebM SimpleTags, PNG text chunks (tEXt, uncompressed iTXt) and
+ * ComfyUI's `comf` chunks, WebP EXIF IFD0 strings (as `exif.make`, `exif.model`, …), GIF comments
+ * (`key:value` ones by key). An XMP packet holding a Reelgraph graph gives `reelgraph`. Browser-safe.
+ */
+export function readTextTags(buf: Uint8Array): Record<string, string> {
+  const tags: Record<string, string> = {};
+  const put = (key: string, value: string) => {
+    const k = key.toLowerCase();
+    if (!(k in tags)) tags[k] = value;
+  };
+  if (buf.length >= 12 && ascii(buf, 4, 4) === 'ftyp') fromMp4(buf, put);
+  else if (buf[0] === 0x1a && buf[1] === 0x45 && buf[2] === 0xdf && buf[3] === 0xa3) fromMatroska(buf, put);
+  else if (ascii(buf, 0, 4) === 'RIFF' && ascii(buf, 8, 4) === 'WEBP') fromWebp(buf, put);
+  else if (buf[0] === 0x89 && ascii(buf, 1, 3) === 'PNG') fromPng(buf, put);
+  else if (ascii(buf, 0, 4) === 'GIF8') fromGif(buf, put);
+  return tags;
+}
+
+type Put = (key: string, value: string) => void;
+
+/** iTunes-style item names ffmpeg writes for the common keys (no `keys` box). */
+const ITUNES: Record<string, string> = {
+  '©cmt': 'comment',
+  '©nam': 'title',
+  '©too': 'encoder',
+  desc: 'description',
+};
+
 /** ISOBMFF: moov/udta/meta with `keys` (mdta names) and `ilst` (1-based key index → data). */
-function fromMp4(b: Uint8Array): string | undefined {
+function fromMp4(b: Uint8Array, put: Put): void {
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const boxes = (start: number, end: number) => {
     const out: { type: string; body: number; end: number }[] = [];
@@ -89,39 +114,41 @@ function fromMp4(b: Uint8Array): string | undefined {
     }
     return out;
   };
-  const visit = (start: number, end: number): string | undefined => {
+  const latin1 = (at: number, end: number) => String.fromCharCode(...b.subarray(at, end));
+  const visit = (start: number, end: number): void => {
     for (const box of boxes(start, end)) {
-      if (box.type === 'moov' || box.type === 'udta' || box.type === 'trak') {
-        const found = visit(box.body, box.end);
-        if (found !== undefined) return found;
-      } else if (box.type === 'meta') {
+      if (box.type === 'moov' || box.type === 'udta' || box.type === 'trak') visit(box.body, box.end);
+      else if (box.type === 'meta') {
         const inner = boxes(box.body + 4, box.end); // full box: version + flags
         const keysBox = inner.find((x) => x.type === 'keys');
         const ilst = inner.find((x) => x.type === 'ilst');
-        if (!keysBox || !ilst) continue;
+        if (!ilst) continue;
         const names: string[] = [];
-        let at = keysBox.body + 8;
-        const count = dv.getUint32(keysBox.body + 4);
-        for (let i = 0; i < count && at + 8 <= keysBox.end; i++) {
-          const size = dv.getUint32(at);
-          names.push(decoder.decode(b.subarray(at + 8, at + size)));
-          at += size;
+        if (keysBox) {
+          let at = keysBox.body + 8;
+          const count = dv.getUint32(keysBox.body + 4);
+          for (let i = 0; i < count && at + 8 <= keysBox.end; i++) {
+            const size = dv.getUint32(at);
+            names.push(decoder.decode(b.subarray(at + 8, at + size)));
+            at += size;
+          }
         }
         for (const item of boxes(ilst.body, ilst.end)) {
-          const index = dv.getUint32(item.body - 4);
-          if (names[index - 1] !== GRAPH_TAG) continue;
+          // mdta items are named by 1-based index into `keys`; iTunes items by their own type.
+          const name = keysBox
+            ? names[dv.getUint32(item.body - 4) - 1]
+            : ITUNES[latin1(item.body - 4, item.body)];
           const data = boxes(item.body, item.end).find((x) => x.type === 'data');
-          if (data) return decoder.decode(b.subarray(data.body + 8, data.end));
+          if (name && data) put(name, decoder.decode(b.subarray(data.body + 8, data.end)));
         }
       }
     }
-    return undefined;
   };
-  return visit(0, b.length);
+  visit(0, b.length);
 }
 
 /** EBML: Segment → Tags → Tag → SimpleTag { TagName, TagString }. */
-function fromMatroska(b: Uint8Array): string | undefined {
+function fromMatroska(b: Uint8Array, put: Put): void {
   const readVint = (at: number, keepMarker: boolean): { value: number; len: number } | undefined => {
     const first = b[at];
     if (first === undefined || first === 0) return undefined;
@@ -138,18 +165,18 @@ function fromMatroska(b: Uint8Array): string | undefined {
   const SIMPLE = 0x67c8;
   const NAME = 0x45a3;
   const STRING = 0x4487;
-  const walk = (start: number, end: number): string | undefined => {
+  /** False when the walk cannot go on (a broken or unknown-size element). */
+  const walk = (start: number, end: number): boolean => {
     let at = start;
     while (at < end) {
       const id = readVint(at, true);
-      if (!id) return undefined;
+      if (!id) return false;
       const size = readVint(at + id.len, false);
-      if (!size) return undefined;
+      if (!size) return false;
       const body = at + id.len + size.len;
       const stop = size.value < 0 ? end : Math.min(end, body + size.value);
       if (id.value === SEGMENT || id.value === TAGS || id.value === TAG) {
-        const found = walk(body, stop);
-        if (found !== undefined) return found;
+        if (walk(body, stop) === false) return false;
       } else if (id.value === SIMPLE) {
         let name: string | undefined;
         let value: string | undefined;
@@ -163,58 +190,90 @@ function fromMatroska(b: Uint8Array): string | undefined {
           if (cid.value === STRING) value = decoder.decode(b.subarray(cb, cb + cs.value));
           p = cb + cs.value;
         }
-        if (name?.toLowerCase() === GRAPH_TAG && value !== undefined) return value;
+        if (name !== undefined && value !== undefined) put(name, value);
       }
-      if (size.value < 0) return undefined;
+      if (size.value < 0) return false;
       at = stop;
     }
-    return undefined;
+    return true;
   };
-  return walk(0, b.length);
+  walk(0, b.length);
 }
 
-function fromWebp(b: Uint8Array): string | undefined {
+function fromWebp(b: Uint8Array, put: Put): void {
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   let at = 12;
   while (at + 8 <= b.length) {
     const type = ascii(b, at, 4);
     const size = dv.getUint32(at + 4, true);
-    if (type === 'XMP ') return fromXmp(decoder.decode(b.subarray(at + 8, at + 8 + size)));
+    const body = b.subarray(at + 8, Math.min(b.length, at + 8 + size));
+    if (type === 'XMP ') {
+      const graph = fromXmp(decoder.decode(body));
+      if (graph !== undefined) put(GRAPH_TAG, graph);
+    } else if (type === 'EXIF') fromExif(body, put);
     at += 8 + size + (size & 1);
   }
-  return undefined;
 }
 
-function fromPng(b: Uint8Array): string | undefined {
+const EXIF_NAMES: Record<number, string> = { 270: 'description', 271: 'make', 272: 'model' };
+
+/** The ASCII entries of a TIFF/EXIF block's first IFD (with or without the `Exif\0\0` header). */
+function fromExif(block: Uint8Array, put: Put): void {
+  const b = ascii(block, 0, 4) === 'Exif' ? block.subarray(6) : block;
+  if (b.length < 8) return;
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const le = b[0] === 0x49; // "II" little endian, "MM" big endian
+  const u16 = (at: number) => dv.getUint16(at, le);
+  const u32 = (at: number) => dv.getUint32(at, le);
+  const ifd = u32(4);
+  if (ifd + 2 > b.length) return;
+  const count = u16(ifd);
+  for (let i = 0; i < count; i++) {
+    const entry = ifd + 2 + i * 12;
+    if (entry + 12 > b.length) break;
+    const tag = u16(entry);
+    if (u16(entry + 2) !== 2) continue; // ASCII only
+    const n = u32(entry + 4);
+    const at = n <= 4 ? entry + 8 : u32(entry + 8);
+    if (at + n > b.length) continue;
+    let end = at + n;
+    while (end > at && b[end - 1] === 0) end--;
+    const name = EXIF_NAMES[tag] ?? `0x${tag.toString(16).padStart(4, '0')}`;
+    put(`exif.${name}`, decoder.decode(b.subarray(at, end)));
+  }
+}
+
+function fromPng(b: Uint8Array, put: Put): void {
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   let at = 8;
   while (at + 12 <= b.length) {
     const size = dv.getUint32(at);
     const type = ascii(b, at + 4, 4);
     const data = b.subarray(at + 8, at + 8 + size);
-    if (type === 'iTXt' || type === 'tEXt') {
+    // tEXt, iTXt (compressed ones skipped) and ComfyUI's animated-PNG `comf`: key\0text.
+    if (type === 'iTXt' || type === 'tEXt' || type === 'comf') {
       const zero = data.indexOf(0);
       const key = ascii(data, 0, zero);
-      if (key === 'XML:com.adobe.xmp' || key === GRAPH_TAG) {
-        // iTXt: keyword\0 compression flag, method, language\0, translated keyword\0, text
-        let p = zero + 1;
-        if (type === 'iTXt') {
-          p += 2;
-          p = data.indexOf(0, p) + 1;
-          p = data.indexOf(0, p) + 1;
-        }
-        const text = decoder.decode(data.subarray(p));
-        const found = key === GRAPH_TAG ? text : fromXmp(text);
-        if (found !== undefined) return found;
-      }
+      let p = zero + 1;
+      let text: string | undefined;
+      if (type === 'iTXt') {
+        const compressed = data[p] === 1;
+        p += 2;
+        p = data.indexOf(0, p) + 1;
+        p = data.indexOf(0, p) + 1;
+        if (!compressed) text = decoder.decode(data.subarray(p));
+      } else text = decoder.decode(data.subarray(p)); // JSON written by ComfyUI and Reelgraph is ASCII or UTF-8
+      if (text !== undefined && key === 'XML:com.adobe.xmp') {
+        const graph = fromXmp(text);
+        if (graph !== undefined) put(GRAPH_TAG, graph);
+      } else if (text !== undefined && zero > 0) put(key, text);
     }
     if (type === 'IEND') break;
     at += 12 + size;
   }
-  return undefined;
 }
 
-function fromGif(b: Uint8Array): string | undefined {
+function fromGif(b: Uint8Array, put: Put): void {
   let at = 13;
   const flags = b[10] as number;
   if (flags & 0x80) at += 3 * 2 ** ((flags & 7) + 1);
@@ -237,7 +296,8 @@ function fromGif(b: Uint8Array): string | undefined {
       const { data, next } = subBlocks(at + 2);
       if (label === 0xfe) {
         const text = decoder.decode(Uint8Array.from(data));
-        if (text.startsWith(`${GRAPH_TAG}:`)) return text.slice(GRAPH_TAG.length + 1);
+        const m = /^([\w.-]+):/.exec(text);
+        put(m ? (m[1] as string) : 'comment', m ? text.slice(m[0].length) : text);
       }
       at = next;
     } else if (marker === 0x2c) {
@@ -247,7 +307,6 @@ function fromGif(b: Uint8Array): string | undefined {
       at = subBlocks(at + 1).next; // LZW minimum code size, then image data
     } else break;
   }
-  return undefined;
 }
 
 /**

@@ -12,7 +12,7 @@ import type { Plugin } from 'esbuild';
 import { hostModuleUrls } from './host-modules';
 
 /** Part of every key: change it when the build options below change. */
-const RECIPE = 'reelgraph-pack-1';
+const RECIPE = 'reelgraph-pack-2';
 const CACHE_DIR = path.join(os.tmpdir(), `reelgraph-packs-${process.getuid?.() ?? 'user'}`);
 
 interface Stamp {
@@ -54,6 +54,8 @@ async function build(entry: string, packDir: string, dir: string, stampFile: str
     platform: 'node',
     target: 'node20',
     sourcemap: 'inline',
+    // The module lives in the cache: map its lines back to the pack's own files.
+    sourceRoot: `${pathToFileURL(packDir).href}/`,
     metafile: true,
     logLevel: 'silent',
     plugins: [dependenciesStayImports(externals), ownImportMetaUrl()],

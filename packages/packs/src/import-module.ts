@@ -24,6 +24,8 @@ export async function importModule(
   { timeoutMs = 30_000, freshUnder }: { timeoutMs?: number; freshUnder?: string } = {},
 ): Promise<ImportedModule> {
   if (freshUnder) forgetCommonJs(freshUnder);
+  // Stack traces of a node's failure point at the pack's TypeScript, not at the compiled module.
+  process.setSourceMapsEnabled(true);
   const loading = (async () => {
     const compiled = await compilePack(file, freshUnder ?? path.dirname(file));
     const url = `${pathToFileURL(compiled.module).href}?import=${++imports}`;

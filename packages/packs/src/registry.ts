@@ -1,4 +1,4 @@
-import type { Catalog, SocketRegistry } from '@reelgraph/graph';
+import type { SocketRegistry } from '@reelgraph/graph';
 import type { CatalogResponse, PackInfo } from '@reelgraph/protocol';
 import { type NodeServices, toCatalog } from '@reelgraph/sdk';
 import {

@@ -54,7 +54,7 @@ describe('socket types from packs', () => {
       'export const Show = defineNode({',
       "  type: 'units.show', title: 'Show', category: 'u', description: 'd', output: true,",
       "  inputs: { feet: input.socket('FEET') }, outputs: { feet: 'FLOAT' },",
-      '  run: ({ feet }) => ({ feet: feet as number }),',
+      "  run: ({ feet }, ctx) => (ctx.artifact({ kind: 'value', value: feet as number }), { feet: feet as number }),",
       '});',
     ]);
     const registry = await PackRegistry.load({ dirs: [root] });
@@ -70,7 +70,7 @@ describe('socket types from packs', () => {
         b: { type: 'units.show', inputs: { feet: ['a', 'length'] } },
       },
     });
-    expect(r.status).toBe('success');
+    expect(r.status, JSON.stringify(r.errors)).toBe('success');
     expect(r.outputs.b?.feet).toBeCloseTo(6.56168);
   });
 

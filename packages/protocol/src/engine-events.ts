@@ -58,7 +58,7 @@ function statusOf(nodes: Record<string, NodeStatus>, id: string, initial: NodeRu
   return st;
 }
 
-/** Fold one event into a job's per-node status (`JobView.nodes`), in place. */
+/** Fold one event into a job's per-node status (`JobSnapshot.nodes`), in place. */
 export function applyNodeEvent(nodes: Record<string, NodeStatus>, e: WithoutSeq<ServerEvent>): void {
   switch (e.type) {
     case 'job:started':

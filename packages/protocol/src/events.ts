@@ -1,6 +1,6 @@
 /** Server → client job events (docs/protocol.md §4): every one has `type`, `jobId`, `at` and `seq`. */
 import { type Static, type TProperties, Type } from '@sinclair/typebox';
-import { GraphDocumentSchema, JobError, JobState, JobView, NodeError, Output } from './jobs';
+import { GraphDocumentSchema, JobError, JobSnapshot, JobState, NodeError, Output } from './jobs';
 
 const job = { jobId: Type.String(), at: Type.Number(), seq: Type.Integer() };
 const node = { ...job, nodeId: Type.String(), nodeType: Type.String() };
@@ -28,7 +28,7 @@ export const JobStateEvent = event('job:state', {
   outputs: Type.Optional(Type.Array(Output)),
 });
 /** Only in reply to a subscription; its `seq` is the job's latest and not itself part of the sequence. */
-export const JobSnapshotEvent = event('job:snapshot', { ...job, job: JobView });
+export const JobSnapshotEvent = event('job:snapshot', { ...job, job: JobSnapshot });
 export const JobStartedEvent = event('job:started', { ...job, planned: Type.Array(Type.String()) });
 export const NodeStartedEvent = event('node:started', node);
 export const NodeProgressEvent = event('node:progress', {
@@ -73,7 +73,7 @@ export type WithoutSeq<E> = E extends unknown ? Omit<E, 'seq'> : never;
 
 /** `GET /api/jobs/:id`: the job's view plus (unless turned off) its graph and stored events. */
 export const JobDetail = Type.Object({
-  ...JobView.properties,
+  ...JobSnapshot.properties,
   graph: Type.Optional(GraphDocumentSchema),
   /** Stored events, all but `node:progress`. */
   events: Type.Optional(Type.Array(ServerEvent)),

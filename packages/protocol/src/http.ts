@@ -4,10 +4,39 @@ import { type Static, Type } from '@sinclair/typebox';
 import { ClientId, GraphDocumentSchema, JOB_STATES, JobId, JobState, JobSummary, QueueStatus } from './jobs';
 import { PackLoadState } from './ws';
 
+/** The `error` codes of HTTP error bodies (docs/protocol.md §1 says when each is given). */
+export const ERROR_CODES = [
+  'bad_request',
+  'invalid_json',
+  'invalid_graph',
+  'not_comfyui',
+  'unauthorized',
+  'forbidden',
+  'forbidden_origin',
+  'forbidden_host',
+  'csrf_invalid',
+  'not_found',
+  'request_timeout',
+  'conflict',
+  'payload_too_large',
+  'image_too_large',
+  'uri_too_long',
+  'unsupported_media_type',
+  'range_not_satisfiable',
+  'policy_refused',
+  'upgrade_required',
+  'rate_limited',
+  'headers_too_large',
+  'queue_full',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
 /** Every status ≥ 400: `{ error, message, ...extra fields per code }` (docs/protocol.md §1). */
 export const ErrorBody = Type.Object(
   {
-    error: Type.String(),
+    // A string enum, not a union of literals: the serializer then never has to pick a member.
+    error: Type.Unsafe<ErrorCode>(Type.String({ enum: [...ERROR_CODES] })),
     message: Type.String(),
     /** `400 bad_request` from a route schema. */
     details: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),

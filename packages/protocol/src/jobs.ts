@@ -107,14 +107,14 @@ export const JobSummary = Type.Object({
 export type JobSummary = Static<typeof JobSummary>;
 
 /** A job's current state: what a `job:snapshot` carries (a `JobDetail` without `events`/`graph`). */
-export const JobView = Type.Object({
+export const JobSnapshot = Type.Object({
   ...JobSummary.properties,
   /** The job's latest event sequence number. */
   seq: Type.Integer(),
   nodes: Type.Record(Type.String(), NodeStatus),
   outputs: Type.Array(Output),
 });
-export type JobView = Static<typeof JobView>;
+export type JobSnapshot = Static<typeof JobSnapshot>;
 
 export const QueueStatus = Type.Object({
   paused: Type.Boolean(),

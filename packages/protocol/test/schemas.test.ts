@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
 import {
   ClientMessage,
   ConnectionMessage,
+  ERROR_CODES,
   ErrorBody,
   JobDetail,
   JobSummary,
@@ -77,6 +79,13 @@ describe('HTTP shapes', () => {
     expect(Value.Check(ErrorBody, { error: 'queue_full', message: 'full', limit: 3 })).toBe(true);
     expect(Value.Check(ErrorBody, { error: 'queue_full' })).toBe(false);
     expect(ErrorBody.$id).toBe('Error');
+  });
+
+  it('the error codes are the ones docs/protocol.md lists, no more, no fewer', () => {
+    const doc = readFileSync(new URL('../../../docs/protocol.md', import.meta.url), 'utf8');
+    const table = doc.slice(doc.indexOf('| status | `error` |'), doc.indexOf('## 2.'));
+    const documented = new Set([...table.matchAll(/^\s*\| \d{3} \| `([a-z_]+)` \|/gm)].map((m) => m[1]));
+    expect([...documented].sort()).toEqual([...ERROR_CODES].sort());
   });
 });
 

@@ -1,4 +1,4 @@
-import type { CachePolicyKind, InputSchema, NodeSchema, OutputSchema } from '@reelgraph/graph';
+import type { CachePolicyKind, ComfyClaim, InputSchema, NodeSchema, OutputSchema } from '@reelgraph/graph';
 import type { NodeContext, NodeServices } from './context';
 import type { InputDecl, InputValueOf, ValueOfType } from './inputs';
 
@@ -30,6 +30,8 @@ export interface NodeDeclaration<I extends Record<string, InputDecl>, O extends 
   outputs: O;
   output?: boolean;
   cache?: CachePolicy<I>;
+  /** A ComfyUI class this node stands for: ComfyUI files with it import onto this node (docs/comfyui.md). */
+  comfy?: ComfyClaim;
   /**
    * Input schema that depends on what the host provides (the models it can see, defaults read from
    * them): merged over `inputs` whenever a host builds its catalog, so the editor and validation see
@@ -96,6 +98,7 @@ export function defineNode<
     outputs,
     output: decl.output ?? false,
     cache: cacheKind,
+    ...(decl.comfy ? { comfy: decl.comfy } : {}),
   };
   const { inputsFor } = decl;
   return Object.freeze({

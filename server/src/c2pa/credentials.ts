@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { coseSigner } from './cose';
@@ -8,7 +8,7 @@ import { asBlob, C2PA_FORMATS, c2paContext, c2paWasm } from './wasm';
 
 /** What a signing did, for the output's metadata (and the editor's "content credentials" mark). */
 export type CredentialsResult =
-  | { signed: true; issuer: string; trusted: boolean; ms: number }
+  | { signed: true; issuer: string; development: boolean; ms: number }
   | { signed: false; reason: string };
 
 export const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
@@ -21,7 +21,9 @@ export class ContentCredentials {
 
   constructor(readonly key: SigningKey) {
     this.#signer = coseSigner(key);
-    this.issuer = key.dev ? 'Reelgraph local development signer (not trusted)' : 'configured signer';
+    const subject = new X509Certificate(key.chain[0] as Uint8Array).subject;
+    const cn = /(?:^|\n)CN=([^\n]+)/.exec(subject)?.[1];
+    this.issuer = key.dev ? 'Reelgraph local development signer (not trusted)' : (cn ?? subject);
   }
 
   /** Embed a manifest in `file` (written to a temporary name, then renamed over it). */
@@ -51,6 +53,6 @@ export class ContentCredentials {
     } finally {
       builder.free();
     }
-    return { signed: true, issuer: this.issuer, trusted: !this.key.dev, ms: performance.now() - t0 };
+    return { signed: true, issuer: this.issuer, development: this.key.dev, ms: performance.now() - t0 };
   }
 }

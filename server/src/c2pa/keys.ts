@@ -52,7 +52,10 @@ const DEV_ORG = 'Reelgraph local development signer (NOT TRUSTED)';
  * signature and hashes with them, and reports `signingCredential.untrusted` (no trust list holds them).
  * Made once; later starts reuse them.
  */
-export async function ensureDevChain(dataDir: string): Promise<SigningFiles> {
+export async function ensureDevChain(
+  dataDir: string,
+  curve: 'P-256' | 'P-384' = 'P-256',
+): Promise<SigningFiles> {
   const dir = path.join(dataDir, DEV_DIR);
   const files = {
     keyFile: path.join(dir, 'signer.key.pem'),
@@ -62,7 +65,7 @@ export async function ensureDevChain(dataDir: string): Promise<SigningFiles> {
   if (existsSync(files.keyFile) && existsSync(files.certFile)) return files;
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
-  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+  const alg = { name: 'ECDSA', namedCurve: curve, hash: curve === 'P-256' ? 'SHA-256' : 'SHA-384' };
   const day = 86_400_000;
   const now = Date.now();
   const serial = () =>

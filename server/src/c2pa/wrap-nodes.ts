@@ -2,9 +2,11 @@ import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { GraphDocument } from '@reelgraph/graph';
 import type { AnyNodeDefinition, Artifact, NodeContext } from '@reelgraph/sdk';
+import { mimeFromName } from '../files/mime';
 import { REPO_ROOT, SERVER_VERSION } from '../options';
 import { type ContentCredentials, sha256 } from './credentials';
 import type { Ingredient, ModelFacts } from './manifest';
+import { C2PA_FORMATS } from './wasm';
 
 /** The part of `@reelgraph/runtime`'s ModelRuntime read here (the server runs without it too). */
 interface ModelList {
@@ -13,16 +15,6 @@ interface ModelList {
     manifest?: { name: string; version: string; files: Record<string, { sha256: string }> };
   }[];
 }
-
-const MEDIA: Record<string, string> = {
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.gif': 'image/gif',
-  '.mp4': 'video/mp4',
-  '.mov': 'video/quicktime',
-};
 
 /**
  * Output nodes whose file artifacts get signed before they are reported: every file any pack's output
@@ -142,8 +134,8 @@ export function ingredientsOf(graph: GraphDocument, uploadDir: string | undefine
   for (const node of activeNodes(graph)) {
     for (const v of Object.values(node.inputs)) {
       if (typeof v !== 'string') continue;
-      const mime = MEDIA[path.extname(v).toLowerCase()];
-      if (!mime) continue;
+      const mime = mimeFromName(v);
+      if (!mime || !C2PA_FORMATS.has(mime)) continue;
       for (const base of bases) {
         const p = path.resolve(base, v);
         if (!existsSync(p)) continue;

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_MARK, MARK_POSITIONS, type MarkSpec } from '@reelgraph/media';
 import { defaultPackDirs } from '@reelgraph/packs';
 import { buildApp } from '../app';
 import type { ServerOptions } from '../options';
@@ -30,7 +31,12 @@ const HELP = `reelgraph serve [options]
   --c2pa-cert <pem>        its certificate chain, leaf first (default: a local development chain,
                            made in the data folder, that no one trusts)
   --no-c2pa                do not sign outputs
+  --force-mark             draw a visible mark on every saved output (default text "AI-generated")
+  --mark-text <t>          its text;  --mark-image <png>: an image instead
+  --mark-position <p>      bottom-right (default), bottom-left, top-right, top-left, center
+  --mark-size <f>          height as a fraction of the frame (default 0.12); --mark-opacity <f> (0.8)
   --inline                 run nodes in the server process instead of a child process
+  --cold                   do not load model sessions at start (the first job that needs them does)
   --log                    request logging
   --redis <url>            scale out: queue jobs in BullMQ on this Redis (redis://host:port[/db], or
                            REELGRAPH_REDIS) for "reelgraph worker"s to run; needs REELGRAPH_WORKER_SECRET
@@ -61,7 +67,14 @@ export function parseServeArgs(argv: string[]): (ServerOptions & { dev?: boolean
       'c2pa-key': { type: 'string' },
       'c2pa-cert': { type: 'string' },
       'no-c2pa': { type: 'boolean' },
+      'force-mark': { type: 'boolean' },
+      'mark-text': { type: 'string' },
+      'mark-image': { type: 'string' },
+      'mark-position': { type: 'string' },
+      'mark-size': { type: 'string' },
+      'mark-opacity': { type: 'string' },
       inline: { type: 'boolean' },
+      cold: { type: 'boolean' },
       dev: { type: 'boolean' },
       log: { type: 'boolean' },
       redis: { type: 'string' },
@@ -81,7 +94,7 @@ export function parseServeArgs(argv: string[]): (ServerOptions & { dev?: boolean
   const token = values.token ?? process.env.REELGRAPH_TOKEN;
   const opts: ServerOptions & { dev?: boolean } = {
     logger: values.log ?? false,
-    warmModels: true,
+    warmModels: !values.cold,
     dev: values.dev ?? process.env.NODE_ENV === 'development',
   };
   if (values.host !== undefined) opts.host = values.host;
@@ -115,7 +128,32 @@ export function parseServeArgs(argv: string[]): (ServerOptions & { dev?: boolean
     if (process.env.REELGRAPH_WORKER_SECRET) opts.workerSecret = process.env.REELGRAPH_WORKER_SECRET;
     if (values['public-url']) opts.publicUrl = values['public-url'];
   }
+  if (values['force-mark']) opts.forceMark = forcedMark(values);
   return opts;
+}
+
+function forcedMark(v: Record<string, string | boolean | string[] | undefined>): MarkSpec {
+  const fraction = (name: string, fallback: number, max: number) => {
+    const raw = v[name];
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < 0 || n > max)
+      throw new Error(`--${name} must be a number from 0 to ${max}`);
+    return n;
+  };
+  const position = (v['mark-position'] as string | undefined) ?? DEFAULT_MARK.position;
+  if (!(MARK_POSITIONS as readonly string[]).includes(position))
+    throw new Error(`--mark-position must be one of ${MARK_POSITIONS.join(', ')}`);
+  const image = v['mark-image'] as string | undefined;
+  return {
+    ...(image
+      ? { image: path.resolve(image) }
+      : { text: (v['mark-text'] as string | undefined) ?? DEFAULT_MARK.text }),
+    position: position as MarkSpec['position'],
+    size: fraction('mark-size', DEFAULT_MARK.size, 1),
+    opacity: fraction('mark-opacity', DEFAULT_MARK.opacity, 1),
+    margin: DEFAULT_MARK.margin,
+  };
 }
 
 /** `reelgraph serve`: the API, the WebSocket and the editor on one port until SIGINT/SIGTERM. */
@@ -171,6 +209,7 @@ export async function serveCommand(argv: string[]): Promise<number | undefined> 
         '  It is NOT a trusted signer: verifiers report it as untrusted. Pass --c2pa-key/--c2pa-cert for a real one.',
     );
   else console.log(`Content credentials: outputs are signed with ${signing.certFile}`);
+  if (running.options.forceMark) console.log('A visible mark is drawn on every saved output (--force-mark).');
   if (running.options.policyFile) console.log(`Prompt policy: ${running.options.policyFile}`);
   const watcher = opts.dev
     ? enableHotReload(running, { log: (m) => console.log(`[reelgraph] ${m}`) })

@@ -1,13 +1,15 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { addUser } from '../security/users';
+import { addUser, removeUser } from '../security/users';
 import { CliFailure, EXIT, type Io, stdio, UsageError } from './cli-common';
 
-export const USERS_USAGE = 'reelgraph users add <name> [--admin] [--users <users.json>]';
+export const USERS_USAGE =
+  'reelgraph users add <name> [--admin] [--users <users.json>] | reelgraph users remove <name> [--users <users.json>]';
 
 /**
  * `reelgraph users add`: create a user (or give one a new token) in the users file that
  * `serve --users` reads. The token is printed once; the file keeps only its hash.
+ * `reelgraph users remove`: take a user out (their token stops working at the next start).
  */
 export async function usersCommand(argv: string[], io: Io = stdio): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -16,8 +18,20 @@ export async function usersCommand(argv: string[], io: Io = stdio): Promise<numb
     options: { admin: { type: 'boolean' }, users: { type: 'string' } },
   });
   const [action, name, ...extra] = positionals;
-  if (action !== 'add' || name === undefined || extra.length > 0) throw new UsageError(USERS_USAGE);
+  if ((action !== 'add' && action !== 'remove') || name === undefined || extra.length > 0)
+    throw new UsageError(USERS_USAGE);
   const file = path.resolve(values.users ?? 'users.json');
+  if (action === 'remove') {
+    let removed: boolean;
+    try {
+      removed = removeUser(file, name);
+    } catch (err) {
+      throw new CliFailure((err as Error).message);
+    }
+    if (!removed) throw new CliFailure(`there is no user "${name}" in ${file}`);
+    io.err.write(`User "${name}" removed from ${file} (restart "reelgraph serve --users" to apply).\n`);
+    return EXIT.ok;
+  }
   let token: string;
   try {
     token = addUser(file, name, values.admin ?? false);

@@ -1,21 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { intact, type Verification, verifyBytes } from '../c2pa/verify';
+import { C2PA_FORMATS } from '../c2pa/wasm';
+import { mimeFromName } from '../files/mime';
 import { CliFailure, EXIT, type Io, stdio, UsageError } from './cli-common';
 
 export const VERIFY_USAGE = 'reelgraph verify <file> [--trust <ca.pem>] [--json]';
-
-const MIME: Record<string, string> = {
-  '.mp4': 'video/mp4',
-  '.m4v': 'video/mp4',
-  '.mov': 'video/quicktime',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.gif': 'image/gif',
-};
 
 /**
  * `reelgraph verify`: the file's C2PA manifest and its validation state. Exit 0 when the file is as
@@ -29,9 +19,11 @@ export async function verifyCommand(argv: string[], io: Io = stdio): Promise<num
   });
   const file = positionals[0];
   if (file === undefined || positionals.length > 1) throw new UsageError('verify takes exactly one file');
-  const mime = MIME[path.extname(file).toLowerCase()];
-  if (!mime)
-    throw new UsageError(`cannot tell the format of ${file} (known: ${Object.keys(MIME).join(' ')})`);
+  const mime = mimeFromName(file);
+  if (!mime || !C2PA_FORMATS.has(mime))
+    throw new UsageError(
+      `${file}: not a format that carries content credentials (${[...C2PA_FORMATS].join(', ')})`,
+    );
   let bytes: Uint8Array;
   let trust: string | undefined;
   try {

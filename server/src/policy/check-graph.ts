@@ -1,6 +1,6 @@
 import type { GraphDocument } from '@reelgraph/graph';
 import type { PolicyFinding } from '@reelgraph/protocol';
-import { matchText, type PolicyHit } from './match';
+import { matchText } from './match';
 import type { CompiledPolicy } from './rules';
 
 /** A policy hit located in the graph: which node's which text input (declared by the protocol). */

@@ -6,8 +6,9 @@ import { HttpError } from '../errors';
 import { checkGraph, type PolicyFinding } from './check-graph';
 import { type CompiledPolicy, loadPolicy } from './rules';
 
-/** Who submitted: what the server knows of the user (there are no accounts: client id and address). */
+/** Who submitted: the user (with `--users`), else only the client id and address are known. */
 export interface Submitter {
+  user?: string;
   clientId?: string;
   address: string;
 }
@@ -35,6 +36,7 @@ export function createPolicyGate(file: string, dataDir: string, log: (message: s
       const record = {
         at: new Date().toISOString(),
         refusalId,
+        user: who.user ?? null,
         clientId: who.clientId ?? null,
         address: who.address,
         rules: [...new Set(refused.map((f) => f.ruleId))],
@@ -42,7 +44,7 @@ export function createPolicyGate(file: string, dataDir: string, log: (message: s
       };
       appendFileSync(logFile, `${JSON.stringify(record)}\n`);
       log(
-        `policy refused submission ${refusalId} from ${who.clientId ?? '-'}@${who.address}: ` +
+        `policy refused submission ${refusalId} from ${who.user ?? who.clientId ?? '-'}@${who.address}: ` +
           refused.map((f) => `${f.ruleId} in ${f.nodeId}.${f.input}`).join(', '),
       );
       const first = refused[0] as PolicyFinding;

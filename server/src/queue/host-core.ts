@@ -29,6 +29,7 @@ export class HostCore {
     const services: Partial<NodeServices> & Record<string, unknown> = {
       outputDir: config.outputsDir,
       uploadDir: config.uploadsDir,
+      ...(config.mark ? { mark: config.mark } : {}),
     };
     const runtime = await loadRuntime();
     const system: Record<string, unknown> = { executionProviders: ['cpu'], onnxruntime: null, models: [] };

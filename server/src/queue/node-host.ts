@@ -1,5 +1,6 @@
 import type { EngineEvent, NodeFailure } from '@reelgraph/executor';
 import type { GraphDocument, ValidationError } from '@reelgraph/graph';
+import type { MarkSpec } from '@reelgraph/media';
 import type { PackCatalog } from '@reelgraph/packs';
 import type { SigningFiles } from '../c2pa/keys';
 
@@ -50,4 +51,6 @@ export interface HostConfig {
   warmModels?: boolean;
   /** Sign output nodes' files with these (C2PA); absent: outputs are not signed. */
   credentials?: SigningFiles;
+  /** A visible mark save nodes draw on every output (`services.mark`). */
+  mark?: MarkSpec;
 }

@@ -1,12 +1,10 @@
-import { createHash } from 'node:crypto';
-import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type FileParams, OutputParams, UploadParams, UploadResponse } from '@reelgraph/protocol';
 import type { FastifyInstance } from 'fastify';
-import sharp from 'sharp';
 import { HttpError, notFound } from '../errors';
 import { realFileInside, resolveStored } from '../files/safe-path';
 import { sendFile } from '../files/send-file';
+import { IMAGE_TYPES, saveUploadedImage } from '../files/upload';
 import { mayAccess } from '../security/users';
 import type { Store } from '../store/store';
 import { errors } from './error-responses';
@@ -19,13 +17,6 @@ export interface FileRoutesDeps {
   maxImagePixels: number;
   uploadRateLimit: number;
 }
-
-const EXT: Record<string, { ext: string; mime: string }> = {
-  png: { ext: 'png', mime: 'image/png' },
-  jpeg: { ext: 'jpg', mime: 'image/jpeg' },
-  webp: { ext: 'webp', mime: 'image/webp' },
-  gif: { ext: 'gif', mime: 'image/gif' },
-};
 
 /** Busboy's parse errors carry no status: they are the client's malformed body, not a server fault. */
 function malformed(err: unknown): unknown {
@@ -74,7 +65,7 @@ export async function fileRoutes(app: FastifyInstance, deps: FileRoutesDeps): Pr
       const found = realFileInside(deps.uploadsDir, path.join(deps.uploadsDir, req.params.name));
       if (!found) throw notFound('upload');
       const ext = req.params.name.split('.').pop()!;
-      const mime = Object.values(EXT).find((e) => e.ext === ext)?.mime;
+      const mime = Object.values(IMAGE_TYPES).find((e) => e.ext === ext)?.mime;
       return sendFile(req, reply, found.path, { mime, downloadName: req.params.name });
     },
   );
@@ -114,65 +105,9 @@ export async function fileRoutes(app: FastifyInstance, deps: FileRoutesDeps): Pr
       } catch (err) {
         throw malformed(err);
       }
-      if (data.length === 0) throw new HttpError(400, 'bad_request', 'the uploaded file is empty');
-      const meta = await sharp(data, { limitInputPixels: false })
-        .metadata()
-        .catch(() => undefined);
-      const kind = meta?.format ? EXT[meta.format] : undefined;
-      if (!meta || !kind || !meta.width || !meta.height) {
-        throw new HttpError(
-          415,
-          'unsupported_media_type',
-          'the upload is not a PNG, JPEG, WebP or GIF image',
-        );
-      }
-      const frames = Math.max(1, meta.pages ?? 1);
-      const pixels = meta.width * (meta.pageHeight ?? meta.height) * frames;
-      if (pixels > deps.maxImagePixels) {
-        throw new HttpError(
-          413,
-          'image_too_large',
-          `the image decodes to ${pixels} pixels (${meta.width}×${meta.pageHeight ?? meta.height}×${frames}); the limit is ${deps.maxImagePixels}`,
-          { limit: deps.maxImagePixels },
-        );
-      }
-      // Decode it once (bounded by the check above) so truncated or corrupt files are refused now.
-      try {
-        await sharp(data, { limitInputPixels: deps.maxImagePixels, failOn: 'error', animated: frames > 1 })
-          .resize(8, 8, { fit: 'inside' })
-          .raw()
-          .toBuffer();
-      } catch {
-        throw new HttpError(
-          415,
-          'unsupported_media_type',
-          'the image could not be decoded (corrupt or truncated)',
-        );
-      }
-      const name = `${createHash('sha256').update(data).digest('hex').slice(0, 32)}.${kind.ext}`;
-      const target = path.join(deps.uploadsDir, name);
-      if (!realFileInside(deps.uploadsDir, target)) {
-        const tmp = path.join(deps.uploadsDir, `.${name}.${process.pid}.${Date.now()}.tmp`);
-        try {
-          writeFileSync(tmp, data, { flag: 'wx', mode: 0o644 });
-          renameSync(tmp, target);
-        } catch (err) {
-          try {
-            unlinkSync(tmp);
-          } catch {}
-          throw err;
-        }
-      }
+      const saved = await saveUploadedImage(data, deps);
       reply.status(201);
-      const upload: UploadResponse = {
-        name,
-        url: `/api/uploads/${name}`,
-        mime: kind.mime,
-        width: meta.width,
-        height: meta.pageHeight ?? meta.height,
-        frames,
-        size: data.length,
-      };
+      const upload: UploadResponse = { ...saved, url: `/api/uploads/${saved.name}` };
       return upload;
     },
   );

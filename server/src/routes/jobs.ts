@@ -139,6 +139,7 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
       }
       const policyWarnings =
         deps.policy?.enforce(doc, {
+          ...(req.user ? { user: req.user.name } : {}),
           ...(body.clientId !== undefined ? { clientId: body.clientId } : {}),
           address: req.ip,
         }) ?? [];
@@ -204,6 +205,9 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
         querystring: JobDetailQuery,
         response: { 200: JobDetail, ...errors(400, 404) },
       },
+      // Stored events are sent as they were written, also by another version of the server: a schema
+      // serializer would refuse (500) an event type it does not know.
+      serializerCompiler: () => (data) => JSON.stringify(data),
     },
     async (req) => {
       const job = jobFor(req, req.params.id);
@@ -268,12 +272,15 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
     '/api/jobs',
     {
       schema: {
-        summary: 'Clear the history: remove every finished job (output files stay on disk)',
+        summary:
+          'Clear the history: remove every finished job, only your own with named users unless admin (output files stay on disk)',
         tags: ['jobs'],
         response: { 200: ClearJobsResponse, ...errors(403) },
       },
     },
-    async () => ({ deleted: store.clearFinished() }),
+    async (req) => ({
+      deleted: store.clearFinished(req.user && !req.user.admin ? req.user.name : undefined),
+    }),
   );
 
   app.get(

@@ -81,7 +81,11 @@ export async function workerOutputRoutes(app: FastifyInstance, deps: WorkerOutpu
         }
         if (hash.digest('hex') !== expected) {
           rmSync(part, { force: true });
-          throw new HttpError(400, 'checksum_mismatch', 'the file does not match its SHA-256; not stored');
+          throw new HttpError(
+            400,
+            'bad_request',
+            'checksum mismatch: the file does not match its SHA-256; not stored',
+          );
         }
         renameSync(part, dest);
         reply.status(201);

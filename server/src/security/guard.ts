@@ -153,12 +153,14 @@ export function installGuard(
     // The matched route pattern, so encodings or odd slashes cannot dodge the checks below.
     const url = req.routeOptions.url ?? req.url.split('?')[0] ?? '';
     if (!url.startsWith('/api')) return; // the editor's static files
-    req.viaBearer = authRequired && hasBearer(req);
-    if (users) {
-      const user = userOf(req);
-      if (user) req.user = user;
-    }
-    if (!OPEN_ROUTES.has(url) && !isAuthenticated(req)) {
+    // The user is worked out once per request (a hash of the token, or the cookie's MAC).
+    const user = users ? userOf(req) : undefined;
+    if (user) req.user = user;
+    req.viaBearer = users
+      ? user !== undefined && bearerOf(req) !== undefined
+      : authRequired && hasBearer(req);
+    const authenticated = users ? user !== undefined : isAuthenticated(req);
+    if (!OPEN_ROUTES.has(url) && !authenticated) {
       throw new HttpError(
         401,
         'unauthorized',

@@ -94,11 +94,24 @@ export function addUser(file: string, name: string, admin: boolean): string {
   const i = entries.findIndex((e) => e.name === name);
   if (i >= 0) entries[i] = entry;
   else entries.push(entry);
+  writeEntries(file, entries);
+  return token;
+}
+
+/** Remove a user (their token stops working at the server's next start). False if there was none. */
+export function removeUser(file: string, name: string): boolean {
+  const entries = parseFile(file);
+  const kept = entries.filter((e) => e.name !== name);
+  if (kept.length === entries.length) return false;
+  writeEntries(file, kept);
+  return true;
+}
+
+function writeEntries(file: string, entries: Entry[]): void {
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, `${JSON.stringify({ users: entries }, null, 2)}\n`, { mode: 0o600 });
   renameSync(tmp, file);
   chmodSync(file, 0o600);
-  return token;
 }
 
 /** Without named users every job is everyone's; with them, a job is its owner's and the admins'. */

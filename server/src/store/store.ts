@@ -299,11 +299,17 @@ export class Store {
     this.#forget([{ id }]);
   }
 
-  /** Forget every finished job (with its events and output records); output files stay on disk. */
-  clearFinished(): number {
-    const ids = this.db
-      .prepare(`SELECT id FROM jobs WHERE state IN ('success', 'failed', 'cancelled')`)
-      .all() as { id: string }[];
+  /**
+   * Forget every finished job (with its events and output records), or only `owner`'s; output files
+   * stay on disk.
+   */
+  clearFinished(owner?: string): number {
+    const finished = `SELECT id FROM jobs WHERE state IN ('success', 'failed', 'cancelled')`;
+    const ids = (
+      owner === undefined
+        ? this.db.prepare(finished).all()
+        : this.db.prepare(`${finished} AND owner = ?`).all(owner)
+    ) as { id: string }[];
     this.#forget(ids);
     return ids.length;
   }

@@ -1,4 +1,4 @@
-import { MAX_SUBSCRIPTIONS } from '@reelgraph/protocol';
+import { type ConnectionMessage, MAX_SUBSCRIPTIONS, type ServerEvent } from '@reelgraph/protocol';
 import type { WebSocket } from 'ws';
 import type { User } from '../security/users';
 
@@ -16,6 +16,13 @@ const DELIVERED_MEMORY = 1024;
 interface Delivered {
   liveFrom: number;
   replayedFrom: number;
+}
+
+/** Sees every job message, subscribers or not (the ComfyUI-compatible API translates them). */
+export interface HubObserver {
+  /** A job event as sent: its JSON text. */
+  event(jobId: string, text: string): void;
+  preview?(jobId: string, frame: Uint8Array): void;
 }
 
 export interface Connection {
@@ -56,6 +63,7 @@ export class Hub {
   /** Keyed by `clientKey`: two users' sockets never share a client id. */
   readonly #byClient = new Map<string, Set<Connection>>();
   readonly connections = new Set<Connection>();
+  readonly observers = new Set<HubObserver>();
   /** Counters for tests and the load benchmark. */
   sentJson = 0;
   sentBinary = 0;
@@ -169,10 +177,12 @@ export class Hub {
 
   /** One event of the job, already encoded, to every socket following it. */
   sendJob(jobId: string, text: string): void {
+    for (const o of this.observers) o.event(jobId, text);
     for (const conn of this.#byJob.get(jobId) ?? []) this.sendText(conn, text);
   }
 
   sendJobBinary(jobId: string, frame: Uint8Array): void {
+    for (const o of this.observers) o.preview?.(jobId, frame);
     const set = this.#byJob.get(jobId);
     if (!set) return;
     for (const conn of set) this.sendBinary(conn, frame);
@@ -200,7 +210,8 @@ export class Hub {
     this.sentBinary++;
   }
 
-  send(conn: Connection, message: object): void {
+  /** A connection message or a snapshot (job events come encoded, through `sendJob` and `replay`). */
+  send(conn: Connection, message: ConnectionMessage | ServerEvent): void {
     this.sendText(conn, JSON.stringify(message));
   }
 }

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { jsonDepthExceeds } from '@reelgraph/graph';
 import {
   type ClientMessage,
-  type ConnectionMessage,
   MAX_SUBSCRIPTIONS,
   PingMessage,
   PROTOCOL_VERSION,
@@ -71,7 +70,6 @@ export async function wsRoute(app: FastifyInstance, deps: WsDeps): Promise<void>
   const { hub, store, scheduler } = deps;
   const views = new JobViews(store, (id) => scheduler.live(id));
 
-  const send = (conn: Connection, msg: ConnectionMessage) => hub.send(conn, msg);
   const stored = (jobId: string) => (from: number, to: number) => store.eventTextsAfter(jobId, from, to);
 
   /** Snapshot, optional replay and latest previews: what a (re)subscribing client needs to catch up. */
@@ -81,7 +79,7 @@ export async function wsRoute(app: FastifyInstance, deps: WsDeps): Promise<void>
     const detail = views.detail(job, { events: false, graph: false });
     const live = !TERMINAL_STATES.includes(job.state);
     if (live && !hub.subscribe(conn, jobId, detail.seq)) {
-      send(conn, {
+      hub.send(conn, {
         type: 'error',
         error: 'too_many_subscriptions',
         message: `at most ${MAX_SUBSCRIPTIONS} jobs per socket`,
@@ -120,7 +118,7 @@ export async function wsRoute(app: FastifyInstance, deps: WsDeps): Promise<void>
       hub.add(conn);
       socket.on('close', () => hub.remove(conn));
       socket.on('error', () => hub.remove(conn));
-      send(conn, {
+      hub.send(conn, {
         type: 'hello',
         protocol: PROTOCOL_VERSION,
         clientId,
@@ -144,9 +142,9 @@ export async function wsRoute(app: FastifyInstance, deps: WsDeps): Promise<void>
                 const job = store.getJob(id);
                 (job && mayAccess(conn.user, job) ? ok : missing).push(id);
               }
-              send(conn, { type: 'subscribed', jobIds: ok });
+              hub.send(conn, { type: 'subscribed', jobIds: ok });
               if (missing.length > 0) {
-                send(conn, {
+                hub.send(conn, {
                   type: 'error',
                   error: 'not_found',
                   message: `no such job: ${missing.join(', ')}`,
@@ -159,17 +157,17 @@ export async function wsRoute(app: FastifyInstance, deps: WsDeps): Promise<void>
             case 'unsubscribe': {
               const ids = [...new Set(msg.jobIds)];
               for (const id of ids) hub.unsubscribe(conn, id);
-              send(conn, { type: 'unsubscribed', jobIds: ids });
+              hub.send(conn, { type: 'unsubscribed', jobIds: ids });
               return;
             }
             case 'ping':
-              send(conn, { type: 'pong', ...(msg.id !== undefined ? { id: msg.id } : {}) });
+              hub.send(conn, { type: 'pong', ...(msg.id !== undefined ? { id: msg.id } : {}) });
               return;
           }
         } catch (err) {
           if (!(err instanceof BadMessage)) {
             req.log.error({ err }, 'websocket message failed');
-            send(conn, {
+            hub.send(conn, {
               type: 'error',
               error: 'internal',
               message: 'the server failed to handle this message',
@@ -177,7 +175,7 @@ export async function wsRoute(app: FastifyInstance, deps: WsDeps): Promise<void>
             return;
           }
           conn.badMessages++;
-          send(conn, { type: 'error', error: 'bad_message', message: err.message });
+          hub.send(conn, { type: 'error', error: 'bad_message', message: err.message });
           if (conn.badMessages > MAX_BAD_MESSAGES) socket.close(1008, 'too many bad messages');
         }
       });

@@ -109,6 +109,6 @@ export class ApiClient {
       await this.session();
       return this.#request<T>(method, path, body, true);
     }
-    throw new ApiError(res.status, code, data?.message ?? res.statusText, data?.errors ?? []);
+    throw new ApiError(res.status, code, data?.message ?? res.statusText, data?.errors ?? [], data ?? {});
   }
 }

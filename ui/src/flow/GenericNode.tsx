@@ -7,11 +7,13 @@ import {
 } from '@reelgraph/graph';
 import { type Output, TERMINAL_STATES } from '@reelgraph/protocol';
 import { Handle, type NodeProps, Position } from '@xyflow/react';
-import { memo, useCallback } from 'react';
+import { memo, useCallback, useMemo } from 'react';
+import { foreignSchema } from '../lib/foreign';
 import { countRender } from '../lib/perf';
 import { editor, useItems, useRun } from '../state';
 import type { NodeRun } from '../store/runStore';
 import type { FlowNode, NodeItem } from '../store/types';
+import { CredentialsMark } from './CredentialsMark';
 import { widgets } from './widgets/registry';
 import { useModel } from './widgets/useModel';
 
@@ -21,7 +23,13 @@ const NO_PROBLEMS: ValidationError[] = [];
 export const GenericNode = memo(function GenericNode({ id, selected }: NodeProps<FlowNode>) {
   const item = useItems((s) => s.items[id]) as NodeItem | undefined;
   const type = item?.type;
-  const schema = useItems((s) => (type ? s.catalog?.nodes[type] : undefined));
+  const catalogSchema = useItems((s) => (type ? s.catalog?.nodes[type] : undefined));
+  const foreign = item?.foreign;
+  const inputs = item?.inputs;
+  const schema = useMemo(
+    () => (foreign && inputs ? foreignSchema(foreign, inputs) : catalogSchema),
+    [foreign, inputs, catalogSchema],
+  );
   const problems = useRun((s) => s.problems[id]) ?? NO_PROBLEMS;
   const run = useRun((s) => s.nodes[id]);
   countRender(id);
@@ -34,6 +42,7 @@ export const GenericNode = memo(function GenericNode({ id, selected }: NodeProps
     run ? `run-${run.state}` : '',
     problems.length ? 'has-problems' : '',
     schema ? '' : 'missing',
+    foreign ? 'foreign' : '',
     item.collapsed ? 'collapsed' : '',
   ].join(' ');
   const style = {
@@ -319,17 +328,20 @@ const NodeFooter = memo(function NodeFooter({
           <PreviewCaption run={run} preview={preview} />
         </figure>
       )}
-      {files.map((f) =>
-        f.mime.startsWith('video/') ? (
-          <video key={f.id} className="rg-video" src={f.url} autoPlay loop muted playsInline controls />
-        ) : f.mime.startsWith('image/') ? (
-          <img key={f.id} className="rg-image" src={f.url} alt={f.name} />
-        ) : (
-          <a key={f.id} href={f.url} target="_blank" rel="noreferrer">
-            {f.name}
-          </a>
-        ),
-      )}
+      {files.map((f) => (
+        <div key={f.id} className="rg-file">
+          {f.mime.startsWith('video/') ? (
+            <video className="rg-video" src={f.url} autoPlay loop muted playsInline controls />
+          ) : f.mime.startsWith('image/') ? (
+            <img className="rg-image" src={f.url} alt={f.name} />
+          ) : (
+            <a href={f.url} target="_blank" rel="noreferrer">
+              {f.name}
+            </a>
+          )}
+          <CredentialsMark meta={f.meta} />
+        </div>
+      ))}
       {values.map((v) => (
         <pre key={`${v.label}`} className="rg-value">
           {v.label ? `${v.label}: ` : ''}

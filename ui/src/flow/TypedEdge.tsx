@@ -1,11 +1,13 @@
 import { BaseEdge, type EdgeProps, getBezierPath } from '@xyflow/react';
 import { memo } from 'react';
+import { countEdgeRender } from '../lib/perf';
 import { useItems } from '../state';
 import type { FlowEdge } from '../store/types';
 
 /** Edges take the colour of the socket type they carry. */
 export const TypedEdge = memo(function TypedEdge(props: EdgeProps<FlowEdge>) {
   const color = useItems((s) => s.catalog?.types[props.data?.type ?? '']?.color);
+  countEdgeRender(props.id);
   const [path] = getBezierPath(props);
   return (
     <BaseEdge

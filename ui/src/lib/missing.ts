@@ -1,4 +1,4 @@
-import { type Catalog, type GraphDocument, isLink } from '@reelgraph/graph';
+import { type Catalog, FOREIGN_TYPE, type GraphDocument, isLink } from '@reelgraph/graph';
 import type { MissingReport } from '../store/uiStore';
 
 /**
@@ -8,7 +8,12 @@ import type { MissingReport } from '../store/uiStore';
 export function findMissing(doc: GraphDocument, catalog: Catalog): MissingReport | null {
   const byType = new Map<string, string[]>();
   const values: MissingReport['values'] = [];
+  const foreign = new Map<string, string[]>();
   for (const [id, node] of Object.entries(doc.nodes)) {
+    if (node.type === FOREIGN_TYPE && node.foreign) {
+      foreign.set(node.foreign.class, [...(foreign.get(node.foreign.class) ?? []), id]);
+      continue;
+    }
     const schema = catalog.nodes[node.type];
     if (!schema) {
       byType.set(node.type, [...(byType.get(node.type) ?? []), id]);
@@ -21,6 +26,10 @@ export function findMissing(doc: GraphDocument, catalog: Catalog): MissingReport
         values.push({ nodeId: id, input: name, value: String(v), options: input.options });
     }
   }
-  if (!byType.size && !values.length) return null;
-  return { nodes: [...byType].map(([type, ids]) => ({ type, ids })), values };
+  if (!byType.size && !values.length && !foreign.size) return null;
+  return {
+    nodes: [...byType].map(([type, ids]) => ({ type, ids })),
+    values,
+    ...(foreign.size ? { foreign: [...foreign].map(([cls, ids]) => ({ class: cls, ids })) } : {}),
+  };
 }

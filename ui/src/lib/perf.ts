@@ -18,6 +18,16 @@ export function takeRenders(): Record<string, number> {
   renders.clear();
   return out;
 }
+/** The same for edge components (their ids live in another namespace than nodes'). */
+export const edgeRenders = new Map<string, number>();
+export function countEdgeRender(id: string): void {
+  edgeRenders.set(id, (edgeRenders.get(id) ?? 0) + 1);
+}
+export function takeEdgeRenders(): Record<string, number> {
+  const out = Object.fromEntries(edgeRenders);
+  edgeRenders.clear();
+  return out;
+}
 
 const nextFrame = () => new Promise<number>((r) => requestAnimationFrame(r));
 

@@ -149,8 +149,46 @@ function PresetsDialog() {
 function MissingDialog() {
   const missing = useStore(uiStore, (s) => s.missing);
   if (!missing) return null;
+  const imported = missing.imported;
+  const lacking = missing.nodes.length > 0 || missing.values.length > 0 || (missing.foreign?.length ?? 0) > 0;
   return (
-    <Modal title="This graph needs things the server lacks">
+    <Modal
+      title={
+        imported ? `Imported from ComfyUI: ${imported.source}` : 'This graph needs things the server lacks'
+      }
+    >
+      {imported && (
+        <section className="rg-import-report">
+          <p>
+            {imported.format === 'workflow' ? 'Workflow' : 'API prompt'}: {imported.mapped} node(s) became
+            Reelgraph nodes, {imported.folded} folded into them
+            {missing.foreign?.length ? '' : '; nothing was left behind'}.
+          </p>
+          {imported.warnings.length > 0 && (
+            <ul className="rg-import-warnings">
+              {imported.warnings.map((w) => (
+                <li key={w}>{w}</li>
+              ))}
+            </ul>
+          )}
+        </section>
+      )}
+      {missing.foreign && missing.foreign.length > 0 && (
+        <>
+          <h3>ComfyUI nodes with no Reelgraph equivalent</h3>
+          <p className="muted">
+            Kept as they are (and written back on export); replace or remove them to run the graph.
+          </p>
+          <ul>
+            {missing.foreign.map((f) => (
+              <li key={f.class}>
+                <code>{f.class}</code> <span className="muted">(nodes {f.ids.join(', ')})</span>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {!lacking && imported && <p className="muted">Everything the graph needs is on this server.</p>}
       {missing.nodes.length > 0 && (
         <>
           <h3>Missing node types</h3>

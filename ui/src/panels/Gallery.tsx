@@ -1,6 +1,7 @@
 import { type JobState, type JobSummary, type Output, TERMINAL_STATES } from '@reelgraph/protocol';
 import { useEffect, useState } from 'react';
 import { deleteJob, loadJobGraph, message, rerunJob } from '../actions';
+import { CredentialsMark } from '../flow/CredentialsMark';
 import { api, useRun } from '../state';
 
 const PAGE = 12;
@@ -129,6 +130,7 @@ function GalleryEntry({ entry, onDeleted }: { entry: Entry; onDeleted(): void })
           ) : (
             <span>{f.name}</span>
           )}
+          <CredentialsMark meta={f.meta} />
         </a>
       ))}
       <div className="rg-gallery-meta">

@@ -38,6 +38,7 @@ export function outputType(
 ) {
   const item = items[nodeId];
   if (item?.kind !== 'node') return '*';
+  if (item.foreign) return item.foreign.outputs.find((o) => o.name === output)?.type ?? '*';
   return catalog?.nodes[item.type]?.outputs[output]?.type ?? '*';
 }
 
@@ -89,6 +90,7 @@ export function fromDocument(doc: GraphDocument, catalog?: Catalog): Loaded {
     const m = node.meta ?? {};
     const item: NodeItem = { kind: 'node', type: node.type, inputs: { ...node.inputs } };
     if (node.mode !== undefined) item.mode = node.mode;
+    if (node.foreign !== undefined) item.foreign = node.foreign;
     if (m.title !== undefined) item.title = m.title;
     if (m.color !== undefined) item.color = m.color;
     if (m.collapsed !== undefined) item.collapsed = m.collapsed;
@@ -149,6 +151,7 @@ export function toDocument(state: GraphState, docMeta: DocMeta = {}): GraphDocum
       if (item.collapsed !== undefined) meta.collapsed = item.collapsed;
       const node: GraphNode = { type: item.type, inputs };
       if (item.mode !== undefined) node.mode = item.mode;
+      if (item.foreign !== undefined) node.foreign = item.foreign;
       node.meta = meta;
       nodes[id] = node;
     } else if (item.kind === 'group') {

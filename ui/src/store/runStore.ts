@@ -1,8 +1,8 @@
 import type { GraphDocument, ValidationError } from '@reelgraph/graph';
 import {
-  type JobState,
   type JobSummary,
   type NodeRunState,
+  type NodeStatus,
   type Output,
   type PreviewFrame,
   type ServerEvent,
@@ -11,31 +11,21 @@ import {
 import { createStore } from 'zustand/vanilla';
 
 /** A node of the job the canvas shows: the protocol's node status, with its outputs and error text. */
-export interface NodeRun {
-  state: NodeRunState;
-  step?: number;
-  total?: number;
-  durationMs?: number;
+export type NodeRun = Omit<NodeStatus, 'error'> & {
   error?: string;
   /** Failed because the job's time limit stopped it while it ran (it hung), or its process crashed. */
   stopped?: 'timeout' | 'crashed';
   outputs?: Output[];
-}
+};
 
-export interface JobView {
-  id: string;
-  state: JobState;
-  position?: number | null;
-  title?: string | null;
-  createdAt: number;
-  durationMs?: number | null;
-  error?: string | null;
-  outputs: Output[];
-  /** Outputs the server holds for the job (known without its events, e.g. after a reload). */
-  outputCount?: number;
-  /** The graph as submitted (for re-run); only for jobs this tab submitted. */
-  graph?: GraphDocument;
-}
+/** A job in the queue panel: the protocol's summary fields it shows, its outputs, the error text. */
+export type JobView = Pick<JobSummary, 'id' | 'state' | 'createdAt'> &
+  Partial<Pick<JobSummary, 'position' | 'title' | 'durationMs' | 'outputCount'>> & {
+    error?: string | null;
+    outputs: Output[];
+    /** The graph as submitted (for re-run); only for jobs this tab submitted. */
+    graph?: GraphDocument;
+  };
 
 export interface RunState {
   connected: boolean;

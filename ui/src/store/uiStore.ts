@@ -11,6 +11,16 @@ export interface Toast {
 export interface MissingReport {
   nodes: { type: string; ids: string[] }[];
   values: { nodeId: string; input: string; value: string; options: string[] }[];
+  /** Foreign nodes (ComfyUI classes with no Reelgraph equivalent) by class. */
+  foreign?: { class: string; ids: string[] }[];
+  /** When the graph came from a ComfyUI file: what the import did. */
+  imported?: {
+    source: string;
+    format: 'workflow' | 'prompt';
+    mapped: number;
+    folded: number;
+    warnings: string[];
+  };
 }
 
 /** App chrome state: never part of the graph or its history. */

@@ -1,0 +1,193 @@
+/** Text conditioning, latents and the VAE. */
+import type { ApiNode } from '../format';
+import type { BuildContext, ClassTable, Flow, TypeExporter } from '../mapping';
+import { out, w } from '../mapping';
+import { ev, inputs, lv } from './values';
+
+const size = [w.int('width', 832), w.int('height', 480), w.int('length', 33), w.int('batch_size', 1)];
+
+/** A blank latent clip; ComfyUI's empty latents need no VAE, Reelgraph's takes the graph's. */
+function emptyLatent(ctx: BuildContext, suffix: string, vae = ctx.vae()): string {
+  return ctx.emit(suffix, 'video.empty_latent', {
+    vae,
+    width: lv(ctx, 'width'),
+    height: lv(ctx, 'height'),
+    frames: lv(ctx, 'length'),
+    batch: lv(ctx, 'batch_size'),
+  });
+}
+
+/** Wan's image-to-video latents: an empty clip, opened on the start image when one is linked. */
+function wanLatent(ctx: BuildContext): Flow {
+  const vae = ctx.link('vae');
+  const start = ctx.link('start_image');
+  if (!start) return { link: [emptyLatent(ctx, '', vae), 'latent'] };
+  const empty = emptyLatent(ctx, '.empty', vae);
+  const id = ctx.emit('', 'video.image_to_video', { vae, start_image: start, latent: [empty, 'latent'] });
+  return { link: [id, 'latent'] };
+}
+
+const empty = (cls: string): ClassTable => ({
+  class: cls,
+  category: 'latent/video',
+  widgets: size,
+  sockets: {},
+  outputs: out(['LATENT', 'LATENT']),
+  build: (ctx) => [{ link: [emptyLatent(ctx, ''), 'latent'] }],
+});
+
+export const latentClasses: ClassTable[] = [
+  {
+    class: 'CLIPTextEncode',
+    category: 'conditioning',
+    widgets: [w.string('text', '', { multiline: true })],
+    sockets: { clip: 'CLIP' },
+    outputs: out(['CONDITIONING', 'CONDITIONING']),
+    build: (ctx) => {
+      const id = ctx.emit('', 'video.text_encode', { text_encoder: ctx.link('clip'), text: lv(ctx, 'text') });
+      return [{ link: [id, 'conditioning'] }];
+    },
+  },
+  empty('EmptyHunyuanLatentVideo'),
+  empty('EmptyLTXVLatentVideo'),
+  empty('EmptyMochiLatentVideo'),
+  {
+    class: 'Wan22ImageToVideoLatent',
+    category: 'conditioning/inpaint',
+    widgets: size,
+    sockets: { vae: 'VAE', start_image: 'IMAGE' },
+    optional: ['start_image'],
+    outputs: out(['LATENT', 'LATENT']),
+    build: (ctx) => [wanLatent(ctx)],
+  },
+  {
+    class: 'WanImageToVideo',
+    category: 'conditioning/video_models',
+    widgets: size,
+    sockets: {
+      positive: 'CONDITIONING',
+      negative: 'CONDITIONING',
+      vae: 'VAE',
+      clip_vision_output: 'CLIP_VISION_OUTPUT',
+      start_image: 'IMAGE',
+    },
+    optional: ['clip_vision_output', 'start_image'],
+    outputs: out(['positive', 'CONDITIONING'], ['negative', 'CONDITIONING'], ['latent', 'LATENT']),
+    build: (ctx) => {
+      if (ctx.link('clip_vision_output'))
+        ctx.warn('clip_vision_output is not used: the start image is encoded by the VAE only');
+      return [ctx.flow('positive'), ctx.flow('negative'), wanLatent(ctx)];
+    },
+  },
+  {
+    class: 'VAEDecode',
+    category: 'latent',
+    widgets: [],
+    sockets: { samples: 'LATENT', vae: 'VAE' },
+    outputs: out(['IMAGE', 'IMAGE']),
+    build: (ctx) => {
+      const id = ctx.emit('', 'video.vae_decode', { latent: ctx.link('samples'), vae: ctx.link('vae') });
+      return [{ link: [id, 'images'] }];
+    },
+  },
+  {
+    class: 'VAEDecodeTiled',
+    category: 'latent',
+    widgets: [
+      w.int('tile_size', 512),
+      w.int('overlap', 64),
+      w.int('temporal_size', 64),
+      w.int('temporal_overlap', 8),
+    ],
+    sockets: { samples: 'LATENT', vae: 'VAE' },
+    outputs: out(['IMAGE', 'IMAGE']),
+    build: (ctx) => {
+      // Reelgraph decodes a few latent frames at a time (chunk) instead of in spatial tiles.
+      const id = ctx.emit('', 'video.vae_decode', { latent: ctx.link('samples'), vae: ctx.link('vae') });
+      return [{ link: [id, 'images'] }];
+    },
+  },
+  {
+    class: 'VAEEncode',
+    category: 'latent',
+    widgets: [],
+    sockets: { pixels: 'IMAGE', vae: 'VAE' },
+    outputs: out(['LATENT', 'LATENT']),
+    build: (ctx) => {
+      const id = ctx.emit('', 'video.vae_encode', { images: ctx.link('pixels'), vae: ctx.link('vae') });
+      return [{ link: [id, 'latent'] }];
+    },
+  },
+];
+
+export const latentExporters: TypeExporter[] = [
+  {
+    type: 'video.text_encode',
+    outputs: { conditioning: ['', 0] },
+    emit: (ctx) => ({
+      '': {
+        class_type: 'CLIPTextEncode',
+        inputs: inputs({ clip: ctx.link('text_encoder'), text: ev(ctx, 'text') }),
+      },
+    }),
+  },
+  {
+    type: 'video.empty_latent',
+    outputs: { latent: ['', 0] },
+    emit: (ctx) => ({
+      '': {
+        class_type: 'EmptyHunyuanLatentVideo',
+        inputs: inputs({
+          width: ev(ctx, 'width'),
+          height: ev(ctx, 'height'),
+          length: ev(ctx, 'frames'),
+          batch_size: ev(ctx, 'batch'),
+        }),
+      },
+    }),
+  },
+  {
+    type: 'video.image_to_video',
+    outputs: { latent: ['', 0] },
+    emit: (ctx): Record<string, ApiNode> => {
+      // The importer's shape: an empty latent of its own (id + ".empty") that nothing else reads.
+      const src = ctx.source('latent');
+      const own = src && src.id === `${ctx.id}.empty` && src.node.type === 'video.empty_latent';
+      if (!own || ctx.consumers(src.id) !== 1) {
+        ctx.warn(
+          'only an image-to-video node fed by its own empty latent has a ComfyUI form (Wan22ImageToVideoLatent)',
+        );
+        return {};
+      }
+      ctx.absorb(src.id);
+      const size = (name: string) => ctx.convert(src.node.inputs[name]);
+      return {
+        '': {
+          class_type: 'Wan22ImageToVideoLatent',
+          inputs: inputs({
+            vae: ctx.link('vae'),
+            start_image: ctx.link('start_image'),
+            width: size('width'),
+            height: size('height'),
+            length: size('frames'),
+            batch_size: size('batch'),
+          }),
+        },
+      };
+    },
+  },
+  {
+    type: 'video.vae_decode',
+    outputs: { images: ['', 0] },
+    emit: (ctx) => ({
+      '': { class_type: 'VAEDecode', inputs: inputs({ samples: ctx.link('latent'), vae: ctx.link('vae') }) },
+    }),
+  },
+  {
+    type: 'video.vae_encode',
+    outputs: { latent: ['', 0] },
+    emit: (ctx) => ({
+      '': { class_type: 'VAEEncode', inputs: inputs({ pixels: ctx.link('images'), vae: ctx.link('vae') }) },
+    }),
+  },
+];

@@ -1,0 +1,72 @@
+/** ComfyUI's model loaders → `video.load_model` (one Reelgraph model folder holds all three parts). */
+import type { ClassTable, TypeExporter, WidgetSpec } from '../mapping';
+import { out, w } from '../mapping';
+
+type Part = 'dit' | 'text_encoder' | 'vae';
+
+function loader(
+  cls: string,
+  widgets: WidgetSpec[],
+  outputs: [name: string, type: string, part: Part][],
+): ClassTable {
+  const file = widgets[0]?.name as string;
+  return {
+    class: cls,
+    category: 'loaders',
+    widgets,
+    sockets: {},
+    outputs: out(...outputs.map(([n, t]) => [n, t] as [string, string])),
+    build: (ctx) => {
+      const id = ctx.emit('', 'video.load_model', { model: ctx.model(file) });
+      return outputs.map(([, , part]) => ({ link: [id, part] }));
+    },
+  };
+}
+
+const CLIP_TYPES = ['wan', 'ltxv', 'hunyuan_video', 'mochi', 'stable_diffusion', 'sd3', 'flux'];
+
+export const loaderClasses: ClassTable[] = [
+  loader(
+    'CheckpointLoaderSimple',
+    [w.combo('ckpt_name', [])],
+    [
+      ['MODEL', 'MODEL', 'dit'],
+      ['CLIP', 'CLIP', 'text_encoder'],
+      ['VAE', 'VAE', 'vae'],
+    ],
+  ),
+  loader(
+    'UNETLoader',
+    [
+      w.combo('unet_name', []),
+      w.combo('weight_dtype', ['default', 'fp8_e4m3fn', 'fp8_e4m3fn_fast', 'fp8_e5m2']),
+    ],
+    [['MODEL', 'MODEL', 'dit']],
+  ),
+  loader(
+    'CLIPLoader',
+    [w.combo('clip_name', []), w.combo('type', CLIP_TYPES), w.combo('device', ['default', 'cpu'])],
+    [['CLIP', 'CLIP', 'text_encoder']],
+  ),
+  loader(
+    'DualCLIPLoader',
+    [
+      w.combo('clip_name1', []),
+      w.combo('clip_name2', []),
+      w.combo('type', ['hunyuan_video', 'flux', 'sd3', 'sdxl']),
+      w.combo('device', ['default', 'cpu']),
+    ],
+    [['CLIP', 'CLIP', 'text_encoder']],
+  ),
+  loader('VAELoader', [w.combo('vae_name', [])], [['VAE', 'VAE', 'vae']]),
+];
+
+export const loaderExporters: TypeExporter[] = [
+  {
+    type: 'video.load_model',
+    outputs: { dit: ['', 0], text_encoder: ['', 1], vae: ['', 2] },
+    emit: (ctx) => ({
+      '': { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: ctx.value('model') } },
+    }),
+  },
+];

@@ -1,0 +1,196 @@
+import { readFileSync } from 'node:fs';
+import { type GraphDocument, validateGraph } from '@reelgraph/graph';
+import { describe, expect, it } from 'vitest';
+import { builtinMappings, importComfy, toApiPrompt } from '../src';
+import { catalog, models } from './fixtures/catalog';
+
+const fixture = (name: string) =>
+  JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'));
+
+function imported(json: unknown) {
+  const r = importComfy(json, { models });
+  if (!r.ok) throw new Error(r.message);
+  return r;
+}
+
+/** Editor-only positions aside, two graphs are the same when nodes, inputs, modes and titles agree. */
+const exec = (doc: GraphDocument) =>
+  Object.fromEntries(
+    Object.entries(doc.nodes).map(([id, n]) => [
+      id,
+      { ...n, meta: n.meta?.title ? { title: n.meta.title } : undefined },
+    ]),
+  );
+
+describe('API prompt import', () => {
+  it('LTX-Video: SamplerCustom with LTXVConditioning, LTXVScheduler and KSamplerSelect folded in', () => {
+    const { doc, report } = imported(fixture('ltxv.prompt.json'));
+    expect(report.foreign).toEqual([]);
+    expect(doc.nodes['72']?.inputs).toEqual({
+      dit: ['44', 'dit'],
+      positive: ['6', 'conditioning'],
+      negative: ['7', 'conditioning'],
+      latent: ['70', 'latent'],
+      noise: ['72.noise', 'noise'],
+      cfg: 3,
+      sampler: 'euler',
+      steps: 30,
+      scheduler: 'shift',
+      denoise: 1,
+      add_noise: true,
+    });
+    expect(doc.nodes['72.noise']?.inputs).toEqual({ seed: 415880217 });
+    expect(doc.nodes['70']?.inputs.vae).toEqual(['44', 'vae']);
+    expect(doc.nodes['41']?.inputs).toEqual({
+      images: ['8', 'images'],
+      fps: 24,
+      format: 'webp',
+      prefix: 'ltxv',
+      quality: 85,
+    });
+    expect(report.folded.map((f) => f.id).sort()).toEqual(['69', '71', '73']);
+    expect(doc.nodes['6']?.meta?.title).toBe('CLIP Text Encode (Positive Prompt)');
+  });
+
+  it('HunyuanVideo: SamplerCustomAdvanced with guider, scheduler, noise and shift', () => {
+    const { doc, report } = imported(fixture('hunyuan.prompt.json'));
+    expect(report.foreign).toEqual([]);
+    expect(doc.nodes['13']?.inputs).toEqual({
+      dit: ['12', 'dit'],
+      positive: ['44', 'conditioning'],
+      latent: ['45', 'latent'],
+      noise: ['25', 'noise'],
+      shift: 7,
+      cfg: 1,
+      sampler: 'euler',
+      scheduler: 'shift',
+      steps: 20,
+      denoise: 1,
+    });
+    expect(doc.nodes['25']).toMatchObject({ type: 'video.noise', inputs: { seed: 90210 } });
+    expect(doc.nodes['73']?.inputs).toEqual({ latent: ['13', 'latent'], vae: ['10', 'vae'] });
+    expect(doc.nodes['45']?.inputs.vae).toEqual(['10', 'vae']);
+    expect(report.warnings.some((w) => w.startsWith('FluxGuidance 26'))).toBe(true);
+  });
+
+  it('Wan 2.2 image to video: two KSamplerAdvanced, WanImageToVideo, a LoRA and unknown classes kept foreign', () => {
+    const { doc, report } = imported(fixture('wan22-i2v.prompt.json'));
+    expect(report.foreign.map((f) => `${f.id}:${f.class}`)).toEqual([
+      '57:LoraLoaderModelOnly',
+      '90:SomeCustomLoraStack',
+      '91:VHS_VideoCombine',
+    ]);
+    expect(doc.nodes['50']?.inputs).toEqual({
+      vae: ['39', 'vae'],
+      start_image: ['52', 'image'],
+      latent: ['50.empty', 'latent'],
+    });
+    expect(doc.nodes['50.empty']?.inputs).toEqual({
+      vae: ['39', 'vae'],
+      width: 640,
+      height: 640,
+      frames: 81,
+      batch: 1,
+    });
+    expect(doc.nodes['57b']?.inputs).toMatchObject({
+      dit: ['37', 'dit'],
+      shift: 8,
+      positive: ['6', 'conditioning'],
+      negative: ['7', 'conditioning'],
+      latent: ['50', 'latent'],
+      start_step: 0,
+      end_step: 2,
+      add_noise: true,
+    });
+    expect(doc.nodes['58']?.inputs).toMatchObject({
+      dit: ['57', 'MODEL'],
+      latent: ['57b', 'latent'],
+      start_step: 2,
+      add_noise: false,
+    });
+    expect(doc.nodes['90']).toMatchObject({
+      type: 'comfy/foreign',
+      inputs: { model: ['37', 'dit'], clip: ['38', 'text_encoder'], strength_model: 0.5 },
+      foreign: { values: { strength_clip: [0.5, 1] }, outputs: [{ name: '0' }, { name: '1' }] },
+    });
+    expect(doc.nodes['91']?.inputs).toEqual({ images: ['8', 'images'], extra: ['90', '1'] });
+    const errors = validateGraph(doc, catalog).filter((e) => e.code !== 'not_in_options');
+    expect(errors.map((e) => `${e.nodeId}:${e.code}`)).toEqual([
+      '57:foreign_node',
+      '90:foreign_node',
+      '91:foreign_node',
+    ]);
+  });
+
+  it('refuses JSON that is neither format', () => {
+    expect(importComfy({ version: 1, nodes: {} })).toMatchObject({ ok: false, error: 'not_comfyui' });
+  });
+});
+
+describe('API export and the round trip', () => {
+  const mappings = builtinMappings();
+  it.each(['ltxv.prompt.json', 'hunyuan.prompt.json', 'wan22-i2v.prompt.json'])(
+    'import → export → import of %s gives the same graph',
+    (name) => {
+      const first = imported(fixture(name)).doc;
+      const exported = toApiPrompt(first, mappings, catalog);
+      expect(exported.errors).toEqual([]);
+      const second = imported(JSON.parse(JSON.stringify(exported.prompt))).doc;
+      expect(exec(second)).toEqual(exec(first));
+    },
+  );
+
+  it('writes foreign nodes back unchanged, values and links included', () => {
+    const original = fixture('wan22-i2v.prompt.json');
+    const { prompt } = toApiPrompt(imported(original).doc, mappings, catalog);
+    // Links into mapped nodes point at their ComfyUI form (CLIPLoader's CLIP is CheckpointLoaderSimple's output 1).
+    expect(prompt['90']).toEqual({
+      ...original['90'],
+      inputs: { ...original['90'].inputs, clip: ['38', 1] },
+    });
+    expect(prompt['38']?.class_type).toBe('CheckpointLoaderSimple');
+    expect(prompt['91']).toEqual(original['91']);
+    expect(prompt['57']?.inputs).toEqual(original['57'].inputs);
+  });
+
+  it('exports the built-in text-to-video preset as ComfyUI classes', () => {
+    const doc = JSON.parse(
+      readFileSync(new URL('../../../graphs/text-to-video.json', import.meta.url), 'utf8'),
+    );
+    const { prompt, errors } = toApiPrompt(doc, mappings, catalog);
+    expect(errors).toEqual([]);
+    const classes = Object.values(prompt)
+      .map((n) => n.class_type)
+      .sort();
+    expect(classes).toEqual(
+      [
+        ...['BasicScheduler', 'CFGGuider', 'CLIPTextEncode', 'CheckpointLoaderSimple', 'CreateVideo'],
+        ...['EmptyHunyuanLatentVideo', 'KSamplerSelect', 'ModelSamplingSD3', 'RandomNoise'],
+        ...['SamplerCustomAdvanced', 'SaveVideo', 'VAEDecode'],
+      ].sort(),
+    );
+  });
+
+  it('names the nodes that have no ComfyUI form', () => {
+    const doc: GraphDocument = {
+      version: 1,
+      nodes: {
+        m: { type: 'core.math', inputs: {} },
+        s: { type: 'video.save', inputs: { format: 'gif', images: ['m', 'x'] } },
+      },
+    };
+    const { errors } = toApiPrompt(doc, mappings, catalog);
+    expect(errors.map((e) => e.nodeId)).toEqual(['m', 's']);
+  });
+});
+
+describe('value conversions', () => {
+  it('turns file prefixes Reelgraph cannot write into safe ones, with a warning', () => {
+    const prompt = JSON.parse(JSON.stringify(fixture('wan22-i2v.prompt.json')));
+    prompt['48'].inputs.filename_prefix = 'video/My Studio %date%/../clip';
+    const { doc, report } = imported(prompt);
+    expect(doc.nodes['48']?.inputs.prefix).toBe('video/My_Studio__date_/clip');
+    expect(report.warnings.some((w) => w.includes('file prefix'))).toBe(true);
+    expect(validateGraph(doc, catalog).some((e) => e.nodeId === '48')).toBe(false);
+  });
+});

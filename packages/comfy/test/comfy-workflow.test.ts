@@ -1,0 +1,165 @@
+import { validateGraph } from '@reelgraph/graph';
+import { describe, expect, it } from 'vitest';
+import { builtinMappings, importComfy, toApiPrompt } from '../src';
+import { catalog, models } from './fixtures/catalog';
+import { wan21T2v } from './fixtures/wan21-t2v';
+import { wan22Subgraph } from './fixtures/wan22-subgraph';
+
+function imported(json: unknown) {
+  const r = importComfy(json, { models });
+  if (!r.ok) throw new Error(r.message);
+  return r;
+}
+
+describe('UI workflow import: Wan 2.1 text to video', () => {
+  const { doc, report } = imported(wan21T2v());
+
+  it('maps every node, keeps the unknown-to-Reelgraph LoRA as a bypassed foreign node', () => {
+    expect(report.format).toBe('workflow');
+    expect(report.foreign).toEqual([
+      { id: '60', class: 'LoraLoaderModelOnly', reason: 'no Reelgraph equivalent' },
+    ]);
+    expect(doc.nodes['60']).toMatchObject({
+      type: 'comfy/foreign',
+      mode: 'bypassed',
+      inputs: {
+        model: ['37', 'dit'],
+        lora_name: 'wan_fox_lora.safetensors',
+        strength_model: 1.0000000000000002,
+      },
+      foreign: { class: 'LoraLoaderModelOnly', outputs: [{ name: 'MODEL', type: 'MODEL' }] },
+    });
+    expect(report.folded.map((f) => f.class)).toEqual(['ModelSamplingSD3', 'CreateVideo']);
+    expect(report.absorbed.map((a) => a.class).sort()).toEqual(['PrimitiveNode', 'Reroute']);
+  });
+
+  it('folds the model patch into the sampler, takes the seed from the primitive, follows the reroute', () => {
+    expect(doc.nodes['3']).toEqual({
+      type: 'video.sampler',
+      inputs: {
+        dit: ['60', 'MODEL'],
+        positive: ['6', 'conditioning'],
+        negative: ['7', 'conditioning'],
+        latent: ['40', 'latent'],
+        noise: ['3.noise', 'noise'],
+        steps: 30,
+        cfg: 6,
+        shift: 8,
+        sampler: 'euler',
+        scheduler: 'shift',
+        denoise: 1,
+      },
+      meta: expect.objectContaining({ position: expect.any(Object) }),
+    });
+    expect(doc.nodes['3.noise']?.inputs).toEqual({ seed: 123456 });
+    expect(doc.nodes['8']).toMatchObject({
+      type: 'video.vae_decode',
+      inputs: { latent: ['3', 'latent'], vae: ['39', 'vae'] },
+      meta: { collapsed: true },
+    });
+    expect(doc.nodes['40']?.inputs).toEqual({
+      vae: ['39', 'vae'],
+      width: 832,
+      height: 480,
+      frames: 33,
+      batch: 1,
+    });
+    expect(report.warnings).toContain('KSampler 3: sampler "uni_pc" is not in Reelgraph: using euler');
+  });
+
+  it('turns CreateVideo + SaveVideo into one save node; the muted save stays muted', () => {
+    expect(doc.nodes['50']?.inputs).toEqual({
+      images: ['8', 'images'],
+      fps: 16,
+      format: 'mp4',
+      prefix: 'video/ComfyUI',
+    });
+    expect(doc.nodes['51']).toMatchObject({
+      type: 'video.save',
+      mode: 'muted',
+      inputs: { format: 'webp', fps: 16, quality: 90 },
+    });
+    expect(doc.nodes['6']?.meta?.title).toBe('CLIP Text Encode (Positive Prompt)');
+  });
+
+  it('keeps notes, groups and the viewport; lists the missing model files', () => {
+    expect(doc.meta?.notes).toEqual([
+      expect.objectContaining({
+        id: 'note-52',
+        text: 'Models\n\n## Wan 2.1\nPut the **models** in `models/`.',
+      }),
+    ]);
+    expect(doc.meta?.groups).toEqual([
+      {
+        id: 'group-1',
+        title: 'Step1 - Load models',
+        color: '#3f789e',
+        bounds: { x: -20, y: -40, width: 700, height: 600 },
+      },
+    ]);
+    expect(doc.meta?.viewport).toEqual({ x: 120, y: -40, zoom: 0.8 });
+    expect(report.missingModels.map((m) => m.name)).toEqual([
+      'wan2.1_t2v_1.3B_fp16.safetensors',
+      'umt5_xxl_fp8_e4m3fn_scaled.safetensors',
+      'wan_2.1_vae.safetensors',
+    ]);
+  });
+
+  it('validates with only the foreign node and the missing models in the way', () => {
+    const errors = validateGraph(doc, catalog);
+    expect(errors.map((e) => `${e.nodeId}:${e.code}`).sort()).toEqual(
+      ['60:foreign_node', '37:not_in_options', '38:not_in_options', '39:not_in_options'].sort(),
+    );
+  });
+});
+
+describe('UI workflow import: a subgraph (Wan 2.2 image to video)', () => {
+  const { doc, report } = imported(wan22Subgraph());
+
+  it('flattens the interior with instance:inner ids and wires the boundary through', () => {
+    expect(report.foreign).toEqual([]);
+    expect(doc.nodes['130:128']).toMatchObject({
+      type: 'video.image_to_video',
+      inputs: { vae: ['130:106', 'vae'], start_image: ['97', 'image'], latent: ['130:128.empty', 'latent'] },
+    });
+    // width is linked from the interior PrimitiveInt, so the link wins over the stale 1280.
+    expect(doc.nodes['130:128.empty']?.inputs).toEqual({
+      vae: ['130:106', 'vae'],
+      width: ['130:109', 'value'],
+      height: 704,
+      frames: 41,
+      batch: 1,
+    });
+    expect(doc.nodes['130:109']).toMatchObject({ type: 'core.int', inputs: { value: 704 } });
+    expect(doc.nodes['108']?.inputs).toEqual({
+      images: ['130:111', 'images'],
+      fps: 24,
+      format: 'mp4',
+      prefix: 'video/eagle',
+    });
+    expect(doc.nodes['130:107']?.inputs.text).toBe('a felt eagle rings up groceries');
+    expect(doc.nodes['130:110']?.inputs.noise).toEqual(['130:110.noise', 'noise']);
+    expect(doc.meta?.notes?.map((n) => n.id)).toEqual(['note-130:112']);
+    expect(doc.nodes['97']?.meta?.title).toBe('Start Frame Image');
+  });
+
+  it('validates except for the model files', () => {
+    const errors = validateGraph(doc, catalog);
+    expect(errors.every((e) => e.code === 'not_in_options' && e.input === 'model')).toBe(true);
+    expect(errors).toHaveLength(3);
+  });
+});
+
+describe('UI workflow export', () => {
+  it('leaves muted nodes out and wires bypassed ones through, as ComfyUI queues them', () => {
+    const { doc } = imported(wan21T2v());
+    const { prompt, errors } = toApiPrompt(doc, builtinMappings(), catalog);
+    expect(errors).toEqual([]);
+    expect(prompt['51']).toBeUndefined();
+    expect(prompt['60']).toBeUndefined();
+    expect(prompt['3.shift']?.inputs).toEqual({ model: ['37', 0], shift: 8 });
+    expect(prompt['3']?.inputs).toMatchObject({ model: ['3.shift', 0], seed: 123456, sampler_name: 'euler' });
+    expect(prompt['50']?.class_type).toBe('SaveVideo');
+    expect(prompt['50.video']?.inputs).toEqual({ images: ['8', 0], fps: 16 });
+  });
+});
