@@ -26,6 +26,7 @@ import { importRoutes } from './routes/import';
 import { infoRoutes } from './routes/info';
 import { jobRoutes } from './routes/jobs';
 import { workerOutputRoutes } from './routes/worker-outputs';
+import { workersRoute } from './routes/workers';
 import { installGuard } from './security/guard';
 import { setSecurityHeaders } from './security/headers';
 import { loadSecret } from './security/secret';
@@ -280,6 +281,7 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
         workerSecret: options.workerSecret,
         acceptsUploads: (id) => b.acceptsUploads(id),
       });
+      await workersRoute(api, { workers: () => b.workers() });
     }
     await importRoutes(api, { catalog, maxUploadBytes: options.maxUploadBytes });
     await comfyRoutes(api, {

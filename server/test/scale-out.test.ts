@@ -41,8 +41,28 @@ describe.skipIf(!haveRedis)('scale-out: a front with --redis and separate worker
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   }, 60_000);
 
+  /** Until the front lists the worker (it reads the workers' heartbeats every second). */
+  const listed = (name: string) =>
+    until(
+      async () => (await front.http.get('/api/workers')).body.workers.find((w: any) => w.name === name),
+      30_000,
+      `worker ${name} on GET /api/workers`,
+    );
+
+  it('refuses a job while no worker runs, naming why', async () => {
+    const res = await front.http.submit(stepsGraph(1, 0, 'nobody'));
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ error: 'no_worker', missing: ['testkit.steps'] });
+    expect(res.body.message).toMatch(/no worker is running/);
+    expect((await front.http.get('/api/jobs')).body.jobs).toHaveLength(0);
+  });
+
   it('runs a job on a worker process; its events, previews and output file arrive at the front', async () => {
     workers.push(await startWorker(redis.url, 'w1', scratch));
+    const w1 = await listed('w1');
+    expect(w1).toMatchObject({ concurrency: 1, running: [], load: 0 });
+    expect(w1.nodeTypes).toContain('testkit.steps');
+    expect(w1.packs.map((p: any) => p.name)).toContain('testkit');
     const ws = new WsClient(front.url, 'tab-1');
     await ws.opened;
     const res = await front.http.submit(stepsGraph(3, 30, 'remote'), { clientId: 'tab-1' });
@@ -110,6 +130,7 @@ describe.skipIf(!haveRedis)('scale-out: a front with --redis and separate worker
   it('a worker killed with SIGKILL mid-job: another worker picks the job up and completes it', async () => {
     for (const w of workers.splice(0)) await w.stop();
     const doomed = await startWorker(redis.url, 'doomed', scratch);
+    await listed('doomed');
     const ws = new WsClient(front.url, 'tab-3');
     await ws.opened;
     const { jobId } = (await front.http.submit(stepsGraph(20, 100, 'again'), { clientId: 'tab-3' })).body;

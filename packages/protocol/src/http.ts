@@ -28,6 +28,7 @@ export const ERROR_CODES = [
   'rate_limited',
   'headers_too_large',
   'queue_full',
+  'no_worker',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

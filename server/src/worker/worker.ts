@@ -11,6 +11,8 @@ import {
   QUEUE_NAME,
   redisOptions,
   type WireJob,
+  WORKER_KEY_PREFIX,
+  type WorkerInfo,
   type WorkerMessage,
 } from '../queue/redis/wire';
 import { handOverFiles } from './hand-over';
@@ -33,6 +35,8 @@ export interface WorkerOptions {
   stalledIntervalMs?: number;
   /** Times a job may lose its worker and be run again before it fails. Default 2. */
   maxStalls?: number;
+  /** How often the worker announces itself (`WorkerInfo`); default 2 s. */
+  heartbeatMs?: number;
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
@@ -179,6 +183,28 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   });
   worker.on('error', (err) => opts.log('error', `queue: ${err.message}`));
   await worker.waitUntilReady();
+  const heartbeatMs = opts.heartbeatMs ?? 2000;
+  const startedAt = Date.now();
+  const announce = () => {
+    const info: WorkerInfo = {
+      name,
+      concurrency: opts.concurrency,
+      running: [...running.keys()],
+      nodeTypes: Object.keys(host.catalog.nodes),
+      packs: host.catalog.packs.map((p) => ({
+        name: p.name,
+        ...(p.version !== undefined ? { version: p.version } : {}),
+        status: p.status,
+      })),
+      startedAt,
+      heartbeatAt: Date.now(),
+    };
+    return pub.set(`${WORKER_KEY_PREFIX}${name}`, JSON.stringify(info), 'PX', heartbeatMs * 3);
+  };
+  await announce();
+  const heartbeat = setInterval(() => {
+    announce().catch((err: Error) => opts.log('warn', `heartbeat: ${err.message}`));
+  }, heartbeatMs);
   opts.log('info', `worker ${name} takes jobs from ${opts.redis} (${opts.concurrency} at once)`);
 
   let closed = false;
@@ -188,6 +214,8 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
       if (closed) return;
       closed = true;
       closing = true;
+      clearInterval(heartbeat);
+      await pub.del(`${WORKER_KEY_PREFIX}${name}`).catch(() => {});
       // Running jobs are dropped, not failed: BullMQ hands them to another worker once their lock runs out.
       await worker.close(true);
       await host.close();

@@ -21,6 +21,8 @@ import {
   QUEUE_NAME,
   redisOptions,
   type WireJob,
+  WORKER_KEY_PREFIX,
+  type WorkerInfo,
   type WorkerMessage,
 } from './wire';
 
@@ -65,6 +67,9 @@ export class BullQueue implements JobQueue {
   readonly #cancelled = new Set<string>();
   #paused = false;
   #stopped = false;
+  /** The live workers, as last read from Redis (refreshed every second). */
+  #workers: WorkerInfo[] = [];
+  #workerTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly store: Store,
@@ -102,11 +107,56 @@ export class BullQueue implements JobQueue {
       }
     });
     await sub.subscribe(EVENTS_CHANNEL);
+    await q.#refreshWorkers();
+    q.#workerTimer = setInterval(() => {
+      if (!q.#stopped)
+        q.#refreshWorkers().catch((err: Error) => opts.log('warn', `reading the workers: ${err.message}`));
+    }, 1000);
+    q.#workerTimer.unref();
     events.on('failed', ({ jobId, failedReason }) => q.#onFailed(jobId, failedReason));
     events.on('stalled', ({ jobId }) =>
       opts.log('warn', `job ${jobId}: its worker stopped answering; the job goes back to the queue`),
     );
     return q;
+  }
+
+  /** The live workers: name, load, heartbeat, packs and node types (`GET /api/workers`). */
+  workers(): WorkerInfo[] {
+    return this.#workers;
+  }
+
+  async #refreshWorkers(): Promise<void> {
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await this.pub.scan(cursor, 'MATCH', `${WORKER_KEY_PREFIX}*`, 'COUNT', 200);
+      cursor = next;
+      keys.push(...batch);
+    } while (cursor !== '0');
+    const values = keys.length ? await this.pub.mget(...keys) : [];
+    const workers: WorkerInfo[] = [];
+    for (const v of values) {
+      if (!v) continue;
+      try {
+        workers.push(JSON.parse(v) as WorkerInfo);
+      } catch {
+        // a foreign or half-written key: not a worker
+      }
+    }
+    this.#workers = workers.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Refuse a graph no live worker can run: it would wait forever. */
+  #checkRunnable(input: SubmitInput): void {
+    const needed = [...new Set(Object.values(input.graph.nodes).map((n) => n.type))];
+    const live = this.#workers;
+    if (live.some((w) => needed.every((t) => w.nodeTypes.includes(t)))) return;
+    const anywhere = new Set(live.flatMap((w) => w.nodeTypes));
+    throw new QueueError({
+      kind: 'no_worker',
+      workers: live.length,
+      missing: live.length ? needed.filter((t) => !anywhere.has(t)) : needed,
+    });
   }
 
   recover(): { requeued: string[]; failed: string[] } {
@@ -143,6 +193,7 @@ export class BullQueue implements JobQueue {
     if (this.store.countQueued() >= this.opts.maxQueued) {
       throw new QueueError({ kind: 'queue_full', limit: this.opts.maxQueued });
     }
+    this.#checkRunnable(input);
     const id = randomUUID();
     const priority = input.priority ?? 0;
     const title = typeof input.graph.meta?.title === 'string' ? input.graph.meta.title.slice(0, 200) : null;
@@ -278,6 +329,7 @@ export class BullQueue implements JobQueue {
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
+    clearInterval(this.#workerTimer);
     // The jobs run on the workers and go on; this front only stops relaying them.
     for (const r of this.#relays.values()) r.tracker.close();
     this.#relays.clear();

@@ -16,6 +16,22 @@ export const WORKER_SECRET_HEADER = 'x-reelgraph-worker';
 export const SHA256_HEADER = 'x-reelgraph-sha256';
 export const UPLOAD_ROUTE = '/api/worker/outputs/:jobId';
 
+/** Each live worker refreshes `<prefix><name>` (JSON `WorkerInfo`) with a TTL of 3 heartbeats. */
+export const WORKER_KEY_PREFIX = 'reelgraph:worker:';
+
+/** What a worker announces: who it is, its load, and what it can run. */
+export interface WorkerInfo {
+  name: string;
+  concurrency: number;
+  /** Ids of the jobs it runs now. */
+  running: string[];
+  /** Every node type its packs provide. */
+  nodeTypes: string[];
+  packs: { name: string; version?: string; status: string }[];
+  startedAt: number;
+  heartbeatAt: number;
+}
+
 /** A BullMQ job's data: what a worker needs to run it and to hand its files back. */
 export interface WireJob {
   graph: GraphDocument;
