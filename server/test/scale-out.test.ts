@@ -127,6 +127,39 @@ describe.skipIf(!haveRedis)('scale-out: a front with --redis and separate worker
     });
   }, 120_000);
 
+  it('runs queued jobs by priority, then in submission order', async () => {
+    await front.http.post('/api/queue/pause');
+    const ids: Record<string, string> = {};
+    for (const [tag, priority] of [
+      ['low', -5],
+      ['first', 0],
+      ['second', 0],
+      ['high', 7],
+    ] as const) {
+      ids[tag] = (await front.http.submit(stepsGraph(1, 0, tag), { priority })).body.jobId;
+    }
+    await front.http.post('/api/queue/resume');
+    const done = async () => {
+      const all = await Promise.all(Object.values(ids).map((id) => front.http.get(`/api/jobs/${id}`)));
+      return all.every((r) => r.body.state === 'success') && all.map((r) => r.body);
+    };
+    const jobs = (await until(done, 60_000, 'the four jobs')) as any[];
+    const order = [...jobs].sort((a, b) => a.startedAt - b.startedAt).map((j) => j.title);
+    expect(order).toEqual(['steps high', 'steps first', 'steps second', 'steps low']);
+  }, 120_000);
+
+  it('enforces the job time limit on the worker', async () => {
+    const ws = new WsClient(front.url, 'tab-4');
+    await ws.opened;
+    const { jobId } = (
+      await front.http.submit(stepsGraph(600, 100, 'slow'), { clientId: 'tab-4', timeoutMs: 1500 })
+    ).body;
+    const final = await ws.waitState(jobId, 'failed', 60_000);
+    expect(final.error).toMatchObject({ code: 'timeout', nodeId: 's', nodeType: 'testkit.steps' });
+    expect(final.error.message).toMatch(/time limit of 1500 ms/);
+    ws.close();
+  }, 120_000);
+
   it('a worker killed with SIGKILL mid-job: another worker picks the job up and completes it', async () => {
     for (const w of workers.splice(0)) await w.stop();
     const doomed = await startWorker(redis.url, 'doomed', scratch);
