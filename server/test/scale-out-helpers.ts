@@ -88,7 +88,12 @@ export interface TestWorker {
 }
 
 /** `reelgraph worker` as its own process (tsx), with the test packs and quick stalled-job checks. */
-export async function startWorker(redisUrl: string, name: string, scratch: string): Promise<TestWorker> {
+export async function startWorker(
+  redisUrl: string,
+  name: string,
+  scratch: string,
+  extra: string[] = [],
+): Promise<TestWorker> {
   const cli = path.join(REPO, 'server', 'src', 'cli.ts');
   const child = spawn(
     process.execPath,
@@ -109,6 +114,7 @@ export async function startWorker(redisUrl: string, name: string, scratch: strin
       '3000',
       '--stalled-interval-ms',
       '1000',
+      ...extra,
     ],
     {
       cwd: REPO,

@@ -184,6 +184,25 @@ describe.skipIf(!haveRedis)('scale-out: a front with --redis and separate worker
     ws.close();
   }, 180_000);
 
+  it('a job that loses its worker more often than --max-stalls allows fails with the reason', async () => {
+    for (const w of workers.splice(0)) await w.stop();
+    const doomed = await startWorker(redis.url, 'doomed-2', scratch, ['--max-stalls', '0']);
+    await listed('doomed-2');
+    const ws = new WsClient(front.url, 'tab-5');
+    await ws.opened;
+    const { jobId } = (await front.http.submit(stepsGraph(50, 100, 'lost'), { clientId: 'tab-5' })).body;
+    await ws.waitFor((m) => m.jobId === jobId && m.type === 'node:progress', 60_000, 'the job to run');
+    const gone = new Promise((r) => doomed.child.once('exit', r));
+    doomed.child.kill('SIGKILL');
+    await gone;
+    workers.push(await startWorker(redis.url, 'witness', scratch, ['--max-stalls', '0']));
+    const final = await ws.waitState(jobId, 'failed', 90_000);
+    expect(final.error.code).toBe('interrupted');
+    expect(final.error.message).toMatch(/worker was lost/);
+    expect(final.attempts).toBe(1);
+    ws.close();
+  }, 180_000);
+
   it('refuses output uploads without the worker secret', async () => {
     const res = await fetch(`${front.url}/api/worker/outputs/x?path=a.txt`, {
       method: 'PUT',
