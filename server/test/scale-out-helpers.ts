@@ -54,27 +54,38 @@ function waitForLine(child: ChildProcess, ready: RegExp, what: string, timeoutMs
 
 export interface TestRedis {
   url: string;
+  /** Stop it (SIGTERM: with appendonly it syncs first) and start it again on the same port and folder. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** Its own redis-server on a free port in a temp folder, without persistence. */
-export async function startRedis(): Promise<TestRedis> {
+/** Its own redis-server on a free port in a temp folder; no persistence unless `appendonly`. */
+export async function startRedis(opts: { appendonly?: boolean } = {}): Promise<TestRedis> {
   const dir = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'rg-redis-')));
   const port = await freePort();
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  await waitForLine(child, /Ready to accept connections/, 'redis-server');
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''];
+  args.push('--appendonly', opts.appendonly ? 'yes' : 'no');
+  const launch = async () => {
+    const c = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    await waitForLine(c, /Ready to accept connections/, 'redis-server');
+    return c;
+  };
+  let child = await launch();
+  const halt = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const gone = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await gone;
+    }
+  };
   return {
     url: `redis://127.0.0.1:${port}`,
+    async restart() {
+      await halt();
+      child = await launch();
+    },
     async stop() {
-      if (child.exitCode === null) {
-        const gone = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await gone;
-      }
+      await halt();
       rmSync(dir, { recursive: true, force: true });
     },
   };

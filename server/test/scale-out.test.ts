@@ -216,3 +216,41 @@ describe.skipIf(!haveRedis)('scale-out: a front with --redis and separate worker
     expect(await res.json()).toMatchObject({ error: 'unauthorized' });
   });
 });
+
+describe.skipIf(!haveRedis)('scale-out: Redis restarted (appendonly on)', () => {
+  let redis: TestRedis;
+  let front: TestServer;
+  let scratch: string;
+  let worker: TestWorker | undefined;
+
+  beforeAll(async () => {
+    scratch = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'rg-workers-')));
+    redis = await startRedis({ appendonly: true });
+    front = await startServer({ redis: redis.url, workerSecret: WORKER_SECRET });
+    worker = await startWorker(redis.url, 'steady', scratch);
+  }, 120_000);
+
+  afterAll(async () => {
+    await worker?.stop();
+    await front?.close();
+    await redis?.stop();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  }, 60_000);
+
+  it('a job queued before the restart runs after it', async () => {
+    await until(
+      async () => (await front.http.get('/api/workers')).body.workers.length === 1,
+      30_000,
+      'the worker on GET /api/workers',
+    );
+    await front.http.post('/api/queue/pause');
+    const { jobId } = (await front.http.submit(stepsGraph(2, 10, 'survivor'))).body;
+    await redis.restart();
+    await front.http.post('/api/queue/resume');
+    await until(
+      async () => (await front.http.get(`/api/jobs/${jobId}`)).body.state === 'success',
+      90_000,
+      'the job to run after the restart',
+    );
+  }, 180_000);
+});
