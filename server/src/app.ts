@@ -14,6 +14,7 @@ import { signingFiles } from './c2pa/setup';
 import { comfyRoutes } from './comfy/routes';
 import { clientErrorHandler, frameworkErrors, HttpError, installErrorHandling } from './errors';
 import { type ResolvedOptions, resolveOptions, SERVER_VERSION, type ServerOptions } from './options';
+import { reloadPacks } from './packs/hot-reload';
 import { createPolicyGate } from './policy/gate';
 import { InlineNodeHost } from './queue/inline-host';
 import type { JobQueue } from './queue/job-queue';
@@ -25,6 +26,7 @@ import { fileRoutes } from './routes/files';
 import { importRoutes } from './routes/import';
 import { infoRoutes } from './routes/info';
 import { jobRoutes } from './routes/jobs';
+import { packRoutes } from './routes/packs';
 import { workerOutputRoutes } from './routes/worker-outputs';
 import { workersRoute } from './routes/workers';
 import { installGuard } from './security/guard';
@@ -252,6 +254,7 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
         },
         nodes: Object.keys(host.catalog.nodes).length,
         isolation: options.isolation,
+        packInstall: options.packInstall !== undefined,
         concurrency: options.concurrency,
       }),
     });
@@ -272,6 +275,10 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
       maxUploadBytes: options.maxUploadBytes,
       maxImagePixels: options.maxImagePixels,
       uploadRateLimit: options.uploadRateLimit,
+    });
+    await packRoutes(api, {
+      packInstall: options.packInstall,
+      reload: () => reloadPacks({ host, hub }, (m) => log('info', m)),
     });
     await wsRoute(api, { hub, store, scheduler });
     if (bull && options.workerSecret) {

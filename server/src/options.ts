@@ -59,6 +59,11 @@ export interface ServerOptions {
   logger?: boolean;
   /** A prompt policy file (docs/security.md): refuse or warn on matching text inputs at submit. */
   policyFile?: string;
+  /**
+   * Let the editor install missing node packs from the npm registry into `dir` (a packs folder, loaded
+   * like a `--nodes` folder). Off unless given. Installing needs the server's token when it has one.
+   */
+  packInstall?: { dir: string; registry?: string };
   /** Sign every output with a C2PA manifest (default true; docs/security.md). */
   c2pa?: boolean;
   /** PEM private key and certificate chain (leaf first) to sign with; default: a local development chain. */
@@ -87,6 +92,7 @@ export type ResolvedOptions = Required<
     | 'workerSecret'
     | 'publicUrl'
     | 'forceMark'
+    | 'packInstall'
   >
 > & {
   redis: string | undefined;
@@ -94,6 +100,7 @@ export type ResolvedOptions = Required<
   publicUrl: string | undefined;
   token: string | undefined;
   usersFile: string | undefined;
+  packInstall: { dir: string; registry?: string } | undefined;
   policyFile: string | undefined;
   c2paKeyFile: string | undefined;
   c2paCertFile: string | undefined;
@@ -127,11 +134,17 @@ export function resolveOptions(o: ServerOptions): ResolvedOptions {
       'with --redis, a worker secret of at least 16 characters is required (REELGRAPH_WORKER_SECRET)',
     );
   }
+  const packInstall = o.packInstall
+    ? {
+        dir: realDir(o.packInstall.dir),
+        ...(o.packInstall.registry ? { registry: o.packInstall.registry } : {}),
+      }
+    : undefined;
   const dataDir = realDir(o.dataDir ?? path.join(REPO_ROOT, '.reelgraph'));
   return {
     host,
     port: o.port ?? 8188,
-    nodesDirs: o.nodesDirs ?? [path.join(REPO_ROOT, 'nodes')],
+    nodesDirs: withPackInstallDir(o.nodesDirs ?? [path.join(REPO_ROOT, 'nodes')], packInstall),
     modelsDirs: o.modelsDirs ?? [path.join(REPO_ROOT, 'models')],
     outputsDir: realDir(o.outputsDir ?? path.join(REPO_ROOT, 'outputs')),
     uploadsDir: realDir(o.uploadsDir ?? path.join(dataDir, 'uploads')),
@@ -161,6 +174,7 @@ export function resolveOptions(o: ServerOptions): ResolvedOptions {
     warmModels: o.warmModels ?? false,
     logger: o.logger ?? false,
     policyFile: o.policyFile,
+    packInstall,
     c2pa: o.c2pa ?? true,
     c2paKeyFile: o.c2paKeyFile,
     c2paCertFile: o.c2paCertFile,
@@ -169,4 +183,11 @@ export function resolveOptions(o: ServerOptions): ResolvedOptions {
     publicUrl: o.publicUrl?.replace(/\/+$/, ''),
     forceMark: o.forceMark,
   };
+}
+
+/** The packs folder that installs go to is loaded too (last, like a `--nodes` folder). */
+function withPackInstallDir(dirs: string[], packInstall: ResolvedOptions['packInstall']): string[] {
+  if (!packInstall) return dirs;
+  const resolved = dirs.map((d) => path.resolve(d));
+  return resolved.includes(packInstall.dir) ? dirs : [...dirs, packInstall.dir];
 }

@@ -1,6 +1,8 @@
 /**
  * What a frame costs React, as deterministic counts on a 210-node graph from the real server: a pan frame
- * renders no node and no edge component; a drag frame renders the dragged node once and its links only.
+ * renders no node and no edge component; a drag frame renders the dragged node once and its links only;
+ * a zoom frame renders nothing unless it crosses the level of detail, where boxes (no widget DOM) and
+ * full nodes swap with every link end left where it was.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tiled } from './graphs';
 import { CHROMIUM, ensureBuilt, hasChromium, launch } from './harness';
-import { center, openEditor } from './page';
+import { center, openEditor, shot } from './page';
 import { REPO, type RunningServer, startServer } from './realServer';
 
 if (!hasChromium) console.warn(`[ui e2e] skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
@@ -56,8 +58,30 @@ describe.skipIf(!hasChromium)('React commits per frame', () => {
   const transform = () =>
     page.evaluate(() => document.querySelector<HTMLElement>('.react-flow__viewport')!.style.transform);
 
-  it('all nodes are on screen', async () => {
+  const widgetCount = () => page.locator('.react-flow__node :is(input, textarea, select)').count();
+  const setZoom = (zoom: number) =>
+    page.evaluate(async (z) => {
+      const rf = window.__reelgraph.perf.flow.rf!;
+      // Zoom about the first tile's sampler, so it and its neighbours stay on screen.
+      await rf.setViewport({ x: 400 - 700 * z, y: 300 - 100 * z, zoom: z });
+    }, zoom);
+
+  const mountedIds = () =>
+    page.evaluate(() =>
+      [...document.querySelectorAll<HTMLElement>('.react-flow__node')].map((e) => e.dataset.id!),
+    );
+  /** One zoom step; the nodes it rendered that were on screen before it (a node scrolled into view mounts). */
+  const zoomFrame = async (z: number) => {
+    const before = new Set(await mountedIds());
+    await setZoom(z);
+    await frames(2);
+    return Object.keys((await takeAll()).nodes).filter((id) => before.has(id));
+  };
+
+  it('all nodes are on screen, zoomed out as boxes without widget DOM', async () => {
     expect(await page.locator('.react-flow__node').count()).toBe(count);
+    expect(await page.locator('.rg-node.boxed').count()).toBe(count);
+    expect(await widgetCount()).toBe(0);
   });
 
   it('a pan frame renders no node and no edge', async () => {
@@ -109,5 +133,35 @@ describe.skipIf(!hasChromium)('React commits per frame', () => {
       expect(Math.max(...Object.values(edges)), `drag frame ${i}`).toBe(1);
     }
     await page.mouse.up();
+  });
+
+  it('zooming renders nodes only when it crosses the level of detail, and link ends stay put', async () => {
+    const edge = await page.evaluate(
+      () => window.__reelgraph.editor.getState().edges.find((e) => e.target === 'sampler~0')!.id,
+    );
+    const path = () =>
+      page.evaluate((id) => document.querySelector(`[data-id="${id}"] path`)?.getAttribute('d'), edge);
+    await setZoom(1);
+    await page.evaluate(() => window.__reelgraph.perf.settled());
+    await frames(2);
+    expect(await page.locator('.rg-node.boxed').count()).toBe(0);
+    expect(await widgetCount()).toBeGreaterThan(0);
+    await takeAll();
+    for (const z of [0.95, 0.8, 0.6, 0.5]) expect(await zoomFrame(z), `zoom ${z}`).toEqual([]);
+    const near = await path();
+    expect(near).toBeTruthy();
+    const before = await mountedIds();
+    await setZoom(0.4);
+    await frames(2);
+    const crossed = (await takeAll()).nodes;
+    for (const id of before) expect(crossed[id], id).toBe(1);
+    expect(await widgetCount()).toBe(0);
+    // The box keeps the full node's size and sockets: the link is drawn where it was (to measuring noise).
+    const nums = (d: string | null | undefined) => (d?.match(/-?[\d.]+/g) ?? []).map(Number);
+    const far = nums(await path());
+    expect(far).toHaveLength(nums(near).length);
+    for (const [i, v] of far.entries()) expect(Math.abs(v - nums(near)[i]!)).toBeLessThan(0.5);
+    await shot(page, '21-level-of-detail-boxes');
+    for (const z of [0.35, 0.3]) expect(await zoomFrame(z), `zoom ${z}`).toEqual([]);
   });
 });

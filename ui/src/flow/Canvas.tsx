@@ -5,7 +5,6 @@ import {
   type FinalConnectionState,
   MiniMap,
   ReactFlow,
-  useStore as useFlowStore,
   useReactFlow,
 } from '@xyflow/react';
 import { useCallback, useEffect, useState } from 'react';
@@ -17,6 +16,7 @@ import type { FlowEdge, FlowNode, NodeItem } from '../store/types';
 import { toast, uiStore } from '../store/uiStore';
 import { FrameNode } from './FrameNode';
 import { GenericNode } from './GenericNode';
+import { useFar } from './lod';
 import { NodeMenu, type NodeMenuState } from './NodeMenu';
 import { NoteNode } from './NoteNode';
 import { TypedEdge } from './TypedEdge';
@@ -28,13 +28,10 @@ const defaultEdgeOptions = { type: 'typed' };
 const proOptions = { hideAttribution: true };
 const fitViewOptions = { maxZoom: 1 };
 const multiSelectKeys = ['Shift', 'Meta', 'Control'];
-// Benchmark switches (?cull=0&minimap=0&lod=0) to compare rendering strategies; defaults are the product.
+// Benchmark switches (?cull=0&minimap=0, and ?lod=0 in ./lod) to compare rendering strategies.
 const flags = new URLSearchParams(location.search);
 const CULL = flags.get('cull') !== '0';
 const MINIMAP = flags.get('minimap') !== '0';
-const LOD = flags.get('lod') !== '0';
-/** Below this zoom, node contents are not painted (their size is kept): text is unreadable there anyway. */
-const LOD_ZOOM = 0.45;
 
 const asRequest = (c: Connection | FlowEdge) => ({
   source: c.source,
@@ -82,7 +79,7 @@ export function Canvas() {
   const rf = useReactFlow();
   const [menu, setMenu] = useState<NodeMenuState | null>(null);
   const fit = useStore(uiStore, (s) => s.fit);
-  const far = useFlowStore((s) => LOD && s.transform[2] < LOD_ZOOM);
+  const far = useFar();
   useEffect(() => {
     perfFlow.rf = rf;
   }, [rf]);

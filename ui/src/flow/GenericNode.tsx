@@ -14,12 +14,17 @@ import { editor, useItems, useRun } from '../state';
 import type { NodeRun } from '../store/runStore';
 import type { FlowNode, NodeItem } from '../store/types';
 import { CredentialsMark } from './CredentialsMark';
+import { useFar } from './lod';
+import { NodeBox } from './NodeBox';
 import { widgets } from './widgets/registry';
 import { useModel } from './widgets/useModel';
 
 const NO_PROBLEMS: ValidationError[] = [];
 
-/** The one node component: every node type is drawn from its catalog schema. */
+/**
+ * The one node component: every node type is drawn from its catalog schema; zoomed far out, as a box
+ * (`NodeBox`), re-rendered only when the zoom crosses the level of detail (`useFar`).
+ */
 export const GenericNode = memo(function GenericNode({ id, selected }: NodeProps<FlowNode>) {
   const item = useItems((s) => s.items[id]) as NodeItem | undefined;
   const type = item?.type;
@@ -32,6 +37,7 @@ export const GenericNode = memo(function GenericNode({ id, selected }: NodeProps
   );
   const problems = useRun((s) => s.problems[id]) ?? NO_PROBLEMS;
   const run = useRun((s) => s.nodes[id]);
+  const far = useFar();
   countRender(id);
   if (!item) return null;
   const title = item.title ?? schema?.title ?? item.type;
@@ -50,27 +56,38 @@ export const GenericNode = memo(function GenericNode({ id, selected }: NodeProps
     ...(item.size && !item.collapsed ? { width: item.size.width } : {}),
   } as React.CSSProperties;
 
+  const header = (
+    <header className="rg-node-header">
+      <button
+        type="button"
+        className="rg-collapse nodrag"
+        aria-label={item.collapsed ? 'expand' : 'collapse'}
+        onClick={() => editor.getState().toggleCollapsed([id])}
+      >
+        {item.collapsed ? '▸' : '▾'}
+      </button>
+      <span
+        className="rg-title"
+        title={schema?.description ?? 'This node type is not available on the server'}
+      >
+        {title}
+      </span>
+      {item.mode === 'bypassed' && <span className="rg-badge">bypass</span>}
+      {item.mode === 'muted' && <span className="rg-badge">muted</span>}
+      <RunBadge run={run} />
+    </header>
+  );
+  if (far && !item.collapsed) {
+    return (
+      <div className={`${classes} boxed`} style={style} data-node-id={id} data-node-type={item.type}>
+        <NodeBox id={id} item={item} schema={schema} header={header} />
+      </div>
+    );
+  }
+
   return (
     <div className={classes} style={style} data-node-id={id} data-node-type={item.type}>
-      <header className="rg-node-header">
-        <button
-          type="button"
-          className="rg-collapse nodrag"
-          aria-label={item.collapsed ? 'expand' : 'collapse'}
-          onClick={() => editor.getState().toggleCollapsed([id])}
-        >
-          {item.collapsed ? '▸' : '▾'}
-        </button>
-        <span
-          className="rg-title"
-          title={schema?.description ?? 'This node type is not available on the server'}
-        >
-          {title}
-        </span>
-        {item.mode === 'bypassed' && <span className="rg-badge">bypass</span>}
-        {item.mode === 'muted' && <span className="rg-badge">muted</span>}
-        <RunBadge run={run} />
-      </header>
+      {header}
       {item.collapsed ? (
         <CollapsedHandles item={item} schema={schema} />
       ) : schema ? (
@@ -328,20 +345,25 @@ const NodeFooter = memo(function NodeFooter({
           <PreviewCaption run={run} preview={preview} />
         </figure>
       )}
-      {files.map((f) => (
-        <div key={f.id} className="rg-file">
-          {f.mime.startsWith('video/') ? (
-            <video className="rg-video" src={f.url} autoPlay loop muted playsInline controls />
-          ) : f.mime.startsWith('image/') ? (
-            <img className="rg-image" src={f.url} alt={f.name} />
-          ) : (
-            <a href={f.url} target="_blank" rel="noreferrer">
-              {f.name}
-            </a>
-          )}
-          <CredentialsMark meta={f.meta} />
+      {files.length > 0 && (
+        // Several outputs (variations) tile the node's width instead of stacking past the screen.
+        <div className={`rg-outputs${files.length > 1 ? ' grid' : ''}`} data-count={files.length}>
+          {files.map((f) => (
+            <div key={f.id} className="rg-file">
+              {f.mime.startsWith('video/') ? (
+                <video className="rg-video" src={f.url} autoPlay loop muted playsInline controls />
+              ) : f.mime.startsWith('image/') ? (
+                <img className="rg-image" src={f.url} alt={f.name} />
+              ) : (
+                <a href={f.url} target="_blank" rel="noreferrer">
+                  {f.name}
+                </a>
+              )}
+              <CredentialsMark meta={f.meta} />
+            </div>
+          ))}
         </div>
-      ))}
+      )}
       {values.map((v) => (
         <pre key={`${v.label}`} className="rg-value">
           {v.label ? `${v.label}: ` : ''}

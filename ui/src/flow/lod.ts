@@ -1,0 +1,14 @@
+import { useStore as useFlowStore } from '@xyflow/react';
+
+// Benchmark switch (?lod=0) to compare rendering strategies; the default is the product.
+const LOD = new URLSearchParams(location.search).get('lod') !== '0';
+/** Below this zoom nodes are drawn as boxes: widget text is under 6 px tall there, unreadable anyway. */
+export const LOD_ZOOM = 0.45;
+
+/**
+ * Whether the canvas is zoomed out past the level of detail: a two-value bucket of the viewport's zoom,
+ * so a pan or zoom frame re-renders a subscriber only when it crosses the threshold.
+ */
+export function useFar(): boolean {
+  return useFlowStore((s) => LOD && s.transform[2] < LOD_ZOOM);
+}
