@@ -61,13 +61,24 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const connection = redisOptions(opts.redis);
   const pub = new Redis({ ...connection, lazyConnect: true });
   const sub = new Redis({ ...connection, lazyConnect: true });
+  // ioredis reconnects by itself; say why while it does (a restart of Redis), once per reason.
+  let lastError: Error | undefined;
+  for (const c of [pub, sub]) {
+    c.on('error', (err: Error) => {
+      if (lastError?.message !== err.message) opts.log('warn', `Redis: ${err.message}`);
+      lastError = err;
+    });
+    c.on('ready', () => {
+      lastError = undefined;
+    });
+  }
   try {
     await pub.connect();
     await sub.connect();
   } catch (err) {
     pub.disconnect();
     sub.disconnect();
-    throw new Error(`cannot reach Redis at ${opts.redis}: ${(err as Error).message}`);
+    throw new Error(`cannot reach Redis at ${opts.redis}: ${(lastError ?? (err as Error)).message}`);
   }
   let host: NodeHost;
   try {
