@@ -14,6 +14,7 @@ import { signingFiles } from './c2pa/setup';
 import { comfyRoutes } from './comfy/routes';
 import { clientErrorHandler, frameworkErrors, HttpError, installErrorHandling } from './errors';
 import { type ResolvedOptions, resolveOptions, SERVER_VERSION, type ServerOptions } from './options';
+import { reloadPacks } from './packs/hot-reload';
 import { createPolicyGate } from './policy/gate';
 import { InlineNodeHost } from './queue/inline-host';
 import type { JobQueue } from './queue/job-queue';
@@ -24,6 +25,7 @@ import { fileRoutes } from './routes/files';
 import { importRoutes } from './routes/import';
 import { infoRoutes } from './routes/info';
 import { jobRoutes } from './routes/jobs';
+import { packRoutes } from './routes/packs';
 import { installGuard } from './security/guard';
 import { setSecurityHeaders } from './security/headers';
 import { loadSecret } from './security/secret';
@@ -229,6 +231,7 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
         },
         nodes: Object.keys(host.catalog.nodes).length,
         isolation: options.isolation,
+        packInstall: options.packInstall !== undefined,
         concurrency: options.concurrency,
       }),
     });
@@ -249,6 +252,10 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
       maxUploadBytes: options.maxUploadBytes,
       maxImagePixels: options.maxImagePixels,
       uploadRateLimit: options.uploadRateLimit,
+    });
+    await packRoutes(api, {
+      packInstall: options.packInstall,
+      reload: () => reloadPacks({ host, hub }, (m) => log('info', m)),
     });
     await wsRoute(api, { hub, store, scheduler });
     await importRoutes(api, { catalog, maxUploadBytes: options.maxUploadBytes });

@@ -30,6 +30,13 @@ Commands:
   create-node <name>      Scaffold a node pack: manifest, a typed example node, a passing test
       --dir <folder>        Create it in <folder>/<name> (default nodes/<name>; then load with --nodes <folder>)
       --no-link             Do not link the host's packages into the pack's node_modules
+  add <name>[@range]      Install or upgrade a node pack from the npm registry into the packs folder
+      --allow-scripts       Run the pack's install scripts (never run otherwise)
+  remove <name>           Uninstall a pack installed with add
+  packs                   List the installed packs and whether each loads
+      --packs-dir <dir>     The packs folder (default REELGRAPH_PACKS_DIR or ~/.reelgraph/packs)
+      --registry <url>      npm registry (default: npm's configuration)
+      --json                Print JSON
   help                    Show this help
 
 Exit codes: 0 ok, 1 invalid graph, failed run or failed verification, 2 bad command line, 130 cancelled (Ctrl+C).
@@ -69,6 +76,12 @@ async function main(argv: string[]): Promise<number | undefined> {
     case 'create-node': {
       const { createNodeCommand } = await import('./commands/create-node');
       return createNodeCommand(rest);
+    }
+    case 'add':
+    case 'remove':
+    case 'packs': {
+      const cmds = await import('./commands/packs');
+      return { add: cmds.addCommand, remove: cmds.removeCommand, packs: cmds.packsCommand }[command](rest);
     }
     case 'help':
     case '--help':

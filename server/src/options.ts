@@ -59,6 +59,11 @@ export interface ServerOptions {
   logger?: boolean;
   /** A prompt policy file (docs/security.md): refuse or warn on matching text inputs at submit. */
   policyFile?: string;
+  /**
+   * Let the editor install missing node packs from the npm registry into `dir` (a packs folder, loaded
+   * like a `--nodes` folder). Off unless given. Installing needs the server's token when it has one.
+   */
+  packInstall?: { dir: string; registry?: string };
   /** Sign every output with a C2PA manifest (default true; docs/security.md). */
   c2pa?: boolean;
   /** PEM private key and certificate chain (leaf first) to sign with; default: a local development chain. */
@@ -71,11 +76,19 @@ export interface ServerOptions {
 export type ResolvedOptions = Required<
   Omit<
     ServerOptions,
-    'token' | 'uiDir' | 'usersFile' | 'policyFile' | 'c2paKeyFile' | 'c2paCertFile' | 'forceMark'
+    | 'token'
+    | 'uiDir'
+    | 'usersFile'
+    | 'policyFile'
+    | 'c2paKeyFile'
+    | 'c2paCertFile'
+    | 'forceMark'
+    | 'packInstall'
   >
 > & {
   token: string | undefined;
   usersFile: string | undefined;
+  packInstall: { dir: string; registry?: string } | undefined;
   policyFile: string | undefined;
   c2paKeyFile: string | undefined;
   c2paCertFile: string | undefined;
@@ -104,11 +117,17 @@ export function resolveOptions(o: ServerOptions): ResolvedOptions {
     );
   }
   if (token && token.length < 16) throw new Error('the token must be at least 16 characters');
+  const packInstall = o.packInstall
+    ? {
+        dir: realDir(o.packInstall.dir),
+        ...(o.packInstall.registry ? { registry: o.packInstall.registry } : {}),
+      }
+    : undefined;
   const dataDir = realDir(o.dataDir ?? path.join(REPO_ROOT, '.reelgraph'));
   return {
     host,
     port: o.port ?? 8188,
-    nodesDirs: o.nodesDirs ?? [path.join(REPO_ROOT, 'nodes')],
+    nodesDirs: withPackInstallDir(o.nodesDirs ?? [path.join(REPO_ROOT, 'nodes')], packInstall),
     modelsDirs: o.modelsDirs ?? [path.join(REPO_ROOT, 'models')],
     outputsDir: realDir(o.outputsDir ?? path.join(REPO_ROOT, 'outputs')),
     uploadsDir: realDir(o.uploadsDir ?? path.join(dataDir, 'uploads')),
@@ -138,9 +157,17 @@ export function resolveOptions(o: ServerOptions): ResolvedOptions {
     warmModels: o.warmModels ?? false,
     logger: o.logger ?? false,
     policyFile: o.policyFile,
+    packInstall,
     c2pa: o.c2pa ?? true,
     c2paKeyFile: o.c2paKeyFile,
     c2paCertFile: o.c2paCertFile,
     forceMark: o.forceMark,
   };
+}
+
+/** The packs folder that installs go to is loaded too (last, like a `--nodes` folder). */
+function withPackInstallDir(dirs: string[], packInstall: ResolvedOptions['packInstall']): string[] {
+  if (!packInstall) return dirs;
+  const resolved = dirs.map((d) => path.resolve(d));
+  return resolved.includes(packInstall.dir) ? dirs : [...dirs, packInstall.dir];
 }

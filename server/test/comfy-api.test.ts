@@ -5,6 +5,7 @@ import path from 'node:path';
 import { probeVideo, runFfmpeg } from '@reelgraph/media';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { addUser } from '../src/security/users';
 import { REPO, startServer, type TestServer } from './helpers';
 
 const hasModel = existsSync(path.join(REPO, 'models', 'tiny', 'model.json'));
@@ -221,4 +222,63 @@ describe.skipIf(!hasModel)('the ComfyUI-compatible API', () => {
     expect(Buffer.from(await view.arrayBuffer())).toEqual(png);
     expect((await fetch(`${t.url}/view?filename=..%2Fdata&subfolder=..&type=output`)).status).toBe(404);
   });
+});
+
+describe.skipIf(!hasModel)('the ComfyUI-compatible API with named users', () => {
+  let t: TestServer;
+  const tokens: Record<string, string> = {};
+  beforeAll(async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'comfy-users-'));
+    const file = path.join(dir, 'users.json');
+    tokens.ana = addUser(file, 'ana', false);
+    tokens.bo = addUser(file, 'bo', false);
+    t = await startServer({
+      usersFile: file,
+      nodesDirs: [path.join(REPO, 'nodes')],
+      modelsDirs: [path.join(REPO, 'models')],
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+  const as = (who: string) => ({ authorization: `Bearer ${tokens[who]}` });
+
+  it("needs a user's token, and keeps each user's prompts, outputs and messages to that user", async () => {
+    const prompt = JSON.parse(readFileSync(PROMPT, 'utf8'));
+    expect(
+      (await fetch(`${t.url}/prompt`, { method: 'POST', body: JSON.stringify({ prompt }) })).status,
+    ).toBe(401);
+    // bo listens on the client id ana submits with: he must hear nothing of her prompt.
+    const spy = new WebSocket(`${t.url.replace('http', 'ws')}/ws?clientId=shared`, { headers: as('bo') });
+    const heard: string[] = [];
+    spy.on('message', (d, isBinary) => {
+      if (!isBinary) heard.push(JSON.parse(String(d)).type);
+    });
+    await new Promise((resolve) => spy.once('open', resolve));
+    const res = await fetch(`${t.url}/prompt`, {
+      method: 'POST',
+      headers: as('ana'),
+      body: JSON.stringify({ prompt, client_id: 'shared' }),
+    });
+    expect(res.status).toBe(200);
+    const { prompt_id } = (await res.json()) as { prompt_id: string };
+    const history = async (who: string) =>
+      (await (await fetch(`${t.url}/history/${prompt_id}`, { headers: as(who) })).json()) as Record<
+        string,
+        any
+      >;
+    await expect
+      .poll(async () => (await history('ana'))[prompt_id]?.status.status_str, { timeout: 120_000 })
+      .toBe('success');
+    expect(await history('bo')).toEqual({});
+    const file = (Object.values((await history('ana'))[prompt_id].outputs)[0] as any).images[0];
+    const view = (who: string) =>
+      fetch(`${t.url}/view?filename=${file.filename}&subfolder=${file.subfolder}&type=output`, {
+        headers: as(who),
+      });
+    expect((await view('ana')).status).toBe(200);
+    expect((await view('bo')).status).toBe(404);
+    spy.close();
+    expect(heard.filter((type) => type !== 'status')).toEqual([]);
+  }, 180_000);
 });

@@ -131,13 +131,18 @@ describe('reelgraph create-node', () => {
     // The pack's own folder, not its parent (which may hold a clone, logs, outputs …).
     expect(made.stdout).toContain(`--nodes ${dir} `);
     const manifest = JSON.parse(await readFile(path.join(dir, 'reelgraph.pack.json'), 'utf8'));
-    expect(manifest).toEqual({
-      name: 'my-fx',
+    expect(manifest).toEqual({ name: 'my-fx', reelgraph: '>=0.1.0 <1.0.0', entry: 'src/index.ts' });
+    // A publishable npm package; version and description live there once.
+    const pkg = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8'));
+    expect(pkg).toMatchObject({
+      name: 'reelgraph-pack-my-fx',
       version: '0.1.0',
       description: 'My Fx nodes for Reelgraph.',
-      reelgraph: '>=0.1.0 <1.0.0',
-      entry: 'src/index.ts',
+      keywords: ['reelgraph-pack', 'reelgraph'],
+      files: ['reelgraph.pack.json', 'src', 'README.md'],
+      scripts: { test: expect.any(String), typecheck: expect.any(String) },
     });
+    expect(pkg.private).toBeUndefined();
 
     // The pack's own test, run the way its README says (npm test = its linked vitest).
     const own = await run(process.execPath, ['node_modules/vitest/vitest.mjs', 'run'], dir);

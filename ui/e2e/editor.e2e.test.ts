@@ -24,6 +24,9 @@ import {
 } from './page';
 import { REPO, type RunningServer, startServer } from './realServer';
 
+/** Polls wait on the server and the browser: generous on a busy machine (vitest's default is 1 s). */
+const SLOW = { timeout: 30_000 };
+
 const blur = (page: Page) => page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
 
 if (!hasChromium) console.warn(`[ui e2e] skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
@@ -76,7 +79,7 @@ describe.skipIf(!hasChromium)('editor in the browser', () => {
 
     // Drag its output into empty space: the palette offers compatible nodes and wires the pick.
     await dragTo(page, await center(handle(page, int, 'value', 'source')), { x: 750, y: 320 });
-    await expect.poll(() => page.getByRole('dialog', { name: 'Add node' }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole('dialog', { name: 'Add node' }).isVisible(), SLOW).toBe(true);
     const offered = await page
       .locator('.rg-palette [data-type]')
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-type')));
@@ -92,7 +95,7 @@ describe.skipIf(!hasChromium)('editor in the browser', () => {
     await expect
       .poll(() => nodeEl(page, preview).locator('.rg-value').textContent(), { timeout: 60_000 })
       .toContain('5');
-    await expect.poll(() => nodeEl(page, int).locator('.rg-status').textContent()).toMatch(/✓|cached/);
+    await expect.poll(() => nodeEl(page, int).locator('.rg-status').textContent(), SLOW).toMatch(/✓|cached/);
     await shot(page, '04-ran');
     await page.context().close();
   }, 120_000);
@@ -130,7 +133,9 @@ describe.skipIf(!hasChromium)('editor in the browser', () => {
       await center(handle(page, math, 'a', 'target')),
     );
     expect(await edgeCount(page)).toBe(0);
-    await expect.poll(() => page.locator('.rg-toast.error').last().textContent()).toMatch(/BOOLEAN.*FLOAT/);
+    await expect
+      .poll(() => page.locator('.rg-toast.error').last().textContent(), SLOW)
+      .toMatch(/BOOLEAN.*FLOAT/);
     await shot(page, '05-invalid-connection-refused');
     await page.context().close();
   }, 60_000);
@@ -142,7 +147,7 @@ describe.skipIf(!hasChromium)('editor in the browser', () => {
     await page.mouse.dblclick(700, 250);
     const preview = await addFromPalette(page, 'preview'); // its required input stays unlinked
     await page.getByRole('button', { name: '▶ Run' }).click();
-    await expect.poll(() => nodeEl(page, preview).getAttribute('class')).toContain('has-problems');
+    await expect.poll(() => nodeEl(page, preview).getAttribute('class'), SLOW).toContain('has-problems');
     await expect(nodeEl(page, preview).locator('[data-input="value"].problem').count()).resolves.toBe(1);
     expect(await nodeEl(page, int).getAttribute('class')).not.toContain('has-problems');
     await shot(page, '06-validation-error-on-node');
@@ -197,12 +202,12 @@ describe.skipIf(!hasChromium)('editor in the browser', () => {
       frames.data.fill(128);
       await writeVideo(frames, file, { format: 'mp4', fps: 8, graph: JSON.stringify(graph) });
       await dropFile(page, readFileSync(file), 'clip.mp4', 'video/mp4');
-      await expect.poll(() => doc(page)).toEqual(graph);
+      await expect.poll(() => doc(page), SLOW).toEqual(graph);
       await shot(page, '09-dropped-mp4-restored');
 
       await dropFile(page, new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]), 'nothing.png', 'image/png');
       await expect
-        .poll(() => page.locator('.rg-toast.error').last().textContent())
+        .poll(() => page.locator('.rg-toast.error').last().textContent(), SLOW)
         .toContain('No Reelgraph graph');
       expect(await doc(page)).toEqual(graph);
     } finally {
@@ -223,7 +228,8 @@ describe.skipIf(!hasChromium)('editor in the browser', () => {
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Save' }).click();
     const saved = JSON.parse(readFileSync((await (await download).path())!, 'utf8'));
-    expect(saved).toEqual(before);
+    // The saved file also names the pack version behind its node types (core is built in: no npm package).
+    expect(saved).toEqual({ ...before, packs: { core: { version: '0.1.0' } } });
     await page.waitForTimeout(400); // the autosave's debounce
     await page.reload();
     await page.waitForFunction(() => performance.getEntriesByName('rg:loaded').length > 0);
@@ -242,7 +248,7 @@ describe.skipIf(!hasChromium)('editor in the browser', () => {
     expect(names).toContain('text-to-video');
     await shot(page, '15-presets');
     await page.locator('[data-preset="engine-math"]').click();
-    await expect.poll(async () => Object.keys((await doc(page)).nodes).length).toBeGreaterThan(1);
+    await expect.poll(async () => Object.keys((await doc(page)).nodes).length, SLOW).toBeGreaterThan(1);
 
     const needy: GraphDocument = {
       version: 1,
@@ -293,7 +299,7 @@ describe.skipIf(!hasChromium)('editor in the browser', () => {
     await page.keyboard.press('Alt+c');
     expect(await nodeEl(page, a).getAttribute('class')).toMatch(/mode-bypassed.*collapsed/);
     await page.getByRole('button', { name: 'Layout' }).click();
-    await expect.poll(past).toBe(steps + 3);
+    await expect.poll(past, SLOW).toBe(steps + 3);
     await page.mouse.move(700, 600);
     await page.keyboard.press('n');
     await page.locator('.rg-note textarea').last().fill('remember the seed');
@@ -367,7 +373,7 @@ describe.skipIf(!hasChromium)('editor in the browser', () => {
     );
     await page.getByRole('button', { name: 'New' }).click();
     await dropFile(page, mp4, 'e2e.mp4', 'video/mp4');
-    await expect.poll(() => doc(page)).toEqual(graph);
+    await expect.poll(() => doc(page), SLOW).toEqual(graph);
     await page.context().close();
   }, 120_000);
 
@@ -409,7 +415,7 @@ describe.skipIf(!hasChromium)('editor in the browser', () => {
     // Dragging the link's end off the socket and letting go in empty space removes it; the widget returns.
     const end = await center(handle(page, math, 'a', 'target'));
     await dragTo(page, { x: end.x - 7, y: end.y }, { x: end.x - 150, y: end.y + 200 });
-    await expect.poll(async () => (await doc(page)).nodes[math]?.inputs.a).toBe(0);
+    await expect.poll(async () => (await doc(page)).nodes[math]?.inputs.a, SLOW).toBe(0);
     expect(await edgeCount(page)).toBe(0);
     await page.context().close();
   }, 60_000);
@@ -450,7 +456,7 @@ describe.skipIf(!hasChromium)('editor in the browser', () => {
     const jobs = () => page.locator('[data-job]').count();
     const before = await jobs();
     await page.locator('.job-cancelled').first().getByRole('button', { name: 'Re-run' }).click();
-    await expect.poll(jobs).toBe(before + 1);
+    await expect.poll(jobs, SLOW).toBe(before + 1);
     await page.locator('.job-running, .job-queued').first().waitFor();
     await page.locator('.job-running, .job-queued').first().getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => page.locator('.job-cancelled').count(), { timeout: 60_000 }).toBe(2);
@@ -467,7 +473,7 @@ describe.skipIf(!hasChromium)('editor in the browser', () => {
     await blur(page);
     const before = (await doc(page)).nodes[seed]?.inputs.seed as number;
     await page.keyboard.press('Control+Enter');
-    await expect.poll(async () => (await doc(page)).nodes[seed]?.inputs.seed).toBe(before + 1);
+    await expect.poll(async () => (await doc(page)).nodes[seed]?.inputs.seed, SLOW).toBe(before + 1);
     await expect
       .poll(() => nodeEl(page, preview).locator('.rg-value').textContent(), { timeout: 60_000 })
       .toContain(String(before));
@@ -538,7 +544,7 @@ describe.skipIf(!hasChromium)('editor in the browser', () => {
       const mp4 = new Uint8Array(await (await fetch(new URL(src!, server.url))).arrayBuffer());
       await page.getByRole('button', { name: 'New' }).click();
       await dropFile(page, mp4, 'text-to-video.mp4', 'video/mp4');
-      await expect.poll(() => doc(page).then((d) => d.nodes)).toEqual(submitted!.nodes);
+      await expect.poll(() => doc(page).then((d) => d.nodes), SLOW).toEqual(submitted!.nodes);
       await shot(page, '14-t2v-mp4-dropped');
       await page.context().close();
     },

@@ -164,4 +164,49 @@ describe.skipIf(!hasChromium)('history and gallery', () => {
     await expect.poll(() => page.getByText('Generated videos and images appear here.').count(), SLOW).toBe(1);
     await page.context().close();
   }, 90_000);
+
+  it('lays several outputs (variations) out as a grid inside the node', async () => {
+    const page = await openEditor(browser, server.url);
+    const g = clipGraph('Variations', 'webp');
+    g.nodes.clip!.inputs.batch = 4;
+    await runAndWait(page, g);
+    const node = page.locator('.rg-node[data-node-id="save"]');
+    const videos = node.locator('.rg-outputs.grid > .rg-file');
+    await expect.poll(() => videos.count(), SLOW).toBe(4);
+    const box = (await node.boundingBox())!;
+    const tiles = await videos.evaluateAll((vs) => vs.map((v) => v.getBoundingClientRect().toJSON()));
+    for (const t of tiles) expect(t.right).toBeLessThanOrEqual(box.x + box.width + 1);
+    expect(new Set(tiles.map((t) => Math.round(t.top))).size).toBeLessThan(4); // side by side, not a column
+    await shot(page, '43-variations-grid');
+    await page.context().close();
+  }, 90_000);
+
+  it('compares two videos side by side, played in sync', async () => {
+    const page = await openEditor(browser, server.url);
+    await runAndWait(page, clipGraph('Left clip', 'mp4'));
+    await runAndWait(page, clipGraph('Right clip', 'mp4'));
+    await openGallery(page);
+    for (const name of ['Left clip', 'Right clip'])
+      await page.getByRole('article', { name }).getByLabel('compare').check();
+    await page.getByRole('button', { name: 'Compare (2/2)' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Compare' });
+    const [left, right] = [dialog.getByLabel('Left clip'), dialog.getByLabel('Right clip')];
+    await dialog.getByRole('button', { name: 'Play' }).click();
+    const playing = (v: typeof left) =>
+      v.evaluate((e: HTMLVideoElement) => !e.paused && e.readyState >= 2 && e.currentTime > 0);
+    await expect.poll(() => playing(left), SLOW).toBe(true);
+    await expect.poll(() => playing(right), SLOW).toBe(true);
+    // One scrubber moves both.
+    await dialog.getByRole('button', { name: 'Pause' }).click();
+    await dialog.getByLabel('Position').fill('0.25');
+    const times = () =>
+      Promise.all([left, right].map((v) => v.evaluate((e: HTMLVideoElement) => e.currentTime)));
+    await expect
+      .poll(async () => (await times()).map((t) => Math.abs(t - 0.25) < 0.06), SLOW)
+      .toEqual([true, true]);
+    await shot(page, '44-compare');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await page.context().close();
+  }, 120_000);
 });

@@ -18,7 +18,7 @@ export interface RunningServer {
 export async function startServer(
   extraArgs: string[] = [],
   timeoutMs = 60_000,
-  at: { dir?: string; port?: number } = {},
+  at: { dir?: string; port?: number; env?: Record<string, string> } = {},
 ): Promise<RunningServer> {
   const dir = at.dir ?? mkdtempSync(join(tmpdir(), 'reelgraph-ui-e2e-'));
   const child: ChildProcess = spawn(
@@ -34,7 +34,7 @@ export async function startServer(
       join(dir, 'outputs'),
       ...extraArgs,
     ],
-    { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'test' } },
+    { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'test', ...at.env } },
   );
   let log = '';
   const url = await new Promise<string>((ok, fail) => {

@@ -1,12 +1,12 @@
 import { catalogModels, detectFormat, importComfyFile, mappingsFor, toApiPrompt } from '@reelgraph/comfy';
 import { type GraphDocument, migrateGraph, type ValidationError, validateGraph } from '@reelgraph/graph';
 import { extractGraphText } from '@reelgraph/media/metadata';
-import type { CatalogResponse, PolicyFinding } from '@reelgraph/protocol';
+import type { CatalogResponse, PackInfo, PolicyFinding } from '@reelgraph/protocol';
 import { ApiError } from './api/api-error';
 import { EventSocket } from './api/socket';
 import { extractEmbeddedGraph } from './lib/embedded';
 import { findMissing } from './lib/missing';
-import { packFailureText } from './lib/packs';
+import { packFailureText, packRefs } from './lib/packs';
 import { api, editor } from './state';
 import {
   applyEvent,
@@ -71,7 +71,19 @@ async function refreshCatalog(): Promise<void> {
   applyCatalog(await api.catalog());
 }
 
+/** The packs the server has loaded, and those the open document named (for packs this server lacks). */
+let loadedPacks: PackInfo[] = [];
+let openedPacks: GraphDocument['packs'];
+
+/** The current graph as saved, run or exported: it names the pack version behind each node type. */
+export function currentDocument(): GraphDocument {
+  const doc = editor.getState().toDocument();
+  const packs = packRefs(doc, editor.getState().catalog, loadedPacks, openedPacks);
+  return packs ? { ...doc, packs } : doc;
+}
+
 function applyCatalog(catalog: CatalogResponse): void {
+  loadedPacks = catalog.packs;
   editor.getState().setCatalog({ types: catalog.types, nodes: catalog.nodes });
   const failed = packFailureText(catalog.packs);
   if (failed) toast(failed, 'error', 10000);
@@ -107,14 +119,22 @@ export function loadDocument(
     return false;
   }
   editor.getState().load(doc, { keepHistory: !opts.quiet });
+  openedPacks = doc.packs;
   markClean();
   setProblems([]);
   runStore.setState({ nodes: {}, activeJob: undefined });
   uiStore.setState((u) => ({ fit: u.fit + 1 }));
   const found = catalog ? findMissing(doc, catalog) : null;
-  const missing = opts.imported ? { nodes: [], values: [], ...found, imported: opts.imported } : found;
-  if (missing) uiStore.setState({ dialog: 'missing', missing });
-  else if (!opts.quiet) toast(`Loaded ${doc.meta?.title ?? opts.source ?? 'graph'}`);
+  const missing = opts.imported
+    ? { nodes: [], packs: [], values: [], ...found, imported: opts.imported }
+    : found;
+  if (missing) {
+    uiStore.setState({ dialog: 'missing', missing });
+    void api.canInstallPacks().then(
+      (canInstallPacks) => uiStore.setState({ canInstallPacks }),
+      () => {},
+    );
+  } else if (!opts.quiet) toast(`Loaded ${doc.meta?.title ?? opts.source ?? 'graph'}`);
   return true;
 }
 
@@ -190,7 +210,7 @@ function download(value: unknown, name: string): void {
 const fileStem = (doc: GraphDocument) => (doc.meta?.title ?? 'graph').replace(/[^\w.-]+/g, '-');
 
 export function saveToFile(): void {
-  const doc = editor.getState().toDocument();
+  const doc = currentDocument();
   download(doc, `${fileStem(doc)}.json`);
 }
 
@@ -233,7 +253,7 @@ function policyProblems(refusals: PolicyFinding[] = []): ValidationError[] {
 }
 
 /** Queue the current graph (Run / Ctrl+Enter). */
-export async function runGraph(doc = editor.getState().toDocument()): Promise<string | null> {
+export async function runGraph(doc = currentDocument()): Promise<string | null> {
   try {
     const { jobId, position } = await api.submit(doc, clientId);
     setProblems([]);
@@ -343,4 +363,20 @@ export function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/**
+ * The missing-nodes dialog's "install": the server installs the pack from the npm registry (where it is
+ * allowed), reloads its packs, and the dialog shows what is still missing.
+ */
+export async function installMissingPack(pkg: string, range: string | undefined): Promise<void> {
+  try {
+    const done = await api.installPack({ package: pkg, ...(range ? { range } : {}) });
+    toast(`Installed ${done.package}@${done.version}`);
+    await refreshCatalog();
+    const catalog = editor.getState().catalog;
+    const missing = catalog ? findMissing(currentDocument(), catalog) : null;
+    uiStore.setState(missing ? { missing } : { missing: undefined, dialog: undefined });
+  } catch (err) {
+    toast(`Could not install ${pkg}: ${message(err)}`, 'error', 10000);
+  }
+}
 export { closeTab, newTab, saveNow, switchTab } from './workflows';

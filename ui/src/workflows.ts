@@ -38,6 +38,8 @@ export const tabsStore = createStore<{ tabs: WorkflowTab[]; active: string }>()(
 }));
 
 const top = (h: History) => h.past.at(-1);
+/** The clean mark of a workflow restored with unsaved changes: no undo step is ever this one. */
+const UNSAVED: History['past'][number] = { items: {}, flow: [], edges: [] };
 
 /** Whether a tab changed since it was opened or saved (to a file). */
 export function isDirty(tab: WorkflowTab, active: boolean): boolean {
@@ -68,7 +70,9 @@ export async function openWorkflows(): Promise<boolean> {
     active,
   });
   const saved = readWorkflow(active);
-  return Boolean(saved && restore(saved));
+  const ok = Boolean(saved && restore(saved));
+  if (saved?.unsaved) patch(active, { clean: UNSAVED });
+  return ok;
 }
 
 function restore(saved: Autosave): boolean {
@@ -104,7 +108,7 @@ function show(tab: WorkflowTab): void {
   else {
     const saved = readWorkflow(tab.id);
     if (!(saved && restore(saved))) editor.getState().load({ version: 1, nodes: {} });
-    patch(tab.id, { clean: top(editor.getState().history) });
+    patch(tab.id, { clean: saved?.unsaved ? UNSAVED : top(editor.getState().history) });
   }
   patch(tab.id, { stash: undefined });
   // The run state on the canvas belongs to the graph that was shown.
@@ -195,7 +199,9 @@ export function saveNow(): void {
     };
   }
   try {
-    writeWorkflow(id, { doc: s.toDocument(), editor: extra });
+    const tab = tabsStore.getState().tabs.find((t) => t.id === id);
+    const unsaved = tab ? isDirty(tab, true) : false;
+    writeWorkflow(id, { doc: s.toDocument(), editor: extra, ...(unsaved ? { unsaved } : {}) });
   } catch (err) {
     toast(`Autosave failed: ${err instanceof Error ? err.message : String(err)}`, 'error');
   }

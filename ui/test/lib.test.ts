@@ -4,7 +4,7 @@ import { constrainNumber, normalizeNumber } from '../src/flow/widgets/number';
 import { extractEmbeddedGraph } from '../src/lib/embedded';
 import { fuzzyScore, searchNodes } from '../src/lib/fuzzy';
 import { findMissing } from '../src/lib/missing';
-import { packFailureText } from '../src/lib/packs';
+import { packFailureText, packRefs } from '../src/lib/packs';
 import { catalog, sampleDoc } from './fixtures';
 
 describe('node search', () => {
@@ -60,8 +60,14 @@ describe('missing nodes and models', () => {
     doc.nodes['1']!.inputs.name = 'huge-model';
     expect(findMissing(doc, catalog)).toEqual({
       nodes: [{ type: 'nope.missing', ids: ['5'] }],
+      packs: [{ name: 'nope', types: ['nope.missing'] }],
       values: [{ nodeId: '1', input: 'name', value: 'huge-model', options: ['tiny', 'big'] }],
     });
+    // A graph that names the pack behind the missing type: "needs nope ^1.2.0", from its npm package.
+    const named = { ...doc, packs: { nope: { version: '1.2.0', package: 'reelgraph-pack-nope' } } };
+    expect(findMissing(named, catalog)?.packs).toEqual([
+      { name: 'nope', types: ['nope.missing'], version: '1.2.0', package: 'reelgraph-pack-nope' },
+    ]);
     delete doc.nodes['5'];
     doc.nodes['1']!.inputs.name = 'tiny';
     expect(findMissing(doc, catalog)).toBeNull();
@@ -113,6 +119,35 @@ describe('number widgets say why a value changed', () => {
     expect(constrainNumber(width, 1000, tiny)).toMatchObject({ value: 64 });
     expect(constrainNumber(width, 64, tiny)).toEqual({ value: 64 });
     expect(constrainNumber(width, 5000)).toEqual({ value: 4096, reason: 'the maximum is 4096' });
+  });
+});
+
+describe('saved graphs name their packs', () => {
+  it('records the loaded version and npm package of each pack used, keeping what is missing', () => {
+    const doc = {
+      version: 1 as const,
+      nodes: {
+        a: { type: 'fx.hello', inputs: {} },
+        b: { type: 'gone.x', inputs: {} },
+        c: { type: 'fx.other', inputs: {} },
+      },
+    };
+    const cat = { types: {}, nodes: { 'fx.hello': { pack: 'fx' }, 'fx.other': { pack: 'fx' } } } as never;
+    const packs = [
+      {
+        name: 'fx',
+        version: '1.3.0',
+        status: 'loaded' as const,
+        errors: [],
+        nodes: [],
+        package: { name: 'reelgraph-pack-fx', version: '1.3.0' },
+      },
+    ];
+    expect(packRefs(doc, cat, packs, { gone: { version: '0.2.0' }, unused: { version: '9.0.0' } })).toEqual({
+      fx: { version: '1.3.0', package: 'reelgraph-pack-fx' },
+      gone: { version: '0.2.0' },
+    });
+    expect(packRefs({ version: 1, nodes: {} }, cat, packs)).toBeUndefined();
   });
 });
 

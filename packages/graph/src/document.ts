@@ -94,10 +94,19 @@ export interface GraphMeta {
   viewport?: Point & { zoom: number };
 }
 
+/** Which version of a pack (and which npm package) provided a graph's node types when it was saved. */
+export interface PackRef {
+  version: string;
+  /** The npm package to install it from, when the pack is one. */
+  package?: string;
+}
+
 export interface GraphDocument {
   version: typeof GRAPH_VERSION;
   nodes: Record<string, GraphNode>;
   meta?: GraphMeta;
+  /** By pack name (the namespace of its node types): what the graph was made with. */
+  packs?: Record<string, PackRef>;
 }
 
 export function isLink(value: unknown): value is Link {

@@ -23,7 +23,7 @@ export const TOO_DEEP_MESSAGE = `The document nests deeper than ${MAX_DEPTH} lev
 export const RESERVED_IDS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
 export const NODE_MODES = ['active', 'muted', 'bypassed'] as const;
 
-const TOP_KEYS = new Set(['version', 'nodes', 'meta']);
+const TOP_KEYS = new Set(['version', 'nodes', 'meta', 'packs']);
 const NODE_KEYS = new Set(['type', 'inputs', 'mode', 'meta', 'foreign']);
 const FOREIGN_KEYS = new Set(['class', 'inputs', 'outputs', 'values', 'widgets']);
 const MAX_OPTIONS_LISTED = 20;
@@ -220,6 +220,7 @@ function check(doc: unknown, catalog: Catalog, options: ValidateOptions, c: Coll
   const infos = new Map<string, NodeInfo>();
   for (const id of ids) infos.set(id, readNode(id, (nodes as Obj)[id], catalog, c));
   checkDocMeta(own(doc, 'meta'), ids, c);
+  checkDocPacks(own(doc, 'packs'), c);
 
   const upstream = new Map<string, string[]>();
   for (const info of infos.values()) checkInputs(info, infos, catalog, upstream, c);
@@ -377,6 +378,30 @@ function optShape(o: Obj, key: string, fields: string[], out: string[], required
       const what = f === 'zoom' ? 'positive' : nonNegative ? 'non-negative' : 'finite';
       out.push(`.${key}.${f} must be a ${what} number, got ${describeValue(n)}`);
     }
+  }
+}
+
+/** `packs`: pack name → { version, package? } (what provided the node types; informative only). */
+function checkDocPacks(packs: unknown, c: Collector): void {
+  if (packs === undefined) return;
+  if (!isPlainObject(packs)) {
+    c.add(
+      'invalid_document',
+      null,
+      `"packs" must be an object keyed by pack name, got ${describeValue(packs)}`,
+    );
+    return;
+  }
+  for (const [name, ref] of Object.entries(packs)) {
+    const problems: string[] = [];
+    if (!isPlainObject(ref)) problems.push(` must be an object, got ${describeValue(ref)}`);
+    else {
+      if (typeof own(ref, 'version') !== 'string') problems.push('.version must be a string');
+      optString(ref, 'package', problems);
+      for (const key of Object.keys(ref))
+        if (key !== 'version' && key !== 'package') problems.push(`: unknown field ${quoteId(key)}`);
+    }
+    for (const p of problems) c.add('invalid_document', null, `"packs".${quoteId(name)}${p}`);
   }
 }
 

@@ -37,7 +37,12 @@ describe('graph.schema.json', () => {
         },
       },
     };
-    for (const doc of [baseDoc(), minimal, modes, foreign])
+    const withPacks = {
+      version: 1,
+      nodes: {},
+      packs: { fx: { version: '1.2.0', package: 'reelgraph-pack-fx' } },
+    };
+    for (const doc of [baseDoc(), minimal, modes, foreign, withPacks])
       expect(check(doc), ajv.errorsText(check.errors)).toBe(true);
   });
 
@@ -60,6 +65,9 @@ describe('graph.schema.json', () => {
     ['reserved id', { version: 1, nodes: { constructor: { type: 'x', inputs: {} } } }],
     ['group without bounds', { version: 1, nodes: {}, meta: { groups: [{ id: 'g', title: 't' }] } }],
     ['zero zoom', { version: 1, nodes: {}, meta: { viewport: { x: 0, y: 0, zoom: 0 } } }],
+    ['pack without version', { version: 1, nodes: {}, packs: { fx: { package: 'p' } } }],
+    ['pack with unknown field', { version: 1, nodes: {}, packs: { fx: { version: '1.0.0', url: 'x' } } }],
+    ['packs not an object', { version: 1, nodes: {}, packs: ['fx'] }],
   ];
 
   it.each(invalid)('refuses %s, as validateGraph does', (_, doc) => {

@@ -3,6 +3,7 @@
 // the files it was made from changes. Importing that module is plain Node: no loader hooks and no transform
 // per file, which is most of what loading packs through tsx cost at every start.
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 import os from 'node:os';
@@ -34,8 +35,9 @@ export async function compilePack(entry: string, packDir: string): Promise<Compi
   const stampFile = path.join(dir, 'stamp.json');
   try {
     const stamp = JSON.parse(await readFile(stampFile, 'utf8')) as Stamp;
-    if (stamp.key === (await keyOf(stamp.inputs)))
-      return { module: path.join(dir, stamp.out), inputs: stamp.inputs };
+    const module = path.join(dir, stamp.out);
+    if (stamp.key === (await keyOf(stamp.inputs)) && existsSync(module))
+      return { module, inputs: stamp.inputs };
   } catch {
     // not compiled yet, or an unreadable stamp: compile
   }

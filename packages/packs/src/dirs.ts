@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { userPacksDir } from './installed';
 
 /** The repository's `nodes/` folder: the built-in packs. */
 export const BUILTIN_PACKS_DIR = fileURLToPath(new URL('../../../nodes', import.meta.url));
@@ -12,11 +14,20 @@ export function packDirsFromEnv(value: string | undefined = process.env.REELGRAP
     .filter((d) => d !== '');
 }
 
-/** Where packs come from, in priority order: built-ins, then `REELGRAPH_NODES`, then `extra` (e.g. `--nodes`). */
+/**
+ * Where packs come from, in priority order: built-ins, the user's packs folder (`reelgraph add`, when it
+ * exists), then `REELGRAPH_NODES`, then `extra` (e.g. `--nodes`).
+ */
 export function defaultPackDirs(
   extra: readonly string[] = [],
   env: string | undefined = process.env.REELGRAPH_NODES,
 ) {
-  const dirs = [BUILTIN_PACKS_DIR, ...packDirsFromEnv(env), ...extra].map((d) => path.resolve(d));
+  const installed = userPacksDir();
+  const dirs = [
+    BUILTIN_PACKS_DIR,
+    ...(existsSync(installed) ? [installed] : []),
+    ...packDirsFromEnv(env),
+    ...extra,
+  ].map((d) => path.resolve(d));
   return [...new Set(dirs)];
 }

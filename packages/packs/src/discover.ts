@@ -1,12 +1,14 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { installedPackDirs } from './installed';
 import { MANIFEST_FILE } from './manifest';
 
 export type Candidate = { dir: string } | { dir: string; error: string };
 
 /**
  * Pack folders under each of `dirs`: a dir that holds a manifest is itself a pack, otherwise each of its
- * subfolders is one (a subfolder without a manifest is reported, not silently skipped). Hidden folders,
+ * subfolders is one (a subfolder without a manifest is reported, not silently skipped), and so is each
+ * package installed in it when it is a packs folder (`reelgraph add`). Hidden folders,
  * `node_modules` and `*.disabled` folders are skipped. Order is stable (dirs in order, names sorted) so
  * that which of two clashing packs wins never depends on the file system.
  */
@@ -45,6 +47,8 @@ export async function discoverPacks(dirs: readonly string[]): Promise<Candidate[
       const sub = path.join(dir, name);
       if (await isDirectory(sub)) await add(sub);
     }
+    // A packs folder (`reelgraph add`): its installed packages are packs too.
+    for (const installed of installedPackDirs(dir)) await add(installed);
   }
   return out;
 }

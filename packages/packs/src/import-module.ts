@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -26,12 +27,22 @@ export async function importModule(
   if (freshUnder) forgetCommonJs(freshUnder);
   // Stack traces of a node's failure point at the pack's TypeScript, not at the compiled module.
   process.setSourceMapsEnabled(true);
-  const loading = (async () => {
+  const load = async (again: boolean): Promise<ImportedModule> => {
     const compiled = await compilePack(file, freshUnder ?? path.dirname(file));
     const url = `${pathToFileURL(compiled.module).href}?import=${++imports}`;
-    const exports = (await import(url)) as Record<string, unknown>;
+    let exports: Record<string, unknown>;
+    try {
+      exports = (await import(url)) as Record<string, unknown>;
+    } catch (err) {
+      // Another process rebuilt the pack and removed this build between our stamp check and the import.
+      const gone =
+        (err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && !existsSync(compiled.module);
+      if (again && gone) return load(false);
+      throw err;
+    }
     return { exports, files: compiled.inputs.map((f) => pathToFileURL(f).href) };
-  })();
+  };
+  const loading = load(true);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`import did not finish within ${timeoutMs} ms`)), timeoutMs);

@@ -2,6 +2,8 @@ export * from './dirs';
 export * from './discover';
 export * from './host-modules';
 export { type ImportedModule, importModule } from './import-module';
+export * from './install';
+export * from './installed';
 export * from './load';
 export * from './manifest';
 export * from './registry';

@@ -8,6 +8,7 @@ import {
 } from '@reelgraph/sdk';
 import { discoverPacks } from './discover';
 import { importModule } from './import-module';
+import { packPackage } from './installed';
 import { message, readManifest } from './manifest';
 import { HOST_VERSION } from './version';
 
@@ -25,6 +26,8 @@ export interface PackStatus {
   errors: string[];
   /** Type ids this pack provides in the result. */
   nodes: string[];
+  /** The npm package the pack is (keyword `reelgraph-pack`), e.g. one installed by `reelgraph add`. */
+  package?: { name: string; version: string };
 }
 
 export interface LoadPacksOptions {
@@ -70,6 +73,8 @@ export async function loadPacks(options: LoadPacksOptions): Promise<LoadPacksRes
       status.errors.push(candidate.error);
       continue;
     }
+    const npm = packPackage(candidate.dir);
+    if (npm) status.package = npm;
     const found = await readManifest(candidate.dir, hostVersion);
     if (found.name) status.name = found.name;
     if (found.version) status.version = found.version;

@@ -1,6 +1,7 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import semver from 'semver';
+import { readPackageJson } from './installed';
 import { HOST_VERSION } from './version';
 
 export const MANIFEST_FILE = 'reelgraph.pack.json';
@@ -57,7 +58,13 @@ export async function readManifest(
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { errors: [`${MANIFEST_FILE} must be a JSON object`] };
   }
-  const m = raw as Record<string, unknown>;
+  // A pack that is also an npm package may leave its version and description to package.json.
+  const npm = readPackageJson(packDir);
+  const m: Record<string, unknown> = {
+    ...(npm?.version !== undefined ? { version: npm.version } : {}),
+    ...(typeof npm?.description === 'string' ? { description: npm.description } : {}),
+    ...(raw as Record<string, unknown>),
+  };
   const errors: string[] = [];
   const out: ManifestResult = { errors };
   if (typeof m.name === 'string') out.name = m.name;

@@ -19,13 +19,14 @@ export type PackCatalog = CatalogResponse;
 export function packCatalog(result: LoadPacksResult, services?: Partial<NodeServices>): PackCatalog {
   return {
     ...toCatalog(result.nodes.values(), result.sockets, services),
-    packs: result.packs.map(({ name, version, description, status, errors, nodes }) => ({
+    packs: result.packs.map(({ name, version, description, status, errors, nodes, package: npm }) => ({
       name,
       ...(version !== undefined ? { version } : {}),
       ...(description !== undefined ? { description } : {}),
       status,
       errors: [...errors],
       nodes: [...nodes],
+      ...(npm ? { package: { ...npm } } : {}),
     })),
   };
 }

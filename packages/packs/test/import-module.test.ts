@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { compilePack } from '../src/compile-pack';
 import { importModule } from '../src/import-module';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'rg-import-'));
@@ -36,5 +37,11 @@ describe('importModule (packs compiled once, cached by their sources)', () => {
       stack = (err as Error).stack ?? '';
     }
     expect(stack).toContain(`${entry}:5:9`);
+  });
+
+  it('compiles again when the cached build is gone (cleared, or replaced by another process)', async () => {
+    rmSync((await compilePack(entry, dir)).module);
+    const after = await importModule(entry, { freshUnder: dir });
+    expect((after.exports.say as () => string)()).toBe('second');
   });
 });

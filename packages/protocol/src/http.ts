@@ -28,6 +28,9 @@ export const ERROR_CODES = [
   'rate_limited',
   'headers_too_large',
   'queue_full',
+  'pack_install_disabled',
+  'pack_install_failed',
+  'busy',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -82,8 +85,29 @@ export const PackInfo = Type.Object({
   status: PackLoadState,
   errors: Type.Array(Type.String()),
   nodes: Type.Array(Type.String()),
+  /** The npm package providing the pack (saved graphs name it, so a missing pack can be installed). */
+  package: Type.Optional(Type.Object({ name: Type.String(), version: Type.String() })),
 });
 export type PackInfo = Static<typeof PackInfo>;
+
+/** `POST /api/packs/install`: a pack's npm package and version range (the missing-nodes dialog). */
+export const PackInstallBody = Type.Object(
+  {
+    package: Type.String({ minLength: 1, maxLength: 214 }),
+    range: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  },
+  { additionalProperties: false },
+);
+export type PackInstallBody = Static<typeof PackInstallBody>;
+
+/** What was installed; the catalog reloads and a `catalog:changed` event follows. */
+export const PackInstallResponse = Type.Object({
+  package: Type.String(),
+  version: Type.String(),
+  pack: Type.String(),
+  integrity: Type.Optional(Type.String()),
+});
+export type PackInstallResponse = Static<typeof PackInstallResponse>;
 
 /** `GET /api/catalog`: the graph package's `Catalog` plus every pack's load status. */
 export const CatalogResponse = Type.Object({

@@ -31,7 +31,7 @@ export class ContentCredentials {
     if (!C2PA_FORMATS.has(facts.mime))
       return { signed: false, reason: `c2pa cannot embed a manifest in ${facts.mime}` };
     const t0 = performance.now();
-    const { WasmBuilder } = c2paWasm();
+    const { WasmBuilder } = await c2paWasm();
     const builder = WasmBuilder.fromJson(JSON.stringify(manifestDefinition(facts)), this.#context);
     try {
       for (const ing of ingredients) {

@@ -34,7 +34,7 @@ export async function verifyBytes(
 ): Promise<Verification> {
   let reader: WasmReader;
   try {
-    reader = await c2paWasm().WasmReader.fromBytes(
+    reader = await (await c2paWasm()).WasmReader.fromBytes(
       mime,
       bytes,
       c2paContext(trustAnchorsPem ? { trustAnchorsPem } : {}),

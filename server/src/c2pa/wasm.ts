@@ -27,17 +27,39 @@ class BytesFileReaderSync {
 }
 
 let ready = false;
+let compiling: Promise<WebAssembly.Module> | undefined;
 
-/** The module, compiled once per process (~9 MB of WebAssembly: done on first use, not at start). */
-export function c2paWasm(): typeof c2pa {
+const wasmBytes = () =>
+  readFileSync(createRequire(import.meta.url).resolve('@contentauth/c2pa-wasm/c2pa.wasm'));
+
+/**
+ * Start compiling the module on V8's background threads (a node host that signs calls this at start),
+ * so the first output does not wait for it. Compiled once per process.
+ */
+export function precompileC2pa(): Promise<WebAssembly.Module> {
+  // the lib settings here declare WebAssembly's types only; the runtime has the API
+  const wasm = (
+    globalThis as unknown as { WebAssembly: { compile(b: Uint8Array): Promise<WebAssembly.Module> } }
+  ).WebAssembly;
+  const started = compiling ?? wasm.compile(wasmBytes());
+  compiling = started;
+  return started;
+}
+
+function init(module: WebAssembly.Module | Uint8Array): typeof c2pa {
   if (!ready) {
     const g = globalThis as { FileReaderSync?: unknown };
     g.FileReaderSync ??= BytesFileReaderSync;
-    const wasm = readFileSync(createRequire(import.meta.url).resolve('@contentauth/c2pa-wasm/c2pa.wasm'));
-    c2pa.initSync({ module: wasm });
+    c2pa.initSync({ module });
     ready = true;
   }
   return c2pa;
+}
+
+/** The module, ready: the background compile when one was started, else compiled now. */
+export async function c2paWasm(): Promise<typeof c2pa> {
+  if (ready) return c2pa;
+  return init(compiling ? await compiling : wasmBytes());
 }
 
 /** As a `Blob` parameter of the bindings (they only call size/slice and FileReaderSync on it). */

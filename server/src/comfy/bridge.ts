@@ -8,6 +8,7 @@ import type { ApiPrompt } from '@reelgraph/comfy';
 import { decodePreviewFrame, type Output, type ServerEvent } from '@reelgraph/protocol';
 import type { WebSocket } from 'ws';
 import type { JobQueue } from '../queue/job-queue';
+import { mayAccess, type User } from '../security/users';
 import type { Store } from '../store/store';
 import type { HubObserver } from '../ws/hub';
 
@@ -25,6 +26,8 @@ interface PromptRecord {
   number: number;
   promptId: string;
   clientId: string | undefined;
+  /** With `serve --users`: who sent it (only they and admins see it). */
+  owner: string | null;
   prompt: ApiPrompt;
   extraData: unknown;
   outputs: Record<string, NodeOutput>;
@@ -38,18 +41,26 @@ const now = () => Date.now();
 
 export class ComfyBridge implements HubObserver {
   readonly #prompts = new Map<string, PromptRecord>();
-  readonly #sockets = new Map<string, Set<WebSocket>>();
+  /** `/ws` sockets by client id, with the user who opened each (under `--users`). */
+  readonly #sockets = new Map<string, Map<WebSocket, User | undefined>>();
   #number = 0;
 
   constructor(private readonly deps: { scheduler: JobQueue; store: Store; maxHistory: number }) {}
 
   /** A prompt was queued as job `jobId`: its number in ComfyUI's sense. */
-  register(jobId: string, prompt: ApiPrompt, extraData: unknown, clientId: string | undefined): number {
+  register(
+    jobId: string,
+    prompt: ApiPrompt,
+    extraData: unknown,
+    clientId: string | undefined,
+    owner: string | null,
+  ): number {
     const number = this.#number++;
     this.#prompts.set(jobId, {
       number,
       promptId: jobId,
       clientId,
+      owner,
       prompt,
       extraData,
       outputs: {},
@@ -63,10 +74,10 @@ export class ComfyBridge implements HubObserver {
     return number;
   }
 
-  addSocket(clientId: string, ws: WebSocket): void {
-    const set = this.#sockets.get(clientId) ?? new Set();
+  addSocket(clientId: string, ws: WebSocket, user: User | undefined): void {
+    const set = this.#sockets.get(clientId) ?? new Map();
     this.#sockets.set(clientId, set);
-    set.add(ws);
+    set.set(ws, user);
     this.#send(ws, 'status', { status: this.status(), sid: clientId });
   }
 
@@ -83,7 +94,8 @@ export class ComfyBridge implements HubObserver {
 
   broadcastStatus(): void {
     const status = this.status();
-    for (const set of this.#sockets.values()) for (const ws of set) this.#send(ws, 'status', { status });
+    for (const set of this.#sockets.values())
+      for (const ws of set.keys()) this.#send(ws, 'status', { status });
   }
 
   /** The ComfyUI node a Reelgraph node came from: its own id, or the id its importer suffixed (`3.noise`). */
@@ -100,17 +112,22 @@ export class ComfyBridge implements HubObserver {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type, data }));
   }
 
+  /** The client's sockets that may see this prompt (another user reusing the client id gets nothing). */
+  #clientSockets(rec: PromptRecord): WebSocket[] {
+    const set = rec.clientId ? this.#sockets.get(rec.clientId) : undefined;
+    return [...(set ?? [])].filter(([, user]) => mayAccess(user, rec)).map(([ws]) => ws);
+  }
+
   #toClient(rec: PromptRecord, type: string, data: Record<string, unknown>): void {
     rec.messages.push([type, data]);
-    for (const ws of (rec.clientId && this.#sockets.get(rec.clientId)) || []) this.#send(ws, type, data);
+    for (const ws of this.#clientSockets(rec)) this.#send(ws, type, data);
   }
 
   #executing(rec: PromptRecord, node: string | null): void {
     if (node !== null && rec.executing === node) return;
     rec.executing = node ?? undefined;
     const data = { node, display_node: node, prompt_id: rec.promptId };
-    for (const ws of (rec.clientId && this.#sockets.get(rec.clientId)) || [])
-      this.#send(ws, 'executing', data);
+    for (const ws of this.#clientSockets(rec)) this.#send(ws, 'executing', data);
   }
 
   #files(outputs: Output[]): NodeOutput | undefined {
@@ -208,8 +225,8 @@ export class ComfyBridge implements HubObserver {
   /** Sampler previews as ComfyUI's binary preview-with-metadata frame (the image is an animated WebP). */
   preview(jobId: string, frame: Uint8Array): void {
     const rec = this.#prompts.get(jobId);
-    const sockets = rec?.clientId ? this.#sockets.get(rec.clientId) : undefined;
-    if (!rec || !sockets?.size) return;
+    const sockets = rec ? this.#clientSockets(rec) : [];
+    if (!rec || !sockets.length) return;
     const p = decodePreviewFrame(frame);
     if (!p) return;
     const node = this.#comfyNode(rec, p.nodeId);
@@ -239,11 +256,12 @@ export class ComfyBridge implements HubObserver {
   }
 
   /** `GET /history[/{id}]`: finished prompts only, as ComfyUI keeps them. */
-  history(id?: string, maxItems = Number.POSITIVE_INFINITY): Record<string, unknown> {
+  history(user: User | undefined, id?: string, maxItems = Number.POSITIVE_INFINITY): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     const recs =
       id === undefined ? [...this.#prompts.values()].reverse() : [this.#prompts.get(id)].filter((r) => r);
     for (const rec of recs as PromptRecord[]) {
+      if (!mayAccess(user, rec)) continue;
       if (Object.keys(out).length >= maxItems) break;
       if (rec.status) out[rec.promptId] = this.#entry(rec);
     }
@@ -251,10 +269,11 @@ export class ComfyBridge implements HubObserver {
   }
 
   /** `GET /queue`: running and queued ComfyUI prompts. */
-  queue(): { queue_running: unknown[]; queue_pending: unknown[] } {
+  queue(user: User | undefined): { queue_running: unknown[]; queue_pending: unknown[] } {
     const running: unknown[] = [];
     const pending: unknown[] = [];
     for (const rec of this.#prompts.values()) {
+      if (!mayAccess(user, rec)) continue;
       const state = this.deps.store.getJob(rec.promptId)?.state;
       const item = [rec.number, rec.promptId, rec.prompt, rec.extraData ?? {}, []];
       if (state === 'running') running.push(item);
@@ -264,15 +283,27 @@ export class ComfyBridge implements HubObserver {
   }
 
   /** Ids of this API's prompts that have not finished. */
-  active(): string[] {
-    return [...this.#prompts.keys()].filter((id) => {
-      const s = this.deps.store.getJob(id)?.state;
-      return s === 'queued' || s === 'running';
-    });
+  active(user: User | undefined): string[] {
+    return [...this.#prompts.values()]
+      .filter((rec) => {
+        const state = this.deps.store.getJob(rec.promptId)?.state;
+        return mayAccess(user, rec) && (state === 'queued' || state === 'running');
+      })
+      .map((rec) => rec.promptId);
   }
 
-  clearHistory(ids?: string[]): void {
+  clearHistory(user: User | undefined, ids?: string[]): void {
     for (const [id, rec] of this.#prompts)
-      if (rec.status && (!ids || ids.includes(id))) this.#prompts.delete(id);
+      if (rec.status && mayAccess(user, rec) && (!ids || ids.includes(id))) this.#prompts.delete(id);
+  }
+
+  /** Under `--users`: whether an output file belongs to a prompt this user may see. */
+  mayView(user: User, subfolder: string, filename: string): boolean {
+    for (const rec of this.#prompts.values()) {
+      if (!mayAccess(user, rec)) continue;
+      for (const out of Object.values(rec.outputs))
+        if (out.images?.some((f) => f.filename === filename && f.subfolder === subfolder)) return true;
+    }
+    return false;
   }
 }

@@ -19,6 +19,7 @@ import { saveUploadedImage } from '../files/upload';
 import type { PolicyGate } from '../policy/gate';
 import type { JobQueue } from '../queue/job-queue';
 import type { Guard } from '../security/guard';
+import { mayAccess } from '../security/users';
 import type { Store } from '../store/store';
 import type { Hub } from '../ws/hub';
 import { ComfyBridge } from './bridge';
@@ -89,6 +90,8 @@ export async function comfyRoutes(app: FastifyInstance, deps: ComfyRoutesDeps): 
     comfy.addHook('onRequest', async (req) => {
       if (!guard.isAuthenticated(req))
         throw new HttpError(401, 'unauthorized', 'a valid token is required (Authorization: Bearer)');
+      const user = guard.userOf(req);
+      if (user) req.user = user; // under --users: jobs are the submitter's (and the admins')
     });
     // ComfyUI's own example scripts POST JSON with urllib's default form content type.
     const parseJson = (_req: unknown, body: string, done: (err: Error | null, v?: unknown) => void) => {
@@ -150,11 +153,12 @@ export async function comfyRoutes(app: FastifyInstance, deps: ComfyRoutesDeps): 
         const clientId =
           typeof body.client_id === 'string' && CLIENT_ID.test(body.client_id) ? body.client_id : undefined;
         deps.policy?.enforce(doc, { ...(clientId ? { clientId } : {}), address: req.ip });
+        const owner = req.user?.name;
         const { jobId } = scheduler.submit(
-          { graph: doc, ...(clientId ? { clientId } : {}) },
+          { graph: doc, ...(clientId ? { clientId } : {}), ...(owner ? { owner } : {}) },
           Object.keys(doc.nodes).length,
         );
-        const number = bridge.register(jobId, prompt, body.extra_data, clientId);
+        const number = bridge.register(jobId, prompt, body.extra_data, clientId, owner ?? null);
         return { prompt_id: jobId, number, node_errors: {} };
       },
     );
@@ -162,24 +166,29 @@ export async function comfyRoutes(app: FastifyInstance, deps: ComfyRoutesDeps): 
     comfy.get('/prompt', async () => ({ exec_info: bridge.status().exec_info }));
 
     comfy.get<{ Querystring: { max_items?: string } }>('/history', async (req) =>
-      bridge.history(undefined, Number(req.query.max_items) || undefined),
+      bridge.history(req.user, undefined, Number(req.query.max_items) || undefined),
     );
-    comfy.get<{ Params: { id: string } }>('/history/:id', async (req) => bridge.history(req.params.id));
+    comfy.get<{ Params: { id: string } }>('/history/:id', async (req) =>
+      bridge.history(req.user, req.params.id),
+    );
     comfy.post('/history', async (req) => {
       const b = isObject(req.body) ? req.body : {};
-      if (b.clear === true) bridge.clearHistory();
+      if (b.clear === true) bridge.clearHistory(req.user);
       if (Array.isArray(b.delete))
-        bridge.clearHistory(b.delete.filter((x): x is string => typeof x === 'string'));
+        bridge.clearHistory(
+          req.user,
+          b.delete.filter((x): x is string => typeof x === 'string'),
+        );
       return {};
     });
 
-    comfy.get('/queue', async () => bridge.queue());
+    comfy.get('/queue', async (req) => bridge.queue(req.user));
     comfy.post('/queue', async (req) => {
       const b = isObject(req.body) ? req.body : {};
-      const ids = b.clear === true ? bridge.active() : Array.isArray(b.delete) ? b.delete : [];
+      const ids = b.clear === true ? bridge.active(req.user) : Array.isArray(b.delete) ? b.delete : [];
       for (const id of ids) {
         const job = typeof id === 'string' ? store.getJob(id) : undefined;
-        if (job?.state === 'queued') scheduler.cancel(job.id);
+        if (job?.state === 'queued' && mayAccess(req.user, job)) scheduler.cancel(job.id);
       }
       return {};
     });
@@ -187,7 +196,10 @@ export async function comfyRoutes(app: FastifyInstance, deps: ComfyRoutesDeps): 
     comfy.post('/interrupt', async (req) => {
       const b = isObject(req.body) ? req.body : {};
       const ids = typeof b.prompt_id === 'string' ? [b.prompt_id] : store.runningJobs().map((j) => j.id);
-      for (const id of ids) if (store.getJob(id)?.state === 'running') scheduler.cancel(id);
+      for (const id of ids) {
+        const job = store.getJob(id);
+        if (job?.state === 'running' && mayAccess(req.user, job)) scheduler.cancel(id);
+      }
       return {};
     });
 
@@ -197,6 +209,14 @@ export async function comfyRoutes(app: FastifyInstance, deps: ComfyRoutesDeps): 
         const { filename = '', subfolder = '', type = 'output' } = req.query;
         const root = type === 'output' ? deps.outputsDir : type === 'input' ? deps.uploadsDir : undefined;
         if (!root || !filename || filename.includes('/') || filename.includes('\\')) throw notFound('file');
+        // Under --users an output is served only to who may see the prompt that wrote it.
+        if (
+          type === 'output' &&
+          req.user &&
+          !req.user.admin &&
+          !bridge.mayView(req.user, subfolder, filename)
+        )
+          throw notFound('file');
         const found = resolveStored(root, path.join(subfolder, filename));
         if (!found) throw notFound('file');
         return sendFile(req, reply, found.path, { mime: mimeFromName(filename), downloadName: filename });
@@ -255,7 +275,7 @@ export async function comfyRoutes(app: FastifyInstance, deps: ComfyRoutesDeps): 
       (socket: WebSocket, req) => {
         const asked = req.query.clientId;
         const clientId = asked && CLIENT_ID.test(asked) ? asked : randomUUID().replaceAll('-', '');
-        bridge.addSocket(clientId, socket);
+        bridge.addSocket(clientId, socket, guard.userOf(req));
         socket.on('close', () => bridge.removeSocket(clientId, socket));
         socket.on('error', () => bridge.removeSocket(clientId, socket));
         socket.on('message', () => {}); // ComfyUI clients may send feature flags; nothing to answer

@@ -92,6 +92,8 @@ export async function createPack(
     dir: path.resolve(dir),
     // Inside the repository's nodes/ the pack is a workspace package; elsewhere the links below serve.
     dependencies: inWorkspace ? workspaceDependencies() : '',
+    // A pack outside the repository is a publishable npm package (`npm publish`, then `reelgraph add`).
+    private: inWorkspace ? '\n  "private": true,' : '',
   };
   const files: string[] = [];
   for (const rel of await listTemplates(TEMPLATE_DIR)) {

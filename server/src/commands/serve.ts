@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_MARK, MARK_POSITIONS, type MarkSpec } from '@reelgraph/media';
-import { defaultPackDirs } from '@reelgraph/packs';
+import { defaultPackDirs, userPacksDir } from '@reelgraph/packs';
 import { buildApp } from '../app';
 import type { ServerOptions } from '../options';
 import { enableHotReload } from '../packs/hot-reload';
@@ -27,6 +27,10 @@ const HELP = `reelgraph serve [options]
   --concurrency <n>        jobs at once (default 1)
   --job-timeout <s>        longest a job may run, in seconds (default 7200)
   --policy <file>          prompt policy (JSON, see docs/security.md; example: policies/example.json)
+  --allow-pack-install     let the editor install missing node packs from the npm registry into the
+                           packs folder (REELGRAPH_PACKS_DIR or ~/.reelgraph/packs); off by default;
+                           only admins (with --users) or the --token holder can install
+  --registry <url>         npm registry for those installs (default: npm's configuration)
   --c2pa-key <pem>         private key (EC P-256/P-384 or Ed25519) to sign outputs with (C2PA)
   --c2pa-cert <pem>        its certificate chain, leaf first (default: a local development chain,
                            made in the data folder, that no one trusts)
@@ -70,6 +74,8 @@ export function parseServeArgs(argv: string[]): (ServerOptions & { dev?: boolean
       'mark-size': { type: 'string' },
       'mark-opacity': { type: 'string' },
       inline: { type: 'boolean' },
+      'allow-pack-install': { type: 'boolean' },
+      registry: { type: 'string' },
       cold: { type: 'boolean' },
       dev: { type: 'boolean' },
       log: { type: 'boolean' },
@@ -113,6 +119,9 @@ export function parseServeArgs(argv: string[]): (ServerOptions & { dev?: boolean
   if (timeout !== undefined) opts.jobTimeoutMs = timeout * 1000;
   if (values.inline) opts.isolation = 'inline';
   if (values.policy) opts.policyFile = path.resolve(values.policy);
+  if (values['allow-pack-install'])
+    opts.packInstall = { dir: userPacksDir(), ...(values.registry ? { registry: values.registry } : {}) };
+  else if (values.registry) throw new Error('--registry is for --allow-pack-install');
   if (values['c2pa-key']) opts.c2paKeyFile = path.resolve(values['c2pa-key']);
   if (values['c2pa-cert']) opts.c2paCertFile = path.resolve(values['c2pa-cert']);
   if (values['no-c2pa']) opts.c2pa = false;

@@ -15,37 +15,45 @@ export interface HotReloadOptions extends WatchOptions {
  * catalog, and every WebSocket client gets a `catalog:changed` event so an open editor refetches it.
  */
 export function enableHotReload(server: ReelgraphApp, opts: HotReloadOptions = {}): PackWatcher {
-  const { host, hub, options } = server;
+  const { options } = server;
   const log = opts.log ?? (() => {});
   return watchPackDirs(
     options.nodesDirs,
     async () => {
-      if (!host.reload) return;
-      const t0 = performance.now();
       try {
-        await host.reload();
+        await reloadPacks(server, log);
       } catch (err) {
         log(`pack reload failed: ${err instanceof Error ? err.message : String(err)}`);
-        return;
       }
-      const catalog = host.catalog;
-      const event: CatalogChangedEvent = {
-        type: 'catalog:changed',
-        at: Date.now(),
-        nodes: Object.keys(catalog.nodes).length,
-        packs: catalog.packs.map(({ name, status, errors }) => ({ name, status, errors })),
-      };
-      const text = JSON.stringify(event);
-      for (const conn of hub.connections) hub.sendText(conn, text);
-      const failed = catalog.packs.filter((p) => p.status === 'error');
-      log(
-        `packs reloaded in ${Math.round(performance.now() - t0)} ms: ${event.nodes} nodes` +
-          (failed.length
-            ? `; with errors: ${failed.map((p) => `${p.name} (${p.errors[0]})`).join(', ')}`
-            : ''),
-      );
     },
     // What jobs write (outputs, uploads, the store) never counts as an edit, even inside a pack folder.
     { ...opts, ignore: [...(opts.ignore ?? []), options.outputsDir, options.uploadsDir, options.dataDir] },
+  );
+}
+
+/**
+ * Loads every pack again (after an edit, or an install) and tells every WebSocket client, so open
+ * editors refetch the catalog. Jobs already running keep the code they started with.
+ */
+export async function reloadPacks(
+  { host, hub }: Pick<ReelgraphApp, 'host' | 'hub'>,
+  log: (message: string) => void = () => {},
+): Promise<void> {
+  if (!host.reload) return;
+  const t0 = performance.now();
+  await host.reload();
+  const catalog = host.catalog;
+  const event: CatalogChangedEvent = {
+    type: 'catalog:changed',
+    at: Date.now(),
+    nodes: Object.keys(catalog.nodes).length,
+    packs: catalog.packs.map(({ name, status, errors }) => ({ name, status, errors })),
+  };
+  const text = JSON.stringify(event);
+  for (const conn of hub.connections) hub.sendText(conn, text);
+  const failed = catalog.packs.filter((p) => p.status === 'error');
+  log(
+    `packs reloaded in ${Math.round(performance.now() - t0)} ms: ${event.nodes} nodes` +
+      (failed.length ? `; with errors: ${failed.map((p) => `${p.name} (${p.errors[0]})`).join(', ')}` : ''),
   );
 }

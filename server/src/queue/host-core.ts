@@ -4,6 +4,7 @@ import { type PackCatalog, PackRegistry, packCatalog } from '@reelgraph/packs';
 import type { NodeServices } from '@reelgraph/sdk';
 import { ContentCredentials } from '../c2pa/credentials';
 import { loadSigningKey } from '../c2pa/keys';
+import { precompileC2pa } from '../c2pa/wasm';
 import { withCredentials } from '../c2pa/wrap-nodes';
 import { filesMissing } from '../files/missing';
 import type { HostConfig, RunOutcome } from './node-host';
@@ -50,6 +51,7 @@ export class HostCore {
     const credentials = config.credentials
       ? new ContentCredentials(loadSigningKey(config.credentials))
       : undefined;
+    if (credentials) void precompileC2pa().catch(() => {}); // a failure shows at the first signing
     const executor = executorFor(registry, catalog, services, credentials);
     return new HostCore(registry, catalog, executor, services, system, credentials);
   }

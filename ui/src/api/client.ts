@@ -7,6 +7,8 @@ import type {
   JobState,
   JobSummary,
   ListJobsResponse,
+  PackInstallBody,
+  PackInstallResponse,
   PresetInfo,
   PresetList,
   Session,
@@ -36,6 +38,15 @@ export class ApiClient {
 
   catalog(): Promise<CatalogResponse> {
     return this.#json('GET', '/api/catalog');
+  }
+
+  /** Whether this server installs missing packs from the npm registry (`serve --allow-pack-install`). */
+  async canInstallPacks(): Promise<boolean> {
+    return (await this.#json<{ packInstall?: boolean }>('GET', '/api/system')).packInstall === true;
+  }
+
+  installPack(body: PackInstallBody): Promise<PackInstallResponse> {
+    return this.#json('POST', '/api/packs/install', body);
   }
 
   submit(graph: GraphDocument, clientId: string): Promise<SubmitJobResponse> {

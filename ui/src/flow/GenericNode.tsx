@@ -345,20 +345,25 @@ const NodeFooter = memo(function NodeFooter({
           <PreviewCaption run={run} preview={preview} />
         </figure>
       )}
-      {files.map((f) => (
-        <div key={f.id} className="rg-file">
-          {f.mime.startsWith('video/') ? (
-            <video className="rg-video" src={f.url} autoPlay loop muted playsInline controls />
-          ) : f.mime.startsWith('image/') ? (
-            <img className="rg-image" src={f.url} alt={f.name} />
-          ) : (
-            <a href={f.url} target="_blank" rel="noreferrer">
-              {f.name}
-            </a>
-          )}
-          <CredentialsMark meta={f.meta} />
+      {files.length > 0 && (
+        // Several outputs (variations) tile the node's width instead of stacking past the screen.
+        <div className={`rg-outputs${files.length > 1 ? ' grid' : ''}`} data-count={files.length}>
+          {files.map((f) => (
+            <div key={f.id} className="rg-file">
+              {f.mime.startsWith('video/') ? (
+                <video className="rg-video" src={f.url} autoPlay loop muted playsInline controls />
+              ) : f.mime.startsWith('image/') ? (
+                <img className="rg-image" src={f.url} alt={f.name} />
+              ) : (
+                <a href={f.url} target="_blank" rel="noreferrer">
+                  {f.name}
+                </a>
+              )}
+              <CredentialsMark meta={f.meta} />
+            </div>
+          ))}
         </div>
-      ))}
+      )}
       {values.map((v) => (
         <pre key={`${v.label}`} className="rg-value">
           {v.label ? `${v.label}: ` : ''}

@@ -12,6 +12,8 @@ export interface Autosave {
   doc: GraphDocument;
   editor: Record<string, Pick<NodeItem, 'controls' | 'sockets' | 'stash'>>;
   savedAt?: number;
+  /** Changed since last opened or saved to a file: the tab's unsaved marker outlives a reload. */
+  unsaved?: boolean;
 }
 
 const PREFIX = 'reelgraph.workflow.';

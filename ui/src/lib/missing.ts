@@ -1,5 +1,6 @@
 import { type Catalog, FOREIGN_TYPE, type GraphDocument, isLink } from '@reelgraph/graph';
 import type { MissingReport } from '../store/uiStore';
+import { packOf } from './packs';
 
 /**
  * What a graph needs that this server lacks: unknown node types, and combo values (model names and
@@ -27,8 +28,22 @@ export function findMissing(doc: GraphDocument, catalog: Catalog): MissingReport
     }
   }
   if (!byType.size && !values.length && !foreign.size) return null;
+  const packs = new Map<string, MissingReport['packs'][number]>();
+  for (const type of byType.keys()) {
+    const name = packOf(type, catalog);
+    const ref = doc.packs?.[name];
+    const entry = packs.get(name) ?? {
+      name,
+      types: [],
+      ...(ref ? { version: ref.version } : {}),
+      ...(ref?.package ? { package: ref.package } : {}),
+    };
+    entry.types.push(type);
+    packs.set(name, entry);
+  }
   return {
     nodes: [...byType].map(([type, ids]) => ({ type, ids })),
+    packs: [...packs.values()],
     values,
     ...(foreign.size ? { foreign: [...foreign].map(([cls, ids]) => ({ class: cls, ids })) } : {}),
   };

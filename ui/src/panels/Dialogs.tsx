@@ -1,9 +1,9 @@
 import type { PresetInfo } from '@reelgraph/protocol';
 import { useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
-import { loadPreset, message, start } from '../actions';
+import { installMissingPack, loadPreset, message, start } from '../actions';
 import { api } from '../state';
-import { toast, uiStore } from '../store/uiStore';
+import { type MissingReport, toast, uiStore } from '../store/uiStore';
 import { SHORTCUTS } from './shortcuts';
 
 const close = () => {
@@ -77,7 +77,70 @@ export function Dialogs() {
   if (dialog === 'missing') return <MissingDialog />;
   if (dialog === 'login') return <LoginDialog />;
   if (dialog === 'confirm') return <ConfirmDialog />;
+  if (dialog === 'compare') return <CompareDialog />;
   return null;
+}
+
+/** Two videos side by side under one play button and one scrubber: the right one follows the left. */
+function CompareDialog() {
+  const pair = useStore(uiStore, (s) => s.compare);
+  const left = useRef<HTMLVideoElement>(null);
+  const right = useRef<HTMLVideoElement>(null);
+  const [playing, setPlaying] = useState(false);
+  const [time, setTime] = useState(0);
+  const [duration, setDuration] = useState(0);
+  if (!pair) return null;
+  const both = () => [left.current, right.current].filter((v): v is HTMLVideoElement => v !== null);
+  const seek = (t: number) => {
+    for (const v of both()) v.currentTime = t;
+    setTime(t);
+  };
+  const toggle = () => {
+    const next = !playing;
+    for (const v of both()) void (next ? v.play() : v.pause());
+    setPlaying(next);
+  };
+  return (
+    <Modal title="Compare">
+      <div className="rg-compare">
+        {pair.map((c, i) => (
+          <figure key={c.url}>
+            <video
+              ref={i === 0 ? left : right}
+              src={c.url}
+              muted
+              loop
+              playsInline
+              aria-label={c.label}
+              onLoadedMetadata={(e) => i === 0 && setDuration(e.currentTarget.duration)}
+              onTimeUpdate={(e) => {
+                if (i !== 0) return;
+                const t = e.currentTarget.currentTime;
+                setTime(t);
+                const r = right.current;
+                if (r && Math.abs(r.currentTime - t) > 0.05) r.currentTime = t;
+              }}
+            />
+            <figcaption>{c.label}</figcaption>
+          </figure>
+        ))}
+      </div>
+      <div className="rg-compare-controls">
+        <button type="button" onClick={toggle}>
+          {playing ? 'Pause' : 'Play'}
+        </button>
+        <input
+          type="range"
+          aria-label="Position"
+          min={0}
+          max={duration || 0}
+          step={0.01}
+          value={time}
+          onChange={(e) => seek(Number(e.currentTarget.value))}
+        />
+      </div>
+    </Modal>
+  );
 }
 
 function ConfirmDialog() {
@@ -146,8 +209,49 @@ function PresetsDialog() {
   );
 }
 
+/** "needs fx ^1.2.0 — install": what the graph says provided the nodes, and the way to get it. */
+function MissingPack({ pack, canInstall }: { pack: MissingReport['packs'][number]; canInstall: boolean }) {
+  const [busy, setBusy] = useState(false);
+  const range = pack.version ? `^${pack.version}` : undefined;
+  const needs = `needs ${pack.name}${range ? ` ${range}` : ''}`;
+  return (
+    <li data-pack={pack.name}>
+      <strong>{needs}</strong>
+      {pack.package ? (
+        canInstall ? (
+          <>
+            {' — '}
+            <button
+              type="button"
+              disabled={busy}
+              onClick={async () => {
+                setBusy(true);
+                await installMissingPack(pack.package!, range);
+                setBusy(false);
+              }}
+            >
+              {busy ? 'Installing…' : `Install ${pack.package}`}
+            </button>
+          </>
+        ) : (
+          <span className="muted">
+            {' — '}install it:{' '}
+            <code>
+              reelgraph add {pack.package}
+              {range ? `@${range}` : ''}
+            </code>
+          </span>
+        )
+      ) : (
+        <span className="muted"> (not from the npm registry: get it from its author)</span>
+      )}
+    </li>
+  );
+}
+
 function MissingDialog() {
   const missing = useStore(uiStore, (s) => s.missing);
+  const canInstall = useStore(uiStore, (s) => s.canInstallPacks === true);
   if (!missing) return null;
   const imported = missing.imported;
   const lacking = missing.nodes.length > 0 || missing.values.length > 0 || (missing.foreign?.length ?? 0) > 0;
@@ -195,6 +299,11 @@ function MissingDialog() {
           <p className="muted">
             Install the node pack that provides them; they are kept in the graph, drawn in red.
           </p>
+          <ul className="rg-missing-packs">
+            {missing.packs.map((p) => (
+              <MissingPack key={p.name} pack={p} canInstall={canInstall} />
+            ))}
+          </ul>
           <ul>
             {missing.nodes.map((n) => (
               <li key={n.type}>

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { deleteJob, loadJobGraph, message, rerunJob } from '../actions';
 import { CredentialsMark } from '../flow/CredentialsMark';
 import { api, useRun } from '../state';
+import { type Compared, uiStore } from '../store/uiStore';
 
 const PAGE = 12;
 const STATES = ['success', 'failed', 'cancelled'] as const satisfies readonly JobState[];
@@ -19,6 +20,12 @@ export function Gallery() {
   const [page, setPage] = useState(0);
   const [reload, setReload] = useState(0);
   const [data, setData] = useState<{ entries: Entry[]; total: number } | { error: string }>();
+  /** Videos picked for side-by-side comparison (at most two). */
+  const [picked, setPicked] = useState<Compared[]>([]);
+  const pick = (c: Compared, on: boolean) =>
+    setPicked((p) =>
+      on ? [...p.filter((x) => x.url !== c.url), c].slice(-2) : p.filter((x) => x.url !== c.url),
+    );
   // Refetch when one of this tab's jobs finishes.
   const finished = useRun(
     (s) => Object.values(s.jobs).filter((j) => TERMINAL_STATES.includes(j.state)).length,
@@ -78,6 +85,20 @@ export function Gallery() {
           ))}
         </select>
       </div>
+      {picked.length > 0 && (
+        <div className="rg-compare-bar">
+          <button
+            type="button"
+            disabled={picked.length < 2}
+            onClick={() => uiStore.setState({ dialog: 'compare', compare: [picked[0]!, picked[1]!] })}
+          >
+            Compare ({picked.length}/2)
+          </button>
+          <button type="button" onClick={() => setPicked([])}>
+            Clear
+          </button>
+        </div>
+      )}
       {!data && <p className="muted">Loading…</p>}
       {data && 'error' in data && <p className="job-error">Cannot list outputs: {data.error}</p>}
       {data && 'entries' in data && !data.entries.length && (
@@ -89,7 +110,13 @@ export function Gallery() {
         {data &&
           'entries' in data &&
           data.entries.map((e) => (
-            <GalleryEntry key={e.job.id} entry={e} onDeleted={() => setReload((n) => n + 1)} />
+            <GalleryEntry
+              key={e.job.id}
+              entry={e}
+              picked={picked}
+              onPick={pick}
+              onDeleted={() => setReload((n) => n + 1)}
+            />
           ))}
       </div>
       {pages > 1 && (
@@ -109,9 +136,20 @@ export function Gallery() {
   );
 }
 
-function GalleryEntry({ entry, onDeleted }: { entry: Entry; onDeleted(): void }) {
+function GalleryEntry({
+  entry,
+  picked,
+  onPick,
+  onDeleted,
+}: {
+  entry: Entry;
+  picked: Compared[];
+  onPick(c: Compared, on: boolean): void;
+  onDeleted(): void;
+}) {
   const { job, files } = entry;
   const name = job.title ?? job.id.slice(0, 8);
+  const videos = files.filter((f) => f.mime.startsWith('video/'));
   return (
     <article className={`rg-gallery-entry job-${job.state}`} data-job={job.id} aria-label={name}>
       {files.map((f) => (
@@ -140,6 +178,19 @@ function GalleryEntry({ entry, onDeleted }: { entry: Entry; onDeleted(): void })
         </span>
       </div>
       <div className="job-actions">
+        {videos.map((f, i) => {
+          const c = { url: f.url, label: videos.length > 1 ? `${name} #${i + 1}` : name };
+          return (
+            <label key={f.id} className="rg-compare-pick">
+              <input
+                type="checkbox"
+                checked={picked.some((p) => p.url === f.url)}
+                onChange={(e) => onPick(c, e.currentTarget.checked)}
+              />
+              compare{videos.length > 1 ? ` #${i + 1}` : ''}
+            </label>
+          );
+        })}
         <button type="button" onClick={() => void loadJobGraph(job.id)} title="Load the graph that made this">
           Load graph
         </button>

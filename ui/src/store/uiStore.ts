@@ -8,8 +8,15 @@ export interface Toast {
   text: string;
 }
 
+export interface Compared {
+  url: string;
+  label: string;
+}
+
 export interface MissingReport {
   nodes: { type: string; ids: string[] }[];
+  /** The packs the missing node types come from, with what the graph says provided them. */
+  packs: { name: string; types: string[]; version?: string; package?: string }[];
   values: { nodeId: string; input: string; value: string; options: string[] }[];
   /** Foreign nodes (ComfyUI classes with no Reelgraph equivalent) by class. */
   foreign?: { class: string; ids: string[] }[];
@@ -26,8 +33,12 @@ export interface MissingReport {
 /** App chrome state: never part of the graph or its history. */
 export interface UiState {
   palette?: { at: Point; screen: Point; from?: PendingLink & { type: string } };
-  dialog?: 'help' | 'presets' | 'missing' | 'login' | 'confirm';
+  dialog?: 'help' | 'presets' | 'missing' | 'login' | 'confirm' | 'compare';
+  /** Two videos the compare dialog plays side by side, in sync. */
+  compare?: readonly [Compared, Compared];
   missing?: MissingReport;
+  /** Whether the server installs missing packs (asked when the missing-nodes dialog opens). */
+  canInstallPacks?: boolean;
   /** The question a `confirm` dialog asks; `answer` settles `ask`'s promise. */
   confirm?: { title: string; text: string; yes: string; answer(ok: boolean): void };
   panel: 'queue' | 'gallery' | null;

@@ -40,6 +40,20 @@ function sampler(ctx: BuildContext, inputs: Record<string, InputValue | undefine
   return [{ link: [id, 'latent'] }, { link: [id, 'latent'] }];
 }
 
+/** What KSampler, KSamplerAdvanced and SamplerCustom share: the model (and its patches), conditioning, latent, seeded noise, cfg. */
+function common(ctx: BuildContext, seed: string): Record<string, InputValue | undefined> {
+  const m = model(ctx);
+  return {
+    dit: m.dit,
+    positive: ctx.link('positive'),
+    negative: ctx.link('negative'),
+    latent: ctx.link('latent_image'),
+    noise: ownNoise(ctx, lv(ctx, seed)),
+    cfg: lv(ctx, 'cfg'),
+    ...m.params,
+  };
+}
+
 /** The noise node of a sampler that holds its own seed (KSampler & co.): id + ".noise". */
 const ownNoise = (ctx: BuildContext, seed: InputValue | undefined): Link => [
   ctx.emit('.noise', 'video.noise', { seed }),
@@ -60,22 +74,14 @@ export const samplingClasses: ClassTable[] = [
     ],
     sockets: core,
     outputs: out(['LATENT', 'LATENT']),
-    build: (ctx) => {
-      const m = model(ctx);
-      return sampler(ctx, {
-        dit: m.dit,
-        positive: ctx.link('positive'),
-        negative: ctx.link('negative'),
-        latent: ctx.link('latent_image'),
-        noise: ownNoise(ctx, lv(ctx, 'seed')),
+    build: (ctx) =>
+      sampler(ctx, {
+        ...common(ctx, 'seed'),
         steps: lv(ctx, 'steps'),
-        cfg: lv(ctx, 'cfg'),
-        ...m.params,
         sampler: samplerIn(ctx, 'sampler_name'),
         scheduler: schedulerIn(ctx, 'scheduler'),
         denoise: lv(ctx, 'denoise'),
-      });
-    },
+      }),
   },
   {
     class: 'KSamplerAdvanced',
@@ -94,17 +100,10 @@ export const samplingClasses: ClassTable[] = [
     sockets: core,
     outputs: out(['LATENT', 'LATENT']),
     build: (ctx) => {
-      const m = model(ctx);
       const add = ctx.value('add_noise');
       return sampler(ctx, {
-        dit: m.dit,
-        positive: ctx.link('positive'),
-        negative: ctx.link('negative'),
-        latent: ctx.link('latent_image'),
-        noise: ownNoise(ctx, lv(ctx, 'noise_seed')),
+        ...common(ctx, 'noise_seed'),
         steps: lv(ctx, 'steps'),
-        cfg: lv(ctx, 'cfg'),
-        ...m.params,
         sampler: samplerIn(ctx, 'sampler_name'),
         scheduler: schedulerIn(ctx, 'scheduler'),
         start_step: lv(ctx, 'start_at_step'),
@@ -120,15 +119,8 @@ export const samplingClasses: ClassTable[] = [
     sockets: { ...core, sampler: 'SAMPLER', sigmas: 'SIGMAS' },
     outputs: out(['output', 'LATENT'], ['denoised_output', 'LATENT']),
     build: (ctx) => {
-      const m = model(ctx);
       return sampler(ctx, {
-        dit: m.dit,
-        positive: ctx.link('positive'),
-        negative: ctx.link('negative'),
-        latent: ctx.link('latent_image'),
-        noise: ownNoise(ctx, lv(ctx, 'noise_seed')),
-        cfg: lv(ctx, 'cfg'),
-        ...m.params,
+        ...common(ctx, 'noise_seed'),
         ...settings(ctx, 'sampler').params,
         ...settings(ctx, 'sigmas').params,
         add_noise: lv(ctx, 'add_noise'),

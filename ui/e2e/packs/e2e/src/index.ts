@@ -14,11 +14,17 @@ export const Clip = defineNode({
     frames: input.int({ default: 9, min: 1, max: 33 }),
     steps: input.int({ default: 6, min: 1, max: 50 }),
     delay_ms: input.int({ default: 200, min: 0, max: 5000 }),
+    batch: input.int({
+      default: 1,
+      min: 1,
+      max: 8,
+      tooltip: 'Clips at once (the bar is drawn in the first)',
+    }),
   },
   outputs: { images: 'IMAGE' },
   cache: 'volatile',
   run: async (i, ctx) => {
-    const f = makeFrames(64, 64, i.frames, 1, 8);
+    const f = makeFrames(64, 64, i.frames, i.batch, 8);
     for (let s = 1; s <= i.steps; s++) {
       ctx.signal.throwIfAborted();
       const level = Math.round((255 * s) / i.steps);
