@@ -273,7 +273,7 @@ export function readWorkflow(json: Record<string, unknown>, mappings: ComfyMappi
       inputs: {},
       mode: mode ?? MODES[raw.mode as number] ?? 'active',
     };
-    readWidgets(node, raw.widgets_values, mappings, graph.warnings);
+    readWidgets(node, raw.widgets_values, mappings, graph.warnings, widgetSlots(raw));
     Object.assign(node.inputs, flat.widgets.get(id));
     const sockets: ComfySocket[] = [];
     (raw.inputs ?? []).forEach((slot, i) => {
@@ -319,7 +319,18 @@ export function readWorkflow(json: Record<string, unknown>, mappings: ComfyMappi
 }
 
 /** Names `widgets_values` by the class table: seeds' control values and UI-only widgets are read past. */
-function readWidgets(node: ComfyNode, wv: unknown, mappings: ComfyMappings, warnings: string[]): void {
+/** Names of the input slots that stand for widgets (`widget.name`), in slot order. */
+function widgetSlots(raw: UiNode): string[] {
+  return (raw.inputs ?? []).flatMap((s) => (typeof s.widget?.name === 'string' ? [s.widget.name] : []));
+}
+
+function readWidgets(
+  node: ComfyNode,
+  wv: unknown,
+  mappings: ComfyMappings,
+  warnings: string[],
+  slots: string[] = [],
+): void {
   if (wv === undefined) return;
   const table = mappings.classes.get(node.class);
   if (!Array.isArray(wv)) {
@@ -329,7 +340,12 @@ function readWidgets(node: ComfyNode, wv: unknown, mappings: ComfyMappings, warn
     return;
   }
   if (!table) {
-    if (wv.length) node.widgets = wv;
+    // An unknown class whose every widget the frontend lists as a slot: the slots name the values.
+    if (wv.length && slots.length === wv.length) {
+      wv.forEach((v, k) => {
+        node.inputs[slots[k] as string] = v;
+      });
+    } else if (wv.length) node.widgets = wv;
     return;
   }
   let i = 0;

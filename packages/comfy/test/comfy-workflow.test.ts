@@ -169,7 +169,19 @@ describe('UI workflow import: promoted widgets of a subgraph instance (proxyWidg
     ]);
     expect(doc.nodes['20:7']).toMatchObject({ type: 'core.int', inputs: { value: 33 } });
     expect(report.warnings.filter((w) => w.includes('PrimitiveInt'))).toEqual([]);
-    expect(report.foreign).toEqual([]);
+    expect(report.foreign.map((f) => f.class)).toEqual(['SomePackToggle', 'SomePackSeed']);
+  });
+
+  it("names an unknown class's widget values by its widget slots when every value has one", () => {
+    expect(doc.nodes['20:11']?.foreign?.values ?? doc.nodes['20:11']?.inputs).toMatchObject({
+      enabled: true,
+    });
+    expect(doc.nodes['20:11']?.foreign?.widgets).toBeUndefined();
+    expect(doc.nodes['20:12']?.inputs).toEqual({});
+    expect(doc.nodes['20:12']?.foreign?.widgets).toEqual([7, 'fixed']);
+    // Named, the value reaches an API prompt; unnamed ones cannot.
+    const { prompt } = toApiPrompt(doc, builtinMappings(), catalog);
+    expect(prompt['20:11']).toMatchObject({ class_type: 'SomePackToggle', inputs: { enabled: true } });
   });
 });
 
