@@ -20,12 +20,15 @@ import { InlineNodeHost } from './queue/inline-host';
 import type { JobQueue } from './queue/job-queue';
 import type { HostConfig, NodeHost } from './queue/node-host';
 import { ProcessNodeHost } from './queue/process-host';
+import type { BullQueue } from './queue/redis/bull-queue';
 import { Scheduler } from './queue/scheduler';
 import { fileRoutes } from './routes/files';
 import { importRoutes } from './routes/import';
 import { infoRoutes } from './routes/info';
 import { jobRoutes } from './routes/jobs';
 import { packRoutes } from './routes/packs';
+import { workerOutputRoutes } from './routes/worker-outputs';
+import { workersRoute } from './routes/workers';
 import { installGuard } from './security/guard';
 import { setSecurityHeaders } from './security/headers';
 import { loadSecret } from './security/secret';
@@ -119,7 +122,7 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
     if (options.logger) app.log[level](message);
     else if (level !== 'info') console.warn(`[reelgraph] ${message}`);
   };
-  const scheduler: JobQueue = new Scheduler(store, host, hub, {
+  const queueOptions = {
     concurrency: options.concurrency,
     jobTimeoutMs: options.jobTimeoutMs,
     abortGraceMs: options.abortGraceMs,
@@ -130,7 +133,27 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
     previewIntervalMs: options.previewIntervalMs,
     progressIntervalMs: options.progressIntervalMs,
     log,
-  });
+  };
+  // The base URL workers upload output files to; known once listening (or given: --public-url).
+  let frontUrl = options.publicUrl ?? '';
+  let bull: BullQueue | undefined;
+  if (options.redis) {
+    const { BullQueue } = await import('./queue/redis/bull-queue');
+    try {
+      bull = await BullQueue.open(store, hub, {
+        ...queueOptions,
+        redis: options.redis,
+        frontUrl: () => frontUrl,
+        catalog: () => host.catalog,
+      });
+    } catch (err) {
+      await host.close();
+      store.close();
+      releaseLock();
+      throw err;
+    }
+  }
+  const scheduler: JobQueue = bull ?? new Scheduler(store, host, hub, queueOptions);
 
   installErrorHandling(app);
   app.addSchema(ErrorBody);
@@ -258,6 +281,15 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
       reload: () => reloadPacks({ host, hub }, (m) => log('info', m)),
     });
     await wsRoute(api, { hub, store, scheduler });
+    if (bull && options.workerSecret) {
+      const b = bull;
+      await workerOutputRoutes(api, {
+        outputsDir: options.outputsDir,
+        workerSecret: options.workerSecret,
+        acceptsUploads: (id) => b.acceptsUploads(id),
+      });
+      await workersRoute(api, { workers: () => b.workers() });
+    }
     await importRoutes(api, { catalog, maxUploadBytes: options.maxUploadBytes });
     await comfyRoutes(api, {
       store,
@@ -324,7 +356,9 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
       const addr = app.server.address();
       const port = typeof addr === 'object' && addr ? addr.port : options.port;
       const h = options.host.includes(':') ? `[${options.host}]` : options.host;
-      return `http://${h}:${port}`;
+      const url = `http://${h}:${port}`;
+      if (!options.publicUrl) frontUrl = url;
+      return url;
     },
     async close() {
       if (closed) return;

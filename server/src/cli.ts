@@ -23,6 +23,7 @@ Commands:
       --trust <ca.pem>      Trust this CA (e.g. <data>/c2pa-dev/ca.pem) instead of reporting "untrusted"
       --json                Print the manifest and validation as JSON
   serve                   Start the HTTP server and editor (see "reelgraph serve --help")
+  worker                  Run jobs from a "serve --redis" front's queue (see "reelgraph worker --help")
   users add <name>        Add a named user for "serve --users"; prints their new token once
       --admin               The user sees and manages every user's jobs
       --users <file>        The users file (default ./users.json)
@@ -64,6 +65,10 @@ async function main(argv: string[]): Promise<number | undefined> {
     case 'serve': {
       const { serveCommand } = await import('./commands/serve');
       return serveCommand(rest);
+    }
+    case 'worker': {
+      const { workerCommand } = await import('./commands/worker');
+      return workerCommand(rest);
     }
     case 'verify': {
       const { verifyCommand } = await import('./commands/verify');

@@ -69,6 +69,12 @@ export interface ServerOptions {
   /** PEM private key and certificate chain (leaf first) to sign with; default: a local development chain. */
   c2paKeyFile?: string;
   c2paCertFile?: string;
+  /** Scale-out (docs/scale-out.md): run jobs on `reelgraph worker`s through BullMQ on this Redis. */
+  redis?: string;
+  /** With `redis`: the secret workers authenticate their output uploads with (16+ characters). */
+  workerSecret?: string;
+  /** With `redis`: this front's base URL as workers reach it; default the address it listens on. */
+  publicUrl?: string;
   /** A visible mark forced on every saved output (`serve --force-mark`); default none. */
   forceMark?: MarkSpec;
 }
@@ -82,10 +88,16 @@ export type ResolvedOptions = Required<
     | 'policyFile'
     | 'c2paKeyFile'
     | 'c2paCertFile'
+    | 'redis'
+    | 'workerSecret'
+    | 'publicUrl'
     | 'forceMark'
     | 'packInstall'
   >
 > & {
+  redis: string | undefined;
+  workerSecret: string | undefined;
+  publicUrl: string | undefined;
   token: string | undefined;
   usersFile: string | undefined;
   packInstall: { dir: string; registry?: string } | undefined;
@@ -117,6 +129,11 @@ export function resolveOptions(o: ServerOptions): ResolvedOptions {
     );
   }
   if (token && token.length < 16) throw new Error('the token must be at least 16 characters');
+  if (o.redis && (!o.workerSecret || o.workerSecret.length < 16)) {
+    throw new Error(
+      'with --redis, a worker secret of at least 16 characters is required (REELGRAPH_WORKER_SECRET)',
+    );
+  }
   const packInstall = o.packInstall
     ? {
         dir: realDir(o.packInstall.dir),
@@ -161,6 +178,9 @@ export function resolveOptions(o: ServerOptions): ResolvedOptions {
     c2pa: o.c2pa ?? true,
     c2paKeyFile: o.c2paKeyFile,
     c2paCertFile: o.c2paCertFile,
+    redis: o.redis,
+    workerSecret: o.redis ? o.workerSecret : undefined,
+    publicUrl: o.publicUrl?.replace(/\/+$/, ''),
     forceMark: o.forceMark,
   };
 }

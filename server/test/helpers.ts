@@ -23,7 +23,23 @@ export interface TestServer {
 export async function startServer(opts: ServerOptions = {}): Promise<TestServer> {
   const root = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'rg-server-test-')));
   mkdirSync(path.join(root, 'presets'));
+  const scaleOut = process.env.RG_TEST_SCALE_OUT === '1' ? await import('./scale-out-helpers') : undefined;
+  let scaleOutHook: ((url: string) => Promise<() => Promise<void>>) | undefined;
+  let redisOpts: ServerOptions = {};
+  if (scaleOut && !opts.redis) {
+    const redis = await scaleOut.startRedis();
+    redisOpts = { redis: redis.url, workerSecret: scaleOut.WORKER_SECRET };
+    scaleOutHook = async () => {
+      const w = await scaleOut.startWorker(redis.url, 'proto', root);
+      await new Promise((r) => setTimeout(r, 1500));
+      return async () => {
+        await w.stop();
+        await redis.stop();
+      };
+    };
+  }
   const server = await buildApp({
+    ...redisOpts,
     port: 0,
     dataDir: path.join(root, 'data'),
     outputsDir: path.join(root, 'outputs'),
@@ -37,12 +53,14 @@ export async function startServer(opts: ServerOptions = {}): Promise<TestServer>
   const url = await server.listen();
   const http = new Http(url, opts.token);
   await http.session();
+  const extra = await scaleOutHook?.(url);
   return {
     server,
     url,
     root,
     http,
     async close() {
+      await extra?.();
       await server.close();
       rmSync(root, { recursive: true, force: true });
     },

@@ -24,6 +24,7 @@ interface UiNode {
   title?: unknown;
   widgets_values?: unknown;
   color?: unknown;
+  properties?: { proxyWidgets?: unknown };
 }
 interface UiGraph {
   nodes?: unknown;
@@ -32,6 +33,7 @@ interface UiGraph {
   inputs?: { name?: unknown }[];
   outputs?: { name?: unknown }[];
   id?: unknown;
+  name?: unknown;
 }
 interface Edge {
   origin: string;
@@ -101,6 +103,12 @@ interface Flat {
   /** Subgraph boundary: definition input index → interior targets; output index → interior origin. */
   ins: Map<number, { target: string; targetSlot: number }[]>;
   outs: Map<number, { origin: string; originSlot: number }>;
+  /** Values a subgraph instance's promoted widgets give interior inputs ("node#slot"); a link wins. */
+  values: Map<string, unknown>;
+  /** Promoted widgets that name an interior node's widget directly: node id → widget name → value. */
+  widgets: Map<string, Record<string, unknown>>;
+  /** Groups drawn inside subgraph definitions, in interior coordinates like the flattened nodes. */
+  groups: { prefix: string; raw: unknown }[];
 }
 
 /** One graph level with its subgraph instances expanded; ids prefixed with the instance path. */
@@ -111,7 +119,15 @@ function flatten(
   depth: number,
   warnings: string[],
 ): Flat {
-  const flat: Flat = { nodes: [], edges: [], ins: new Map(), outs: new Map() };
+  const flat: Flat = {
+    nodes: [],
+    edges: [],
+    ins: new Map(),
+    outs: new Map(),
+    values: new Map(),
+    widgets: new Map(),
+    groups: [],
+  };
   const inner = new Map<string, { def: UiGraph; sub: Flat; raw: UiNode }>();
   for (const raw of nodesOf(g)) {
     const id = `${prefix}${raw.id}`;
@@ -121,6 +137,11 @@ function flatten(
       const mode = MODES[raw.mode as number];
       for (const n of sub.nodes) flat.nodes.push(mode && !n.mode ? { ...n, mode } : n);
       flat.edges.push(...sub.edges);
+      for (const [k, v] of sub.values) flat.values.set(k, v);
+      for (const [k, v] of sub.widgets) flat.widgets.set(k, v);
+      for (const g of Array.isArray(def.groups) ? def.groups : [])
+        flat.groups.push({ prefix: `${id}:`, raw: g });
+      flat.groups.push(...sub.groups);
       inner.set(id, { def, sub, raw });
     } else {
       if (def) warnings.push(`subgraph ${raw.type} nests deeper than ${MAX_DEPTH} levels: kept as a node`);
@@ -130,6 +151,7 @@ function flatten(
   const slotName = (slots: UiSlot[] | undefined, i: number) => slots?.[i]?.name;
   const portIndex = (ports: { name?: unknown }[] | undefined, name: unknown) =>
     (ports ?? []).findIndex((p) => p.name === name);
+  for (const [id, { def, sub, raw }] of inner) promote(raw, def, sub, id);
 
   // Origins through instances' outputs (which may be instances themselves, already resolved below).
   const origin = (o: string, slot: number): { origin: string; originSlot: number } | undefined => {
@@ -156,6 +178,28 @@ function flatten(
     for (const t of targets(`${prefix}${e.target}`, e.targetSlot)) flat.edges.push({ ...from, ...t });
   }
   return flat;
+
+  /**
+   * ComfyUI's frontend shows chosen interior widgets on the instance (`properties.proxyWidgets`, one
+   * `[interior id, widget]` pair per entry of the instance's `widgets_values`; `"-1"` names a
+   * definition input). Those instance values are what ComfyUI runs, not the interior nodes' copies.
+   */
+  function promote(raw: UiNode, def: UiGraph, sub: Pick<Flat, 'ins'>, id: string): void {
+    const proxies = raw.properties?.proxyWidgets;
+    const wv = raw.widgets_values;
+    if (!Array.isArray(proxies) || !Array.isArray(wv)) return;
+    proxies.forEach((p, k) => {
+      if (!Array.isArray(p) || typeof p[1] !== 'string' || k >= wv.length) return;
+      const [inner, widget] = [String(p[0]), p[1]];
+      if (inner === '-1') {
+        const port = portIndex(def.inputs, widget);
+        for (const t of sub.ins.get(port) ?? []) flat.values.set(`${t.target}#${t.targetSlot}`, wv[k]);
+      } else {
+        const key = `${id}:${inner}`;
+        flat.widgets.set(key, { ...flat.widgets.get(key), [widget]: wv[k] });
+      }
+    });
+  }
 
   function targets(t: string, slot: number): { target: string; targetSlot: number }[] {
     const sub = inner.get(t);
@@ -194,6 +238,7 @@ export function readWorkflow(json: Record<string, unknown>, mappings: ComfyMappi
         return { value: Array.isArray(wv) ? wv[0] : undefined };
       } else return { ref: e.origin, slot: e.originSlot };
     }
+    if (!e && flat.values.has(`${target}#${slot}`)) return { value: flat.values.get(`${target}#${slot}`) };
     return undefined;
   };
 
@@ -228,7 +273,8 @@ export function readWorkflow(json: Record<string, unknown>, mappings: ComfyMappi
       inputs: {},
       mode: mode ?? MODES[raw.mode as number] ?? 'active',
     };
-    readWidgets(node, raw.widgets_values, mappings, graph.warnings);
+    readWidgets(node, raw.widgets_values, mappings, graph.warnings, widgetSlots(raw));
+    Object.assign(node.inputs, flat.widgets.get(id));
     const sockets: ComfySocket[] = [];
     (raw.inputs ?? []).forEach((slot, i) => {
       const name = typeof slot.name === 'string' ? slot.name : String(i);
@@ -250,12 +296,16 @@ export function readWorkflow(json: Record<string, unknown>, mappings: ComfyMappi
     graph.nodes.push(node);
   }
 
-  for (const g of Array.isArray(json.groups) ? json.groups : []) {
+  const groups = [
+    ...(Array.isArray(json.groups) ? json.groups : []).map((raw) => ({ prefix: '', raw })),
+    ...flat.groups,
+  ];
+  for (const { prefix, raw: g } of groups) {
     const b = obj(g)?.bounding;
     if (!Array.isArray(b) || b.length < 4 || !b.every((x) => num(x) !== undefined)) continue;
     const group = obj(g) as Record<string, unknown>;
     graph.groups.push({
-      id: `group-${String(group.id ?? graph.groups.length)}`,
+      id: `group-${prefix}${String(group.id ?? graph.groups.length)}`,
       title: typeof group.title === 'string' ? group.title : '',
       ...(typeof group.color === 'string' ? { color: group.color } : {}),
       bounds: { x: b[0], y: b[1], width: Math.max(0, b[2]), height: Math.max(0, b[3]) },
@@ -269,7 +319,18 @@ export function readWorkflow(json: Record<string, unknown>, mappings: ComfyMappi
 }
 
 /** Names `widgets_values` by the class table: seeds' control values and UI-only widgets are read past. */
-function readWidgets(node: ComfyNode, wv: unknown, mappings: ComfyMappings, warnings: string[]): void {
+/** Names of the input slots that stand for widgets (`widget.name`), in slot order. */
+function widgetSlots(raw: UiNode): string[] {
+  return (raw.inputs ?? []).flatMap((s) => (typeof s.widget?.name === 'string' ? [s.widget.name] : []));
+}
+
+function readWidgets(
+  node: ComfyNode,
+  wv: unknown,
+  mappings: ComfyMappings,
+  warnings: string[],
+  slots: string[] = [],
+): void {
   if (wv === undefined) return;
   const table = mappings.classes.get(node.class);
   if (!Array.isArray(wv)) {
@@ -279,7 +340,12 @@ function readWidgets(node: ComfyNode, wv: unknown, mappings: ComfyMappings, warn
     return;
   }
   if (!table) {
-    if (wv.length) node.widgets = wv;
+    // An unknown class whose every widget the frontend lists as a slot: the slots name the values.
+    if (wv.length && slots.length === wv.length) {
+      wv.forEach((v, k) => {
+        node.inputs[slots[k] as string] = v;
+      });
+    } else if (wv.length) node.widgets = wv;
     return;
   }
   let i = 0;

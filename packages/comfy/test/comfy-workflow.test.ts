@@ -2,6 +2,7 @@ import { validateGraph } from '@reelgraph/graph';
 import { describe, expect, it } from 'vitest';
 import { builtinMappings, importComfy, toApiPrompt } from '../src';
 import { catalog, models } from './fixtures/catalog';
+import { promotedWidgets } from './fixtures/promoted-widgets';
 import { wan21T2v } from './fixtures/wan21-t2v';
 import { wan22Subgraph } from './fixtures/wan22-subgraph';
 
@@ -147,6 +148,40 @@ describe('UI workflow import: a subgraph (Wan 2.2 image to video)', () => {
     const errors = validateGraph(doc, catalog);
     expect(errors.every((e) => e.code === 'not_in_options' && e.input === 'model')).toBe(true);
     expect(errors).toHaveLength(3);
+  });
+});
+
+describe('UI workflow import: promoted widgets of a subgraph instance (proxyWidgets)', () => {
+  const { doc, report } = imported(promotedWidgets());
+
+  it('takes the values the instance shows, not the interior copies', () => {
+    // ["-1", "text"]: the definition input's value reaches the interior prompt.
+    expect(doc.nodes['20:6']?.inputs.text).toBe('a paper boat on a puddle');
+    // ["9", "steps"]: an interior widget named directly.
+    expect(doc.nodes['20:9']?.inputs.steps).toBe(12);
+    expect(doc.nodes['20:9']?.inputs.cfg).toBe(6);
+  });
+
+  it('keeps the groups drawn inside the definition, and a PrimitiveInt control value is no stray widget', () => {
+    expect(doc.meta?.groups?.map((g) => [g.id, g.title])).toEqual([
+      ['group-1', 'Outside'],
+      ['group-20:2', 'Prompt'],
+    ]);
+    expect(doc.nodes['20:7']).toMatchObject({ type: 'core.int', inputs: { value: 33 } });
+    expect(report.warnings.filter((w) => w.includes('PrimitiveInt'))).toEqual([]);
+    expect(report.foreign.map((f) => f.class)).toEqual(['SomePackToggle', 'SomePackSeed']);
+  });
+
+  it("names an unknown class's widget values by its widget slots when every value has one", () => {
+    expect(doc.nodes['20:11']?.foreign?.values ?? doc.nodes['20:11']?.inputs).toMatchObject({
+      enabled: true,
+    });
+    expect(doc.nodes['20:11']?.foreign?.widgets).toBeUndefined();
+    expect(doc.nodes['20:12']?.inputs).toEqual({});
+    expect(doc.nodes['20:12']?.foreign?.widgets).toEqual([7, 'fixed']);
+    // Named, the value reaches an API prompt; unnamed ones cannot.
+    const { prompt } = toApiPrompt(doc, builtinMappings(), catalog);
+    expect(prompt['20:11']).toMatchObject({ class_type: 'SomePackToggle', inputs: { enabled: true } });
   });
 });
 

@@ -28,6 +28,7 @@ export const ERROR_CODES = [
   'rate_limited',
   'headers_too_large',
   'queue_full',
+  'no_worker',
   'pack_install_disabled',
   'pack_install_failed',
   'busy',

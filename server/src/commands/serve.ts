@@ -42,6 +42,10 @@ const HELP = `reelgraph serve [options]
   --inline                 run nodes in the server process instead of a child process
   --cold                   do not load model sessions at start (the first job that needs them does)
   --log                    request logging
+  --redis <url>            scale out: queue jobs in BullMQ on this Redis (redis://host:port[/db], or
+                           REELGRAPH_REDIS) for "reelgraph worker"s to run; needs REELGRAPH_WORKER_SECRET
+                           (docs/scale-out.md)
+  --public-url <url>       with --redis: this server's base URL as workers reach it (default: where it listens)
 `;
 
 export function parseServeArgs(argv: string[]): (ServerOptions & { dev?: boolean }) | 'help' {
@@ -79,6 +83,8 @@ export function parseServeArgs(argv: string[]): (ServerOptions & { dev?: boolean
       cold: { type: 'boolean' },
       dev: { type: 'boolean' },
       log: { type: 'boolean' },
+      redis: { type: 'string' },
+      'public-url': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -125,6 +131,12 @@ export function parseServeArgs(argv: string[]): (ServerOptions & { dev?: boolean
   if (values['c2pa-key']) opts.c2paKeyFile = path.resolve(values['c2pa-key']);
   if (values['c2pa-cert']) opts.c2paCertFile = path.resolve(values['c2pa-cert']);
   if (values['no-c2pa']) opts.c2pa = false;
+  const redis = values.redis ?? process.env.REELGRAPH_REDIS;
+  if (redis) {
+    opts.redis = redis;
+    if (process.env.REELGRAPH_WORKER_SECRET) opts.workerSecret = process.env.REELGRAPH_WORKER_SECRET;
+    if (values['public-url']) opts.publicUrl = values['public-url'];
+  }
   if (values['force-mark']) opts.forceMark = forcedMark(values);
   return opts;
 }

@@ -9,6 +9,8 @@ export function httpErrorOf(e: QueueError): HttpError {
       return new HttpError(503, 'queue_full', e.message, { limit: f.limit });
     case 'not_found':
       return new HttpError(404, 'not_found', e.message);
+    case 'no_worker':
+      return new HttpError(422, 'no_worker', e.message, { missing: f.missing });
     case 'conflict':
       return new HttpError(409, 'conflict', e.message, { state: f.state });
   }

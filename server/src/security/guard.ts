@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpError } from '../errors';
 import { isLoopbackHost, type ResolvedOptions } from '../options';
+import { UPLOAD_ROUTE } from '../queue/redis/wire';
 import { derive, safeEqual } from './secret';
 import type { User, Users } from './users';
 
@@ -9,8 +10,15 @@ export const AUTH_COOKIE = 'reelgraph_auth';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** Reachable without a token (but still behind the Host/Origin checks). */
-const OPEN_ROUTES = new Set(['/api/session', '/api/login', '/api/health', '/api/openapi.json']);
-const CSRF_EXEMPT = new Set(['/api/login']);
+const OPEN_ROUTES = new Set([
+  '/api/session',
+  '/api/login',
+  '/api/health',
+  '/api/openapi.json',
+  // Workers' output uploads check the worker secret themselves (routes/worker-outputs.ts).
+  UPLOAD_ROUTE,
+]);
+const CSRF_EXEMPT = new Set(['/api/login', UPLOAD_ROUTE]);
 
 export interface Guard {
   csrfToken: string;

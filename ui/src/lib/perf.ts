@@ -8,26 +8,25 @@ import type { ReactFlowInstance } from '@xyflow/react';
 /** The canvas's React Flow instance, for benchmarks that set the viewport. */
 export const flow: { rf?: Pick<ReactFlowInstance, 'setViewport' | 'fitView'> } = {};
 
-/** Renders of each node component since the last reset: the deterministic check that edits stay local. */
-export const renders = new Map<string, number>();
-export function countRender(id: string): void {
-  renders.set(id, (renders.get(id) ?? 0) + 1);
+/** Renders per component id since the last `take`: the deterministic check that edits stay local. */
+function renderCounter() {
+  const counts = new Map<string, number>();
+  return {
+    count: (id: string) => void counts.set(id, (counts.get(id) ?? 0) + 1),
+    take: (): Record<string, number> => {
+      const out = Object.fromEntries(counts);
+      counts.clear();
+      return out;
+    },
+  };
 }
-export function takeRenders(): Record<string, number> {
-  const out = Object.fromEntries(renders);
-  renders.clear();
-  return out;
-}
-/** The same for edge components (their ids live in another namespace than nodes'). */
-export const edgeRenders = new Map<string, number>();
-export function countEdgeRender(id: string): void {
-  edgeRenders.set(id, (edgeRenders.get(id) ?? 0) + 1);
-}
-export function takeEdgeRenders(): Record<string, number> {
-  const out = Object.fromEntries(edgeRenders);
-  edgeRenders.clear();
-  return out;
-}
+const nodeRenders = renderCounter();
+/** Node and edge ids are separate namespaces, so each kind has its own counter. */
+const edgeRenders = renderCounter();
+export const countRender = nodeRenders.count;
+export const takeRenders = nodeRenders.take;
+export const countEdgeRender = edgeRenders.count;
+export const takeEdgeRenders = edgeRenders.take;
 
 const nextFrame = () => new Promise<number>((r) => requestAnimationFrame(r));
 

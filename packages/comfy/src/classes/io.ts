@@ -134,7 +134,8 @@ export const ioClasses: ClassTable[] = [
   },
   ...(
     [
-      ['PrimitiveInt', 'core.int', 'INT', w.int('value', 0)],
+      // ComfyUI's PrimitiveInt has control_after_generate: its "fixed"/"randomize" follows the value.
+      ['PrimitiveInt', 'core.int', 'INT', w.int('value', 0, { control: true })],
       ['PrimitiveFloat', 'core.float', 'FLOAT', w.float('value', 0)],
       ['PrimitiveString', 'core.string', 'STRING', w.string('value')],
       ['PrimitiveStringMultiline', 'core.string', 'STRING', w.string('value', '', { multiline: true })],

@@ -1,0 +1,115 @@
+import { mkdirSync, realpathSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { defaultPackDirs } from '@reelgraph/packs';
+import { REPO_ROOT } from '../options';
+import { type RunningWorker, startWorker, type WorkerOptions } from '../worker/worker';
+import { EXIT } from './cli-common';
+
+const HELP = `reelgraph worker [options]   (docs/scale-out.md)
+
+Takes jobs from the distributed queue (BullMQ on Redis) that "reelgraph serve --redis" fronts fill,
+runs them, and hands events and output files back to the front. It has no HTTP API.
+
+  --redis <url>            redis://host:port[/db] (or REELGRAPH_REDIS); required
+  --concurrency <n>        jobs at once (default 1)
+  --models <dir>           model folder (repeatable)
+  --nodes <dir>            extra node pack folder (repeatable); nodes/ and REELGRAPH_NODES are always loaded
+  --name <name>            this worker's name (default <hostname>-<pid>)
+  --scratch <dir>          where nodes write files before they are uploaded (default a temp folder)
+  --lock-ms <n>            a worker silent this long is taken as lost, its job runs again (default 30000)
+  --stalled-interval-ms <n>  how often to look for jobs of lost workers (default 30000)
+  --max-stalls <n>         times a job may lose its worker before it fails (default 2)
+
+Environment: REELGRAPH_WORKER_SECRET (required, the same as the fronts'): authenticates output uploads.
+`;
+
+export function parseWorkerArgs(argv: string[], env = process.env): WorkerOptions | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    allowPositionals: false,
+    options: {
+      redis: { type: 'string' },
+      concurrency: { type: 'string' },
+      models: { type: 'string', multiple: true },
+      nodes: { type: 'string', multiple: true },
+      name: { type: 'string' },
+      scratch: { type: 'string' },
+      'lock-ms': { type: 'string' },
+      'stalled-interval-ms': { type: 'string' },
+      'max-stalls': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return 'help';
+  const int = (v: string | undefined, name: string, min: number, max: number) => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new Error(`--${name} must be an integer from ${min} to ${max}`);
+    return n;
+  };
+  const redis = values.redis ?? env.REELGRAPH_REDIS;
+  if (!redis) throw new Error('--redis (or REELGRAPH_REDIS) is required');
+  const secret = env.REELGRAPH_WORKER_SECRET;
+  if (!secret || secret.length < 16)
+    throw new Error('REELGRAPH_WORKER_SECRET must be set, at least 16 characters, the same as the fronts');
+  const name = values.name ?? `${os.hostname()}-${process.pid}`;
+  const scratch = path.resolve(values.scratch ?? path.join(os.tmpdir(), `reelgraph-worker-${name}`));
+  mkdirSync(path.join(scratch, 'outputs'), { recursive: true });
+  mkdirSync(path.join(scratch, 'uploads'), { recursive: true });
+  const lockMs = int(values['lock-ms'], 'lock-ms', 1000, 3_600_000);
+  const stalledIntervalMs = int(values['stalled-interval-ms'], 'stalled-interval-ms', 500, 3_600_000);
+  const maxStalls = int(values['max-stalls'], 'max-stalls', 0, 100);
+  return {
+    redis,
+    secret,
+    name,
+    concurrency: int(values.concurrency, 'concurrency', 1, 64) ?? 1,
+    host: {
+      nodesDirs: defaultPackDirs(values.nodes ?? []),
+      modelsDirs: (values.models ?? [path.join(REPO_ROOT, 'models')]).map((d) => path.resolve(d)),
+      outputsDir: realpathSync(path.join(scratch, 'outputs')),
+      uploadsDir: realpathSync(path.join(scratch, 'uploads')),
+      warmModels: true,
+    },
+    abortGraceMs: 5000,
+    ...(lockMs !== undefined ? { lockMs } : {}),
+    ...(stalledIntervalMs !== undefined ? { stalledIntervalMs } : {}),
+    ...(maxStalls !== undefined ? { maxStalls } : {}),
+    log: (level, message) => {
+      const line = `[reelgraph worker ${name}] ${message}\n`;
+      if (level === 'info') process.stdout.write(line);
+      else process.stderr.write(line);
+    },
+  };
+}
+
+/** The CLI's entry: resolves once the worker takes jobs (undefined: keep running), or with an exit code. */
+export async function workerCommand(argv: string[]): Promise<number | undefined> {
+  let opts: WorkerOptions | 'help';
+  try {
+    opts = parseWorkerArgs(argv);
+  } catch (err) {
+    process.stderr.write(`reelgraph worker: ${(err as Error).message}\n\n${HELP}`);
+    return EXIT.usage;
+  }
+  if (opts === 'help') {
+    process.stdout.write(HELP);
+    return EXIT.ok;
+  }
+  let worker: RunningWorker;
+  try {
+    worker = await startWorker(opts);
+  } catch (err) {
+    process.stderr.write(`reelgraph worker: ${(err as Error).message}\n`);
+    return EXIT.failed;
+  }
+  const stop = () => {
+    void worker.close().then(() => process.exit(EXIT.ok));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return undefined;
+}

@@ -1,0 +1,462 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { EngineEvent } from '@reelgraph/executor';
+import type { PackCatalog } from '@reelgraph/packs';
+import type { JobError, JobState, QueueStatus } from '@reelgraph/protocol';
+import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { JobRecord, Store } from '../../store/store';
+import type { Hub } from '../../ws/hub';
+import type { JobQueue } from '../job-queue';
+import { JobTracker } from '../job-tracker';
+import type { LiveState } from '../job-views';
+import { QueueError } from '../queue-error';
+import type { SchedulerOptions, SubmitInput } from '../scheduler';
+import { finishJob, settle } from '../settle';
+import {
+  bullPriority,
+  CANCEL_CHANNEL,
+  decodeMessage,
+  EVENTS_CHANNEL,
+  QUEUE_NAME,
+  redisOptions,
+  type WireJob,
+  WORKER_KEY_PREFIX,
+  type WorkerInfo,
+  type WorkerMessage,
+} from './wire';
+
+export interface BullQueueOptions
+  extends Pick<
+    SchedulerOptions,
+    | 'jobTimeoutMs'
+    | 'maxQueued'
+    | 'maxHistory'
+    | 'outputsDir'
+    | 'previewIntervalMs'
+    | 'progressIntervalMs'
+    | 'log'
+  > {
+  /** `redis://host:port[/db]`. */
+  redis: string;
+  /** This front's base URL as workers reach it (output files are uploaded there). */
+  frontUrl: () => string;
+  /** The node catalog, to blame failures on a node type and pack. */
+  catalog: () => PackCatalog;
+}
+
+/** A job a worker runs that this front relays: its tracker numbers, stores and sends its events. */
+interface Relay {
+  tracker: JobTracker;
+  worker: string;
+  cancelRequested: boolean;
+}
+
+const TERMINAL: ReadonlySet<JobState> = new Set(['success', 'failed', 'cancelled']);
+
+/**
+ * The BullMQ driver of the queue seam (`serve --redis`). The front keeps the job's record, history,
+ * events and outputs in its own store exactly as the embedded queue does; BullMQ on Redis holds the
+ * run order, and `reelgraph worker` processes take jobs from it. A worker's engine events come back
+ * over Redis pub/sub and go through the same `JobTracker` as in embedded mode, so sequence numbers,
+ * throttling, stored events and the WebSocket protocol are the same.
+ */
+export class BullQueue implements JobQueue {
+  readonly #relays = new Map<string, Relay>();
+  /** Cancelled while queued: a worker that still picks it up is told to stop. */
+  readonly #cancelled = new Set<string>();
+  #paused = false;
+  #stopped = false;
+  /** The live workers, as last read from Redis (refreshed every second). */
+  #workers: WorkerInfo[] = [];
+  #workerTimer: NodeJS.Timeout | undefined;
+
+  private constructor(
+    private readonly store: Store,
+    private readonly hub: Hub,
+    private readonly opts: BullQueueOptions,
+    private readonly queue: Queue,
+    private readonly events: QueueEvents,
+    private readonly pub: Redis,
+    private readonly sub: Redis,
+  ) {}
+
+  /** Connect to Redis (refusing to start when it cannot be reached) and begin relaying worker events. */
+  static async open(store: Store, hub: Hub, opts: BullQueueOptions): Promise<BullQueue> {
+    const connection = redisOptions(opts.redis);
+    const pub = new Redis({ ...connection, lazyConnect: true });
+    const sub = new Redis({ ...connection, lazyConnect: true });
+    // ioredis reconnects by itself; say why while it does (a restart of Redis), once per reason.
+    let lastError: Error | undefined;
+    for (const c of [pub, sub]) {
+      c.on('error', (err: Error) => {
+        if (lastError?.message !== err.message) opts.log('warn', `Redis: ${err.message}`);
+        lastError = err;
+      });
+      c.on('ready', () => {
+        lastError = undefined;
+      });
+    }
+    try {
+      await pub.connect();
+      await sub.connect();
+    } catch (err) {
+      pub.disconnect();
+      sub.disconnect();
+      throw new Error(`cannot reach Redis at ${opts.redis}: ${(lastError ?? (err as Error)).message}`);
+    }
+    const queue = new Queue<WireJob>(QUEUE_NAME, { connection });
+    const events = new QueueEvents(QUEUE_NAME, { connection });
+    await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
+    const q = new BullQueue(store, hub, opts, queue as Queue, events, pub, sub);
+    sub.on('messageBuffer', (channel: Buffer, message: Buffer) => {
+      if (channel.toString() !== EVENTS_CHANNEL) return;
+      try {
+        q.#onMessage(decodeMessage(message));
+      } catch (err) {
+        opts.log('error', `a worker message could not be handled: ${(err as Error).stack ?? err}`);
+      }
+    });
+    await sub.subscribe(EVENTS_CHANNEL);
+    await q.#refreshWorkers();
+    q.#workerTimer = setInterval(() => {
+      if (!q.#stopped)
+        q.#refreshWorkers().catch((err: Error) => opts.log('warn', `reading the workers: ${err.message}`));
+    }, 1000);
+    q.#workerTimer.unref();
+    events.on('failed', ({ jobId, failedReason }) => q.#onFailed(jobId, failedReason));
+    events.on('stalled', ({ jobId }) =>
+      opts.log('warn', `job ${jobId}: its worker stopped answering; the job goes back to the queue`),
+    );
+    return q;
+  }
+
+  /** The live workers: name, load, heartbeat, packs and node types (`GET /api/workers`). */
+  workers(): WorkerInfo[] {
+    return this.#workers;
+  }
+
+  async #refreshWorkers(): Promise<void> {
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await this.pub.scan(cursor, 'MATCH', `${WORKER_KEY_PREFIX}*`, 'COUNT', 200);
+      cursor = next;
+      keys.push(...batch);
+    } while (cursor !== '0');
+    const values = keys.length ? await this.pub.mget(...keys) : [];
+    const workers: WorkerInfo[] = [];
+    for (const v of values) {
+      if (!v) continue;
+      try {
+        workers.push(JSON.parse(v) as WorkerInfo);
+      } catch {
+        // a foreign or half-written key: not a worker
+      }
+    }
+    this.#workers = workers.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Refuse a graph no live worker can run: it would wait forever. */
+  #checkRunnable(input: SubmitInput): void {
+    const needed = [...new Set(Object.values(input.graph.nodes).map((n) => n.type))];
+    const live = this.#workers;
+    if (live.some((w) => needed.every((t) => w.nodeTypes.includes(t)))) return;
+    const anywhere = new Set(live.flatMap((w) => w.nodeTypes));
+    throw new QueueError({
+      kind: 'no_worker',
+      workers: live.length,
+      missing: live.length ? needed.filter((t) => !anywhere.has(t)) : needed,
+    });
+  }
+
+  recover(): { requeued: string[]; failed: string[] } {
+    // Running jobs may still run on their workers; a lost one comes back through BullMQ's stalled check.
+    this.store.pruneHistory(this.opts.maxHistory);
+    return { requeued: [], failed: [] };
+  }
+
+  start(): void {
+    this.#stopped = false;
+  }
+
+  status(): QueueStatus {
+    return {
+      paused: this.#paused,
+      running: [...this.#relays.keys()][0] ?? null,
+      queued: this.store.countQueued(),
+    };
+  }
+
+  pause(): QueueStatus {
+    this.#paused = true;
+    this.#background('pause', this.queue.pause());
+    return this.status();
+  }
+
+  resume(): QueueStatus {
+    this.#paused = false;
+    this.#background('resume', this.queue.resume());
+    return this.status();
+  }
+
+  submit(input: SubmitInput, nodeCount: number): { jobId: string; position: number } {
+    if (this.store.countQueued() >= this.opts.maxQueued) {
+      throw new QueueError({ kind: 'queue_full', limit: this.opts.maxQueued });
+    }
+    this.#checkRunnable(input);
+    const id = randomUUID();
+    const priority = input.priority ?? 0;
+    const title = typeof input.graph.meta?.title === 'string' ? input.graph.meta.title.slice(0, 200) : null;
+    const timeoutMs = Math.min(input.timeoutMs ?? this.opts.jobTimeoutMs, this.opts.jobTimeoutMs);
+    this.store.insertJob({
+      id,
+      priority,
+      clientId: input.clientId ?? null,
+      owner: input.owner ?? null,
+      title,
+      nodeCount,
+      graph: JSON.stringify(input.graph),
+      targets: input.targets ?? null,
+      timeoutMs,
+      createdAt: Date.now(),
+    });
+    const record = this.store.getJob(id)!;
+    const position = this.store.positionOf(record);
+    if (input.clientId) this.hub.subscribeClient(input.clientId, id, input.owner);
+    const tracker = this.#tracker(id);
+    tracker.emit({ type: 'job:queued', jobId: id, at: Date.now(), position, priority });
+    tracker.close();
+    const data: WireJob = {
+      graph: input.graph,
+      ...(input.targets ? { targets: input.targets } : {}),
+      timeoutMs,
+      front: this.opts.frontUrl(),
+    };
+    this.queue
+      .add('run', data, {
+        jobId: id,
+        priority: bullPriority(priority),
+        removeOnComplete: true,
+        removeOnFail: 1000,
+      })
+      .catch((err: Error) => {
+        this.opts.log('error', `job ${id}: could not be queued in Redis: ${err.message}`);
+        const job = this.store.getJob(id);
+        if (job && job.state === 'queued') {
+          finishJob(this.store, this.hub, this.#tracker(id), job, {
+            state: 'failed',
+            durationMs: null,
+            error: { code: 'internal', message: 'the job could not be handed to the distributed queue' },
+          });
+        }
+      });
+    return { jobId: id, position };
+  }
+
+  cancel(id: string): { state: JobState; cancelled: boolean } {
+    const job = this.store.getJob(id);
+    if (!job) throw new QueueError({ kind: 'not_found', jobId: id });
+    if (job.state === 'queued') {
+      this.#cancelled.add(id);
+      finishJob(this.store, this.hub, this.#tracker(id), job, {
+        state: 'cancelled',
+        durationMs: null,
+        error: null,
+      });
+      // Still waiting in Redis: take it out. Already taken by a worker a moment ago: tell it to stop.
+      this.#background(
+        'cancel',
+        this.queue.remove(id).then((removed) => (removed ? undefined : this.pub.publish(CANCEL_CHANNEL, id))),
+      );
+      return { state: 'cancelled', cancelled: true };
+    }
+    if (job.state === 'running') {
+      const relay = this.#relays.get(id);
+      if (relay) relay.cancelRequested = true;
+      this.#background('cancel', this.pub.publish(CANCEL_CHANNEL, id));
+      return { state: 'running', cancelled: true };
+    }
+    return { state: job.state, cancelled: false };
+  }
+
+  setPriority(id: string, priority: number): JobRecord {
+    const job = this.store.getJob(id);
+    if (!job) throw new QueueError({ kind: 'not_found', jobId: id });
+    if (job.state !== 'queued' || !this.store.setPriority(id, priority)) {
+      throw new QueueError({ kind: 'conflict', jobId: id, state: job.state, operation: 'reprioritise' });
+    }
+    this.#background(
+      'reprioritise',
+      this.queue.getJob(id).then((j) => j?.changePriority({ priority: bullPriority(priority) })),
+    );
+    const fresh = this.store.getJob(id)!;
+    const tracker = this.#tracker(id);
+    tracker.emit({
+      type: 'job:state',
+      jobId: id,
+      at: Date.now(),
+      state: 'queued',
+      priority,
+      position: this.store.positionOf(fresh),
+      attempts: fresh.attempts,
+    });
+    tracker.close();
+    return fresh;
+  }
+
+  delete(id: string): void {
+    const job = this.store.getJob(id);
+    if (!job) throw new QueueError({ kind: 'not_found', jobId: id });
+    if (job.state === 'queued' || job.state === 'running') {
+      throw new QueueError({ kind: 'conflict', jobId: id, state: job.state, operation: 'delete' });
+    }
+    this.store.deleteJob(id);
+  }
+
+  live(id: string): LiveState | undefined {
+    const tracker = this.#relays.get(id)?.tracker;
+    return tracker && { seq: tracker.seq, nodes: tracker.nodes };
+  }
+
+  latestPreviews(id: string): Uint8Array[] {
+    return [...(this.#relays.get(id)?.tracker.latestPreview.values() ?? [])];
+  }
+
+  get activeCount(): number {
+    return this.#relays.size;
+  }
+
+  /** A worker may upload output files for this job (it runs, as far as this front knows). */
+  acceptsUploads(jobId: string): boolean {
+    return this.store.getJob(jobId)?.state === 'running';
+  }
+
+  /** The worker that runs the job now, while this front relays it. */
+  workerOf(jobId: string): string | undefined {
+    return this.#relays.get(jobId)?.worker;
+  }
+
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    clearInterval(this.#workerTimer);
+    // The jobs run on the workers and go on; this front only stops relaying them.
+    for (const r of this.#relays.values()) r.tracker.close();
+    this.#relays.clear();
+    await Promise.allSettled([this.events.close(), this.queue.close()]);
+    this.pub.disconnect();
+    this.sub.disconnect();
+  }
+
+  #onMessage(m: WorkerMessage): void {
+    const job = this.store.getJob(m.jobId);
+    // Another front's job, or one already settled here (a cancel that raced the worker).
+    if (!job) return;
+    if (TERMINAL.has(job.state)) {
+      if (m.t === 'start' && job.state === 'cancelled')
+        this.#background('cancel', this.pub.publish(CANCEL_CHANNEL, job.id));
+      return;
+    }
+    switch (m.t) {
+      case 'start':
+        this.#onStart(job, m.worker);
+        return;
+      case 'event':
+        this.#onEvent(job, m.event);
+        return;
+      case 'end': {
+        const relay = this.#relay(job);
+        const fresh = this.store.getJob(job.id)!;
+        const end = settle(fresh, relay.tracker, this.opts.catalog(), m.outcome, {
+          cancelRequested: m.cancelled || relay.cancelRequested,
+          timedOut: m.timedOut,
+          timeoutMs: fresh.timeoutMs ?? this.opts.jobTimeoutMs,
+          durationMs: m.durationMs,
+        });
+        finishJob(this.store, this.hub, relay.tracker, fresh, end);
+        this.#relays.delete(job.id);
+        this.#cancelled.delete(job.id);
+        return;
+      }
+    }
+  }
+
+  #onStart(job: JobRecord, worker: string): void {
+    const old = this.#relays.get(job.id);
+    if (old) {
+      // A second start: the first worker was lost (stalled) and another picked the job up.
+      old.tracker.flushAll();
+      old.tracker.close();
+      this.#relays.delete(job.id);
+    }
+    if (job.state === 'running') this.store.requeue(job.id);
+    this.store.markRunning(job.id, Date.now());
+    const fresh = this.store.getJob(job.id)!;
+    const relay: Relay = {
+      tracker: this.#tracker(job.id),
+      worker,
+      cancelRequested: old?.cancelRequested ?? false,
+    };
+    this.#relays.set(job.id, relay);
+    relay.tracker.emit({
+      type: 'job:state',
+      jobId: job.id,
+      at: Date.now(),
+      state: 'running',
+      priority: fresh.priority,
+      attempts: fresh.attempts,
+    });
+    if (relay.cancelRequested) this.#background('cancel', this.pub.publish(CANCEL_CHANNEL, job.id));
+  }
+
+  #onEvent(job: JobRecord, event: EngineEvent): void {
+    const relay = this.#relay(job);
+    if (event.type === 'node:done' || event.type === 'node:cached') {
+      // The worker uploaded its files here first; their paths are relative to the outputs folder.
+      event.artifacts = event.artifacts.map((a) =>
+        a.kind === 'file' && !path.isAbsolute(a.path)
+          ? { ...a, path: path.join(this.opts.outputsDir, a.path) }
+          : a,
+      );
+    }
+    relay.tracker.onEngineEvent(event);
+  }
+
+  /** The relay of a running job; made on first sight when this front (re)started while it ran. */
+  #relay(job: JobRecord): Relay {
+    let relay = this.#relays.get(job.id);
+    if (!relay) {
+      relay = { tracker: this.#tracker(job.id), worker: 'unknown', cancelRequested: false };
+      this.#relays.set(job.id, relay);
+    }
+    return relay;
+  }
+
+  /** BullMQ gave up on the job (its worker was lost more often than allowed, or the processor threw). */
+  #onFailed(jobId: string, reason: string): void {
+    const job = this.store.getJob(jobId);
+    if (!job || TERMINAL.has(job.state)) return;
+    const relay = this.#relays.get(jobId);
+    const error: JobError = { code: 'interrupted', message: `the job's worker was lost: ${reason}` };
+    finishJob(this.store, this.hub, relay?.tracker ?? this.#tracker(jobId), job, {
+      state: 'failed',
+      durationMs: null,
+      error,
+    });
+    this.#relays.delete(jobId);
+  }
+
+  #tracker(jobId: string): JobTracker {
+    return new JobTracker(jobId, this.store, this.hub, {
+      outputsDir: this.opts.outputsDir,
+      previewIntervalMs: this.opts.previewIntervalMs,
+      progressIntervalMs: this.opts.progressIntervalMs,
+      log: (m) => this.opts.log('warn', m),
+    });
+  }
+
+  #background(what: string, p: Promise<unknown>): void {
+    p.catch((err: Error) => this.opts.log('error', `${what} in Redis failed: ${err.message}`));
+  }
+}

@@ -1,0 +1,92 @@
+import type { EngineEvent } from '@reelgraph/executor';
+import type { GraphDocument } from '@reelgraph/graph';
+import { decode, encode } from 'cbor-x';
+import type { RunOutcome } from '../node-host';
+
+/**
+ * What fronts and workers say to each other through Redis (docs/scale-out.md). Jobs travel as BullMQ
+ * jobs on one queue; a worker's engine events travel on one pub/sub channel, CBOR-encoded (previews are
+ * binary); cancels travel the other way on a second channel.
+ */
+export const QUEUE_NAME = 'reelgraph-jobs';
+export const EVENTS_CHANNEL = 'reelgraph:events';
+export const CANCEL_CHANNEL = 'reelgraph:cancel';
+/** The header a worker sends its secret in, to the front's output upload route. */
+export const WORKER_SECRET_HEADER = 'x-reelgraph-worker';
+export const SHA256_HEADER = 'x-reelgraph-sha256';
+export const UPLOAD_ROUTE = '/api/worker/outputs/:jobId';
+
+/** Each live worker refreshes `<prefix><name>` (JSON `WorkerInfo`) with a TTL of 3 heartbeats. */
+export const WORKER_KEY_PREFIX = 'reelgraph:worker:';
+
+/** What a worker announces: who it is, its load, and what it can run. */
+export interface WorkerInfo {
+  name: string;
+  concurrency: number;
+  /** Ids of the jobs it runs now. */
+  running: string[];
+  /** Every node type its packs provide. */
+  nodeTypes: string[];
+  packs: { name: string; version?: string; status: string }[];
+  startedAt: number;
+  heartbeatAt: number;
+}
+
+/** A BullMQ job's data: what a worker needs to run it and to hand its files back. */
+export interface WireJob {
+  graph: GraphDocument;
+  targets?: string[];
+  timeoutMs: number;
+  /** Base URL of the front that accepted the job: output files are uploaded there. */
+  front: string;
+}
+
+/** Worker → fronts, in order per job. */
+export type WorkerMessage =
+  | { t: 'start'; jobId: string; worker: string; attempt: number }
+  /** File artifacts' `path` is relative to the outputs folder and already uploaded to `front`. */
+  | { t: 'event'; jobId: string; event: EngineEvent }
+  | {
+      t: 'end';
+      jobId: string;
+      outcome: RunOutcome;
+      cancelled: boolean;
+      timedOut: boolean;
+      durationMs: number;
+    };
+
+export const encodeMessage = (m: WorkerMessage): Buffer => encode(m);
+export const decodeMessage = (b: Buffer): WorkerMessage => decode(b) as WorkerMessage;
+
+/** Reelgraph priorities run high first (−1000…1000); BullMQ runs low numbers first (1…2²¹). */
+export function bullPriority(priority: number): number {
+  return 1001 - Math.max(-1000, Math.min(1000, priority));
+}
+
+/** `redis://host:port[/db]` → ioredis options; BullMQ workers need `maxRetriesPerRequest: null`. */
+export function redisOptions(url: string): {
+  host: string;
+  port: number;
+  db: number;
+  username?: string;
+  password?: string;
+  maxRetriesPerRequest: null;
+} {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new Error(`--redis must look like redis://host:port[/db], not "${url.slice(0, 100)}"`);
+  }
+  if (u.protocol !== 'redis:') throw new Error(`--redis must be a redis:// URL, not ${u.protocol}`);
+  const db = u.pathname && u.pathname !== '/' ? Number(u.pathname.slice(1)) : 0;
+  if (!Number.isInteger(db) || db < 0) throw new Error(`--redis: "${u.pathname}" is not a database number`);
+  return {
+    host: u.hostname || '127.0.0.1',
+    port: u.port ? Number(u.port) : 6379,
+    db,
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    maxRetriesPerRequest: null,
+  };
+}

@@ -1,0 +1,237 @@
+import { hostname } from 'node:os';
+import type { EngineEvent } from '@reelgraph/executor';
+import { type Job, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { HostConfig, NodeHost, RunOutcome } from '../queue/node-host';
+import { ProcessNodeHost } from '../queue/process-host';
+import {
+  CANCEL_CHANNEL,
+  EVENTS_CHANNEL,
+  encodeMessage,
+  QUEUE_NAME,
+  redisOptions,
+  type WireJob,
+  WORKER_KEY_PREFIX,
+  type WorkerInfo,
+  type WorkerMessage,
+} from '../queue/redis/wire';
+import { handOverFiles } from './hand-over';
+
+export interface WorkerOptions {
+  /** `redis://host:port[/db]`. */
+  redis: string;
+  /** The secret the fronts check on output uploads (`REELGRAPH_WORKER_SECRET`). */
+  secret: string;
+  /** Shown in logs and on the fronts; default `<hostname>-<pid>`. */
+  name?: string;
+  /** Jobs this worker runs at once (one node-host child each). */
+  concurrency: number;
+  host: HostConfig;
+  /** After a cancel or time limit, how long a job may take to stop before its child is killed. */
+  abortGraceMs: number;
+  /** BullMQ lock: a worker that stops renewing it for this long is taken as lost. Default 30 s. */
+  lockMs?: number;
+  /** How often the worker looks for jobs whose worker was lost. Default 30 s. */
+  stalledIntervalMs?: number;
+  /** Times a job may lose its worker and be run again before it fails. Default 2. */
+  maxStalls?: number;
+  /** How often the worker announces itself (`WorkerInfo`); default 2 s. */
+  heartbeatMs?: number;
+  log: (level: 'info' | 'warn' | 'error', message: string) => void;
+}
+
+export interface RunningWorker {
+  readonly name: string;
+  close(): Promise<void>;
+}
+
+interface Running {
+  controller: AbortController;
+  cancelled: boolean;
+  timedOut: boolean;
+}
+
+/**
+ * `reelgraph worker`: no HTTP API. Takes jobs from BullMQ, runs them on the node host (child process
+ * isolation, cache, previews), publishes their engine events for the fronts to relay, uploads their
+ * output files to the front that accepted them, and stops a job within moments of a cancel.
+ */
+export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
+  const name = opts.name ?? `${hostname()}-${process.pid}`;
+  const connection = redisOptions(opts.redis);
+  const pub = new Redis({ ...connection, lazyConnect: true });
+  const sub = new Redis({ ...connection, lazyConnect: true });
+  // ioredis reconnects by itself; say why while it does (a restart of Redis), once per reason.
+  let lastError: Error | undefined;
+  for (const c of [pub, sub]) {
+    c.on('error', (err: Error) => {
+      if (lastError?.message !== err.message) opts.log('warn', `Redis: ${err.message}`);
+      lastError = err;
+    });
+    c.on('ready', () => {
+      lastError = undefined;
+    });
+  }
+  try {
+    await pub.connect();
+    await sub.connect();
+  } catch (err) {
+    pub.disconnect();
+    sub.disconnect();
+    throw new Error(`cannot reach Redis at ${opts.redis}: ${(lastError ?? (err as Error)).message}`);
+  }
+  let host: NodeHost;
+  try {
+    host = await ProcessNodeHost.start(opts.host, { warm: opts.concurrency });
+  } catch (err) {
+    pub.disconnect();
+    sub.disconnect();
+    throw err;
+  }
+  const running = new Map<string, Running>();
+  let closing = false;
+
+  const stopJob = (jobId: string, r: Running, why: string) => {
+    r.controller.abort(new Error(why));
+    const t = setTimeout(() => {
+      if (running.get(jobId) !== r) return;
+      opts.log('warn', `job ${jobId} did not stop within ${opts.abortGraceMs} ms; stopping it by force`);
+      void host.kill(jobId, `job ${jobId} was ${r.timedOut ? 'stopped after its time limit' : 'cancelled'}`);
+    }, opts.abortGraceMs);
+    t.unref();
+  };
+
+  sub.on('message', (channel: string, jobId: string) => {
+    if (channel !== CANCEL_CHANNEL) return;
+    const r = running.get(jobId);
+    if (!r || r.cancelled) return;
+    r.cancelled = true;
+    opts.log('info', `job ${jobId}: cancelled`);
+    stopJob(jobId, r, 'cancelled');
+  });
+  await sub.subscribe(CANCEL_CHANNEL);
+
+  const publish = (m: WorkerMessage) => pub.publish(EVENTS_CHANNEL, encodeMessage(m));
+
+  const processor = async (job: Job<WireJob>): Promise<{ state: string }> => {
+    const jobId = job.id!;
+    const data = job.data;
+    const r: Running = { controller: new AbortController(), cancelled: false, timedOut: false };
+    running.set(jobId, r);
+    const started = performance.now();
+    // Events go out in order; a node's files are uploaded before the event that names them.
+    let chain: Promise<unknown> = publish({ t: 'start', jobId, worker: name, attempt: job.attemptsStarted });
+    let handOverError: Error | undefined;
+    const forward = (e: EngineEvent) => {
+      chain = chain
+        .then(async () => {
+          const event = handOverError
+            ? e
+            : await handOverFiles(e, {
+                front: data.front,
+                jobId,
+                outputsDir: opts.host.outputsDir,
+                secret: opts.secret,
+              });
+          await publish({ t: 'event', jobId, event });
+        })
+        .catch((err: Error) => {
+          if (!handOverError) {
+            handOverError = err;
+            opts.log('error', `job ${jobId}: ${err.message}`);
+            r.controller.abort(err);
+          }
+        });
+    };
+    const timer = setTimeout(() => {
+      r.timedOut = true;
+      stopJob(jobId, r, `TIMEOUT: the job ran longer than ${data.timeoutMs} ms`);
+    }, data.timeoutMs);
+    let outcome: RunOutcome;
+    try {
+      outcome = await host.run({
+        jobId,
+        graph: data.graph,
+        ...(data.targets ? { targets: data.targets } : {}),
+        signal: r.controller.signal,
+        onEvent: (e) => {
+          if (e.jobId === jobId) forward(e);
+        },
+      });
+    } catch (err) {
+      outcome = { kind: 'crashed', message: `the worker failed to run this job: ${(err as Error).message}` };
+    } finally {
+      clearTimeout(timer);
+    }
+    await chain;
+    running.delete(jobId);
+    // Shutting down: no end is reported; once its lock runs out, BullMQ hands the job to another worker.
+    if (closing) throw new Error(`worker ${name} shut down while the job ran`);
+    if (handOverError) {
+      outcome = {
+        kind: 'crashed',
+        message: `output files could not be handed to the front: ${handOverError.message}`,
+      };
+    }
+    await publish({
+      t: 'end',
+      jobId,
+      outcome,
+      cancelled: r.cancelled,
+      timedOut: r.timedOut,
+      durationMs: performance.now() - started,
+    });
+    return { state: outcome.kind === 'result' ? outcome.status : outcome.kind };
+  };
+
+  const worker = new Worker<WireJob>(QUEUE_NAME, processor, {
+    connection,
+    concurrency: opts.concurrency,
+    name,
+    lockDuration: opts.lockMs ?? 30_000,
+    stalledInterval: opts.stalledIntervalMs ?? 30_000,
+    maxStalledCount: opts.maxStalls ?? 2,
+  });
+  worker.on('error', (err) => opts.log('error', `queue: ${err.message}`));
+  await worker.waitUntilReady();
+  const heartbeatMs = opts.heartbeatMs ?? 2000;
+  const startedAt = Date.now();
+  const announce = () => {
+    const info: WorkerInfo = {
+      name,
+      concurrency: opts.concurrency,
+      running: [...running.keys()],
+      nodeTypes: Object.keys(host.catalog.nodes),
+      packs: host.catalog.packs.map((p) => ({
+        name: p.name,
+        ...(p.version !== undefined ? { version: p.version } : {}),
+        status: p.status,
+      })),
+      startedAt,
+      heartbeatAt: Date.now(),
+    };
+    return pub.set(`${WORKER_KEY_PREFIX}${name}`, JSON.stringify(info), 'PX', heartbeatMs * 3);
+  };
+  await announce();
+  const heartbeat = setInterval(() => {
+    announce().catch((err: Error) => opts.log('warn', `heartbeat: ${err.message}`));
+  }, heartbeatMs);
+  opts.log('info', `worker ${name} takes jobs from ${opts.redis} (${opts.concurrency} at once)`);
+
+  let closed = false;
+  return {
+    name,
+    async close() {
+      if (closed) return;
+      closed = true;
+      closing = true;
+      clearInterval(heartbeat);
+      await pub.del(`${WORKER_KEY_PREFIX}${name}`).catch(() => {});
+      // Running jobs are dropped, not failed: BullMQ hands them to another worker once their lock runs out.
+      await worker.close(true);
+      await host.close();
+      pub.disconnect();
+      sub.disconnect();
+    },
+  };
+}
