@@ -7,13 +7,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runFfmpeg } from '@reelgraph/media';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { wan21T2v } from '../../packages/comfy/test/fixtures/wan21-t2v';
-import { ensureBuilt, hasChromium, launch } from './harness';
+import { hasChromium } from './harness';
 import { doc, dropFile, nodeEl, openEditor, shot } from './page';
-import { type RunningServer, startServer } from './realServer';
+import { realServerAndBrowser } from './setup';
 
 const workflow = wan21T2v();
 const prompt = JSON.parse(
@@ -21,19 +21,10 @@ const prompt = JSON.parse(
 );
 
 describe.skipIf(!hasChromium)('ComfyUI files dropped on the editor', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    await ensureBuilt();
-    [server, browser] = await Promise.all([startServer(), launch()]);
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const live = realServerAndBrowser();
 
   async function emptyEditor(): Promise<Page> {
-    const page = await openEditor(browser, server.url);
+    const page = await openEditor(live.browser, live.server.url);
     await page.getByRole('button', { name: 'New' }).click();
     await page.waitForFunction(() => Object.keys(window.__reelgraph.editor.getState().items).length === 0);
     return page;

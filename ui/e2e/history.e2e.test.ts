@@ -5,11 +5,12 @@
  */
 import { join } from 'node:path';
 import type { GraphDocument } from '@reelgraph/graph';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, hasChromium, launch } from './harness';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { hasChromium } from './harness';
 import { doc, openEditor, shot } from './page';
-import { REPO, type RunningServer, startServer } from './realServer';
+import { REPO, startServer } from './realServer';
+import { realServerAndBrowser } from './setup';
 
 /** Polls wait on the server and the browser: generous on a busy machine (vitest's default is 1 s). */
 const SLOW = { timeout: 30_000 };
@@ -44,18 +45,7 @@ function clipGraph(title: string, format: 'mp4' | 'webp'): GraphDocument {
 }
 
 describe.skipIf(!hasChromium)('history and gallery', () => {
-  let server: RunningServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    await ensureBuilt();
-    [server, browser] = await Promise.all([startServer(PACKS), launch()]);
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const live = realServerAndBrowser(PACKS);
 
   async function runAndWait(page: Page, graph: GraphDocument): Promise<string> {
     await page.evaluate((g) => window.__reelgraph.actions.loadDocument(g, { quiet: true }), graph);
@@ -84,16 +74,16 @@ describe.skipIf(!hasChromium)('history and gallery', () => {
   }
 
   it('lists outputs after a server restart and a reload, and they play', async () => {
-    let page = await openEditor(browser, server.url);
+    let page = await openEditor(live.browser, live.server.url);
     const first = await runAndWait(page, clipGraph('Bar one', 'mp4'));
     await runAndWait(page, clipGraph('Other clip', 'webp'));
     await page.context().close();
 
-    const port = Number(new URL(server.url).port);
-    await server.close(true);
-    server = await startServer(PACKS, 60_000, { dir: server.dir, port });
+    const port = Number(new URL(live.server.url).port);
+    await live.server.close(true);
+    live.server = await startServer(PACKS, 60_000, { dir: live.server.dir, port });
 
-    page = await openEditor(browser, server.url);
+    page = await openEditor(live.browser, live.server.url);
     await openGallery(page);
     await expect.poll(() => entries(page).count(), SLOW).toBe(2);
     // Newest first.
@@ -114,7 +104,7 @@ describe.skipIf(!hasChromium)('history and gallery', () => {
   }, 240_000);
 
   it('filters by graph name and state, loads the graph that made an output, re-runs it', async () => {
-    const page = await openEditor(browser, server.url);
+    const page = await openEditor(live.browser, live.server.url);
     await page.getByRole('button', { name: 'New' }).click();
     await openGallery(page);
     await expect.poll(() => entries(page).count(), SLOW).toBe(2);
@@ -139,7 +129,7 @@ describe.skipIf(!hasChromium)('history and gallery', () => {
   }, 120_000);
 
   it('deletes an output and clears the finished jobs, each after asking', async () => {
-    const page = await openEditor(browser, server.url);
+    const page = await openEditor(live.browser, live.server.url);
     await openGallery(page);
     await expect.poll(() => entries(page).count(), SLOW).toBe(3);
     const other = page.getByRole('article', { name: 'Other clip' });
@@ -166,7 +156,7 @@ describe.skipIf(!hasChromium)('history and gallery', () => {
   }, 90_000);
 
   it('lays several outputs (variations) out as a grid inside the node', async () => {
-    const page = await openEditor(browser, server.url);
+    const page = await openEditor(live.browser, live.server.url);
     const g = clipGraph('Variations', 'webp');
     g.nodes.clip!.inputs.batch = 4;
     await runAndWait(page, g);
@@ -182,7 +172,7 @@ describe.skipIf(!hasChromium)('history and gallery', () => {
   }, 90_000);
 
   it('compares two videos side by side, played in sync', async () => {
-    const page = await openEditor(browser, server.url);
+    const page = await openEditor(live.browser, live.server.url);
     await runAndWait(page, clipGraph('Left clip', 'mp4'));
     await runAndWait(page, clipGraph('Right clip', 'mp4'));
     await openGallery(page);

@@ -5,11 +5,12 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, hasChromium, launch } from './harness';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { hasChromium } from './harness';
 import { doc, nodeEl, openEditor, shot } from './page';
-import { REPO, type RunningServer, startServer } from './realServer';
+import { REPO } from './realServer';
+import { realServerAndBrowser } from './setup';
 
 /** Polls wait on the server and the browser: generous on a busy machine (vitest's default is 1 s). */
 const SLOW = { timeout: 30_000 };
@@ -17,21 +18,10 @@ const SLOW = { timeout: 30_000 };
 const hasModel = existsSync(join(REPO, 'models', 'tiny', 'model.json'));
 
 describe.skipIf(!hasChromium || !hasModel)('model-aware widgets', () => {
-  let server: RunningServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    await ensureBuilt();
-    [server, browser] = await Promise.all([startServer(), launch()]);
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const live = realServerAndBrowser();
 
   async function textToVideo(): Promise<Page> {
-    const page = await openEditor(browser, server.url);
+    const page = await openEditor(live.browser, live.server.url);
     await page.getByRole('button', { name: 'Presets' }).click();
     await page.locator('[data-preset="text-to-video"]').click();
     // Startup already loaded this preset, so its nodes are no sign the click's load arrived: the dialog

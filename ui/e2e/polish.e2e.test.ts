@@ -2,28 +2,17 @@
  * What users noticed: a clean console on load, dialogs that Escape closes and that keep focus, a search
  * that ranks names first, node text readable at 100 %, a light theme that follows the system.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, hasChromium, launch } from './harness';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { hasChromium } from './harness';
 import { openEditor, shot } from './page';
-import { type RunningServer, startServer } from './realServer';
+import { realServerAndBrowser } from './setup';
 
 describe.skipIf(!hasChromium)('editor polish', () => {
-  let server: RunningServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    await ensureBuilt();
-    [server, browser] = await Promise.all([startServer(), launch()]);
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const live = realServerAndBrowser();
 
   it('loads without console errors or failed requests (the favicon is there)', async () => {
-    const context = await browser.newContext();
+    const context = await live.browser.newContext();
     const page = await context.newPage();
     const problems: string[] = [];
     page.on('console', (m) => {
@@ -33,11 +22,11 @@ describe.skipIf(!hasChromium)('editor polish', () => {
     page.on('response', (r) => {
       if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`);
     });
-    await page.goto(server.url);
+    await page.goto(live.server.url);
     await page.waitForFunction(() => performance.getEntriesByName('rg:loaded').length > 0);
     await page.waitForLoadState('networkidle');
     expect(problems).toEqual([]);
-    expect((await fetch(new URL('/favicon.svg', server.url))).status).toBe(200);
+    expect((await fetch(new URL('/favicon.svg', live.server.url))).status).toBe(200);
     await context.close();
   }, 60_000);
 
@@ -55,7 +44,7 @@ describe.skipIf(!hasChromium)('editor polish', () => {
   }
 
   it('Escape closes every dialog, focus stays inside while open, and nothing blocks the canvas after', async () => {
-    const page = await openEditor(browser, server.url);
+    const page = await openEditor(live.browser, live.server.url);
     await dialogClosesOnEscape(
       page,
       () => page.getByRole('button', { name: '?' }).click(),
@@ -75,7 +64,7 @@ describe.skipIf(!hasChromium)('editor polish', () => {
   }, 60_000);
 
   it('search ranks exact and prefix name matches first: "sampler" lists no Seed or Math', async () => {
-    const page = await openEditor(browser, server.url);
+    const page = await openEditor(live.browser, live.server.url);
     await page.mouse.dblclick(500, 650);
     await page.getByLabel('Search nodes').fill('sampler');
     const types = await page
@@ -89,7 +78,7 @@ describe.skipIf(!hasChromium)('editor polish', () => {
   }, 60_000);
 
   it('node text is at least 12 px at 100 % zoom', async () => {
-    const page = await openEditor(browser, server.url);
+    const page = await openEditor(live.browser, live.server.url);
     const sizes = await page.evaluate(() => {
       const small: string[] = [];
       for (const el of document.querySelectorAll<HTMLElement>('.rg-node *')) {
@@ -108,12 +97,12 @@ describe.skipIf(!hasChromium)('editor polish', () => {
 
   it('follows the system colour scheme', async () => {
     const luminance = async (scheme: 'light' | 'dark') => {
-      const context = await browser.newContext({
+      const context = await live.browser.newContext({
         colorScheme: scheme,
         viewport: { width: 1300, height: 850 },
       });
       const page = await context.newPage();
-      await page.goto(server.url);
+      await page.goto(live.server.url);
       await page.waitForFunction(() => performance.getEntriesByName('rg:loaded').length > 0);
       const [r, g, b] = await page.evaluate(() =>
         (getComputedStyle(document.querySelector('.rg-node')!).backgroundColor.match(/\d+/g) ?? []).map(

@@ -3,11 +3,11 @@
  * other; a tab opened after one closed picks up the closed tab's work.
  */
 import type { GraphDocument } from '@reelgraph/graph';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, hasChromium, launch } from './harness';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { hasChromium } from './harness';
 import { doc, shot } from './page';
-import { type RunningServer, startServer } from './realServer';
+import { realServerAndBrowser } from './setup';
 
 /** Polls wait on the server and the browser: generous on a busy machine (vitest's default is 1 s). */
 const SLOW = { timeout: 30_000 };
@@ -22,18 +22,7 @@ const graph = (title: string, value: number): GraphDocument => ({
 });
 
 describe.skipIf(!hasChromium)('autosave per workflow', () => {
-  let server: RunningServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    await ensureBuilt();
-    [server, browser] = await Promise.all([startServer(), launch()]);
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const live = realServerAndBrowser();
 
   const loaded = (page: Page) =>
     page.waitForFunction(() => performance.getEntriesByName('rg:loaded').length > 0);
@@ -41,7 +30,7 @@ describe.skipIf(!hasChromium)('autosave per workflow', () => {
   async function tab(context: BrowserContext): Promise<Page> {
     const page = await context.newPage();
     page.on('pageerror', (e) => console.error('[page error]', e.message));
-    await page.goto(server.url);
+    await page.goto(live.server.url);
     await loaded(page);
     return page;
   }
@@ -56,7 +45,7 @@ describe.skipIf(!hasChromium)('autosave per workflow', () => {
   const title = (page: Page) => doc(page).then((d) => d.meta?.title);
 
   it('two tabs edit two graphs without clobbering each other', async () => {
-    const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+    const context = await live.browser.newContext({ viewport: { width: 1200, height: 800 } });
     const a = await tab(context);
     await edit(a, graph('Graph A', 1));
     const b = await tab(context);
@@ -82,7 +71,7 @@ describe.skipIf(!hasChromium)('autosave per workflow', () => {
   }, 90_000);
 
   it('workflow tabs: each has its own graph, undo history, unsaved marker and name; they survive a reload', async () => {
-    const context = await browser.newContext({ viewport: { width: 1300, height: 850 } });
+    const context = await live.browser.newContext({ viewport: { width: 1300, height: 850 } });
     const page = await tab(context);
     const tabs = page.getByRole('tablist', { name: 'Workflows' });
     const value = () => doc(page).then((d) => d.nodes.n?.inputs.value);
