@@ -1,4 +1,4 @@
-// Shared by the `validate` and `run` commands (owner: the CLI, not the HTTP server).
+// Shared by the CLI's commands (owner: the CLI, not the HTTP server).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,4 +56,13 @@ export function formatValidationError(e: ValidationError): string {
 
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** An integer option `--<name>` in `[min, max]`; undefined when not given. Throws a usage message otherwise. */
+export function intOption(v: string | undefined, name: string, min: number, max: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new Error(`--${name} must be an integer from ${min} to ${max}`);
+  return n;
 }

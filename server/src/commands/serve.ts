@@ -6,6 +6,7 @@ import { defaultPackDirs, userPacksDir } from '@reelgraph/packs';
 import { buildApp } from '../app';
 import type { ServerOptions } from '../options';
 import { enableHotReload } from '../packs/hot-reload';
+import { intOption } from './cli-common';
 
 const HELP = `reelgraph serve [options]
 
@@ -89,13 +90,6 @@ export function parseServeArgs(argv: string[]): (ServerOptions & { dev?: boolean
     },
   });
   if (values.help) return 'help';
-  const int = (v: string | undefined, name: string, min: number, max: number) => {
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max)
-      throw new Error(`--${name} must be an integer from ${min} to ${max}`);
-    return n;
-  };
   const abs = (p: string | undefined) => (p === undefined ? undefined : path.resolve(p));
   const token = values.token ?? process.env.REELGRAPH_TOKEN;
   const opts: ServerOptions & { dev?: boolean } = {
@@ -104,7 +98,7 @@ export function parseServeArgs(argv: string[]): (ServerOptions & { dev?: boolean
     dev: values.dev ?? process.env.NODE_ENV === 'development',
   };
   if (values.host !== undefined) opts.host = values.host;
-  const port = int(values.port, 'port', 0, 65535);
+  const port = intOption(values.port, 'port', 0, 65535);
   if (port !== undefined) opts.port = port;
   if (values.users && values.token) throw new Error('give either --token or --users, not both');
   // With --users, a REELGRAPH_TOKEN left in the environment does not apply.
@@ -119,9 +113,9 @@ export function parseServeArgs(argv: string[]): (ServerOptions & { dev?: boolean
   if (values.presets) opts.presetsDir = abs(values.presets)!;
   if (values['allowed-host']) opts.allowedHosts = values['allowed-host'];
   if (values['allowed-origin']) opts.allowedOrigins = values['allowed-origin'];
-  const concurrency = int(values.concurrency, 'concurrency', 1, 64);
+  const concurrency = intOption(values.concurrency, 'concurrency', 1, 64);
   if (concurrency !== undefined) opts.concurrency = concurrency;
-  const timeout = int(values['job-timeout'], 'job-timeout', 1, 7 * 24 * 3600);
+  const timeout = intOption(values['job-timeout'], 'job-timeout', 1, 7 * 24 * 3600);
   if (timeout !== undefined) opts.jobTimeoutMs = timeout * 1000;
   if (values.inline) opts.isolation = 'inline';
   if (values.policy) opts.policyFile = path.resolve(values.policy);

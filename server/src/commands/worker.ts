@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { defaultPackDirs } from '@reelgraph/packs';
 import { REPO_ROOT } from '../options';
 import { type RunningWorker, startWorker, type WorkerOptions } from '../worker/worker';
-import { EXIT } from './cli-common';
+import { EXIT, intOption } from './cli-common';
 
 const HELP = `reelgraph worker [options]   (docs/scale-out.md)
 
@@ -43,13 +43,6 @@ export function parseWorkerArgs(argv: string[], env = process.env): WorkerOption
     },
   });
   if (values.help) return 'help';
-  const int = (v: string | undefined, name: string, min: number, max: number) => {
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max)
-      throw new Error(`--${name} must be an integer from ${min} to ${max}`);
-    return n;
-  };
   const redis = values.redis ?? env.REELGRAPH_REDIS;
   if (!redis) throw new Error('--redis (or REELGRAPH_REDIS) is required');
   const secret = env.REELGRAPH_WORKER_SECRET;
@@ -59,14 +52,14 @@ export function parseWorkerArgs(argv: string[], env = process.env): WorkerOption
   const scratch = path.resolve(values.scratch ?? path.join(os.tmpdir(), `reelgraph-worker-${name}`));
   mkdirSync(path.join(scratch, 'outputs'), { recursive: true });
   mkdirSync(path.join(scratch, 'uploads'), { recursive: true });
-  const lockMs = int(values['lock-ms'], 'lock-ms', 1000, 3_600_000);
-  const stalledIntervalMs = int(values['stalled-interval-ms'], 'stalled-interval-ms', 500, 3_600_000);
-  const maxStalls = int(values['max-stalls'], 'max-stalls', 0, 100);
+  const lockMs = intOption(values['lock-ms'], 'lock-ms', 1000, 3_600_000);
+  const stalledIntervalMs = intOption(values['stalled-interval-ms'], 'stalled-interval-ms', 500, 3_600_000);
+  const maxStalls = intOption(values['max-stalls'], 'max-stalls', 0, 100);
   return {
     redis,
     secret,
     name,
-    concurrency: int(values.concurrency, 'concurrency', 1, 64) ?? 1,
+    concurrency: intOption(values.concurrency, 'concurrency', 1, 64) ?? 1,
     host: {
       nodesDirs: defaultPackDirs(values.nodes ?? []),
       modelsDirs: (values.models ?? [path.join(REPO_ROOT, 'models')]).map((d) => path.resolve(d)),

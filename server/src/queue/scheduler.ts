@@ -1,10 +1,19 @@
-import { randomUUID } from 'node:crypto';
 import type { GraphDocument } from '@reelgraph/graph';
 import type { JobError, JobState, QueueStatus } from '@reelgraph/protocol';
 import type { JobRecord, Store } from '../store/store';
 import type { Hub } from '../ws/hub';
+import {
+  checkRoom,
+  deleteFinished,
+  insertQueued,
+  type JobBook,
+  latestPreviewsOf,
+  liveState,
+  newTracker,
+  reprioritise,
+} from './job-ops';
 import type { JobQueue } from './job-queue';
-import { JobTracker } from './job-tracker';
+import type { JobTracker } from './job-tracker';
 import type { LiveState } from './job-views';
 import type { NodeHost, RunOutcome } from './node-host';
 import { QueueError } from './queue-error';
@@ -53,13 +62,16 @@ export class Scheduler implements JobQueue {
   #stopped = false;
   #pumping = false;
   #finishedSincePrune = 0;
+  readonly #book: JobBook;
 
   constructor(
     private readonly store: Store,
     private readonly host: NodeHost,
     private readonly hub: Hub,
     private readonly opts: SchedulerOptions,
-  ) {}
+  ) {
+    this.#book = { store, hub, opts };
+  }
 
   /** Jobs a crash left `running` go back to the queue, or fail once they have used their attempts. */
   recover(): { requeued: string[]; failed: string[] } {
@@ -132,33 +144,10 @@ export class Scheduler implements JobQueue {
   }
 
   submit(input: SubmitInput, nodeCount: number): { jobId: string; position: number } {
-    if (this.store.countQueued() >= this.opts.maxQueued) {
-      throw new QueueError({ kind: 'queue_full', limit: this.opts.maxQueued });
-    }
-    const id = randomUUID();
-    const priority = input.priority ?? 0;
-    const title = typeof input.graph.meta?.title === 'string' ? input.graph.meta.title.slice(0, 200) : null;
-    const timeout = Math.min(input.timeoutMs ?? this.opts.jobTimeoutMs, this.opts.jobTimeoutMs);
-    this.store.insertJob({
-      id,
-      priority,
-      clientId: input.clientId ?? null,
-      owner: input.owner ?? null,
-      title,
-      nodeCount,
-      graph: JSON.stringify(input.graph),
-      targets: input.targets ?? null,
-      timeoutMs: timeout,
-      createdAt: Date.now(),
-    });
-    const record = this.store.getJob(id)!;
-    const position = this.store.positionOf(record);
-    if (input.clientId) this.hub.subscribeClient(input.clientId, id, input.owner);
-    const tracker = this.#tracker(id);
-    tracker.emit({ type: 'job:queued', jobId: id, at: Date.now(), position, priority });
-    tracker.close();
+    checkRoom(this.#book);
+    const { jobId, position } = insertQueued(this.#book, input, nodeCount);
     queueMicrotask(() => this.pump());
-    return { jobId: id, position };
+    return { jobId, position };
   }
 
   /** Idempotent. True when this call cancelled the job. */
@@ -195,44 +184,21 @@ export class Scheduler implements JobQueue {
 
   /** The job as it is after the change. */
   setPriority(id: string, priority: number): JobRecord {
-    const job = this.store.getJob(id);
-    if (!job) throw new QueueError({ kind: 'not_found', jobId: id });
-    if (job.state !== 'queued' || !this.store.setPriority(id, priority)) {
-      throw new QueueError({ kind: 'conflict', jobId: id, state: job.state, operation: 'reprioritise' });
-    }
-    const fresh = this.store.getJob(id)!;
-    const tracker = this.#tracker(id);
-    tracker.emit({
-      type: 'job:state',
-      jobId: id,
-      at: Date.now(),
-      state: 'queued',
-      priority,
-      position: this.store.positionOf(fresh),
-      attempts: fresh.attempts,
-    });
-    tracker.close();
-    return fresh;
+    return reprioritise(this.#book, id, priority);
   }
 
   delete(id: string): void {
-    const job = this.store.getJob(id);
-    if (!job) throw new QueueError({ kind: 'not_found', jobId: id });
-    if (job.state === 'queued' || job.state === 'running') {
-      throw new QueueError({ kind: 'conflict', jobId: id, state: job.state, operation: 'delete' });
-    }
-    this.store.deleteJob(id);
+    deleteFinished(this.store, id);
   }
 
   /** The latest seq and per-node status of a running job (see `JobViews`). */
   live(id: string): LiveState | undefined {
-    const tracker = this.#active.get(id)?.tracker;
-    return tracker && { seq: tracker.seq, nodes: tracker.nodes };
+    return liveState(this.#active.get(id)?.tracker);
   }
 
   /** Latest preview frames of a running job (for a client that subscribes mid-run). */
   latestPreviews(id: string): Uint8Array[] {
-    return [...(this.#active.get(id)?.tracker.latestPreview.values() ?? [])];
+    return latestPreviewsOf(this.#active.get(id)?.tracker);
   }
 
   get activeCount(): number {
@@ -259,12 +225,7 @@ export class Scheduler implements JobQueue {
   }
 
   #tracker(jobId: string): JobTracker {
-    return new JobTracker(jobId, this.store, this.hub, {
-      outputsDir: this.opts.outputsDir,
-      previewIntervalMs: this.opts.previewIntervalMs,
-      progressIntervalMs: this.opts.progressIntervalMs,
-      log: (m) => this.opts.log('warn', m),
-    });
+    return newTracker(this.#book, jobId);
   }
 
   #launch(job: JobRecord): void {

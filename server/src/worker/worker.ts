@@ -1,15 +1,14 @@
 import { hostname } from 'node:os';
 import type { EngineEvent } from '@reelgraph/executor';
 import { type Job, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
 import type { HostConfig, NodeHost, RunOutcome } from '../queue/node-host';
 import { ProcessNodeHost } from '../queue/process-host';
+import { connectRedisPair } from '../queue/redis/connect';
 import {
   CANCEL_CHANNEL,
   EVENTS_CHANNEL,
   encodeMessage,
   QUEUE_NAME,
-  redisOptions,
   type WireJob,
   WORKER_KEY_PREFIX,
   type WorkerInfo,
@@ -58,28 +57,7 @@ interface Running {
  */
 export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const name = opts.name ?? `${hostname()}-${process.pid}`;
-  const connection = redisOptions(opts.redis);
-  const pub = new Redis({ ...connection, lazyConnect: true });
-  const sub = new Redis({ ...connection, lazyConnect: true });
-  // ioredis reconnects by itself; say why while it does (a restart of Redis), once per reason.
-  let lastError: Error | undefined;
-  for (const c of [pub, sub]) {
-    c.on('error', (err: Error) => {
-      if (lastError?.message !== err.message) opts.log('warn', `Redis: ${err.message}`);
-      lastError = err;
-    });
-    c.on('ready', () => {
-      lastError = undefined;
-    });
-  }
-  try {
-    await pub.connect();
-    await sub.connect();
-  } catch (err) {
-    pub.disconnect();
-    sub.disconnect();
-    throw new Error(`cannot reach Redis at ${opts.redis}: ${(lastError ?? (err as Error)).message}`);
-  }
+  const { connection, pub, sub } = await connectRedisPair(opts.redis, opts.log);
   let host: NodeHost;
   try {
     host = await ProcessNodeHost.start(opts.host, { warm: opts.concurrency });

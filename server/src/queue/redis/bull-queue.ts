@@ -1,25 +1,34 @@
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { EngineEvent } from '@reelgraph/executor';
 import type { PackCatalog } from '@reelgraph/packs';
 import type { JobError, JobState, QueueStatus } from '@reelgraph/protocol';
 import { Queue, QueueEvents } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { JobRecord, Store } from '../../store/store';
 import type { Hub } from '../../ws/hub';
+import {
+  checkRoom,
+  deleteFinished,
+  insertQueued,
+  type JobBook,
+  latestPreviewsOf,
+  liveState,
+  newTracker,
+  reprioritise,
+} from '../job-ops';
 import type { JobQueue } from '../job-queue';
-import { JobTracker } from '../job-tracker';
+import type { JobTracker } from '../job-tracker';
 import type { LiveState } from '../job-views';
 import { QueueError } from '../queue-error';
 import type { SchedulerOptions, SubmitInput } from '../scheduler';
 import { finishJob, settle } from '../settle';
+import { connectRedisPair } from './connect';
 import {
   bullPriority,
   CANCEL_CHANNEL,
   decodeMessage,
   EVENTS_CHANNEL,
   QUEUE_NAME,
-  redisOptions,
   type WireJob,
   WORKER_KEY_PREFIX,
   type WorkerInfo,
@@ -70,6 +79,7 @@ export class BullQueue implements JobQueue {
   /** The live workers, as last read from Redis (refreshed every second). */
   #workers: WorkerInfo[] = [];
   #workerTimer: NodeJS.Timeout | undefined;
+  readonly #book: JobBook;
 
   private constructor(
     private readonly store: Store,
@@ -79,32 +89,13 @@ export class BullQueue implements JobQueue {
     private readonly events: QueueEvents,
     private readonly pub: Redis,
     private readonly sub: Redis,
-  ) {}
+  ) {
+    this.#book = { store, hub, opts };
+  }
 
   /** Connect to Redis (refusing to start when it cannot be reached) and begin relaying worker events. */
   static async open(store: Store, hub: Hub, opts: BullQueueOptions): Promise<BullQueue> {
-    const connection = redisOptions(opts.redis);
-    const pub = new Redis({ ...connection, lazyConnect: true });
-    const sub = new Redis({ ...connection, lazyConnect: true });
-    // ioredis reconnects by itself; say why while it does (a restart of Redis), once per reason.
-    let lastError: Error | undefined;
-    for (const c of [pub, sub]) {
-      c.on('error', (err: Error) => {
-        if (lastError?.message !== err.message) opts.log('warn', `Redis: ${err.message}`);
-        lastError = err;
-      });
-      c.on('ready', () => {
-        lastError = undefined;
-      });
-    }
-    try {
-      await pub.connect();
-      await sub.connect();
-    } catch (err) {
-      pub.disconnect();
-      sub.disconnect();
-      throw new Error(`cannot reach Redis at ${opts.redis}: ${(lastError ?? (err as Error)).message}`);
-    }
+    const { connection, pub, sub } = await connectRedisPair(opts.redis, opts.log);
     const queue = new Queue<WireJob>(QUEUE_NAME, { connection });
     const events = new QueueEvents(QUEUE_NAME, { connection });
     await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
@@ -201,32 +192,9 @@ export class BullQueue implements JobQueue {
   }
 
   submit(input: SubmitInput, nodeCount: number): { jobId: string; position: number } {
-    if (this.store.countQueued() >= this.opts.maxQueued) {
-      throw new QueueError({ kind: 'queue_full', limit: this.opts.maxQueued });
-    }
+    checkRoom(this.#book);
     this.#checkRunnable(input);
-    const id = randomUUID();
-    const priority = input.priority ?? 0;
-    const title = typeof input.graph.meta?.title === 'string' ? input.graph.meta.title.slice(0, 200) : null;
-    const timeoutMs = Math.min(input.timeoutMs ?? this.opts.jobTimeoutMs, this.opts.jobTimeoutMs);
-    this.store.insertJob({
-      id,
-      priority,
-      clientId: input.clientId ?? null,
-      owner: input.owner ?? null,
-      title,
-      nodeCount,
-      graph: JSON.stringify(input.graph),
-      targets: input.targets ?? null,
-      timeoutMs,
-      createdAt: Date.now(),
-    });
-    const record = this.store.getJob(id)!;
-    const position = this.store.positionOf(record);
-    if (input.clientId) this.hub.subscribeClient(input.clientId, id, input.owner);
-    const tracker = this.#tracker(id);
-    tracker.emit({ type: 'job:queued', jobId: id, at: Date.now(), position, priority });
-    tracker.close();
+    const { jobId: id, position, priority, timeoutMs } = insertQueued(this.#book, input, nodeCount);
     const data: WireJob = {
       graph: input.graph,
       ...(input.targets ? { targets: input.targets } : {}),
@@ -281,46 +249,24 @@ export class BullQueue implements JobQueue {
   }
 
   setPriority(id: string, priority: number): JobRecord {
-    const job = this.store.getJob(id);
-    if (!job) throw new QueueError({ kind: 'not_found', jobId: id });
-    if (job.state !== 'queued' || !this.store.setPriority(id, priority)) {
-      throw new QueueError({ kind: 'conflict', jobId: id, state: job.state, operation: 'reprioritise' });
-    }
+    const fresh = reprioritise(this.#book, id, priority);
     this.#background(
       'reprioritise',
       this.queue.getJob(id).then((j) => j?.changePriority({ priority: bullPriority(priority) })),
     );
-    const fresh = this.store.getJob(id)!;
-    const tracker = this.#tracker(id);
-    tracker.emit({
-      type: 'job:state',
-      jobId: id,
-      at: Date.now(),
-      state: 'queued',
-      priority,
-      position: this.store.positionOf(fresh),
-      attempts: fresh.attempts,
-    });
-    tracker.close();
     return fresh;
   }
 
   delete(id: string): void {
-    const job = this.store.getJob(id);
-    if (!job) throw new QueueError({ kind: 'not_found', jobId: id });
-    if (job.state === 'queued' || job.state === 'running') {
-      throw new QueueError({ kind: 'conflict', jobId: id, state: job.state, operation: 'delete' });
-    }
-    this.store.deleteJob(id);
+    deleteFinished(this.store, id);
   }
 
   live(id: string): LiveState | undefined {
-    const tracker = this.#relays.get(id)?.tracker;
-    return tracker && { seq: tracker.seq, nodes: tracker.nodes };
+    return liveState(this.#relays.get(id)?.tracker);
   }
 
   latestPreviews(id: string): Uint8Array[] {
-    return [...(this.#relays.get(id)?.tracker.latestPreview.values() ?? [])];
+    return latestPreviewsOf(this.#relays.get(id)?.tracker);
   }
 
   get activeCount(): number {
@@ -448,12 +394,7 @@ export class BullQueue implements JobQueue {
   }
 
   #tracker(jobId: string): JobTracker {
-    return new JobTracker(jobId, this.store, this.hub, {
-      outputsDir: this.opts.outputsDir,
-      previewIntervalMs: this.opts.previewIntervalMs,
-      progressIntervalMs: this.opts.progressIntervalMs,
-      log: (m) => this.opts.log('warn', m),
-    });
+    return newTracker(this.#book, jobId);
   }
 
   #background(what: string, p: Promise<unknown>): void {
