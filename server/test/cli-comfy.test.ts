@@ -1,30 +1,14 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliArgs, runProcess } from './run-process';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const cli = path.join(root, 'server/src/cli.ts');
 const t2vPrompt = path.join(root, 'server/test/fixtures/comfy-t2v.prompt.json');
 
-function reelgraph(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], {
-    cwd: root,
-    env: { ...process.env, REELGRAPH_NODES: '', NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => {
-    stdout += d;
-  });
-  child.stderr.on('data', (d) => {
-    stderr += d;
-  });
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
+const reelgraph = (args: string[]) => runProcess(process.execPath, cliArgs(args), { cwd: root });
 
 let tmp: string;
 beforeAll(async () => {

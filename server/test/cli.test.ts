@@ -1,53 +1,19 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliArgs, startProcess } from './run-process';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const cli = path.join(root, 'server/src/cli.ts');
 const mathGraph = path.join(root, 'graphs/engine-math.json');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 /**
  * The real command, as `pnpm reelgraph` runs it (tsx), in a non-TTY: plain output. Each start costs about
  * a second of tsx and pack loading, hence the roomy timeouts on a busy machine.
  */
-function start(
-  args: string[],
-  env: Record<string, string> = {},
-): { child: ChildProcess; done: Promise<Run> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], {
-    cwd: root,
-    env: { ...process.env, REELGRAPH_NODES: '', NO_COLOR: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (d) => {
-    stdout += d;
-  });
-  child.stderr?.on('data', (d) => {
-    stderr += d;
-  });
-  const done = new Promise<Run>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`reelgraph ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
-    }, 60_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-  return { child, done };
-}
+const start = (args: string[], env: Record<string, string> = {}) =>
+  startProcess(process.execPath, cliArgs(args), { env, timeoutMs: 60_000 });
 
 const reelgraph = (args: string[], env?: Record<string, string>) => start(args, env).done;
 

@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { addUser } from '../src/security/users';
 import { REPO, startServer, type TestServer } from './helpers';
+import { runProcess as run } from './run-process';
 
 const hasModel = existsSync(path.join(REPO, 'models', 'tiny', 'model.json'));
 const PROMPT = path.join(REPO, 'server/test/fixtures/comfy-t2v.prompt.json');
@@ -21,19 +22,6 @@ const python = ['/usr/bin/python3', 'python3'].find((p) => {
     return false;
   }
 });
-
-function run(cmd: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => {
-    stdout += d;
-  });
-  child.stderr.on('data', (d) => {
-    stderr += d;
-  });
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
 
 describe.skipIf(!hasModel)('the ComfyUI-compatible API', () => {
   let t: TestServer;

@@ -3,7 +3,6 @@
  * `reelgraph add` it (lockfile, integrity, no install scripts), load it, run a graph that needs it,
  * upgrade it, install it from the server as the missing-nodes dialog does, and remove it.
  */
-import { spawn } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -20,34 +19,10 @@ import { buildApp, type ReelgraphApp } from '../src/index';
 import { addUser } from '../src/security/users';
 import { CORE, REPO } from './plugins-helpers';
 import { type LocalRegistry, startRegistry } from './registry-helpers';
+import { cliArgs, runProcess } from './run-process';
 
-const cli = path.join(REPO, 'server/src/cli.ts');
-
-function run(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}) {
-  const child = spawn(cmd, args, {
-    cwd,
-    env: { ...process.env, REELGRAPH_NODES: '', NO_COLOR: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => {
-    stdout += d;
-  });
-  child.stderr.on('data', (d) => {
-    stderr += d;
-  });
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${args.join(' ')} timed out\n${stdout}\n${stderr}`));
-    }, 120_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const run = (cmd: string, args: string[], cwd: string, env: Record<string, string> = {}) =>
+  runProcess(cmd, args, { cwd, env, timeoutMs: 120_000 });
 
 /** The pack's node: an output node that shows `hello <word>`. */
 const helloNode = (word: string) => `import { defineNode } from '@reelgraph/sdk';
@@ -74,7 +49,7 @@ describe('packs from the npm registry', () => {
   let src: string;
   let packsDir: string;
   let env: Record<string, string>;
-  const reelgraph = (args: string[]) => run(process.execPath, ['--import', 'tsx', cli, ...args], REPO, env);
+  const reelgraph = (args: string[]) => run(process.execPath, cliArgs(args), REPO, env);
   const publish = async (version: string, word: string) => {
     const pkgFile = path.join(src, 'package.json');
     const pkg = JSON.parse(readFileSync(pkgFile, 'utf8'));

@@ -1,45 +1,15 @@
 /** `reelgraph create-node`: the real command scaffolds a pack whose own test passes and whose node runs. */
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliArgs, runProcess } from './run-process';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const cli = path.join(root, 'server/src/cli.ts');
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(cmd: string, args: string[], cwd = root, env: Record<string, string> = {}): Promise<Run> {
-  const child = spawn(cmd, args, {
-    cwd,
-    env: { ...process.env, REELGRAPH_NODES: '', NO_COLOR: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => {
-    stdout += d;
-  });
-  child.stderr.on('data', (d) => {
-    stderr += d;
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${args.join(' ')} timed out\n${stdout}\n${stderr}`));
-    }, 90_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const run = (cmd: string, args: string[], cwd = root, env: Record<string, string> = {}) =>
+  runProcess(cmd, args, { cwd, env, timeoutMs: 90_000 });
 
 /** Two nodes an outside author writes with the frames helpers, and their test. */
 const FRAMES_PACK: Record<string, string> = {
@@ -109,7 +79,7 @@ async function writeFiles(dir: string, files: Record<string, string>): Promise<v
 }
 
 const reelgraph = (args: string[], env?: Record<string, string>) =>
-  run(process.execPath, ['--import', 'tsx', cli, ...args], root, env);
+  run(process.execPath, cliArgs(args), root, env);
 
 describe('reelgraph create-node', () => {
   let tmp: string;
