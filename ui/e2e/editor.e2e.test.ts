@@ -9,6 +9,7 @@ import type { GraphDocument } from '@reelgraph/graph';
 import { makeFrames, writeImage, writeVideo } from '@reelgraph/media';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clipToVideo } from './graphs';
 import { CHROMIUM, ensureBuilt, hasChromium, launch } from './harness';
 import {
   addFromPalette,
@@ -313,30 +314,14 @@ describe.skipIf(!hasChromium)('editor in the browser', () => {
 
   it('runs a generating graph: progress ring and live preview on the node, the video plays inline and in the gallery, its MP4 restores the graph', async () => {
     const page = await emptyEditor();
-    const graph: GraphDocument = {
-      version: 1,
-      nodes: {
-        clip: {
-          type: 'e2e.clip',
-          inputs: { frames: 9, steps: 8, delay_ms: 400 },
-          meta: { position: { x: 0, y: 0 } },
-        },
-        save: {
-          type: 'video.save',
-          inputs: {
-            images: ['clip', 'images'],
-            fps: 8,
-            format: 'mp4',
-            prefix: 'e2e',
-            quality: 0,
-            audio: '',
-            embed_graph: true,
-          },
-          meta: { position: { x: 360, y: 0 } },
-        },
-      },
-      meta: { title: 'Moving bar' },
-    };
+    const graph = clipToVideo({
+      title: 'Moving bar',
+      format: 'mp4',
+      prefix: 'e2e',
+      frames: 9,
+      steps: 8,
+      delayMs: 400,
+    });
     await page.evaluate((g) => window.__reelgraph.actions.loadDocument(g, { quiet: true }), graph);
     await page.getByRole('button', { name: '▶ Run' }).click();
     const clip = nodeEl(page, 'clip');

@@ -57,3 +57,38 @@ export function tiled(doc: GraphDocument, copies: number, perRow = 6, dx = 1400,
   }
   return { version: 1, nodes, meta: { title: `${Object.keys(nodes).length}-node tiled graph` } };
 }
+
+/** The e2e pack's moving-bar clip saved as a video with the graph embedded (history, gallery, playback). */
+export function clipToVideo(o: {
+  title: string;
+  format: 'mp4' | 'webp';
+  prefix: string;
+  frames: number;
+  steps: number;
+  delayMs: number;
+}): GraphDocument {
+  return {
+    version: 1,
+    nodes: {
+      clip: {
+        type: 'e2e.clip',
+        inputs: { frames: o.frames, steps: o.steps, delay_ms: o.delayMs },
+        meta: { position: { x: 0, y: 0 } },
+      },
+      save: {
+        type: 'video.save',
+        inputs: {
+          images: ['clip', 'images'],
+          fps: 8,
+          format: o.format,
+          prefix: o.prefix,
+          quality: 0,
+          audio: '',
+          embed_graph: true,
+        },
+        meta: { position: { x: 360, y: 0 } },
+      },
+    },
+    meta: { title: o.title },
+  };
+}

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { GraphDocument } from '@reelgraph/graph';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { clipToVideo } from './graphs';
 import { hasChromium } from './harness';
 import { doc, openEditor, shot } from './page';
 import { REPO, startServer } from './realServer';
@@ -17,32 +18,8 @@ const SLOW = { timeout: 30_000 };
 
 const PACKS = ['--nodes', join(REPO, 'ui', 'e2e', 'packs')];
 
-function clipGraph(title: string, format: 'mp4' | 'webp'): GraphDocument {
-  return {
-    version: 1,
-    nodes: {
-      clip: {
-        type: 'e2e.clip',
-        inputs: { frames: 5, steps: 2, delay_ms: 20 },
-        meta: { position: { x: 0, y: 0 } },
-      },
-      save: {
-        type: 'video.save',
-        inputs: {
-          images: ['clip', 'images'],
-          fps: 8,
-          format,
-          prefix: 'history',
-          quality: 0,
-          audio: '',
-          embed_graph: true,
-        },
-        meta: { position: { x: 360, y: 0 } },
-      },
-    },
-    meta: { title },
-  };
-}
+const clipGraph = (title: string, format: 'mp4' | 'webp'): GraphDocument =>
+  clipToVideo({ title, format, prefix: 'history', frames: 5, steps: 2, delayMs: 20 });
 
 describe.skipIf(!hasChromium)('history and gallery', () => {
   const live = realServerAndBrowser(PACKS);
