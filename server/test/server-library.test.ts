@@ -6,7 +6,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { addUser } from '../src/security/users';
-import { Http, startServer, type TestServer } from './helpers';
+import { Http, REPO, startServer, type TestServer } from './helpers';
 
 const graph = (title: string, n = 1) => ({
   version: 1,
@@ -144,5 +144,20 @@ describe('uploads keep the file name they arrived with', () => {
     expect(missing.status).toBe(404);
     expect(missing.body.error).toBe('not_found');
     expect((await t.http.get('/api/uploads/..%2Fx.png/info')).body.error).toBe('bad_request');
+  }, 60_000);
+});
+
+describe("presets' images", () => {
+  let t: TestServer | undefined;
+  afterAll(async () => t?.close());
+
+  it('serves the images in graphs/assets for thumbnails, and nothing else', async () => {
+    t = await startServer({ isolation: 'inline', presetsDir: path.join(REPO, 'graphs') });
+    const png = await fetch(`${t.url}/api/presets/assets/start.png`);
+    expect(png.status).toBe(200);
+    expect(png.headers.get('content-type')).toBe('image/png');
+    expect((await t.http.get('/api/presets/assets/clip.mp4')).body.error).toBe('not_found');
+    expect((await t.http.get('/api/presets/assets/nothing.png')).status).toBe(404);
+    expect((await t.http.get('/api/presets/assets/..%2Ftext-to-video.json')).body.error).toBe('bad_request');
   }, 60_000);
 });
