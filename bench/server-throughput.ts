@@ -53,7 +53,7 @@ async function startServerProcess() {
   const url = (JSON.parse(await next()) as { url: string }).url;
   const command = async (line: string) => {
     child.stdin!.write(`${line}\n`);
-    await next();
+    return next();
   };
   return { url, child, command };
 }
@@ -106,7 +106,10 @@ const { url, child, command } = await startServerProcess();
 try {
   await phase(url, WARMUP, 0); // JIT warm-up of the whole path
   if (values.profile) await command('profile-start');
+  type Cpu = { server: number; hosts: number };
+  const cpu0 = JSON.parse(await command('cpu')) as Cpu;
   const r = await phase(url, JOBS, WARMUP);
+  const cpu1 = JSON.parse(await command('cpu')) as Cpu;
   if (values.profile) {
     const file = path.resolve(values.profile);
     await command(`profile-stop ${file}`);
@@ -131,6 +134,10 @@ try {
     `| submit p50 | ${r.p50.toFixed(2)} ms | ≤ ${TARGET_SUBMIT_P50_MS} ms | ${mark(r.p50 <= TARGET_SUBMIT_P50_MS)} |`,
   );
   console.log(`| submit p95 | ${r.p95.toFixed(2)} ms | | |`);
+  // CPU time per job is far steadier than wall time on a shared box: it says where the work went.
+  const perJob = (ms: number) => `${((ms / JOBS) * 1000).toFixed(0)} µs`;
+  console.log(`| server process CPU per job | ${perJob(cpu1.server - cpu0.server)} | | |`);
+  console.log(`| node-host child CPU per job | ${perJob(cpu1.hosts - cpu0.hosts)} | | |`);
 } finally {
   child.stdin!.end();
   await new Promise((r) => child.once('exit', r));
