@@ -98,12 +98,16 @@ export interface TestWorker {
   stop(): Promise<void>;
 }
 
-/** `reelgraph worker` as its own process (tsx), with the test packs and quick stalled-job checks. */
+/**
+ * `reelgraph worker` as its own process (tsx), with the test packs (or the packs under `nodes`) and
+ * quick stalled-job checks.
+ */
 export async function startWorker(
   redisUrl: string,
   name: string,
   scratch: string,
   extra: string[] = [],
+  nodes = FIXTURE_PACKS,
 ): Promise<TestWorker> {
   const cli = path.join(REPO, 'server', 'src', 'cli.ts');
   const child = spawn(
@@ -118,7 +122,7 @@ export async function startWorker(
       '--name',
       name,
       '--nodes',
-      FIXTURE_PACKS,
+      nodes,
       '--scratch',
       path.join(scratch, name),
       '--lock-ms',
