@@ -12,11 +12,22 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURE_PACKS, REPO, startServer, stepsGraph, type TestServer, until, WsClient } from './helpers';
+import {
+  FIXTURE_PACKS,
+  Http,
+  REPO,
+  startServer,
+  stepsGraph,
+  type TestServer,
+  until,
+  WsClient,
+} from './helpers';
 import {
   hasRedisServer,
+  startFront,
   startRedis,
   startWorker,
+  type TestFront,
   type TestRedis,
   type TestWorker,
   WORKER_SECRET,
@@ -179,5 +190,63 @@ describe.skipIf(!haveRedis)('scale-out: two fronts and three workers', () => {
       expect(job, JSON.stringify(job.error)).toMatchObject({ state: 'success', attempts: 1 });
     }
     expect(odd.output()).toMatch(/refused, this worker lacks/);
+  }, 240_000);
+});
+
+describe.skipIf(!haveRedis)('scale-out: a front killed with SIGKILL', () => {
+  let redis: TestRedis;
+  let a: TestServer;
+  let doomed: TestFront;
+  let scratch: string;
+  let worker: TestWorker | undefined;
+
+  beforeAll(async () => {
+    scratch = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'rg-workers-')));
+    redis = await startRedis();
+    [a, doomed, worker] = await Promise.all([
+      front(redis),
+      startFront(redis.url, path.join(scratch, 'doomed-front')),
+      startWorker(redis.url, 'steady', scratch),
+    ]);
+  }, 180_000);
+
+  afterAll(async () => {
+    doomed?.child.kill('SIGKILL');
+    await worker?.stop();
+    await a?.close();
+    await redis?.stop();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  }, 60_000);
+
+  it('its client reconnects to another front and replays the events it missed by sequence', async () => {
+    const http = new Http(doomed.url);
+    await http.session();
+    const ws = new WsClient(doomed.url, 'tab');
+    await ws.opened;
+    await until(
+      async () => (await http.get('/api/workers')).body.workers.length === 1,
+      30_000,
+      'the worker on GET /api/workers',
+    );
+    const { jobId } = (await http.submit(stepsGraph(30, 100, 'survive'), { clientId: 'tab' })).body;
+    await ws.waitFor(
+      (m) => m.jobId === jobId && m.type === 'node:progress' && m.step >= 3,
+      60_000,
+      'progress',
+    );
+    const gone = new Promise((r) => doomed.child.once('exit', r));
+    doomed.child.kill('SIGKILL');
+    await gone;
+    const seen = ws.ofJob(jobId).filter((e) => e.type !== 'job:snapshot');
+    const again = new WsClient(a.url, 'tab');
+    await again.opened;
+    again.send({ type: 'subscribe', jobIds: [jobId], afterSeq: { [jobId]: seen.at(-1)!.seq } });
+    const final = await again.waitState(jobId, 'success', 120_000);
+    const replayed = again.ofJob(jobId).filter((e) => e.type !== 'job:snapshot');
+    const seqs = [...seen, ...replayed].map((e) => e.seq);
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+    const file = final.outputs.find((o: any) => o.kind === 'file');
+    expect(await (await fetch(`${a.url}${file.url}`)).text()).toBe('done survive 30\n');
+    again.close();
   }, 240_000);
 });

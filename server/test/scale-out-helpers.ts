@@ -156,3 +156,31 @@ export async function startWorker(
     },
   };
 }
+
+export interface TestFront {
+  child: ChildProcess;
+  url: string;
+}
+
+/** `reelgraph serve --redis` as its own process (so a test can kill -9 it), with the test packs. */
+export async function startFront(redisUrl: string, root: string): Promise<TestFront> {
+  const port = await freePort();
+  const cli = path.join(REPO, 'server', 'src', 'cli.ts');
+  const dirs = ['data', 'outputs', 'uploads'].flatMap((d) => [`--${d}`, path.join(root, d)]);
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', cli, 'serve', '--redis', redisUrl, '--port', String(port), '--no-c2pa', ...dirs],
+    {
+      cwd: REPO,
+      env: {
+        ...process.env,
+        REELGRAPH_NODES: FIXTURE_PACKS,
+        NO_COLOR: '1',
+        REELGRAPH_WORKER_SECRET: WORKER_SECRET,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  await waitForLine(child, /Reelgraph is running at/, 'front');
+  return { child, url: `http://127.0.0.1:${port}` };
+}
