@@ -68,6 +68,16 @@ CREATE INDEX IF NOT EXISTS outputs_job ON outputs (job_id, ord);
     description: 'jobs.owner: the named user a job belongs to (serve --users)',
     sql: 'ALTER TABLE jobs ADD COLUMN owner TEXT;',
   },
+  {
+    version: 3,
+    description: "comfy_prompts: jobs that came in as ComfyUI prompts, for the ComfyUI API's /history",
+    sql: `CREATE TABLE IF NOT EXISTS comfy_prompts (
+  job_id TEXT PRIMARY KEY,
+  prompt TEXT NOT NULL,
+  extra_data TEXT,
+  client_id TEXT
+);`,
+  },
 ];
 
 /** The steps a database at `current` needs, in order. Refuses a database newer than this code. */

@@ -306,7 +306,8 @@ const has = (ctx: ExportContext, name: string) => ctx.node.inputs[name] !== unde
 
 /**
  * A sampler whose noise is its own (the importer's id + ".noise") is a KSampler, a KSamplerAdvanced when
- * it sets start or end steps, a SamplerCustom when it sets add_noise only; otherwise it is the
+ * it sets start or end steps, a SamplerCustom when it sets add_noise only (or the class it was imported
+ * from, where that can hold its settings); otherwise it is the
  * SamplerCustomAdvanced chain with the noise node as a RandomNoise.
  */
 export const samplingExporters: TypeExporter[] = [
@@ -336,7 +337,14 @@ export const samplingExporters: TypeExporter[] = [
           negative: ctx.link('negative'),
           latent_image: ctx.link('latent'),
         };
-        if (!has(ctx, 'start_step') && !has(ctx, 'end_step') && has(ctx, 'add_noise')) {
+        const steps = has(ctx, 'start_step') || has(ctx, 'end_step');
+        const shape =
+          steps || ctx.origin === 'KSamplerAdvanced'
+            ? 'KSamplerAdvanced'
+            : has(ctx, 'add_noise') || ctx.origin === 'SamplerCustom'
+              ? 'SamplerCustom'
+              : 'KSampler';
+        if (shape === 'SamplerCustom') {
           nodes['.sampler'] = {
             class_type: 'KSamplerSelect',
             inputs: inputs({ sampler_name: common.sampler_name }),
@@ -353,7 +361,7 @@ export const samplingExporters: TypeExporter[] = [
               cfg: common.cfg,
             }),
           };
-        } else if (!has(ctx, 'start_step') && !has(ctx, 'end_step')) {
+        } else if (shape === 'KSampler') {
           nodes[''] = {
             class_type: 'KSampler',
             inputs: inputs({ ...base, seed, ...common, denoise: ev(ctx, 'denoise') }),
