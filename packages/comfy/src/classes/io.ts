@@ -228,19 +228,21 @@ export const ioExporters: TypeExporter[] = [
       const format = ctx.value('format') ?? 'mp4';
       const prefixValue = ev(ctx, 'prefix');
       const quality = ctx.node.inputs.quality;
-      const video = (fmt: string, codec: string): Record<string, ApiNode> => ({
+      // From a SaveVideo, its own codec value comes back with the node's ComfyUI values.
+      const codec = ctx.origin === 'SaveVideo' && ctx.node.meta?.comfy?.values?.codec ? undefined : 'h264';
+      const video = (fmt: string): Record<string, ApiNode> => ({
         '.video': {
           class_type: 'CreateVideo',
           inputs: inputs({ images: ctx.link('images'), fps: fpsOf(ctx) }),
         },
         '': {
           class_type: 'SaveVideo',
-          inputs: { video: [`${ctx.id}.video`, 0], filename_prefix: prefixValue, format: fmt, codec },
+          inputs: inputs({ video: [`${ctx.id}.video`, 0], filename_prefix: prefixValue, format: fmt, codec }),
         },
       });
       switch (format) {
         case 'webm':
-          if (ctx.origin === 'SaveVideo') return video('webm', 'auto');
+          if (ctx.origin === 'SaveVideo') return video('webm');
           return {
             '': {
               class_type: 'SaveWEBM',
@@ -275,7 +277,7 @@ export const ioExporters: TypeExporter[] = [
             },
           };
         case 'mp4':
-          return video('mp4', 'h264');
+          return video('mp4');
         default:
           ctx.warn(`ComfyUI's core nodes save no ${String(format)}`);
           return {};
