@@ -3,7 +3,7 @@
  * `TypeExporter` per Reelgraph node type (how to write it back). Packs add their own through
  * `ComfyMappings.register`.
  */
-import type { ConstantValue, GraphNode, InputValue, Link } from '@reelgraph/graph';
+import type { ComfyOrigin, ConstantValue, GraphNode, InputValue, Link } from '@reelgraph/graph';
 import type { ApiLink, ApiNode, ComfyNode, ComfySocket } from './format';
 
 /** What one ComfyUI output carries once mapped. */
@@ -14,6 +14,8 @@ export interface Flow {
   params?: Record<string, ConstantValue>;
   /** Links folded into whatever consumes it (a guider's model and conditioning). */
   links?: Record<string, Link>;
+  /** The folded ComfyUI node this came through, for export to write it back. */
+  via?: ComfyOrigin;
 }
 
 export type WidgetType = 'INT' | 'FLOAT' | 'STRING' | 'BOOLEAN' | 'COMBO';

@@ -249,12 +249,15 @@ function build(
             const input = Object.entries(table.sockets).find(([k, t]) => t === type && isRef(n.inputs[k]));
             f = input ? flowOf(n.inputs[input[0]]) : undefined;
           }
+          // What a folded node set, for export to write it back where it was.
+          if (passing && f && n.mode === 'active')
+            f = { ...f, via: { ...origin(n, new Set()), ...viaOf(n) } };
           flows.set(`${n.id}#${slot}`, f);
         }
         if (passing) report.folded.push({ id: n.id, class: n.class });
         else report.mapped.push({ id: n.id, class: n.class, nodes: emitted });
         const own = nodes[n.id];
-        if (own) own.meta = { ...own.meta, comfy: origin(n, read) };
+        if (own) own.meta = { ...own.meta, comfy: { ...origin(n, read), ...viaOf(n) } };
         continue;
       } catch (e) {
         if (!(e instanceof NotMappable)) throw e;
@@ -280,6 +283,16 @@ function build(
   if (g.viewport) meta.viewport = g.viewport;
   if (Object.keys(meta).length) doc.meta = meta;
   return { result: { doc, report }, needLink, flows };
+
+  /** The folded nodes a node's inputs came through, by input. */
+  function viaOf(n: ComfyNode): Pick<ComfyOrigin, 'via'> {
+    const via: Record<string, ComfyOrigin> = {};
+    for (const [name, v] of Object.entries(n.inputs)) {
+      const f = flowOf(v);
+      if (f?.via) via[name] = f.via;
+    }
+    return Object.keys(via).length ? { via } : {};
+  }
 
   function foreign(n: ComfyNode, reason: string): void {
     const table = mappings.classes.get(n.class);

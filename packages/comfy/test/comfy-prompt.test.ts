@@ -166,6 +166,19 @@ describe('API export and the round trip', () => {
     },
   );
 
+  it.each(['ltxv.prompt.json', 'hunyuan.prompt.json'])(
+    'export of %s writes back the folded chain too: the same classes, as many of each',
+    (name) => {
+      const original = fixture(name) as Record<string, { class_type: string }>;
+      const { prompt } = toApiPrompt(imported(original).doc, mappings, catalog);
+      const classes = (p: Record<string, { class_type: string }>) =>
+        Object.values(p)
+          .map((n) => n.class_type)
+          .sort();
+      expect(classes(prompt)).toEqual(classes(original));
+    },
+  );
+
   it('an imported LTX-Video graph comes back with LTXV classes, not Hunyuan ones', () => {
     const { prompt } = toApiPrompt(imported(fixture('ltxv.prompt.json')).doc, mappings, catalog);
     const classes = Object.values(prompt).map((n) => n.class_type);
@@ -177,6 +190,23 @@ describe('API export and the round trip', () => {
       _meta: { title: 'Load Checkpoint' },
     });
     expect(prompt['38']?.inputs).toEqual({ clip_name: 't5xxl_fp16.safetensors', type: 'ltxv' });
+    expect(prompt['72.sigmas']?.inputs).toEqual({
+      steps: 30,
+      max_shift: 2.05,
+      base_shift: 0.95,
+      stretch: true,
+      terminal: 0.1,
+      latent: ['70', 0],
+    });
+    expect(prompt['72.conditioning']?.inputs).toEqual({
+      frame_rate: 25,
+      positive: ['6', 0],
+      negative: ['7', 0],
+    });
+    expect(prompt['72']?.inputs).toMatchObject({
+      positive: ['72.conditioning', 0],
+      negative: ['72.conditioning', 1],
+    });
   });
 
   it('writes foreign nodes back unchanged, values and links included', () => {

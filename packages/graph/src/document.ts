@@ -42,6 +42,11 @@ export interface ComfyOrigin {
   class: string;
   /** Its widget values Reelgraph has no input for (`weight_dtype`, `tile_size` …), by name. */
   values?: Record<string, unknown>;
+  /**
+   * By input: the ComfyUI node folded into this one on the way (LTXVScheduler into a sampler's
+   * sigmas …), with what was folded into that in turn.
+   */
+  via?: Record<string, ComfyOrigin>;
 }
 
 /** The reserved node type of a foreign node; such a node must carry `foreign`. */
