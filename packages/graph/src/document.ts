@@ -33,6 +33,20 @@ export interface NodeMeta {
   size?: Size;
   color?: string;
   collapsed?: boolean;
+  /** The ComfyUI node this one was imported from: export writes that class back, with its values. */
+  comfy?: ComfyOrigin;
+}
+
+export interface ComfyOrigin {
+  /** Its ComfyUI class, e.g. `EmptyLTXVLatentVideo` (Reelgraph's `video.empty_latent` has several). */
+  class: string;
+  /** Its widget values Reelgraph has no input for (`weight_dtype`, `tile_size` …), by name. */
+  values?: Record<string, unknown>;
+  /**
+   * By input: the ComfyUI node folded into this one on the way (LTXVScheduler into a sampler's
+   * sigmas …), with what was folded into that in turn.
+   */
+  via?: Record<string, ComfyOrigin>;
 }
 
 /** The reserved node type of a foreign node; such a node must carry `foreign`. */

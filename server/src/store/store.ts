@@ -29,6 +29,14 @@ export interface JobRecord {
   outputCount: number;
 }
 
+export interface ComfyPromptRecord {
+  jobId: string;
+  /** The API-format prompt as sent. */
+  prompt: Record<string, unknown>;
+  extraData: unknown;
+  clientId: string | undefined;
+}
+
 export interface FileOutputRecord {
   id: string;
   jobId: string;
@@ -163,6 +171,13 @@ export class Store {
       deleteJob: db.prepare(`DELETE FROM jobs WHERE id = ?`),
       deleteEvents: db.prepare(`DELETE FROM events WHERE job_id = ?`),
       deleteOutputs: db.prepare(`DELETE FROM outputs WHERE job_id = ?`),
+      insertComfy: db.prepare(
+        `INSERT INTO comfy_prompts (job_id, prompt, extra_data, client_id) VALUES (@jobId, @prompt, @extraData, @clientId)`,
+      ),
+      comfyPrompts: db.prepare(
+        `SELECT c.job_id, c.prompt, c.extra_data, c.client_id FROM comfy_prompts c JOIN jobs j ON j.id = c.job_id ORDER BY j.ord`,
+      ),
+      deleteComfy: db.prepare(`DELETE FROM comfy_prompts WHERE job_id = ?`),
       activeOfClient: db.prepare(
         `SELECT id FROM jobs WHERE client_id = @clientId AND owner IS @owner AND state IN ('queued', 'running')`,
       ),
@@ -408,6 +423,7 @@ export class Store {
       for (const { id } of jobs) {
         this.#stmts.deleteEvents.run(id);
         this.#stmts.deleteOutputs.run(id);
+        this.#stmts.deleteComfy.run(id);
         this.#stmts.deleteJob.run(id);
       }
     })();
@@ -426,6 +442,37 @@ export class Store {
       .all(keep) as { id: string }[];
     this.#forget(old);
     return old.length;
+  }
+
+  /** A job came in through the ComfyUI API: what its /history entry shows besides its events. */
+  addComfyPrompt(p: ComfyPromptRecord): void {
+    this.#stmts.insertComfy.run({
+      jobId: p.jobId,
+      prompt: JSON.stringify(p.prompt),
+      extraData: p.extraData === undefined ? null : JSON.stringify(p.extraData),
+      clientId: p.clientId ?? null,
+    });
+  }
+
+  /** The ComfyUI prompts whose jobs are still kept, oldest first. */
+  comfyPrompts(): ComfyPromptRecord[] {
+    const rows = this.#stmts.comfyPrompts.all() as {
+      job_id: string;
+      prompt: string;
+      extra_data: string | null;
+      client_id: string | null;
+    }[];
+    return rows.map((r) => ({
+      jobId: r.job_id,
+      prompt: JSON.parse(r.prompt) as Record<string, unknown>,
+      extraData: r.extra_data === null ? undefined : (JSON.parse(r.extra_data) as unknown),
+      clientId: r.client_id ?? undefined,
+    }));
+  }
+
+  /** ComfyUI's "clear history": the prompt leaves /history; the job stays in Reelgraph's. */
+  deleteComfyPrompt(jobId: string): void {
+    this.#stmts.deleteComfy.run(jobId);
   }
 
   /** A client id names a client within one owner (null without named users). */

@@ -95,6 +95,7 @@ export function fromDocument(doc: GraphDocument, catalog?: Catalog): Loaded {
     if (m.color !== undefined) item.color = m.color;
     if (m.collapsed !== undefined) item.collapsed = m.collapsed;
     if (m.size !== undefined) item.size = { ...m.size };
+    if (m.comfy !== undefined) item.comfy = m.comfy;
     items[id] = item;
     const position = m.position ? { ...m.position } : { x: (i % 6) * GRID_X, y: Math.floor(i / 6) * GRID_Y };
     flow.push({ id, type: 'rg', position, data: {} });
@@ -149,6 +150,7 @@ export function toDocument(state: GraphState, docMeta: DocMeta = {}): GraphDocum
       if (item.size !== undefined) meta.size = { ...item.size };
       if (item.color !== undefined) meta.color = item.color;
       if (item.collapsed !== undefined) meta.collapsed = item.collapsed;
+      if (item.comfy !== undefined) meta.comfy = item.comfy;
       const node: GraphNode = { type: item.type, inputs };
       if (item.mode !== undefined) node.mode = item.mode;
       if (item.foreign !== undefined) node.foreign = item.foreign;

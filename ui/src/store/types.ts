@@ -1,4 +1,4 @@
-import type { ConstantValue, ForeignNode, InputValue, NodeMode, Size } from '@reelgraph/graph';
+import type { ComfyOrigin, ConstantValue, ForeignNode, InputValue, NodeMode, Size } from '@reelgraph/graph';
 import type { Edge, Node } from '@xyflow/react';
 
 /** What a seed widget does to its value after each queued run. */
@@ -22,6 +22,8 @@ export interface NodeItem {
   controls?: Record<string, SeedControl>;
   /** A node of another system (a ComfyUI class) kept from an import: it cannot run. */
   foreign?: ForeignNode;
+  /** The ComfyUI node it was imported from, kept for export. */
+  comfy?: ComfyOrigin;
 }
 
 /** A frame: dragging it moves the nodes inside it. `docId` is the id in the document's `meta.groups`. */
