@@ -1,6 +1,8 @@
 import {
   type Catalog,
+  flattenGraph,
   type GraphDocument,
+  INNER_SEPARATOR,
   type NodeSchema,
   SocketRegistry,
   type ValidateOptions,
@@ -130,6 +132,16 @@ function outputsOf(schema: NodeSchema): string[] {
   return names;
 }
 
+/** A subgraph instance as a target stands for every node inside it. */
+function targetsInside(flat: GraphDocument, targets: readonly string[]): string[] {
+  return targets.flatMap((id) => {
+    if (Object.hasOwn(flat.nodes, id)) return [id];
+    const prefix = `${id}${INNER_SEPARATOR}`;
+    const inside = Object.keys(flat.nodes).filter((n) => n.startsWith(prefix));
+    return inside.length ? inside : [id];
+  });
+}
+
 /**
  * Runs graph documents: validates, plans only what the output nodes need, reuses cached results by
  * content key, runs ready nodes as soon as their inputs exist (async ones overlapping up to
@@ -185,7 +197,10 @@ export class Executor {
    * identical to one already planned against the same catalog gets that plan back without either step.
    */
   plan(doc: GraphDocument, targets?: string[]): Plan {
-    const catalog = this.catalogFor(doc);
+    // Subgraph instances run as their inner nodes (ids `instance/inner`), so each inner node is planned,
+    // keyed and cached like any other.
+    const flat = flattenGraph(doc);
+    const catalog = this.catalogFor(flat);
     // A catalog built for this run alone (no catalog given) is new every time: nothing to reuse.
     const key = this.#catalog ? PlanMemo.keyOf(doc, targets) : undefined;
     const known = key === undefined ? undefined : this.#plans.get(key, catalog);
@@ -194,7 +209,8 @@ export class Executor {
     // Explicit targets make a graph without output nodes runnable (e.g. "run up to this node").
     if (targets) errors = errors.filter((e) => e.code !== 'no_output_node');
     if (errors.length > 0) throw new GraphValidationError(errors);
-    const plan = planGraph(doc, catalog, { targets, sockets: this.#sockets });
+    const inner = targets && flat !== doc ? targetsInside(flat, targets) : targets;
+    const plan = planGraph(flat, catalog, { targets: inner, sockets: this.#sockets });
     if (key !== undefined) this.#plans.set(key, catalog, plan);
     return plan;
   }

@@ -10,4 +10,5 @@ export * from './migrate';
 export * from './model-rules';
 export * from './parse';
 export * from './sockets';
+export * from './subgraphs';
 export * from './validate';

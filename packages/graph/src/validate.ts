@@ -1,11 +1,19 @@
 import type { Catalog, InputSchema, NodeSchema } from './catalog';
 import { canConnect } from './connect';
 import { findCycles } from './cycles';
-import { FOREIGN_TYPE, GRAPH_VERSION } from './document';
+import { FOREIGN_TYPE, GRAPH_VERSION, type GraphDocument, isLink, SUBGRAPH_INPUTS } from './document';
 import type { ValidationCode, ValidationError } from './errors';
 import { measureJson } from './json-size';
+import { migrateGraph } from './migrate';
 import { modelRuleProblem, resolveModel } from './model-rules';
 import { ANY, isScalarType } from './sockets';
+import {
+  attributeError,
+  expandSubgraphs,
+  hasSubgraphInstances,
+  INNER_SEPARATOR,
+  type Origin,
+} from './subgraphs';
 
 export interface ValidateOptions {
   /** Largest accepted document, in bytes of JSON (default 8 MiB). */
@@ -23,7 +31,8 @@ export const TOO_DEEP_MESSAGE = `The document nests deeper than ${MAX_DEPTH} lev
 export const RESERVED_IDS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
 export const NODE_MODES = ['active', 'muted', 'bypassed'] as const;
 
-const TOP_KEYS = new Set(['version', 'nodes', 'meta', 'packs']);
+const TOP_KEYS = new Set(['version', 'nodes', 'meta', 'packs', 'definitions']);
+const SUBGRAPH_KEYS = new Set(['name', 'description', 'nodes', 'inputs', 'outputs', 'meta']);
 const NODE_KEYS = new Set(['type', 'inputs', 'mode', 'meta', 'foreign']);
 const FOREIGN_KEYS = new Set(['class', 'inputs', 'outputs', 'values', 'widgets']);
 const MAX_OPTIONS_LISTED = 20;
@@ -135,6 +144,8 @@ interface NodeInfo {
 
 class Collector {
   readonly errors: ValidationError[] = [];
+  /** Set when subgraph instances were expanded: errors on inner nodes are put back on their instance. */
+  origins: ReadonlyMap<string, Origin> | undefined;
   add(code: ValidationCode, nodeId: string | null, message: string, input?: string): void {
     this.errors.push(input === undefined ? { nodeId, code, message } : { nodeId, input, code, message });
   }
@@ -148,7 +159,10 @@ class Collector {
  *   safe integers; `min`/`max`/`step`/`options` are enforced (step on the grid `min + k·step`);
  * - links may come from muted or bypassed nodes (the executor skips what a muted node feeds); only an
  *   active output node counts as an output;
- * - every loop of links is reported once, on its first node in document order, naming its nodes.
+ * - every loop of links is reported once, on its first node in document order, naming its nodes;
+ * - an older version is migrated first (`migrateGraph`); subgraph instances are expanded
+ *   (`expandSubgraphs`) and their inner nodes checked like any other, each problem reported on the
+ *   instance with the inner node in `inner`.
  */
 export function validateGraph(
   doc: unknown,
@@ -157,7 +171,9 @@ export function validateGraph(
 ): ValidationError[] {
   const c = new Collector();
   try {
-    check(doc, catalog, options ?? {}, c);
+    check(migrateGraph(doc), catalog, options ?? {}, c);
+    const origins = c.origins;
+    if (origins) return c.errors.map((e) => attributeError(e, origins));
   } catch (e) {
     // Last-resort guard (e.g. a hostile getter or a malformed catalog): stay total.
     c.add(
@@ -217,15 +233,29 @@ function check(doc: unknown, catalog: Catalog, options: ValidateOptions, c: Coll
     return;
   }
 
-  const infos = new Map<string, NodeInfo>();
-  for (const id of ids) infos.set(id, readNode(id, (nodes as Obj)[id], catalog, c));
   checkDocMeta(own(doc, 'meta'), ids, c);
   checkDocPacks(own(doc, 'packs'), c);
+  const before = c.errors.length;
+  checkDefinitions(own(doc, 'definitions'), c);
+  let graph = isPlainObject(nodes) ? nodes : {};
+  let unresolved: Set<string> | undefined;
+  if (c.errors.length === before && hasSubgraphInstances(doc as unknown as GraphDocument)) {
+    const expanded = expandSubgraphs(doc as unknown as GraphDocument, maxNodes);
+    c.origins = expanded.origins;
+    c.errors.push(...expanded.errors);
+    if (expanded.errors.some((e) => e.code === 'document_too_large')) return;
+    graph = expanded.nodes;
+    unresolved = expanded.unresolved;
+  }
+  const graphIds = Object.keys(graph);
+
+  const infos = new Map<string, NodeInfo>();
+  for (const id of graphIds) infos.set(id, readNode(id, graph[id], catalog, c));
 
   const upstream = new Map<string, string[]>();
   for (const info of infos.values()) checkInputs(info, infos, catalog, upstream, c);
 
-  for (const cycle of findCycles(ids, upstream)) {
+  for (const cycle of findCycles(graphIds, upstream)) {
     const first = cycle.path[0]!;
     const named = cycle.path.map(quoteId);
     const path =
@@ -242,6 +272,13 @@ function check(doc: unknown, catalog: Catalog, options: ValidateOptions, c: Coll
   }
 
   if (isPlainObject(nodes)) checkOutputs(infos, c); // else the nodes error says it all
+  if (unresolved?.size) {
+    // A link into a subgraph output that does not exist was reported as such: not also as missing.
+    const kept = c.errors.filter(
+      (e) => !(e.code === 'missing_input' && unresolved.has(`${e.nodeId}\u0000${e.input}`)),
+    );
+    c.errors.splice(0, c.errors.length, ...kept);
+  }
 }
 
 function readNode(id: string, raw: unknown, catalog: Catalog, c: Collector): NodeInfo {
@@ -378,6 +415,88 @@ function optShape(o: Obj, key: string, fields: string[], out: string[], required
       const what = f === 'zoom' ? 'positive' : nonNegative ? 'non-negative' : 'finite';
       out.push(`.${key}.${f} must be a ${what} number, got ${describeValue(n)}`);
     }
+  }
+}
+
+/**
+ * `definitions.subgraphs`: the shape of each definition (its inner nodes are checked once expanded,
+ * where they are used). Problems are document-level: no instance is to blame for a broken definition.
+ */
+function checkDefinitions(defs: unknown, c: Collector): void {
+  if (defs === undefined) return;
+  const bad = (message: string) => c.add('invalid_document', null, message);
+  if (!isPlainObject(defs)) {
+    bad(`"definitions" must be an object, got ${describeValue(defs)}`);
+    return;
+  }
+  for (const key of Object.keys(defs))
+    if (key !== 'subgraphs') bad(`"definitions" has an unknown field ${quoteId(key)}`);
+  const subgraphs = own(defs, 'subgraphs');
+  if (subgraphs === undefined) return;
+  if (!isPlainObject(subgraphs)) {
+    bad(`"definitions.subgraphs" must be an object keyed by subgraph id, got ${describeValue(subgraphs)}`);
+    return;
+  }
+  for (const [id, def] of Object.entries(subgraphs)) {
+    const at = `Subgraph ${quoteId(id)}`;
+    if (id === '' || RESERVED_IDS.includes(id)) bad(`${at}: the id is not allowed (empty or reserved)`);
+    if (!isPlainObject(def)) {
+      bad(`${at} must be an object with "name", "nodes", "inputs" and "outputs", got ${describeValue(def)}`);
+      continue;
+    }
+    const problems: string[] = [];
+    for (const key of Object.keys(def))
+      if (!SUBGRAPH_KEYS.has(key)) problems.push(` has an unknown field ${quoteId(key)}`);
+    if (typeof own(def, 'name') !== 'string')
+      problems.push(`.name must be a string, got ${describeValue(own(def, 'name'))}`);
+    optString(def, 'description', problems);
+    const nodes = own(def, 'nodes');
+    if (!isPlainObject(nodes))
+      problems.push(`.nodes must be an object keyed by node id, got ${describeValue(nodes)}`);
+    else
+      for (const nodeId of Object.keys(nodes))
+        if (
+          nodeId === '' ||
+          nodeId === SUBGRAPH_INPUTS ||
+          nodeId.includes(INNER_SEPARATOR) ||
+          RESERVED_IDS.includes(nodeId)
+        )
+          problems.push(
+            `: node id ${quoteId(nodeId)} is not allowed (empty, reserved, "${SUBGRAPH_INPUTS}" or holding "${INNER_SEPARATOR}")`,
+          );
+    for (const key of ['inputs', 'outputs'] as const) {
+      const list = own(def, key);
+      if (!Array.isArray(list)) {
+        problems.push(`.${key} must be an array, got ${describeValue(list)}`);
+        continue;
+      }
+      const names = new Set<unknown>();
+      for (const [i, s] of (list as unknown[]).entries()) {
+        const name = own(s as Obj, 'name');
+        if (
+          !isPlainObject(s) ||
+          typeof name !== 'string' ||
+          name === '' ||
+          typeof own(s, 'type') !== 'string'
+        ) {
+          problems.push(`.${key}[${i}] must have a non-empty "name" and a "type" string`);
+          continue;
+        }
+        if (names.has(name)) problems.push(`.${key}: ${quoteId(name)} is declared more than once`);
+        names.add(name);
+        const allowed = key === 'inputs' ? ['name', 'type'] : ['name', 'type', 'from'];
+        for (const k of Object.keys(s))
+          if (!allowed.includes(k)) problems.push(`.${key}[${i}] has an unknown field ${quoteId(k)}`);
+        if (key === 'outputs' && !isLink(own(s, 'from')))
+          problems.push(
+            `.outputs[${i}].from must be a link [nodeId, outputName], got ${describeValue(own(s, 'from'))}`,
+          );
+      }
+    }
+    const meta = own(def, 'meta');
+    if (meta !== undefined && !isPlainObject(meta))
+      problems.push(`.meta must be an object, got ${describeValue(meta)}`);
+    for (const p of problems) bad(`${at}${p}`);
   }
 }
 
