@@ -1,4 +1,5 @@
 import { ReactFlowProvider } from '@xyflow/react';
+import { GRAPH_VERSION } from '@reelgraph/graph';
 import { useStore } from 'zustand';
 import { exportComfyApi, layoutGraph, pickFile, runGraph, saveToFile } from './actions';
 import { Canvas } from './flow/Canvas';
@@ -30,7 +31,10 @@ function Toolbar() {
         {active ? `${active} in queue` : ''}
       </span>
       <span className="sep" />
-      <button type="button" onClick={() => s.load({ version: 1, nodes: {} }, { keepHistory: true })}>
+      <button
+        type="button"
+        onClick={() => s.load({ version: GRAPH_VERSION, nodes: {} }, { keepHistory: true })}
+      >
         New
       </button>
       <button type="button" onClick={pickFile} title="Ctrl+O">

@@ -36,7 +36,7 @@ describe('graph ⇄ document', () => {
 
   it('places nodes without positions on a grid instead of piling them up', () => {
     const l = fromDocument(
-      { version: 1, nodes: { a: { type: 'test.int', inputs: {} }, b: { type: 'test.int', inputs: {} } } },
+      { version: 2, nodes: { a: { type: 'test.int', inputs: {} }, b: { type: 'test.int', inputs: {} } } },
       catalog,
     );
     expect(l.flow[0]!.position).not.toEqual(l.flow[1]!.position);
