@@ -1,5 +1,5 @@
-import { ReactFlowProvider } from '@xyflow/react';
 import { GRAPH_VERSION } from '@reelgraph/graph';
+import { ReactFlowProvider } from '@xyflow/react';
 import { useStore } from 'zustand';
 import { exportComfyApi, layoutGraph, pickFile, runGraph, saveToFile } from './actions';
 import { Canvas } from './flow/Canvas';
