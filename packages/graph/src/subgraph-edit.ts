@@ -1,5 +1,6 @@
 import type { Catalog, InputSchema, NodeSchema } from './catalog';
 import {
+  type GraphDefinitions,
   type GraphDocument,
   type GraphNode,
   type InputValue,
@@ -251,9 +252,9 @@ export function subgraphSchema(id: string, def: SubgraphDefinition, catalog: Cat
   };
 }
 
-/** The catalog with a schema for each subgraph the document defines, so the editor can draw instances. */
-export function catalogWithSubgraphs(catalog: Catalog, doc: GraphDocument): Catalog {
-  const defs = definitions(doc);
+/** The catalog with a schema for each subgraph a document defines, so the editor can draw instances. */
+export function catalogWithSubgraphs(catalog: Catalog, defined: GraphDefinitions | undefined): Catalog {
+  const defs = defined?.subgraphs ?? {};
   const ids = Object.keys(defs);
   if (!ids.length) return catalog;
   const nodes = { ...catalog.nodes };
