@@ -128,10 +128,10 @@ export function fromDocument(doc: GraphDocument, catalog?: Catalog): Loaded {
   }
 
   const { groups: _g, notes: _n, ...rest } = meta;
-  return { items, flow, edges, meta: rest };
+  return { items, flow, edges, meta: rest, definitions: doc.definitions };
 }
 
-/** Editor state → document v1. Positions come from the flow nodes; only metadata that was set is written. */
+/** Editor state → document (current version). Positions come from the flow nodes; only metadata that was set is written. */
 export function toDocument(state: GraphState, docMeta: DocMeta = {}): GraphDocument {
   const nodes: Record<string, GraphNode> = {};
   const groups: NonNullable<GraphMeta['groups']> = [];
@@ -179,6 +179,8 @@ export function toDocument(state: GraphState, docMeta: DocMeta = {}): GraphDocum
   if (notes.length) meta.notes = notes;
   const doc: GraphDocument = { version: GRAPH_VERSION, nodes };
   if (Object.keys(meta).length) doc.meta = meta;
+  if (state.definitions && Object.keys(state.definitions.subgraphs ?? {}).length)
+    doc.definitions = state.definitions;
   return doc;
 }
 

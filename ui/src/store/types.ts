@@ -1,4 +1,12 @@
-import type { ComfyOrigin, ConstantValue, ForeignNode, InputValue, NodeMode, Size } from '@reelgraph/graph';
+import type {
+  ComfyOrigin,
+  ConstantValue,
+  ForeignNode,
+  GraphDefinitions,
+  InputValue,
+  NodeMode,
+  Size,
+} from '@reelgraph/graph';
 import type { Edge, Node } from '@xyflow/react';
 
 /** What a seed widget does to its value after each queued run. */
@@ -54,6 +62,8 @@ export interface GraphState {
   items: Record<string, Item>;
   flow: FlowNode[];
   edges: FlowEdge[];
+  /** The document's subgraph definitions, kept as they are (undone with the rest). */
+  definitions?: GraphDefinitions | undefined;
 }
 
 export const GROUP_PREFIX = '@g:';
