@@ -33,6 +33,11 @@ export interface NodeMeta {
   size?: Size;
   color?: string;
   collapsed?: boolean;
+  /**
+   * Reroute points of the links INTO this node, by input name: the canvas draws the link from its source
+   * through these points, in order. Layout only; a point whose input has no link is ignored.
+   */
+  reroutes?: Record<string, Point[]>;
 }
 
 /** The reserved node type of a foreign node; such a node must carry `foreign`. */

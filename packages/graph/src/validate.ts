@@ -304,6 +304,7 @@ function readNode(id: string, raw: unknown, catalog: Catalog, c: Collector): Nod
       }
       optShape(meta, 'position', ['x', 'y'], problems);
       optShape(meta, 'size', ['width', 'height'], problems);
+      checkReroutes(own(meta, 'reroutes'), problems);
     }
     for (const p of problems) c.add('invalid_document', id, `${nodeLabel(id, type)}: meta${p}`);
   }
@@ -378,6 +379,26 @@ function optShape(o: Obj, key: string, fields: string[], out: string[], required
       const what = f === 'zoom' ? 'positive' : nonNegative ? 'non-negative' : 'finite';
       out.push(`.${key}.${f} must be a ${what} number, got ${describeValue(n)}`);
     }
+  }
+}
+
+/** `meta.reroutes`: input name → points. Layout only, but a malformed one would break the editor. */
+function checkReroutes(reroutes: unknown, out: string[]): void {
+  if (reroutes === undefined) return;
+  if (!isPlainObject(reroutes)) {
+    out.push(`.reroutes must be an object of point lists by input, got ${describeValue(reroutes)}`);
+    return;
+  }
+  for (const [input, points] of Object.entries(reroutes)) {
+    const at = `.reroutes.${quoteId(input)}`;
+    if (!Array.isArray(points)) {
+      out.push(`${at} must be an array of points, got ${describeValue(points)}`);
+      continue;
+    }
+    points.forEach((p: unknown, i) => {
+      if (!isPlainObject(p) || !isFiniteNumber(own(p, 'x')) || !isFiniteNumber(own(p, 'y')))
+        out.push(`${at}[${i}] must be a point { x, y } of finite numbers, got ${describeValue(p)}`);
+    });
   }
 }
 

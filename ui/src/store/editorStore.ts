@@ -20,6 +20,7 @@ import { defaultInputs, widgetDefault } from './defaults';
 import { type DocMeta, fromDocument, makeEdge, outputType, toDocument } from './document';
 import { emptyHistory, type History, record, snapshot } from './history';
 import { nextId } from './ids';
+import { withReroutes } from './reroutes';
 import {
   edgeId,
   type FlowEdge,
@@ -83,6 +84,10 @@ export interface EditorActions {
   selectAll(): void;
   select(ids: string[]): void;
   setPositions(positions: Record<string, Point>): void;
+  /** The reroute points of the link into `target.input`; a drag passes its `key` so it undoes at once. */
+  setReroutes(target: string, input: string, points: Point[], key?: string): void;
+  /** Put a new node of `type` on the link into `target.input`: source → node → target, one step. */
+  insertOnLink(target: string, input: string, type: string, position: Point): string | null;
   undo(): void;
   redo(): void;
 }
@@ -524,6 +529,42 @@ export function createEditorStore(initial?: {
         }));
       },
 
+      setReroutes(target, input, points, key) {
+        commit((st) => {
+          const item = st.items[target];
+          if (item?.kind !== 'node' || !isLink(item.inputs[input])) return null;
+          return { items: { ...st.items, [target]: withReroutes(item, input, points) } };
+        }, key);
+      },
+
+      insertOnLink(target, input, type, position) {
+        const s = get();
+        const item = s.items[target];
+        const old = item?.kind === 'node' ? item.inputs[input] : undefined;
+        if (!isLink(old) || !s.catalog?.nodes[type]) return null;
+        const fromType = outputType(s.catalog, s.items, old[0], old[1]);
+        const toType = s.catalog.nodes[(item as NodeItem).type]?.inputs[input]?.type;
+        const into = firstCompatibleSocket(s.catalog, type, fromType, 'source');
+        const out = toType ? firstCompatibleSocket(s.catalog, type, toType, 'target') : null;
+        if (!into || !out) return null;
+        const id = nextId(s.items);
+        const node: NodeItem = { kind: 'node', type, inputs: defaultInputs(s.catalog.nodes[type]) };
+        commit((st) => {
+          let g: GraphState = {
+            items: { ...st.items, [id]: node },
+            flow: [
+              ...deselect(st.flow),
+              { id, type: 'rg', position: { ...position }, data: {}, selected: true },
+            ],
+            edges: st.edges,
+          };
+          g = unlink(g, target, input, st.catalog);
+          g = link(g, { source: old[0], output: old[1], target: id, input: into }, st.catalog);
+          return link(g, { source: id, output: out, target, input }, st.catalog);
+        });
+        return id;
+      },
+
       undo() {
         const s = get();
         const prev = s.history.past.at(-1);
@@ -629,7 +670,11 @@ export function link(st: GraphState, c: ConnectionRequest, catalog?: Catalog): G
   if (item?.kind !== 'node') return st;
   const prev = item.inputs[c.input];
   const stash = prev !== undefined && !isLink(prev) ? { ...item.stash, [c.input]: prev } : item.stash;
-  const next: NodeItem = { ...item, inputs: { ...item.inputs, [c.input]: [c.source, c.output] } };
+  // A new link into the input does not inherit the old link's reroute points.
+  const next: NodeItem = {
+    ...withReroutes(item, c.input, []),
+    inputs: { ...item.inputs, [c.input]: [c.source, c.output] },
+  };
   if (stash) next.stash = stash;
   const items = { ...st.items, [c.target]: next };
   const id = edgeId(c.target, c.input);
@@ -656,7 +701,7 @@ export function unlink(st: GraphState, target: string, input: string, catalog?: 
   delete stash[input];
   if (restored === undefined) delete inputs[input];
   else inputs[input] = restored;
-  const next: NodeItem = { ...item, inputs };
+  const next: NodeItem = { ...withReroutes(item, input, []), inputs };
   if (Object.keys(stash).length) next.stash = stash;
   else delete next.stash;
   return { items: { ...st.items, [target]: next }, flow: st.flow, edges };

@@ -1,4 +1,4 @@
-import type { ConstantValue, ForeignNode, InputValue, NodeMode, Size } from '@reelgraph/graph';
+import type { ConstantValue, ForeignNode, InputValue, NodeMode, Point, Size } from '@reelgraph/graph';
 import type { Edge, Node } from '@xyflow/react';
 
 /** What a seed widget does to its value after each queued run. */
@@ -20,6 +20,8 @@ export interface NodeItem {
   /** Constant values remembered while an input is linked, restored when the link goes. */
   stash?: Record<string, ConstantValue>;
   controls?: Record<string, SeedControl>;
+  /** Reroute points of the links into this node, by input (the document's `meta.reroutes`). */
+  reroutes?: Record<string, Point[]>;
   /** A node of another system (a ComfyUI class) kept from an import: it cannot run. */
   foreign?: ForeignNode;
 }
