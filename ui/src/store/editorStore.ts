@@ -13,6 +13,7 @@ import { type Clip, copyItems, pasteClip } from './clipboard';
 import {
   type ConnectionProblem,
   type ConnectionRequest,
+  chainLinks,
   connectionProblem,
   firstCompatibleSocket,
 } from './connect';
@@ -54,6 +55,8 @@ export interface EditorActions {
   canConnect(c: ConnectionRequest): ConnectionProblem | null;
   connect(c: ConnectionRequest): ConnectionProblem | null;
   disconnect(target: string, input: string): void;
+  /** Wire the selected nodes left to right (the keyboard's way to connect); the number of links made. */
+  connectSelection(): number;
   /** Move the link into `from.input` to `c` (dragging a link's end), as one step. */
   reconnect(from: { target: string; input: string }, c: ConnectionRequest): ConnectionProblem | null;
   /** `values` override the schema's defaults (a model loader added from the model library). */
@@ -83,7 +86,8 @@ export interface EditorActions {
   duplicateSelection(): string[];
   selectAll(): void;
   select(ids: string[]): void;
-  setPositions(positions: Record<string, Point>): void;
+  /** Move nodes; with `routes` (by edge id), the links' reroute points too, in the same step. */
+  setPositions(positions: Record<string, Point>, routes?: Record<string, Point[]>): void;
   /** The reroute points of the link into `target.input`; a drag passes its `key` so it undoes at once. */
   setReroutes(target: string, input: string, points: Point[], key?: string): void;
   /** Put a new node of `type` on the link into `target.input`: source → node → target, one step. */
@@ -243,6 +247,18 @@ export function createEditorStore(initial?: {
           if (item?.kind !== 'node' || !isLink(item.inputs[input])) return null;
           return unlink(st, target, input, st.catalog);
         });
+      },
+
+      connectSelection() {
+        const s = get();
+        if (!s.catalog) return 0;
+        const ordered = s.flow
+          .filter((f) => f.selected && f.type === 'rg')
+          .sort((a, b) => a.position.x - b.position.x || a.position.y - b.position.y)
+          .map((f) => f.id);
+        const links = chainLinks(s.catalog, s.items, ordered);
+        if (links.length) commit((st) => links.reduce((g, c) => link(g, c, st.catalog), st as GraphState));
+        return links.length;
       },
 
       reconnect(from, c) {
@@ -520,13 +536,23 @@ export function createEditorStore(initial?: {
         });
       },
 
-      setPositions(positions) {
-        commit((st) => ({
-          flow: st.flow.map((f) => {
-            const p = positions[f.id];
-            return p ? { ...f, position: { ...p } } : f;
-          }),
-        }));
+      setPositions(positions, routes) {
+        commit((st) => {
+          let items = st.items;
+          for (const e of st.edges) {
+            const points = routes?.[e.id];
+            const item = items[e.target];
+            if (!points || item?.kind !== 'node' || !e.targetHandle) continue;
+            items = { ...items, [e.target]: withReroutes(item, e.targetHandle, points) };
+          }
+          return {
+            items,
+            flow: st.flow.map((f) => {
+              const p = positions[f.id];
+              return p ? { ...f, position: { ...p } } : f;
+            }),
+          };
+        });
       },
 
       setReroutes(target, input, points, key) {
