@@ -176,8 +176,9 @@ describe.skipIf(!hasChromium)('editor library, links, images, presets, keyboard'
     expect(d.nodes.p!.inputs.value).toEqual([mid[0], expect.any(String)]);
     expect(Object.values(mid[1].inputs)).toContainEqual(['n', 'value']);
 
-    // Delete the link into the preview from its menu.
-    await clickLink(page, 'p', 'value');
+    // Delete the link into the new node from its menu.
+    const input = Object.entries(mid[1].inputs).find(([, v]) => Array.isArray(v) && v[0] === 'n')![0];
+    await clickLink(page, mid[0], input);
     await page.getByRole('button', { name: 'Link menu' }).click();
     await page.getByRole('menuitem', { name: 'Delete link' }).click();
     await expect.poll(() => edgeCount(page), SLOW).toBe(1);
