@@ -146,6 +146,7 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
         redis: options.redis,
         frontUrl: () => frontUrl,
         catalog: () => host.catalog,
+        logPositionFile: path.join(options.dataDir, 'redis-log.json'),
       });
     } catch (err) {
       await host.close();
