@@ -45,6 +45,11 @@ export interface NodeMeta {
   collapsed?: boolean;
   /** The ComfyUI node this one was imported from: export writes that class back, with its values. */
   comfy?: ComfyOrigin;
+  /**
+   * Reroute points of the links INTO this node, by input name: the canvas draws the link from its source
+   * through these points, in order. Layout only; a point whose input has no link is ignored.
+   */
+  reroutes?: Record<string, Point[]>;
 }
 
 export interface ComfyOrigin {

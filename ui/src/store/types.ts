@@ -5,6 +5,7 @@ import type {
   GraphDefinitions,
   InputValue,
   NodeMode,
+  Point,
   Size,
 } from '@reelgraph/graph';
 import type { Edge, Node } from '@xyflow/react';
@@ -28,6 +29,8 @@ export interface NodeItem {
   /** Constant values remembered while an input is linked, restored when the link goes. */
   stash?: Record<string, ConstantValue>;
   controls?: Record<string, SeedControl>;
+  /** Reroute points of the links into this node, by input (the document's `meta.reroutes`). */
+  reroutes?: Record<string, Point[]>;
   /** A node of another system (a ComfyUI class) kept from an import: it cannot run. */
   foreign?: ForeignNode;
   /** The ComfyUI node it was imported from, kept for export. */
