@@ -4,11 +4,12 @@ import { exportComfyApi, layoutGraph, pickFile, runGraph, saveToFile } from './a
 import { Canvas } from './flow/Canvas';
 import { Dialogs, Toasts } from './panels/Dialogs';
 import { Gallery } from './panels/Gallery';
+import { Sidebar } from './panels/library/Sidebar';
 import { Palette } from './panels/Palette';
 import { QueuePanel } from './panels/QueuePanel';
 import { WorkflowTabs } from './panels/WorkflowTabs';
 import { editor, useEditor, useRun } from './state';
-import { uiStore } from './store/uiStore';
+import { toggleSidebar, uiStore } from './store/uiStore';
 import { useShortcuts } from './useShortcuts';
 
 function Toolbar() {
@@ -19,9 +20,18 @@ function Toolbar() {
     (s) => Object.values(s.jobs).filter((j) => j.state === 'queued' || j.state === 'running').length,
   );
   const panel = useStore(uiStore, (s) => s.panel);
+  const sidebar = useStore(uiStore, (s) => s.sidebar);
   const s = editor.getState();
   return (
     <nav className="rg-toolbar" aria-label="Toolbar">
+      <button
+        type="button"
+        aria-pressed={sidebar !== null}
+        onClick={() => toggleSidebar(sidebar ?? 'workflows')}
+        title="Library: workflows (W), nodes (L), models (M)"
+      >
+        ☰ Library
+      </button>
       <strong className="rg-brand">Reelgraph</strong>
       <button type="button" className="primary" onClick={() => void runGraph()} title="Ctrl+Enter">
         ▶ Run
@@ -92,6 +102,7 @@ function Shell() {
       <Toolbar />
       <WorkflowTabs />
       <main className="rg-main">
+        <Sidebar />
         <Canvas />
         {panel === 'queue' && <QueuePanel />}
         {panel === 'gallery' && <Gallery />}

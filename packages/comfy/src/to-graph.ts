@@ -12,6 +12,7 @@ import {
 } from '@reelgraph/graph';
 import { scalar } from './classes/values';
 import { type ComfyGraph, type ComfyNode, type ComfySocket, isRef } from './format';
+import { comfyLinks, lostLinks } from './links';
 import { type BuildContext, type ComfyMappings, type Flow, NotMappable } from './mapping';
 
 export interface ImportReport {
@@ -26,6 +27,8 @@ export interface ImportReport {
   missingModels: { node: string; class: string; input: string; name: string }[];
   /** Reroutes and primitive nodes, resolved away. */
   absorbed: { id: string; class: string; why: string }[];
+  /** ComfyUI links between executable nodes, and how many of them the graph still carries. */
+  links: { comfy: number; kept: number };
   warnings: string[];
 }
 
@@ -49,13 +52,52 @@ export function toGraph(
   options: ToGraphOptions = {},
 ): { doc: GraphDocument; report: ImportReport } {
   const order = topoOrder(g.nodes);
-  // A folding node whose output must be a real link somewhere becomes foreign; repeat until stable.
-  const forced = new Set<string>();
+  const byId = new Map(g.nodes.map((n) => [n.id, n]));
+  // A folding node whose output must be a real link somewhere becomes foreign, and so does a node that
+  // a link would be lost at (an input its Reelgraph equivalent does not model); repeat until stable.
+  const forced = new Map<string, string>();
   for (;;) {
     const attempt = build(g, order, mappings, options, forced);
     const before = forced.size;
-    for (const id of attempt.needLink) forced.add(id);
-    if (forced.size === before) return attempt.result;
+    for (const id of attempt.needLink)
+      if (!forced.has(id)) forced.set(id, 'what it feeds needs it as a node of its own');
+    const { report, doc } = attempt.result;
+    const foreign = new Set(report.foreign.map((f) => f.id));
+    const lost = lostLinks(g, doc, {
+      became: new Map<string, readonly string[]>([
+        ...report.mapped.map((m): [string, string[]] => [m.id, m.nodes]),
+        ...report.foreign.map((f): [string, string[]] => [f.id, [f.id]]),
+      ]),
+      folded: new Set(report.folded.map((f) => f.id)),
+      carried: new Map(
+        [...attempt.flows].flatMap(([key, f]) =>
+          f
+            ? [[key, [...(f.link ? [f.link[0]] : []), ...Object.values(f.links ?? {}).map((l) => l[0])]]]
+            : [],
+        ),
+      ),
+    });
+    for (const l of lost) {
+      const origin = byId.get(l.origin);
+      const atOrigin = origin?.mode === 'muted' || foreign.has(l.target);
+      const id = atOrigin ? l.origin : l.target;
+      if (forced.has(id) || foreign.has(id)) continue;
+      forced.set(
+        id,
+        atOrigin
+          ? `its output ${l.slot} feeds ${byId.get(l.target)?.class} ${l.target}, which needs it as a node`
+          : `its input ${l.input} (from ${origin?.class} ${l.origin}) has no place in the Reelgraph equivalent`,
+      );
+    }
+    if (forced.size === before) {
+      const links = comfyLinks(g).length;
+      report.links = { comfy: links, kept: links - lost.length };
+      for (const l of lost)
+        report.warnings.push(
+          `the link from ${l.origin} (output ${l.slot}) to ${l.target}.${l.input} could not be kept`,
+        );
+      return attempt.result;
+    }
   }
 }
 
@@ -84,7 +126,7 @@ function build(
   order: ComfyNode[],
   mappings: ComfyMappings,
   options: ToGraphOptions,
-  forced: ReadonlySet<string>,
+  forced: ReadonlyMap<string, string>,
 ) {
   const byId = new Map(g.nodes.map((n) => [n.id, n]));
   const report: ImportReport = {
@@ -94,6 +136,7 @@ function build(
     foreign: [],
     missingModels: [],
     absorbed: [...g.absorbed],
+    links: { comfy: 0, kept: 0 },
     warnings: [...g.warnings],
   };
   const nodes: Record<string, GraphNode> = {};
@@ -206,7 +249,7 @@ function build(
         emitted.length = 0;
         reason = e.message;
       }
-    } else if (forced.has(n.id)) reason = 'what it feeds needs it as a node of its own';
+    } else reason = forced.get(n.id) ?? reason;
     foreign(n, reason);
   }
 
@@ -223,7 +266,7 @@ function build(
   if (g.notes.length) meta.notes = g.notes;
   if (g.viewport) meta.viewport = g.viewport;
   if (Object.keys(meta).length) doc.meta = meta;
-  return { result: { doc, report }, needLink };
+  return { result: { doc, report }, needLink, flows };
 
   function foreign(n: ComfyNode, reason: string): void {
     const table = mappings.classes.get(n.class);

@@ -68,6 +68,29 @@ CREATE INDEX IF NOT EXISTS outputs_job ON outputs (job_id, ord);
     description: 'jobs.owner: the named user a job belongs to (serve --users)',
     sql: 'ALTER TABLE jobs ADD COLUMN owner TEXT;',
   },
+  {
+    version: 3,
+    // owner '' = no named users (one shared library); kind 'component' is for reusable subgraphs.
+    description: "workflows: each user's saved graphs; uploads: the file name an image was uploaded as",
+    sql: `
+CREATE TABLE workflows (
+  owner TEXT NOT NULL,
+  kind TEXT NOT NULL DEFAULT 'workflow',
+  name TEXT NOT NULL,
+  title TEXT,
+  node_count INTEGER NOT NULL,
+  graph TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (owner, kind, name)
+) WITHOUT ROWID;
+CREATE TABLE uploads (
+  name TEXT PRIMARY KEY,
+  original_name TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+`,
+  },
 ];
 
 /** The steps a database at `current` needs, in order. Refuses a database newer than this code. */

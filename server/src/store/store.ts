@@ -2,6 +2,8 @@ import path from 'node:path';
 import type { JobError, JobState, NodeStatus, Output, ServerEvent } from '@reelgraph/protocol';
 import Database from 'better-sqlite3';
 import { migrate } from './migrations';
+import { UploadNames } from './upload-names';
+import { WorkflowStore } from './workflows';
 
 /** A job row as the queue sees it. */
 export interface JobRecord {
@@ -93,6 +95,9 @@ function toRecord(r: JobRow): JobRecord {
  */
 export class Store {
   readonly db: Database.Database;
+  /** Saved workflows and components, per user. */
+  readonly workflows: WorkflowStore;
+  readonly uploadNames: UploadNames;
   readonly #stmts;
 
   constructor(dataDir: string) {
@@ -108,6 +113,8 @@ export class Store {
       throw err;
     }
     const db = this.db;
+    this.workflows = new WorkflowStore(db);
+    this.uploadNames = new UploadNames(db);
     this.#stmts = {
       insertJob: db.prepare(
         `INSERT INTO jobs (id, state, priority, client_id, owner, title, node_count, graph, targets, timeout_ms, created_at)

@@ -3,11 +3,15 @@ import type { EngineEvent } from '@reelgraph/executor';
 import { type Job, Worker } from 'bullmq';
 import type { HostConfig, NodeHost, RunOutcome } from '../queue/node-host';
 import { ProcessNodeHost } from '../queue/process-host';
+import { readAnnounced } from '../queue/redis/announce';
 import { connectRedisPair } from '../queue/redis/connect';
+import { appendLog } from '../queue/redis/job-log';
 import {
   CANCEL_CHANNEL,
-  EVENTS_CHANNEL,
   encodeMessage,
+  FRONT_KEY_PREFIX,
+  type FrontInfo,
+  PREVIEW_CHANNEL,
   QUEUE_NAME,
   type WireJob,
   WORKER_KEY_PREFIX,
@@ -89,7 +93,20 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   });
   await sub.subscribe(CANCEL_CHANNEL);
 
-  const publish = (m: WorkerMessage) => pub.publish(EVENTS_CHANNEL, encodeMessage(m));
+  // Previews are not stored: pub/sub. Everything else goes to the job log that every front applies.
+  const publish = (m: WorkerMessage) =>
+    m.t === 'event' && m.event.type === 'node:preview'
+      ? pub.publish(PREVIEW_CHANNEL, encodeMessage(m))
+      : appendLog(pub, m);
+  /** The live fronts' upload addresses, read at most once a second; the job's own front if none is. */
+  let fronts: { at: number; urls: string[] } = { at: 0, urls: [] };
+  const liveFronts = async (own: string): Promise<string[]> => {
+    if (Date.now() - fronts.at > 1000) {
+      const live = await readAnnounced<FrontInfo>(pub, FRONT_KEY_PREFIX);
+      fronts = { at: Date.now(), urls: [...new Set(live.map((f) => f.url))] };
+    }
+    return fronts.urls.length ? fronts.urls : [own];
+  };
 
   const processor = async (job: Job<WireJob>): Promise<{ state: string }> => {
     const jobId = job.id!;
@@ -106,10 +123,11 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
           const event = handOverError
             ? e
             : await handOverFiles(e, {
-                front: data.front,
+                fronts: () => liveFronts(data.front),
                 jobId,
                 outputsDir: opts.host.outputsDir,
                 secret: opts.secret,
+                log: (m) => opts.log('warn', `job ${jobId}: ${m}`),
               });
           await publish({ t: 'event', jobId, event });
         })

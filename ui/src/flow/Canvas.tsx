@@ -11,6 +11,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import { openFile } from '../actions';
 import { flow as perfFlow } from '../lib/perf';
+import { NODE_DRAG_TYPE } from '../panels/library/drop-point';
 import { editor, useEditor } from '../state';
 import type { FlowEdge, FlowNode, NodeItem } from '../store/types';
 import { toast, uiStore } from '../store/uiStore';
@@ -169,9 +170,16 @@ export function Canvas() {
         if ((e.target as Element).classList.contains('react-flow__pane')) openPalette(e.clientX, e.clientY);
       }}
       onDragOver={(e) => {
-        if (e.dataTransfer.types.includes('Files')) e.preventDefault();
+        const types = e.dataTransfer.types;
+        if (types.includes('Files') || types.includes(NODE_DRAG_TYPE)) e.preventDefault();
       }}
       onDrop={(e) => {
+        const type = e.dataTransfer.getData(NODE_DRAG_TYPE);
+        if (type) {
+          e.preventDefault();
+          editor.getState().addNode(type, rf.screenToFlowPosition({ x: e.clientX, y: e.clientY }));
+          return;
+        }
         const file = e.dataTransfer.files[0];
         if (!file) return;
         e.preventDefault();

@@ -55,7 +55,13 @@ export interface EditorActions {
   disconnect(target: string, input: string): void;
   /** Move the link into `from.input` to `c` (dragging a link's end), as one step. */
   reconnect(from: { target: string; input: string }, c: ConnectionRequest): ConnectionProblem | null;
-  addNode(type: string, position: Point, from?: PendingLink): string | null;
+  /** `values` override the schema's defaults (a model loader added from the model library). */
+  addNode(
+    type: string,
+    position: Point,
+    from?: PendingLink,
+    values?: Record<string, ConstantValue>,
+  ): string | null;
   setInput(id: string, input: string, value: ConstantValue): void;
   setControl(id: string, input: string, control: SeedControl): void;
   applySeedControls(random?: () => number): void;
@@ -243,12 +249,12 @@ export function createEditorStore(initial?: {
         return null;
       },
 
-      addNode(type, position, from) {
+      addNode(type, position, from, values) {
         const s = get();
         const schema = s.catalog?.nodes[type];
         if (!schema || !s.catalog) return null;
         const id = nextId(s.items);
-        const item: NodeItem = { kind: 'node', type, inputs: defaultInputs(schema) };
+        const item: NodeItem = { kind: 'node', type, inputs: { ...defaultInputs(schema), ...values } };
         commit((st) => {
           let g: GraphState = {
             items: { ...st.items, [id]: item },

@@ -73,11 +73,8 @@ export const latentClasses: ClassTable[] = [
     },
     optional: ['clip_vision_output', 'start_image'],
     outputs: out(['positive', 'CONDITIONING'], ['negative', 'CONDITIONING'], ['latent', 'LATENT']),
-    build: (ctx) => {
-      if (ctx.link('clip_vision_output'))
-        ctx.warn('clip_vision_output is not used: the start image is encoded by the VAE only');
-      return [ctx.flow('positive'), ctx.flow('negative'), wanLatent(ctx)];
-    },
+    // A linked clip_vision_output has no Reelgraph input: the link accounting keeps that node foreign.
+    build: (ctx) => [ctx.flow('positive'), ctx.flow('negative'), wanLatent(ctx)],
   },
   {
     class: 'VAEDecode',
