@@ -71,6 +71,10 @@ process.on('message', async (raw: ToChild) => {
     send({ t: 'reloaded', catalog });
     return;
   }
+  if (raw.t === 'classify') {
+    send({ t: 'classified', id: raw.id, findings: core ? await core.classifyTexts(raw.texts) : [] });
+    return;
+  }
   if (raw.t === 'abort') {
     controllers.get(raw.jobId)?.abort(new Error(raw.reason));
     return;
