@@ -1,7 +1,8 @@
 /**
  * What a gesture's frames are made of, from a Chromium trace: main-thread self time by kind (script,
- * style, layout, paint, other — the buckets of DevTools' Performance panel) plus raster and compositing
- * on the other threads, in ms per frame. Used by bench/editor-canvas.ts (TRACE=1).
+ * style, layout, paint, other — the buckets of DevTools' Performance panel, with pointer hit testing on
+ * its own: it is most of a pan's layout work) plus raster and compositing on the other threads, in ms per
+ * frame. Used by bench/editor-canvas.ts (TRACE=1).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import type { Browser, Page } from '../ui/e2e/harness';
 
 let traced = 0;
 
-export type Kind = 'script' | 'style' | 'layout' | 'paint' | 'other';
+export type Kind = 'script' | 'style' | 'layout' | 'hitTest' | 'paint' | 'other';
 export type Breakdown = Record<Kind | 'raster' | 'compositor', number>;
 
 /** The categories DevTools records for its timeline; enough to attribute every main-thread task. */
@@ -47,6 +48,7 @@ const KIND: Record<string, Kind> = {
   RecalculateStyles: 'style',
   ParseAuthorStyleSheet: 'style',
   Layout: 'layout',
+  HitTest: 'hitTest',
   'LocalFrameView::RunPostLifecycleSteps': 'layout',
   UpdateLayerTree: 'paint',
   PrePaint: 'paint',
@@ -103,7 +105,16 @@ export function breakdown(events: TraceEvent[]): Breakdown {
     if (!list.length) byThread.set(key, list);
     list.push(e);
   }
-  const out: Breakdown = { script: 0, style: 0, layout: 0, paint: 0, other: 0, raster: 0, compositor: 0 };
+  const out: Breakdown = {
+    script: 0,
+    style: 0,
+    layout: 0,
+    hitTest: 0,
+    paint: 0,
+    other: 0,
+    raster: 0,
+    compositor: 0,
+  };
   // The page's main thread: the renderer main thread with the most traced time.
   let main: TraceEvent[] = [];
   let mainBusy = -1;
@@ -162,7 +173,8 @@ const sorted = (list: TraceEvent[]) => [...list].sort((a, b) => a.ts - b.ts || b
 export function formatBreakdown(b: Breakdown & { frames: number }): string {
   const f = (v: number) => v.toFixed(1).padStart(5);
   return (
-    `script ${f(b.script)}  style ${f(b.style)}  layout ${f(b.layout)}  paint ${f(b.paint)}  other ${f(b.other)}` +
+    `script ${f(b.script)}  style ${f(b.style)}  layout ${f(b.layout)}  hit-test ${f(b.hitTest)}` +
+    `  paint ${f(b.paint)}  other ${f(b.other)}` +
     `  | raster ${f(b.raster)}  compositor ${f(b.compositor)}  ms/frame over ${b.frames} frames`
   );
 }
