@@ -29,6 +29,7 @@ import { jobRoutes } from './routes/jobs';
 import { packRoutes } from './routes/packs';
 import { workerOutputRoutes } from './routes/worker-outputs';
 import { workersRoute } from './routes/workers';
+import { workflowRoutes } from './routes/workflows';
 import { installGuard } from './security/guard';
 import { setSecurityHeaders } from './security/headers';
 import { loadSecret } from './security/secret';
@@ -103,7 +104,7 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
     releaseLock();
     throw err;
   }
-  const hub = new Hub();
+  const hub = new Hub((deliver) => store.afterCommit(deliver));
   const app = Fastify({
     logger: options.logger ? { level: 'info' } : false,
     bodyLimit: options.maxBodyBytes,
@@ -145,6 +146,7 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
         redis: options.redis,
         frontUrl: () => frontUrl,
         catalog: () => host.catalog,
+        logPositionFile: path.join(options.dataDir, 'redis-log.json'),
       });
     } catch (err) {
       await host.close();
@@ -276,6 +278,7 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
       maxImagePixels: options.maxImagePixels,
       uploadRateLimit: options.uploadRateLimit,
     });
+    await workflowRoutes(api, { workflows: store.workflows });
     await packRoutes(api, {
       packInstall: options.packInstall,
       reload: () => reloadPacks({ host, hub }, (m) => log('info', m)),

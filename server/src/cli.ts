@@ -14,6 +14,9 @@ Commands:
       --nodes <dir>         Also load packs from this folder (repeatable)
       --json                Print the job result as JSON instead of progress and a summary
       --plain               Plain progress lines even on a terminal
+      --c2pa-key <pem> --c2pa-cert <pem>   Sign outputs with this key and chain (C2PA), as serve does
+      --data <dir>          Where the local development signing chain lives (default ./.reelgraph)
+      --no-c2pa             Do not sign outputs
   import <file>           Import a ComfyUI workflow or API prompt (JSON, or a PNG/WebP/MP4/WebM ComfyUI wrote)
       -o <graph.json>       Write the graph there (else to stdout); the import report goes to the terminal
       --json                Print { graph, report } as JSON

@@ -1,14 +1,16 @@
+import { GRAPH_VERSION } from '@reelgraph/graph';
 import { ReactFlowProvider } from '@xyflow/react';
 import { useStore } from 'zustand';
 import { exportComfyApi, layoutGraph, pickFile, runGraph, saveToFile } from './actions';
 import { Canvas } from './flow/Canvas';
 import { Dialogs, Toasts } from './panels/Dialogs';
 import { Gallery } from './panels/Gallery';
+import { Sidebar } from './panels/library/Sidebar';
 import { Palette } from './panels/Palette';
 import { QueuePanel } from './panels/QueuePanel';
 import { WorkflowTabs } from './panels/WorkflowTabs';
 import { editor, useEditor, useRun } from './state';
-import { uiStore } from './store/uiStore';
+import { toggleSidebar, uiStore } from './store/uiStore';
 import { useShortcuts } from './useShortcuts';
 
 function Toolbar() {
@@ -19,9 +21,18 @@ function Toolbar() {
     (s) => Object.values(s.jobs).filter((j) => j.state === 'queued' || j.state === 'running').length,
   );
   const panel = useStore(uiStore, (s) => s.panel);
+  const sidebar = useStore(uiStore, (s) => s.sidebar);
   const s = editor.getState();
   return (
     <nav className="rg-toolbar" aria-label="Toolbar">
+      <button
+        type="button"
+        aria-pressed={sidebar !== null}
+        onClick={() => toggleSidebar(sidebar ?? 'workflows')}
+        title="Library: workflows (W), nodes (L), models (M)"
+      >
+        ☰ Library
+      </button>
       <strong className="rg-brand">Reelgraph</strong>
       <button type="button" className="primary" onClick={() => void runGraph()} title="Ctrl+Enter">
         ▶ Run
@@ -30,7 +41,10 @@ function Toolbar() {
         {active ? `${active} in queue` : ''}
       </span>
       <span className="sep" />
-      <button type="button" onClick={() => s.load({ version: 1, nodes: {} }, { keepHistory: true })}>
+      <button
+        type="button"
+        onClick={() => s.load({ version: GRAPH_VERSION, nodes: {} }, { keepHistory: true })}
+      >
         New
       </button>
       <button type="button" onClick={pickFile} title="Ctrl+O">
@@ -92,6 +106,7 @@ function Shell() {
       <Toolbar />
       <WorkflowTabs />
       <main className="rg-main">
+        <Sidebar />
         <Canvas />
         {panel === 'queue' && <QueuePanel />}
         {panel === 'gallery' && <Gallery />}

@@ -3,7 +3,7 @@ import type { ImportReport } from './to-graph';
 /** The import report as lines for a terminal or a dialog. */
 export function reportLines(r: ImportReport): string[] {
   const lines = [
-    `ComfyUI ${r.format === 'workflow' ? 'workflow' : 'API prompt'}: ${r.mapped.length} node(s) mapped, ${r.folded.length} folded into others, ${r.foreign.length} foreign`,
+    `ComfyUI ${r.format === 'workflow' ? 'workflow' : 'API prompt'}: ${r.mapped.length} node(s) mapped, ${r.folded.length} folded into others, ${r.foreign.length} foreign; ${r.links.kept} of ${r.links.comfy} link(s) kept`,
   ];
   for (const f of r.foreign)
     lines.push(`  foreign ${f.id} ${f.class}: ${f.reason} (replace or remove it to run the graph)`);

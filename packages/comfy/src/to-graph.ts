@@ -4,6 +4,7 @@
  * an occurrence its builder cannot map) is kept as a foreign node. Nothing is dropped silently.
  */
 import {
+  type ComfyOrigin,
   FOREIGN_TYPE,
   type GraphDocument,
   type GraphNode,
@@ -12,6 +13,7 @@ import {
 } from '@reelgraph/graph';
 import { scalar } from './classes/values';
 import { type ComfyGraph, type ComfyNode, type ComfySocket, isRef } from './format';
+import { comfyLinks, lostLinks } from './links';
 import { type BuildContext, type ComfyMappings, type Flow, NotMappable } from './mapping';
 
 export interface ImportReport {
@@ -26,6 +28,8 @@ export interface ImportReport {
   missingModels: { node: string; class: string; input: string; name: string }[];
   /** Reroutes and primitive nodes, resolved away. */
   absorbed: { id: string; class: string; why: string }[];
+  /** ComfyUI links between executable nodes, and how many of them the graph still carries. */
+  links: { comfy: number; kept: number };
   warnings: string[];
 }
 
@@ -49,13 +53,52 @@ export function toGraph(
   options: ToGraphOptions = {},
 ): { doc: GraphDocument; report: ImportReport } {
   const order = topoOrder(g.nodes);
-  // A folding node whose output must be a real link somewhere becomes foreign; repeat until stable.
-  const forced = new Set<string>();
+  const byId = new Map(g.nodes.map((n) => [n.id, n]));
+  // A folding node whose output must be a real link somewhere becomes foreign, and so does a node that
+  // a link would be lost at (an input its Reelgraph equivalent does not model); repeat until stable.
+  const forced = new Map<string, string>();
   for (;;) {
     const attempt = build(g, order, mappings, options, forced);
     const before = forced.size;
-    for (const id of attempt.needLink) forced.add(id);
-    if (forced.size === before) return attempt.result;
+    for (const id of attempt.needLink)
+      if (!forced.has(id)) forced.set(id, 'what it feeds needs it as a node of its own');
+    const { report, doc } = attempt.result;
+    const foreign = new Set(report.foreign.map((f) => f.id));
+    const lost = lostLinks(g, doc, {
+      became: new Map<string, readonly string[]>([
+        ...report.mapped.map((m): [string, string[]] => [m.id, m.nodes]),
+        ...report.foreign.map((f): [string, string[]] => [f.id, [f.id]]),
+      ]),
+      folded: new Set(report.folded.map((f) => f.id)),
+      carried: new Map(
+        [...attempt.flows].flatMap(([key, f]) =>
+          f
+            ? [[key, [...(f.link ? [f.link[0]] : []), ...Object.values(f.links ?? {}).map((l) => l[0])]]]
+            : [],
+        ),
+      ),
+    });
+    for (const l of lost) {
+      const origin = byId.get(l.origin);
+      const atOrigin = origin?.mode === 'muted' || foreign.has(l.target);
+      const id = atOrigin ? l.origin : l.target;
+      if (forced.has(id) || foreign.has(id)) continue;
+      forced.set(
+        id,
+        atOrigin
+          ? `its output ${l.slot} feeds ${byId.get(l.target)?.class} ${l.target}, which needs it as a node`
+          : `its input ${l.input} (from ${origin?.class} ${l.origin}) has no place in the Reelgraph equivalent`,
+      );
+    }
+    if (forced.size === before) {
+      const links = comfyLinks(g).length;
+      report.links = { comfy: links, kept: links - lost.length };
+      for (const l of lost)
+        report.warnings.push(
+          `the link from ${l.origin} (output ${l.slot}) to ${l.target}.${l.input} could not be kept`,
+        );
+      return attempt.result;
+    }
   }
 }
 
@@ -84,7 +127,7 @@ function build(
   order: ComfyNode[],
   mappings: ComfyMappings,
   options: ToGraphOptions,
-  forced: ReadonlySet<string>,
+  forced: ReadonlyMap<string, string>,
 ) {
   const byId = new Map(g.nodes.map((n) => [n.id, n]));
   const report: ImportReport = {
@@ -94,6 +137,7 @@ function build(
     foreign: [],
     missingModels: [],
     absorbed: [...g.absorbed],
+    links: { comfy: 0, kept: 0 },
     warnings: [...g.warnings],
   };
   const nodes: Record<string, GraphNode> = {};
@@ -153,12 +197,22 @@ function build(
     const emitted: string[] = [];
     let reason = table ? 'no Reelgraph equivalent' : 'unknown ComfyUI class';
     if (table?.build && !forced.has(n.id)) {
+      const read = new Set<string>();
       const ctx: BuildContext = {
         id: n.id,
         node: n,
-        value: (name) => (isRef(n.inputs[name]) ? undefined : n.inputs[name]),
-        flow: (name) => flowOf(n.inputs[name]),
-        link: (name) => linkOf(n.inputs[name]),
+        value: (name) => {
+          read.add(name);
+          return isRef(n.inputs[name]) ? undefined : n.inputs[name];
+        },
+        flow: (name) => {
+          read.add(name);
+          return flowOf(n.inputs[name]);
+        },
+        link: (name) => {
+          read.add(name);
+          return linkOf(n.inputs[name]);
+        },
         emit: (suffix, type, inputs) => {
           const id = n.id + suffix;
           const node: GraphNode = { type, inputs: defined(inputs) };
@@ -195,10 +249,15 @@ function build(
             const input = Object.entries(table.sockets).find(([k, t]) => t === type && isRef(n.inputs[k]));
             f = input ? flowOf(n.inputs[input[0]]) : undefined;
           }
+          // What a folded node set, for export to write it back where it was.
+          if (passing && f && n.mode === 'active')
+            f = { ...f, via: { ...origin(n, new Set()), ...viaOf(n) } };
           flows.set(`${n.id}#${slot}`, f);
         }
         if (passing) report.folded.push({ id: n.id, class: n.class });
         else report.mapped.push({ id: n.id, class: n.class, nodes: emitted });
+        const own = nodes[n.id];
+        if (own) own.meta = { ...own.meta, comfy: { ...origin(n, read), ...viaOf(n) } };
         continue;
       } catch (e) {
         if (!(e instanceof NotMappable)) throw e;
@@ -206,7 +265,7 @@ function build(
         emitted.length = 0;
         reason = e.message;
       }
-    } else if (forced.has(n.id)) reason = 'what it feeds needs it as a node of its own';
+    } else reason = forced.get(n.id) ?? reason;
     foreign(n, reason);
   }
 
@@ -223,7 +282,17 @@ function build(
   if (g.notes.length) meta.notes = g.notes;
   if (g.viewport) meta.viewport = g.viewport;
   if (Object.keys(meta).length) doc.meta = meta;
-  return { result: { doc, report }, needLink };
+  return { result: { doc, report }, needLink, flows };
+
+  /** The folded nodes a node's inputs came through, by input. */
+  function viaOf(n: ComfyNode): Pick<ComfyOrigin, 'via'> {
+    const via: Record<string, ComfyOrigin> = {};
+    for (const [name, v] of Object.entries(n.inputs)) {
+      const f = flowOf(v);
+      if (f?.via) via[name] = f.via;
+    }
+    return Object.keys(via).length ? { via } : {};
+  }
 
   function foreign(n: ComfyNode, reason: string): void {
     const table = mappings.classes.get(n.class);
@@ -270,6 +339,14 @@ function build(
     for (const [slot, o] of outputs.entries()) flows.set(`${n.id}#${slot}`, { link: [n.id, o.name] });
     report.foreign.push({ id: n.id, class: n.class, reason });
   }
+}
+
+/** The class a node came from and the literal values its builder did not read (nothing else keeps them). */
+function origin(n: ComfyNode, read: ReadonlySet<string>): ComfyOrigin {
+  const values = Object.fromEntries(
+    Object.entries(n.inputs).filter(([name, v]) => !read.has(name) && !isRef(v)),
+  );
+  return { class: n.class, ...(Object.keys(values).length ? { values } : {}) };
 }
 
 function defined(o: Record<string, InputValue | undefined>): Record<string, InputValue> {

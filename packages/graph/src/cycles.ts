@@ -14,28 +14,10 @@ export interface Cycle {
  * One cycle per strongly connected component that has a loop, named by a shortest closed path from its
  * first node in `ids` order.
  * @param ids all node ids, in document order
- * @param upstream for each node, the ids of the nodes its inputs link from (may repeat, may be absent)
+ * @param adj for each node (by position in `ids`), the positions of the nodes its inputs link from
  */
-export function findCycles(
-  ids: readonly string[],
-  upstream: ReadonlyMap<string, readonly string[]>,
-): Cycle[] {
+export function findCycles(ids: readonly string[], adj: readonly (readonly number[])[]): Cycle[] {
   const n = ids.length;
-  const indexOf = new Map<string, number>();
-  for (let i = 0; i < n; i++) indexOf.set(ids[i]!, i);
-  // Edges consumer → source (upstream); components are the same as for data-flow edges.
-  const adj: number[][] = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const ups = upstream.get(ids[i]!);
-    const out: number[] = [];
-    if (ups)
-      for (const u of ups) {
-        const j = indexOf.get(u);
-        if (j !== undefined) out.push(j);
-      }
-    adj[i] = out;
-  }
-
   const index = new Int32Array(n).fill(-1);
   const low = new Int32Array(n);
   const onStack = new Uint8Array(n);
@@ -90,16 +72,17 @@ export function findCycles(
     }
   }
 
-  const cycles = components.map((comp) => {
-    comp.sort((a, b) => a - b);
-    return { path: closedPath(comp, adj).map((i) => ids[i]!), members: comp.map((i) => ids[i]!) };
-  });
-  cycles.sort((a, b) => indexOf.get(a.members[0]!)! - indexOf.get(b.members[0]!)!);
+  for (const comp of components) comp.sort((a, b) => a - b);
+  components.sort((a, b) => a[0]! - b[0]!);
+  const cycles = components.map((comp) => ({
+    path: closedPath(comp, adj).map((i) => ids[i]!),
+    members: comp.map((i) => ids[i]!),
+  }));
   return cycles;
 }
 
 /** Shortest closed path through the component's first node, returned in data-flow order. */
-function closedPath(comp: number[], adj: number[][]): number[] {
+function closedPath(comp: number[], adj: readonly (readonly number[])[]): number[] {
   const start = comp[0]!;
   const inComp = new Set(comp);
   const prev = new Map<number, number>();

@@ -10,6 +10,12 @@ export interface JsonMeasure {
   tooLarge: boolean;
   /** The value nests deeper than `maxDepth` (circular values always do). */
   tooDeep: boolean;
+  /**
+   * Asked for with `strict`: the value holds something its JSON text does not show exactly (undefined,
+   * a function, a non-finite number, a Map, Date or class instance …), so equal text is no proof of an
+   * equal value.
+   */
+  lossy?: boolean;
 }
 
 /** Control characters JSON writes as two-character escapes (\b \t \n \f \r); the rest as \uXXXX. */
@@ -72,23 +78,25 @@ function scalarBytes(value: unknown): number {
  * bound cheaply (string lengths, one byte per number) and how much the exact size could exceed it;
  * only when that could cross the limit is the exact size counted.
  */
-export function measureJson(value: unknown, maxBytes: number, maxDepth: number): JsonMeasure {
-  const rough = walk(value, maxBytes, maxDepth, false);
+export function measureJson(value: unknown, maxBytes: number, maxDepth: number, strict = false): JsonMeasure {
+  const rough = walk(value, maxBytes, maxDepth, false, strict);
+  const lossy = strict ? { lossy: rough.lossy } : {};
   if (rough.tooLarge || rough.tooDeep || rough.bytes + rough.slack <= maxBytes) {
-    return { bytes: rough.bytes, tooLarge: rough.tooLarge, tooDeep: rough.tooDeep };
+    return { bytes: rough.bytes, tooLarge: rough.tooLarge, tooDeep: rough.tooDeep, ...lossy };
   }
-  const exact = walk(value, maxBytes, maxDepth, true);
-  return { bytes: exact.bytes, tooLarge: exact.tooLarge, tooDeep: exact.tooDeep };
+  const exact = walk(value, maxBytes, maxDepth, true, false);
+  return { bytes: exact.bytes, tooLarge: exact.tooLarge, tooDeep: exact.tooDeep, ...lossy };
 }
 
 /** Longest JSON number text, e.g. -1.2345678901234567e-308. */
 const MAX_NUMBER_CHARS = 24;
 
-function walk(value: unknown, maxBytes: number, maxDepth: number, exact: boolean) {
+function walk(value: unknown, maxBytes: number, maxDepth: number, exact: boolean, strict: boolean) {
   let bytes = 0;
   // Exact size minus `bytes` is at most `slack` (UTF-8 and escapes take at most 6 bytes per unit).
   let slack = 0;
-  const result = (tooLarge: boolean, tooDeep: boolean) => ({ bytes, slack, tooLarge, tooDeep });
+  let lossy = false;
+  const result = (tooLarge: boolean, tooDeep: boolean) => ({ bytes, slack, lossy, tooLarge, tooDeep });
   // Parallel stacks: no per-value allocation.
   const values: unknown[] = [value];
   const depths: number[] = [0];
@@ -101,8 +109,10 @@ function walk(value: unknown, maxBytes: number, maxDepth: number, exact: boolean
     } else if (typeof v === 'number' && !exact) {
       bytes += 1;
       slack += MAX_NUMBER_CHARS - 1;
+      if (strict && !Number.isFinite(v)) lossy = true;
     } else if (typeof v !== 'object' || v === null) {
       bytes += scalarBytes(v);
+      if (strict && v !== null && typeof v !== 'boolean' && typeof v !== 'string') lossy = true;
     } else {
       if (depth >= maxDepth) return result(false, true);
       if (Array.isArray(v)) {
@@ -113,6 +123,10 @@ function walk(value: unknown, maxBytes: number, maxDepth: number, exact: boolean
           depths.push(depth + 1);
         }
       } else {
+        if (strict) {
+          const proto = Object.getPrototypeOf(v);
+          if (proto !== Object.prototype && proto !== null) lossy = true;
+        }
         const keys = Object.keys(v);
         bytes += 2 + Math.max(0, keys.length - 1);
         for (const k of keys) {

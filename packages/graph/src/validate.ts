@@ -1,11 +1,29 @@
-import type { Catalog, InputSchema, NodeSchema } from './catalog';
-import { canConnect } from './connect';
+import type { Catalog } from './catalog';
+import {
+  Collector,
+  describeValue,
+  isPlainObject,
+  type Obj,
+  optShape,
+  optString,
+  own,
+  quoteId,
+} from './check-helpers';
 import { findCycles } from './cycles';
-import { FOREIGN_TYPE, GRAPH_VERSION } from './document';
-import type { ValidationCode, ValidationError } from './errors';
+import { GRAPH_VERSION, type GraphDocument, isLink, SUBGRAPH_INPUTS } from './document';
+import type { ValidationError } from './errors';
 import { measureJson } from './json-size';
-import { modelRuleProblem, resolveModel } from './model-rules';
-import { ANY, isScalarType } from './sockets';
+import { migrateGraph } from './migrate';
+import { checkInputs, type NodeInfo, RESERVED_IDS, readNode } from './node-checks';
+import { attributeError, expandSubgraphs, hasSubgraphInstances, INNER_SEPARATOR } from './subgraphs';
+
+export {
+  describeValue,
+  isInputRequired,
+  isPlainObject,
+  schemaFor,
+} from './check-helpers';
+export { isOnStep, NODE_MODES, RESERVED_IDS } from './node-checks';
 
 export interface ValidateOptions {
   /** Largest accepted document, in bytes of JSON (default 8 MiB). */
@@ -19,126 +37,10 @@ export const DEFAULT_MAX_NODES = 20_000;
 /** Deepest nesting a document may have; real documents need 5 levels. */
 export const MAX_DEPTH = 32;
 export const TOO_DEEP_MESSAGE = `The document nests deeper than ${MAX_DEPTH} levels (or is circular)`;
-/** Ids refused for nodes, groups and notes: hosts key plain objects by node id. */
-export const RESERVED_IDS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
-export const NODE_MODES = ['active', 'muted', 'bypassed'] as const;
 
-const TOP_KEYS = new Set(['version', 'nodes', 'meta', 'packs']);
-const NODE_KEYS = new Set(['type', 'inputs', 'mode', 'meta', 'foreign']);
-const FOREIGN_KEYS = new Set(['class', 'inputs', 'outputs', 'values', 'widgets']);
-const MAX_OPTIONS_LISTED = 20;
+const TOP_KEYS = new Set(['version', 'nodes', 'meta', 'packs', 'definitions']);
+const SUBGRAPH_KEYS = new Set(['name', 'description', 'nodes', 'inputs', 'outputs', 'meta']);
 const MAX_CYCLE_NAMED = 24;
-
-type Obj = Record<string, unknown>;
-
-/** A plain (JSON-like) object: not null, not an array, not a Map/Date/class instance. */
-export function isPlainObject(v: unknown): v is Obj {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
-
-function own(o: Obj, key: string): unknown {
-  return Object.hasOwn(o, key) ? o[key] : undefined;
-}
-
-/** The node schema for a type id, ignoring anything inherited (`constructor`, `__proto__` …). */
-export function schemaFor(catalog: Catalog, type: unknown): NodeSchema | undefined {
-  if (typeof type !== 'string' || !isPlainObject(catalog?.nodes)) return undefined;
-  const s = own(catalog.nodes as Obj, type);
-  return isPlainObject(s) ? (s as unknown as NodeSchema) : undefined;
-}
-
-function inputSchema(schema: NodeSchema, name: string): InputSchema | undefined {
-  const s = isPlainObject(schema.inputs) ? own(schema.inputs as Obj, name) : undefined;
-  return isPlainObject(s) ? (s as unknown as InputSchema) : undefined;
-}
-
-function outputType(schema: NodeSchema, name: string): string | undefined {
-  const s = isPlainObject(schema.outputs) ? own(schema.outputs as Obj, name) : undefined;
-  return isPlainObject(s) && typeof s.type === 'string' ? s.type : undefined;
-}
-
-/**
- * Whether a declared input may be left out of a document: optional inputs, and widget inputs that
- * carry a `default` (the executor then uses the default). Socket inputs are never defaulted.
- */
-export function isInputRequired(decl: InputSchema): boolean {
-  if (decl.optional === true) return false;
-  return decl.widget === 'socket' || decl.default === undefined;
-}
-
-/** A short, safe rendering of a received value for messages. */
-export function describeValue(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return `an array of ${v.length}`;
-  switch (typeof v) {
-    case 'string': {
-      const s = v.length > 40 ? `${v.slice(0, 40)}…` : v;
-      return `the string ${JSON.stringify(s)}`;
-    }
-    case 'number':
-    case 'boolean':
-      return String(v);
-    case 'bigint':
-      return `the bigint ${v}`;
-    case 'undefined':
-      return 'undefined';
-    case 'object':
-      return 'an object';
-    default:
-      return `a ${typeof v}`;
-  }
-}
-
-function quoteId(id: string): string {
-  return JSON.stringify(id.length > 60 ? `${id.slice(0, 60)}…` : id);
-}
-
-function inputAt(id: string, type: unknown, name: string): string {
-  return `${nodeLabel(id, type)}: input ${quoteId(name)}`;
-}
-
-function nodeLabel(id: string, type?: unknown, word = 'Node'): string {
-  const t = typeof type === 'string' && type !== '' ? ` (${quoteId(type).slice(1, -1)})` : '';
-  return `${word} ${quoteId(id)}${t}`;
-}
-
-function positiveOr(v: unknown, fallback: number): number {
-  return typeof v === 'number' && v > 0 ? v : fallback;
-}
-
-function isFiniteNumber(v: unknown): v is number {
-  return typeof v === 'number' && Number.isFinite(v);
-}
-
-/** Is `value` on the grid `base + k·step`? Exact for integers, float-tolerant (0.1-style steps) otherwise. */
-export function isOnStep(value: number, step: number, base = 0): boolean {
-  if (!(step > 0) || !Number.isFinite(step)) return true;
-  if (Number.isSafeInteger(value) && Number.isSafeInteger(step) && Number.isSafeInteger(base)) {
-    return (value - base) % step === 0;
-  }
-  const q = (value - base) / step;
-  if (!Number.isFinite(q)) return true;
-  return Math.abs(q - Math.round(q)) <= 1e-9 * Math.max(1, Math.abs(q));
-}
-
-interface NodeInfo {
-  id: string;
-  type: unknown;
-  schema?: NodeSchema;
-  inputs?: Obj;
-  mode: unknown;
-  /** A foreign node's output names (links into it are checked against them). */
-  foreignOutputs?: Set<string>;
-}
-
-class Collector {
-  readonly errors: ValidationError[] = [];
-  add(code: ValidationCode, nodeId: string | null, message: string, input?: string): void {
-    this.errors.push(input === undefined ? { nodeId, code, message } : { nodeId, input, code, message });
-  }
-}
 
 /**
  * Validate a graph document against a catalog. Pure and total: never throws, reports every problem at
@@ -148,7 +50,10 @@ class Collector {
  *   safe integers; `min`/`max`/`step`/`options` are enforced (step on the grid `min + k·step`);
  * - links may come from muted or bypassed nodes (the executor skips what a muted node feeds); only an
  *   active output node counts as an output;
- * - every loop of links is reported once, on its first node in document order, naming its nodes.
+ * - every loop of links is reported once, on its first node in document order, naming its nodes;
+ * - an older version is migrated first (`migrateGraph`); subgraph instances are expanded
+ *   (`expandSubgraphs`) and their inner nodes checked like any other, each problem reported on the
+ *   instance with the inner node in `inner`.
  */
 export function validateGraph(
   doc: unknown,
@@ -157,34 +62,54 @@ export function validateGraph(
 ): ValidationError[] {
   const c = new Collector();
   try {
-    check(doc, catalog, options ?? {}, c);
+    check(migrateGraph(doc), catalog, options ?? {}, c);
   } catch (e) {
-    // Last-resort guard (e.g. a hostile getter or a malformed catalog): stay total.
-    c.add(
-      'invalid_document',
-      null,
-      `Internal validator error: ${e instanceof Error ? e.message : String(e)}`,
-    );
+    internalError(c, e);
   }
   return c.errors;
 }
 
-function check(doc: unknown, catalog: Catalog, options: ValidateOptions, c: Collector): void {
+/** Last-resort guard (e.g. a hostile getter or a malformed catalog): stay total. */
+export function internalError(c: Collector, e: unknown): void {
+  c.add('invalid_document', null, `Internal validator error: ${e instanceof Error ? e.message : String(e)}`);
+}
+
+/** What the document-level checks leave for the per-node ones; `undefined` when nothing more is checked. */
+export interface DocumentParts {
+  /** The `nodes` object when it is one. */
+  nodes: Obj | undefined;
+  ids: string[];
+  maxBytes: number;
+  /** Set when `strict` was asked: the document holds a value its JSON text does not show exactly. */
+  lossy: boolean;
+}
+
+/**
+ * The checks on the document as a whole that come before any node's: it is an object, within the size
+ * and depth limits, of this version, with known top-level fields and a `nodes` object within the limit.
+ * `strict` also tells whether the document is exactly what its JSON text says (see `measureJson`).
+ */
+export function checkDocument(
+  doc: unknown,
+  options: ValidateOptions,
+  c: Collector,
+  strict = false,
+): DocumentParts | undefined {
   const maxBytes = positiveOr(options.maxBytes, DEFAULT_MAX_BYTES);
   const maxNodes = positiveOr(options.maxNodes, DEFAULT_MAX_NODES);
 
   if (!isPlainObject(doc)) {
     c.add('invalid_document', null, `A graph document must be a JSON object, got ${describeValue(doc)}`);
-    return;
+    return undefined;
   }
-  const size = measureJson(doc, maxBytes, MAX_DEPTH);
+  const size = measureJson(doc, maxBytes, MAX_DEPTH, strict);
   if (size.tooLarge) {
     c.add('document_too_large', null, `The document is larger than the limit of ${maxBytes} bytes`);
-    return;
+    return undefined;
   }
   if (size.tooDeep) {
     c.add('invalid_document', null, TOO_DEEP_MESSAGE);
-    return;
+    return undefined;
   }
 
   const version = own(doc, 'version');
@@ -198,7 +123,7 @@ function check(doc: unknown, catalog: Catalog, options: ValidateOptions, c: Coll
         ? `is newer than this Reelgraph understands (${GRAPH_VERSION}); upgrade Reelgraph`
         : `is older than ${GRAPH_VERSION} and could not be migrated`;
     c.add('unsupported_version', null, `Document version ${version} ${why}`);
-    return; // the rest of a document of another version means something else
+    return undefined; // the rest of a document of another version means something else
   }
   for (const key of Object.keys(doc)) {
     if (!TOP_KEYS.has(key)) c.add('invalid_document', null, `Unknown top-level field ${quoteId(key)}`);
@@ -214,18 +139,81 @@ function check(doc: unknown, catalog: Catalog, options: ValidateOptions, c: Coll
     );
   } else if (ids.length > maxNodes) {
     c.add('document_too_large', null, `The document has ${ids.length} nodes; the limit is ${maxNodes}`);
+    return undefined;
+  }
+  return { nodes: isPlainObject(nodes) ? nodes : undefined, ids, maxBytes, lossy: size.lossy === true };
+}
+
+/** The types links are checked against. */
+export function catalogTypes(catalog: Catalog): Catalog['types'] {
+  return isPlainObject(catalog?.types) ? catalog.types : {};
+}
+
+function check(doc: unknown, catalog: Catalog, options: ValidateOptions, c: Collector): void {
+  const parts = checkDocument(doc, options, c);
+  if (!parts) return;
+  const before = c.errors.length;
+  checkDefinitions(own(doc as Obj, 'definitions'), c);
+  if (c.errors.length > before || !parts.nodes || !hasSubgraphInstances(doc as GraphDocument)) {
+    checkNodes(doc, parts.nodes, parts.ids, catalog, c);
     return;
   }
+  // Subgraph instances: check the expanded graph, then put each inner problem back on its instance.
+  const maxNodes = positiveOr(options.maxNodes, DEFAULT_MAX_NODES);
+  const expanded = expandSubgraphs(doc as GraphDocument, maxNodes);
+  const inner = new Collector();
+  inner.errors.push(...expanded.errors);
+  if (!expanded.errors.some((e) => e.code === 'document_too_large'))
+    checkNodes(doc, expanded.nodes, Object.keys(expanded.nodes), catalog, inner, parts.ids);
+  for (const e of inner.errors) {
+    // A link to a subgraph output that does not exist was reported as such: not also as missing.
+    if (e.code === 'missing_input' && expanded.unresolved.has(`${e.nodeId}\u0000${e.input}`)) continue;
+    c.errors.push(attributeError(e, expanded.origins));
+  }
+}
 
+/** The per-node checks, over `ids` of `nodes`; `metaIds` are the ids groups and notes may not reuse. */
+function checkNodes(
+  doc: unknown,
+  nodes: Obj | undefined,
+  ids: string[],
+  catalog: Catalog,
+  c: Collector,
+  metaIds: string[] = ids,
+): void {
+  const n = ids.length;
   const infos = new Map<string, NodeInfo>();
-  for (const id of ids) infos.set(id, readNode(id, (nodes as Obj)[id], catalog, c));
-  checkDocMeta(own(doc, 'meta'), ids, c);
-  checkDocPacks(own(doc, 'packs'), c);
+  const list: NodeInfo[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const id = ids[i]!;
+    const info = readNode(id, (nodes as Obj)[id], catalog, c);
+    info.index = i;
+    infos.set(id, info);
+    list[i] = info;
+  }
+  checkDocMeta(own(doc as Obj, 'meta'), metaIds, c);
+  checkDocPacks(own(doc as Obj, 'packs'), c);
 
-  const upstream = new Map<string, string[]>();
-  for (const info of infos.values()) checkInputs(info, infos, catalog, upstream, c);
+  const types = catalogTypes(catalog);
+  const lookup = (id: string) => infos.get(id);
+  const ups: NodeInfo[] = [];
+  const adj: number[][] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    ups.length = 0;
+    checkInputs(list[i]!, lookup, types, ups, c);
+    adj[i] = ups.map((u) => u.index);
+  }
+  reportCycles(ids, adj, c);
+  if (nodes) checkOutputs(list, c); // else the nodes error says it all
+}
 
-  for (const cycle of findCycles(ids, upstream)) {
+/** Every loop of links, once, on its first node in document order. */
+export function reportCycles(
+  ids: readonly string[],
+  adj: readonly (readonly number[])[],
+  c: Collector,
+): void {
+  for (const cycle of findCycles(ids, adj)) {
     const first = cycle.path[0]!;
     const named = cycle.path.map(quoteId);
     const path =
@@ -240,149 +228,96 @@ function check(doc: unknown, catalog: Catalog, options: ValidateOptions, c: Coll
     const extra = others > 0 ? ` (${others} more node(s) are caught in the same knot of links)` : '';
     c.add('cycle', first, `Cycle: ${path.join(' → ')}${extra}`);
   }
-
-  if (isPlainObject(nodes)) checkOutputs(infos, c); // else the nodes error says it all
 }
 
-function readNode(id: string, raw: unknown, catalog: Catalog, c: Collector): NodeInfo {
-  const info: NodeInfo = { id, type: undefined, mode: undefined };
-  if (id === '' || RESERVED_IDS.includes(id)) {
-    c.add('invalid_document', id, `Node id ${quoteId(id)} is not allowed (empty or reserved)`);
-  }
-  if (!isPlainObject(raw)) {
-    c.add(
-      'invalid_document',
-      id,
-      `${nodeLabel(id)} must be an object with "type" and "inputs", got ${describeValue(raw)}`,
-    );
-    return info;
-  }
-  for (const key of Object.keys(raw)) {
-    if (!NODE_KEYS.has(key))
-      c.add('invalid_document', id, `${nodeLabel(id)} has an unknown field ${quoteId(key)}`);
-  }
-  const type = own(raw, 'type');
-  info.type = type;
-  if (typeof type !== 'string' || type === '') {
-    c.add('invalid_document', id, `${nodeLabel(id)} needs a string "type", got ${describeValue(type)}`);
-  } else if (type === FOREIGN_TYPE) {
-    info.foreignOutputs = readForeign(id, own(raw, 'foreign'), c);
-  } else {
-    info.schema = schemaFor(catalog, type);
-    if (!info.schema) c.add('unknown_node_type', id, `${nodeLabel(id)} has unknown type ${quoteId(type)}`);
-  }
-  if (type !== FOREIGN_TYPE && own(raw, 'foreign') !== undefined) {
-    c.add('invalid_document', id, `${nodeLabel(id, type)}: only a ${FOREIGN_TYPE} node has "foreign"`);
-  }
-  const inputs = own(raw, 'inputs');
-  if (isPlainObject(inputs)) info.inputs = inputs;
-  else
-    c.add(
-      'invalid_document',
-      id,
-      `${nodeLabel(id, type)}: "inputs" must be an object, got ${describeValue(inputs)}`,
-    );
-  const mode = own(raw, 'mode');
-  info.mode = mode;
-  if (mode !== undefined && !(NODE_MODES as readonly unknown[]).includes(mode)) {
-    c.add(
-      'invalid_document',
-      id,
-      `${nodeLabel(id, type)}: "mode" must be one of ${NODE_MODES.join(', ')}, got ${describeValue(mode)}`,
-    );
-  }
-  const meta = own(raw, 'meta');
-  if (meta !== undefined) {
-    const problems: string[] = [];
-    if (!isPlainObject(meta)) problems.push(` must be an object, got ${describeValue(meta)}`);
-    else {
-      optString(meta, 'title', problems);
-      optString(meta, 'color', problems);
-      const collapsed = own(meta, 'collapsed');
-      if (collapsed !== undefined && typeof collapsed !== 'boolean') {
-        problems.push(`.collapsed must be true or false, got ${describeValue(collapsed)}`);
-      }
-      optShape(meta, 'position', ['x', 'y'], problems);
-      optShape(meta, 'size', ['width', 'height'], problems);
-    }
-    for (const p of problems) c.add('invalid_document', id, `${nodeLabel(id, type)}: meta${p}`);
-  }
-  return info;
+function positiveOr(v: unknown, fallback: number): number {
+  return typeof v === 'number' && v > 0 ? v : fallback;
 }
 
 /**
- * A foreign node's description; its output names, or undefined when it is malformed. A well-formed one
- * is still an error: it cannot run until it is replaced or removed.
+ * `definitions.subgraphs`: the shape of each definition (its inner nodes are checked once expanded,
+ * where they are used). Problems are document-level: no instance is to blame for a broken definition.
  */
-function readForeign(id: string, raw: unknown, c: Collector): Set<string> | undefined {
-  const at = nodeLabel(id, FOREIGN_TYPE);
-  if (!isPlainObject(raw)) {
-    c.add('invalid_document', id, `${at} needs a "foreign" object, got ${describeValue(raw)}`);
-    return undefined;
+function checkDefinitions(defs: unknown, c: Collector): void {
+  if (defs === undefined) return;
+  const bad = (message: string) => c.add('invalid_document', null, message);
+  if (!isPlainObject(defs)) {
+    bad(`"definitions" must be an object, got ${describeValue(defs)}`);
+    return;
   }
-  const problems: string[] = [];
-  for (const key of Object.keys(raw))
-    if (!FOREIGN_KEYS.has(key)) problems.push(` has an unknown field ${quoteId(key)}`);
-  const cls = own(raw, 'class');
-  if (typeof cls !== 'string' || cls === '')
-    problems.push(`.class must be a non-empty string, got ${describeValue(cls)}`);
-  const names = new Set<string>();
-  for (const key of ['inputs', 'outputs'] as const) {
-    const list = own(raw, key);
-    if (!Array.isArray(list)) {
-      problems.push(`.${key} must be an array, got ${describeValue(list)}`);
+  for (const key of Object.keys(defs))
+    if (key !== 'subgraphs') bad(`"definitions" has an unknown field ${quoteId(key)}`);
+  const subgraphs = own(defs, 'subgraphs');
+  if (subgraphs === undefined) return;
+  if (!isPlainObject(subgraphs)) {
+    bad(`"definitions.subgraphs" must be an object keyed by subgraph id, got ${describeValue(subgraphs)}`);
+    return;
+  }
+  for (const [id, def] of Object.entries(subgraphs)) {
+    const at = `Subgraph ${quoteId(id)}`;
+    if (id === '' || RESERVED_IDS.includes(id)) bad(`${at}: the id is not allowed (empty or reserved)`);
+    if (!isPlainObject(def)) {
+      bad(`${at} must be an object with "name", "nodes", "inputs" and "outputs", got ${describeValue(def)}`);
       continue;
     }
-    list.forEach((s: unknown, i) => {
-      const name = isPlainObject(s) ? own(s, 'name') : undefined;
-      if (!isPlainObject(s) || typeof name !== 'string' || typeof own(s, 'type') !== 'string')
-        problems.push(`.${key}[${i}] must be {name, type} strings`);
-      else if (key === 'outputs') names.add(name);
-    });
-  }
-  const values = own(raw, 'values');
-  if (values !== undefined && !isPlainObject(values)) problems.push(`.values must be an object`);
-  const widgets = own(raw, 'widgets');
-  if (widgets !== undefined && !Array.isArray(widgets)) problems.push(`.widgets must be an array`);
-  for (const p of problems) c.add('invalid_document', id, `${at}: foreign${p}`);
-  if (problems.length) return undefined;
-  c.add(
-    'foreign_node',
-    id,
-    `${nodeLabel(id)} is the foreign node ${quoteId(cls as string)}, which Reelgraph cannot run: replace or remove it`,
-  );
-  return names;
-}
-
-/** Problems are pushed as `.key …` suffixes, for the caller to prefix with where they are. */
-function optString(o: Obj, key: string, out: string[]): void {
-  const v = own(o, key);
-  if (v !== undefined && typeof v !== 'string') out.push(`.${key} must be a string, got ${describeValue(v)}`);
-}
-
-/** An optional object whose listed fields are finite numbers (sizes and zoom also non-negative). */
-function optShape(o: Obj, key: string, fields: string[], out: string[], required = false): void {
-  const v = own(o, key);
-  if (v === undefined) {
-    if (required) out.push(`.${key} is required`);
-    return;
-  }
-  if (!isPlainObject(v)) {
-    out.push(`.${key} must be an object with ${fields.join(', ')}, got ${describeValue(v)}`);
-    return;
-  }
-  for (const f of fields) {
-    const n = own(v, f);
-    const nonNegative = f === 'width' || f === 'height' || f === 'zoom';
-    if (!isFiniteNumber(n) || (nonNegative && n < 0) || (f === 'zoom' && n === 0)) {
-      const what = f === 'zoom' ? 'positive' : nonNegative ? 'non-negative' : 'finite';
-      out.push(`.${key}.${f} must be a ${what} number, got ${describeValue(n)}`);
+    const problems: string[] = [];
+    for (const key of Object.keys(def))
+      if (!SUBGRAPH_KEYS.has(key)) problems.push(` has an unknown field ${quoteId(key)}`);
+    if (typeof own(def, 'name') !== 'string')
+      problems.push(`.name must be a string, got ${describeValue(own(def, 'name'))}`);
+    optString(def, 'description', problems);
+    const nodes = own(def, 'nodes');
+    if (!isPlainObject(nodes))
+      problems.push(`.nodes must be an object keyed by node id, got ${describeValue(nodes)}`);
+    else
+      for (const nodeId of Object.keys(nodes))
+        if (
+          nodeId === '' ||
+          nodeId === SUBGRAPH_INPUTS ||
+          nodeId.includes(INNER_SEPARATOR) ||
+          RESERVED_IDS.includes(nodeId)
+        )
+          problems.push(
+            `: node id ${quoteId(nodeId)} is not allowed (empty, reserved, "${SUBGRAPH_INPUTS}" or holding "${INNER_SEPARATOR}")`,
+          );
+    for (const key of ['inputs', 'outputs'] as const) {
+      const list = own(def, key);
+      if (!Array.isArray(list)) {
+        problems.push(`.${key} must be an array, got ${describeValue(list)}`);
+        continue;
+      }
+      const names = new Set<unknown>();
+      for (const [i, s] of (list as unknown[]).entries()) {
+        const name = own(s as Obj, 'name');
+        if (
+          !isPlainObject(s) ||
+          typeof name !== 'string' ||
+          name === '' ||
+          typeof own(s, 'type') !== 'string'
+        ) {
+          problems.push(`.${key}[${i}] must have a non-empty "name" and a "type" string`);
+          continue;
+        }
+        if (names.has(name)) problems.push(`.${key}: ${quoteId(name)} is declared more than once`);
+        names.add(name);
+        const allowed = key === 'inputs' ? ['name', 'type'] : ['name', 'type', 'from'];
+        for (const k of Object.keys(s))
+          if (!allowed.includes(k)) problems.push(`.${key}[${i}] has an unknown field ${quoteId(k)}`);
+        if (key === 'outputs' && !isLink(own(s, 'from')))
+          problems.push(
+            `.outputs[${i}].from must be a link [nodeId, outputName], got ${describeValue(own(s, 'from'))}`,
+          );
+      }
     }
+    const meta = own(def, 'meta');
+    if (meta !== undefined && !isPlainObject(meta))
+      problems.push(`.meta must be an object, got ${describeValue(meta)}`);
+    for (const p of problems) bad(`${at}${p}`);
   }
 }
 
 /** `packs`: pack name → { version, package? } (what provided the node types; informative only). */
-function checkDocPacks(packs: unknown, c: Collector): void {
+export function checkDocPacks(packs: unknown, c: Collector): void {
   if (packs === undefined) return;
   if (!isPlainObject(packs)) {
     c.add(
@@ -405,7 +340,7 @@ function checkDocPacks(packs: unknown, c: Collector): void {
   }
 }
 
-function checkDocMeta(meta: unknown, nodeIds: string[], c: Collector): void {
+export function checkDocMeta(meta: unknown, nodeIds: string[], c: Collector): void {
   if (meta === undefined) return;
   if (!isPlainObject(meta)) {
     c.add('invalid_document', null, `"meta" must be an object, got ${describeValue(meta)}`);
@@ -461,267 +396,10 @@ function checkDocMeta(meta: unknown, nodeIds: string[], c: Collector): void {
   for (const p of problems) c.add('invalid_document', null, `meta${p}`);
 }
 
-function checkInputs(
-  info: NodeInfo,
-  infos: Map<string, NodeInfo>,
-  catalog: Catalog,
-  upstream: Map<string, string[]>,
-  c: Collector,
-): void {
-  const { id, schema, inputs } = info;
-  if (!inputs) return;
-  const types = isPlainObject(catalog?.types) ? catalog.types : {};
-
-  for (const name of Object.keys(inputs)) {
-    const value = inputs[name];
-    if (value === undefined) continue; // JSON cannot hold it; treated as absent
-    const decl = schema ? inputSchema(schema, name) : undefined;
-    if (schema && !decl) {
-      const known = isPlainObject(schema.inputs) ? Object.keys(schema.inputs) : [];
-      const hint = known.length ? ` (it has ${known.map(quoteId).join(', ')})` : ' (it takes no inputs)';
-      c.add('unknown_input', id, `${nodeLabel(id, info.type)} has no input ${quoteId(name)}${hint}`, name);
-      continue; // its value means nothing here
-    }
-
-    if (Array.isArray(value)) {
-      if (value.length !== 2 || typeof value[0] !== 'string' || typeof value[1] !== 'string') {
-        c.add(
-          'invalid_link',
-          id,
-          `${inputAt(id, info.type, name)}: not a valid link: expected [nodeId, outputName], got ${describeLink(value)}`,
-          name,
-        );
-        continue;
-      }
-      const [src, out] = value as [string, string];
-      const source = infos.get(src);
-      if (!source) {
-        c.add(
-          'link_missing_node',
-          id,
-          `${inputAt(id, info.type, name)}: links to node ${quoteId(src)}, which does not exist`,
-          name,
-        );
-        continue;
-      }
-      const ups = upstream.get(id);
-      if (ups) ups.push(src);
-      else upstream.set(id, [src]);
-      if (source.foreignOutputs && !source.foreignOutputs.has(out)) {
-        const outs = [...source.foreignOutputs].map(quoteId).join(', ') || 'none';
-        c.add(
-          'link_missing_output',
-          id,
-          `${inputAt(id, info.type, name)}: links to output ${quoteId(out)} of ${nodeLabel(src, source.type, 'node')}, but it has ${outs}`,
-          name,
-        );
-        continue;
-      }
-      if (!source.schema) continue; // unknown or foreign source type: reported on that node
-      const fromType = outputType(source.schema, out);
-      if (fromType === undefined) {
-        const outs = isPlainObject(source.schema.outputs) ? Object.keys(source.schema.outputs) : [];
-        const hint = outs.length ? `it has ${outs.map(quoteId).join(', ')}` : 'it has no outputs';
-        c.add(
-          'link_missing_output',
-          id,
-          `${inputAt(id, info.type, name)}: links to output ${quoteId(out)} of ${nodeLabel(src, source.type, 'node')}, but ${hint}`,
-          name,
-        );
-        continue;
-      }
-      if (decl && typeof decl.type === 'string' && !canConnect(types, fromType, decl.type)) {
-        c.add(
-          'type_mismatch',
-          id,
-          `${inputAt(id, info.type, name)}: expects ${decl.type}, but output ${quoteId(out)} of ${nodeLabel(src, source.type, 'node')} gives ${fromType}`,
-          name,
-        );
-      }
-      continue;
-    }
-
-    if (!decl) {
-      // Unknown node type or input: still refuse values no graph can hold.
-      if (!isConstant(value))
-        c.add(
-          'wrong_value_type',
-          id,
-          `${inputAt(id, info.type, name)}: expected a string, finite number, boolean or link, got ${describeValue(value)}`,
-          name,
-        );
-      continue;
-    }
-    if (checkConstant(id, info.type, name, value, decl, c)) checkModelRule(info, name, value, decl, infos, c);
-  }
-
-  if (!schema || !isPlainObject(schema.inputs)) return;
-  for (const name of Object.keys(schema.inputs)) {
-    const decl = inputSchema(schema, name);
-    if (!decl || !isInputRequired(decl)) continue;
-    if (own(inputs, name) !== undefined) continue;
-    const need =
-      decl.widget === 'socket' ? `a link from a ${decl.type} output` : `a ${decl.type} value or link`;
-    c.add(
-      'missing_input',
-      id,
-      `${nodeLabel(id, info.type)} is missing required input ${quoteId(name)} (${need})`,
-      name,
-    );
-  }
-}
-
-function describeLink(v: unknown[]): string {
-  if (v.length !== 2) return `an array of ${v.length}`;
-  return `[${v.map(describeValue).join(', ')}]`;
-}
-
-function isConstant(v: unknown): boolean {
-  return typeof v === 'string' || typeof v === 'boolean' || isFiniteNumber(v);
-}
-
-/** Numbers that break the rule of the model linked upstream are refused at submit, not halfway through a run. */
-function checkModelRule(
-  info: NodeInfo,
-  name: string,
-  value: unknown,
-  decl: InputSchema,
-  infos: Map<string, NodeInfo>,
-  c: Collector,
-): void {
-  const rule = isPlainObject(decl.modelRule) ? decl.modelRule : undefined;
-  if (!rule || typeof value !== 'number' || typeof rule.via !== 'string') return;
-  const ruleNode = (n: NodeInfo) => ({
-    inputs: n.inputs,
-    decls: n.schema?.inputs,
-    outputs: n.schema?.outputs,
-  });
-  const model = resolveModel(ruleNode(info), rule.via, (src) => {
-    const n = infos.get(src);
-    return n && ruleNode(n);
-  });
-  const problem = model && modelRuleProblem(value, rule.rule, model);
-  if (problem)
-    c.add('model_mismatch', info.id, `${inputAt(info.id, info.type, name)}: ${value}: ${problem}`, name);
-}
-
-/** Reports what is wrong with a constant; true when nothing was. */
-function checkConstant(
-  id: string,
-  nodeType: unknown,
-  name: string,
-  value: unknown,
-  decl: InputSchema,
-  c: Collector,
-): boolean {
-  const before = c.errors.length;
-  checkConstantInto(id, nodeType, name, value, decl, c);
-  return c.errors.length === before;
-}
-
-function checkConstantInto(
-  id: string,
-  nodeType: unknown,
-  name: string,
-  value: unknown,
-  decl: InputSchema,
-  c: Collector,
-): void {
-  const type = decl.type;
-  if (decl.widget === 'socket' || (typeof type === 'string' && type !== ANY && !isScalarType(type))) {
-    c.add(
-      'link_required',
-      id,
-      `${inputAt(id, nodeType, name)}: a ${type} input must be linked to another node's output, got the constant ${describeValue(value)}`,
-      name,
-    );
-    return;
-  }
-  const expected = expectedValue(type, value);
-  if (expected) {
-    c.add(
-      'wrong_value_type',
-      id,
-      `${inputAt(id, nodeType, name)}: expected ${expected}, got ${describeValue(value)}`,
-      name,
-    );
-    return;
-  }
-  if (typeof value === 'number') {
-    if (type === 'INT' && !Number.isSafeInteger(value)) {
-      const why = Number.isInteger(value)
-        ? 'is outside the safe integer range (±2^53−1)'
-        : 'is not an integer';
-      c.add('not_integer', id, `${inputAt(id, nodeType, name)}: ${value} ${why}`, name);
-      return;
-    }
-    checkRange(id, nodeType, name, value, decl, c);
-  }
-
-  if (Array.isArray(decl.options)) {
-    if (!decl.options.includes(value as string)) {
-      const opts = decl.options;
-      const list =
-        opts.length <= MAX_OPTIONS_LISTED
-          ? opts.map((o) => JSON.stringify(o)).join(', ')
-          : `one of ${opts.length} options`;
-      c.add(
-        'not_in_options',
-        id,
-        `${inputAt(id, nodeType, name)}: ${describeValue(value)} is not one of: ${list}`,
-        name,
-      );
-    }
-  }
-}
-
-/** What a constant for `type` should have been, or undefined when `value` has the right JSON type. */
-function expectedValue(type: string, value: unknown): string | undefined {
-  switch (type) {
-    case 'INT':
-    case 'FLOAT':
-      if (typeof value !== 'number') return type === 'INT' ? 'an integer' : 'a number';
-      return Number.isFinite(value) ? undefined : 'a finite number';
-    case 'STRING':
-      return typeof value === 'string' ? undefined : 'a string';
-    case 'BOOLEAN':
-      return typeof value === 'boolean' ? undefined : 'true or false';
-    default:
-      return isConstant(value) ? undefined : 'a string, finite number or boolean';
-  }
-}
-
-function checkRange(
-  id: string,
-  nodeType: unknown,
-  name: string,
-  value: number,
-  decl: InputSchema,
-  c: Collector,
-): void {
-  const { min, max, step } = decl;
-  if (isFiniteNumber(min) && value < min)
-    c.add('below_min', id, `${inputAt(id, nodeType, name)}: ${value} is below the minimum ${min}`, name);
-  if (isFiniteNumber(max) && value > max)
-    c.add('above_max', id, `${inputAt(id, nodeType, name)}: ${value} is above the maximum ${max}`, name);
-  if (isFiniteNumber(step) && step > 0) {
-    const base = isFiniteNumber(min) ? min : 0;
-    if (!isOnStep(value, step, base)) {
-      const from = isFiniteNumber(min) ? ` from ${min}` : '';
-      c.add(
-        'off_step',
-        id,
-        `${inputAt(id, nodeType, name)}: ${value} is not a multiple of the step ${step}${from}`,
-        name,
-      );
-    }
-  }
-}
-
-function checkOutputs(infos: Map<string, NodeInfo>, c: Collector): void {
+export function checkOutputs(infos: Iterable<NodeInfo>, c: Collector): void {
   let unknown = false;
   const muted: string[] = [];
-  for (const info of infos.values()) {
+  for (const info of infos) {
     // An unreadable mode is reported already; do not pile "no output" on top of it.
     const active = info.mode === undefined || !(info.mode === 'muted' || info.mode === 'bypassed');
     if (!info.schema && active) unknown = true; // unknown or unreadable type

@@ -234,5 +234,11 @@ export const UploadResponse = Type.Object({
   height: Type.Integer(),
   frames: Type.Integer(),
   size: Type.Integer(),
+  /** The file name the image was first uploaded as (`GET /api/uploads/:name/info` gives it later). */
+  originalName: Type.Optional(Type.String()),
 });
 export type UploadResponse = Static<typeof UploadResponse>;
+
+/** `GET /api/uploads/:name/info`: what the editor shows for an image input. */
+export const UploadInfo = Type.Object({ name: Type.String(), originalName: Type.Optional(Type.String()) });
+export type UploadInfo = Static<typeof UploadInfo>;

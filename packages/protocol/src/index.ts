@@ -7,4 +7,5 @@ export * from './events';
 export * from './http';
 export * from './jobs';
 export * from './preview-frame';
+export * from './workflows';
 export * from './ws';

@@ -1,6 +1,6 @@
 import 'reflect-metadata'; // @peculiar/x509's dependency injection needs it loaded first
 import { createPrivateKey, type KeyObject, webcrypto, X509Certificate } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as x509 from '@peculiar/x509';
 
@@ -63,7 +63,28 @@ export async function ensureDevChain(
     dev: true,
   };
   if (existsSync(files.keyFile) && existsSync(files.certFile)) return files;
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // Made in a folder of its own, then renamed into place: processes starting at once (CLI runs, a
+  // server) never see a key and a certificate from two different makings.
+  mkdirSync(dataDir, { recursive: true });
+  const tmp = mkdtempSync(path.join(dataDir, `${DEV_DIR}.tmp-`));
+  try {
+    await writeDevChain(tmp, curve);
+    try {
+      renameSync(tmp, dir); // fails when another process got there first
+    } catch (err) {
+      if (existsSync(files.keyFile) && existsSync(files.certFile)) return files;
+      if (!existsSync(dir)) throw err;
+      rmSync(dir, { recursive: true, force: true }); // half made by an older version: replace it
+      renameSync(tmp, dir);
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  return files;
+}
+
+async function writeDevChain(dir: string, curve: 'P-256' | 'P-384'): Promise<void> {
+  const files = { keyFile: path.join(dir, 'signer.key.pem'), certFile: path.join(dir, 'chain.pem') };
   x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
   const alg = { name: 'ECDSA', namedCurve: curve, hash: curve === 'P-256' ? 'SHA-256' : 'SHA-384' };
   const day = 86_400_000;
@@ -110,5 +131,4 @@ export async function ensureDevChain(
   writeFileSync(files.keyFile, pem.replace(/\n\n/g, '\n'), { mode: 0o600 });
   writeFileSync(files.certFile, `${leaf.toString('pem')}\n${ca.toString('pem')}\n`);
   writeFileSync(path.join(dir, 'ca.pem'), `${ca.toString('pem')}\n`);
-  return files;
 }

@@ -11,7 +11,12 @@ import {
   type ValidationError,
   validateGraph,
 } from '@reelgraph/graph';
-import type { Artifact, Logger } from '@reelgraph/sdk';
+import type { Artifact, Logger, NodeServices } from '@reelgraph/sdk';
+import { ContentCredentials } from '../c2pa/credentials';
+import { loadSigningKey } from '../c2pa/keys';
+import { signingFiles } from '../c2pa/setup';
+import { precompileC2pa } from '../c2pa/wasm';
+import { withCredentials } from '../c2pa/wrap-nodes';
 import {
   CliFailure,
   EXIT,
@@ -27,7 +32,7 @@ import {
 import { LiveDisplay, ms, PlainDisplay, type RunDisplay } from './run-display';
 
 export const RUN_USAGE =
-  'reelgraph run <graph.json> [--set <node>.<input>=<value>]… [--outputs <dir>] [--nodes <dir>]… [--json] [--plain]';
+  'reelgraph run <graph.json> [--set <node>.<input>=<value>]… [--outputs <dir>] [--nodes <dir>]… [--json] [--plain] [--data <dir>] [--c2pa-key <pem> --c2pa-cert <pem> | --no-c2pa]';
 
 export interface RunCommandOptions {
   io?: Io;
@@ -49,6 +54,10 @@ export async function runCommand(
       nodes: { type: 'string', multiple: true },
       json: { type: 'boolean' },
       plain: { type: 'boolean' },
+      data: { type: 'string' },
+      'c2pa-key': { type: 'string' },
+      'c2pa-cert': { type: 'string' },
+      'no-c2pa': { type: 'boolean' },
     },
   });
   const file = positionals[0];
@@ -83,11 +92,14 @@ export async function runCommand(
 
   // Node logs go to stderr so that stdout stays the run's own report (or pure JSON with --json).
   const logger = stderrLogger(io);
+  // Signed like the server's outputs: the same key options, the same development chain by default.
+  const credentials = await headlessCredentials(values, io);
+  const models = await sharedModels();
   const executor = new Executor({
-    nodes: registry,
+    nodes: credentials ? withCredentials(registry.nodes, credentials) : registry,
     catalog,
     sockets: registry.sockets,
-    services: { outputDir },
+    services: { outputDir, ...(models ? { models } : {}) },
     logger,
   });
   let result: JobResult;
@@ -104,6 +116,38 @@ export async function runCommand(
     printResult(result, graph, label, io);
   }
   return result.status === 'success' ? EXIT.ok : result.status === 'cancelled' ? EXIT.cancelled : EXIT.failed;
+}
+
+/** The signer for this run (off with --no-c2pa), warming in the background while the graph runs. */
+async function headlessCredentials(
+  values: { data?: string; 'c2pa-key'?: string; 'c2pa-cert'?: string; 'no-c2pa'?: boolean },
+  io: Io,
+): Promise<ContentCredentials | undefined> {
+  const files = await signingFiles({
+    c2pa: values['no-c2pa'] !== true,
+    c2paKeyFile: values['c2pa-key'] && path.resolve(values['c2pa-key']),
+    c2paCertFile: values['c2pa-cert'] && path.resolve(values['c2pa-cert']),
+    dataDir: path.resolve(values.data ?? path.join(REPO_ROOT, '.reelgraph')),
+  });
+  if (!files) return undefined;
+  if (files.dev)
+    io.err.write(
+      `Content credentials: signing with a local DEVELOPMENT certificate (${files.certFile}), not a trusted signer.\n`,
+    );
+  const credentials = new ContentCredentials(loadSigningKey(files));
+  void precompileC2pa()
+    .then(() => credentials.warm())
+    .catch(() => {});
+  return credentials;
+}
+
+/** The model runtime the video nodes use on a bare host, so the manifest can name its models. */
+async function sharedModels(): Promise<NodeServices['models'] | undefined> {
+  try {
+    return (await import('@reelgraph/runtime')).sharedRuntime();
+  } catch {
+    return undefined;
+  }
 }
 
 interface SetArg {

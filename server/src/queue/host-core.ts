@@ -51,7 +51,11 @@ export class HostCore {
     const credentials = config.credentials
       ? new ContentCredentials(loadSigningKey(config.credentials))
       : undefined;
-    if (credentials) void precompileC2pa().catch(() => {}); // a failure shows at the first signing
+    if (credentials) {
+      // a failure shows at the first signing
+      const compiled = precompileC2pa().catch(() => {});
+      if (config.warmModels) void compiled.then(() => credentials.warm());
+    }
     const executor = executorFor(registry, catalog, services, credentials);
     return new HostCore(registry, catalog, executor, services, system, credentials);
   }

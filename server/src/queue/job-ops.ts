@@ -18,15 +18,19 @@ export interface JobBook {
     SchedulerOptions,
     'jobTimeoutMs' | 'maxQueued' | 'outputsDir' | 'previewIntervalMs' | 'progressIntervalMs' | 'log'
   >;
+  /** See `TrackerOptions.outputId`. */
+  outputId?: (jobId: string, nodeId: string, relPath: string, seq: number) => string;
 }
 
 /** A tracker for one job: numbers, stores and sends its events. */
 export function newTracker(book: JobBook, jobId: string): JobTracker {
+  const { outputId } = book;
   return new JobTracker(jobId, book.store, book.hub, {
     outputsDir: book.opts.outputsDir,
     previewIntervalMs: book.opts.previewIntervalMs,
     progressIntervalMs: book.opts.progressIntervalMs,
     log: (m) => book.opts.log('warn', m),
+    ...(outputId ? { outputId: (n, p, s) => outputId(jobId, n, p, s) } : {}),
   });
 }
 

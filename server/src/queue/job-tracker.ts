@@ -23,6 +23,11 @@ export interface TrackerOptions {
   previewIntervalMs: number;
   progressIntervalMs: number;
   log?: (message: string) => void;
+  /**
+   * The id of a published file output; default random. Fronts that replay one job log (scale-out) give
+   * each file the same id from what they all know, so its URL is the same on every front.
+   */
+  outputId?: (nodeId: string, relPath: string, seq: number) => string;
 }
 
 interface Throttle<T> {
@@ -203,7 +208,7 @@ export class JobTracker {
       return undefined;
     }
     const relPath = path.relative(this.opts.outputsDir, found.path);
-    const id = randomBytes(16).toString('base64url');
+    const id = this.opts.outputId?.(nodeId, relPath, this.seq) ?? randomBytes(16).toString('base64url');
     const name = path.basename(a.name ?? found.path);
     const meta = a.meta ? (jsonSafe(a.meta) as Record<string, JsonValue>) : undefined;
     this.store.addFileOutput({

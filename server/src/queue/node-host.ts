@@ -47,7 +47,10 @@ export interface HostConfig {
   modelsDirs: string[];
   outputsDir: string;
   uploadsDir: string;
-  /** Start loading every model's sessions in the background, so the first job does not wait for them. */
+  /**
+   * Start loading every model's sessions and warming the C2PA signer in the background, so the first
+   * job does not wait for them.
+   */
   warmModels?: boolean;
   /** Sign output nodes' files with these (C2PA); absent: outputs are not signed. */
   credentials?: SigningFiles;

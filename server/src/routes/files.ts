@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { type FileParams, OutputParams, UploadParams, UploadResponse } from '@reelgraph/protocol';
+import { type FileParams, OutputParams, UploadInfo, UploadParams, UploadResponse } from '@reelgraph/protocol';
 import type { FastifyInstance } from 'fastify';
 import { HttpError, notFound } from '../errors';
 import { realFileInside, resolveStored } from '../files/safe-path';
@@ -28,6 +28,16 @@ function malformed(err: unknown): unknown {
     'bad_request',
     `malformed multipart body: ${(err as Error).message ?? String(err)}`,
   );
+}
+
+/** A client's file name, reduced to something safe to show: its last path segment, no control characters. */
+function displayName(filename: string | undefined): string | undefined {
+  const last = (filename ?? '').split(/[\\/]/).pop() ?? '';
+  const base = [...last]
+    .filter((ch) => ch >= ' ' && ch !== '\u007f')
+    .join('')
+    .trim();
+  return base ? base.slice(0, 200) : undefined;
 }
 
 export async function fileRoutes(app: FastifyInstance, deps: FileRoutesDeps): Promise<void> {
@@ -70,6 +80,24 @@ export async function fileRoutes(app: FastifyInstance, deps: FileRoutesDeps): Pr
     },
   );
 
+  app.get<{ Params: FileParams }>(
+    '/api/uploads/:name/info',
+    {
+      schema: {
+        summary: 'The file name an uploaded image arrived with',
+        tags: ['files'],
+        params: UploadParams,
+        response: { 200: UploadInfo, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (req): Promise<UploadInfo> => {
+      const { name } = req.params;
+      if (!realFileInside(deps.uploadsDir, path.join(deps.uploadsDir, name))) throw notFound('upload');
+      const originalName = deps.store.uploadNames.originalName(name);
+      return { name, ...(originalName ? { originalName } : {}) };
+    },
+  );
+
   app.post(
     '/api/uploads',
     {
@@ -90,6 +118,7 @@ export async function fileRoutes(app: FastifyInstance, deps: FileRoutesDeps): Pr
         );
       }
       let data: Buffer;
+      let filename = '';
       try {
         const part = await req.file();
         if (!part) throw new HttpError(400, 'bad_request', 'no file in the upload');
@@ -101,13 +130,21 @@ export async function fileRoutes(app: FastifyInstance, deps: FileRoutesDeps): Pr
             `the file field must be named "file", not "${part.fieldname.slice(0, 40)}"`,
           );
         }
+        filename = part.filename;
         data = await part.toBuffer(); // throws 413 past maxUploadBytes
       } catch (err) {
         throw malformed(err);
       }
       const saved = await saveUploadedImage(data, deps);
+      const given = displayName(filename);
+      if (given) deps.store.uploadNames.remember(saved.name, given);
+      const originalName = deps.store.uploadNames.originalName(saved.name);
       reply.status(201);
-      const upload: UploadResponse = { ...saved, url: `/api/uploads/${saved.name}` };
+      const upload: UploadResponse = {
+        ...saved,
+        url: `/api/uploads/${saved.name}`,
+        ...(originalName ? { originalName } : {}),
+      };
       return upload;
     },
   );

@@ -20,6 +20,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { HttpError, notFound } from '../errors';
 import { realFileInside } from '../files/safe-path';
+import { sendFile } from '../files/send-file';
 import { matchesNoneMatch, type Precompressed, pickCoding, precompress } from '../http/precompressed';
 import { SERVER_VERSION } from '../options';
 import { AUTH_COOKIE, type Guard } from '../security/guard';
@@ -181,6 +182,26 @@ export async function infoRoutes(app: FastifyInstance, deps: InfoRoutesDeps): Pr
     },
   );
 
+  app.get<{ Params: PresetParams }>(
+    '/api/presets/assets/:name',
+    {
+      schema: {
+        summary: "An image a preset uses (graphs/assets/), for the editor's thumbnails",
+        tags: ['presets'],
+        params: PresetParams,
+        response: errors(400, 404),
+      },
+    },
+    async (req, reply) => {
+      const type = ASSET_TYPES[path.extname(req.params.name).toLowerCase()];
+      const root = presetsRoot(deps.presetsDir);
+      const found =
+        type && root ? realFileInside(root, path.join(root, 'assets', req.params.name)) : undefined;
+      if (!found) throw notFound(`preset asset ${req.params.name}`);
+      return sendFile(req, reply, found.path, { mime: type, downloadName: req.params.name });
+    },
+  );
+
   app.get(
     '/api/system',
     {
@@ -209,6 +230,15 @@ export async function infoRoutes(app: FastifyInstance, deps: InfoRoutesDeps): Pr
     }),
   );
 }
+
+/** Only images: the thumbnails are all the editor shows of a preset's assets. */
+const ASSET_TYPES: Record<string, string> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.gif': 'image/gif',
+};
 
 function presetsRoot(dir: string): string | undefined {
   try {

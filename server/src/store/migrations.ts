@@ -68,6 +68,39 @@ CREATE INDEX IF NOT EXISTS outputs_job ON outputs (job_id, ord);
     description: 'jobs.owner: the named user a job belongs to (serve --users)',
     sql: 'ALTER TABLE jobs ADD COLUMN owner TEXT;',
   },
+  {
+    version: 3,
+    // owner '' = no named users (one shared library); kind 'component' is for reusable subgraphs.
+    description: "workflows: each user's saved graphs; uploads: the file name an image was uploaded as",
+    sql: `
+CREATE TABLE workflows (
+  owner TEXT NOT NULL,
+  kind TEXT NOT NULL DEFAULT 'workflow',
+  name TEXT NOT NULL,
+  title TEXT,
+  node_count INTEGER NOT NULL,
+  graph TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (owner, kind, name)
+) WITHOUT ROWID;
+CREATE TABLE uploads (
+  name TEXT PRIMARY KEY,
+  original_name TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+`,
+  },
+  {
+    version: 4,
+    description: "comfy_prompts: jobs that came in as ComfyUI prompts, for the ComfyUI API's /history",
+    sql: `CREATE TABLE IF NOT EXISTS comfy_prompts (
+  job_id TEXT PRIMARY KEY,
+  prompt TEXT NOT NULL,
+  extra_data TEXT,
+  client_id TEXT
+);`,
+  },
 ];
 
 /** The steps a database at `current` needs, in order. Refuses a database newer than this code. */

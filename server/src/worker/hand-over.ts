@@ -12,18 +12,54 @@ async function sha256Of(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/** PUT one file to one front; the reason when it refuses or cannot be reached. */
+async function upload(
+  front: string,
+  file: string,
+  relPosix: string,
+  digest: string,
+  to: { jobId: string; secret: string },
+): Promise<string | undefined> {
+  const url = `${front}/api/worker/outputs/${encodeURIComponent(to.jobId)}?path=${encodeURIComponent(relPosix)}`;
+  try {
+    const res = await fetch(url, {
+      method: 'PUT',
+      headers: {
+        'content-type': 'application/octet-stream',
+        [WORKER_SECRET_HEADER]: to.secret,
+        [SHA256_HEADER]: digest,
+      },
+      body: Readable.toWeb(createReadStream(file)) as ReadableStream,
+      duplex: 'half',
+    } as RequestInit & { duplex: 'half' });
+    if (res.status === 201) return undefined;
+    return `${front} refused output ${relPosix}: ${res.status} ${await res.text()}`;
+  } catch (err) {
+    return `${front} could not be reached for output ${relPosix}: ${(err as Error).message}`;
+  }
+}
+
 /**
- * Uploads a finished node's output files to the front that accepted the job (streamed, with their
- * SHA-256, authenticated by the worker secret) and rewrites their paths to the relative form the front
- * stores them under. The worker's copy is removed once the front has it; a later cache hit on it sees
- * the file gone and runs the node again.
+ * Uploads a finished node's output files to every live front (streamed, with their SHA-256,
+ * authenticated by the worker secret), so that any front serves them, and rewrites their paths to the
+ * relative form the fronts store them under. One front that takes a file is enough (another may just
+ * have died); none fails the job. The worker's copy is removed once a front has it; a later cache hit
+ * on it sees the file gone and runs the node again.
  */
 export async function handOverFiles(
   event: EngineEvent,
-  to: { front: string; jobId: string; outputsDir: string; secret: string },
+  to: {
+    /** The live fronts' base URLs (asked only when there is a file to hand over). */
+    fronts: () => Promise<string[]>;
+    jobId: string;
+    outputsDir: string;
+    secret: string;
+    log: (message: string) => void;
+  },
 ): Promise<EngineEvent> {
   if (event.type !== 'node:done' && event.type !== 'node:cached') return event;
   if (!event.artifacts.some((a) => a.kind === 'file')) return event;
+  const fronts = await to.fronts();
   const artifacts = [];
   for (const a of event.artifacts) {
     if (a.kind !== 'file') {
@@ -44,20 +80,13 @@ export async function handOverFiles(
     }
     const relPosix = rel.split(path.sep).join('/');
     const digest = await sha256Of(real);
-    const url = `${to.front}/api/worker/outputs/${encodeURIComponent(to.jobId)}?path=${encodeURIComponent(relPosix)}`;
-    const res = await fetch(url, {
-      method: 'PUT',
-      headers: {
-        'content-type': 'application/octet-stream',
-        [WORKER_SECRET_HEADER]: to.secret,
-        [SHA256_HEADER]: digest,
-      },
-      body: Readable.toWeb(createReadStream(real)) as ReadableStream,
-      duplex: 'half',
-    } as RequestInit & { duplex: 'half' });
-    if (res.status !== 201) {
-      throw new Error(`the front refused output ${relPosix}: ${res.status} ${await res.text()}`);
+    const failures = (await Promise.all(fronts.map((f) => upload(f, real, relPosix, digest, to)))).filter(
+      (f) => f !== undefined,
+    );
+    if (failures.length === fronts.length) {
+      throw new Error(failures[0] ?? `no front is live to take output ${relPosix}`);
     }
+    for (const f of failures) to.log(f);
     rmSync(real, { force: true });
     artifacts.push({ ...a, path: relPosix });
   }

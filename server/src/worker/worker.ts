@@ -1,13 +1,18 @@
 import { hostname } from 'node:os';
 import type { EngineEvent } from '@reelgraph/executor';
-import { type Job, Worker } from 'bullmq';
+import { DelayedError, type Job, Worker } from 'bullmq';
 import type { HostConfig, NodeHost, RunOutcome } from '../queue/node-host';
 import { ProcessNodeHost } from '../queue/process-host';
+import { readAnnounced } from '../queue/redis/announce';
+import { canRun, capabilityOf, missingOn } from '../queue/redis/capability';
 import { connectRedisPair } from '../queue/redis/connect';
+import { appendLog } from '../queue/redis/job-log';
 import {
   CANCEL_CHANNEL,
-  EVENTS_CHANNEL,
   encodeMessage,
+  FRONT_KEY_PREFIX,
+  type FrontInfo,
+  PREVIEW_CHANNEL,
   QUEUE_NAME,
   type WireJob,
   WORKER_KEY_PREFIX,
@@ -43,6 +48,9 @@ export interface RunningWorker {
   readonly name: string;
   close(): Promise<void>;
 }
+
+/** A job this worker refused waits this long before any worker may take it again. */
+const REFUSE_DELAY_MS = 200;
 
 interface Running {
   controller: AbortController;
@@ -89,11 +97,34 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   });
   await sub.subscribe(CANCEL_CHANNEL);
 
-  const publish = (m: WorkerMessage) => pub.publish(EVENTS_CHANNEL, encodeMessage(m));
+  // Previews are not stored: pub/sub. Everything else goes to the job log that every front applies.
+  const publish = (m: WorkerMessage) =>
+    m.t === 'event' && m.event.type === 'node:preview'
+      ? pub.publish(PREVIEW_CHANNEL, encodeMessage(m))
+      : appendLog(pub, m);
+  /** The live fronts' upload addresses, read at most once a second; the job's own front if none is. */
+  let fronts: { at: number; urls: string[] } = { at: 0, urls: [] };
+  const liveFronts = async (own: string): Promise<string[]> => {
+    if (Date.now() - fronts.at > 1000) {
+      const live = await readAnnounced<FrontInfo>(pub, FRONT_KEY_PREFIX);
+      fronts = { at: Date.now(), urls: [...new Set(live.map((f) => f.url))] };
+    }
+    return fronts.urls.length ? fronts.urls : [own];
+  };
 
-  const processor = async (job: Job<WireJob>): Promise<{ state: string }> => {
+  const processor = async (job: Job<WireJob>, token?: string): Promise<{ state: string }> => {
     const jobId = job.id!;
     const data = job.data;
+    const missing = data.needs && missingOn(data.needs, capabilityOf(host.catalog));
+    if (missing && !canRun(missing)) {
+      // Not ours to run: back to the queue, a moment later, for a worker that has what it needs.
+      opts.log(
+        'info',
+        `job ${jobId}: refused, this worker lacks ${JSON.stringify(missing)}; it goes back to the queue`,
+      );
+      await job.moveToDelayed(Date.now() + REFUSE_DELAY_MS, token);
+      throw new DelayedError();
+    }
     const r: Running = { controller: new AbortController(), cancelled: false, timedOut: false };
     running.set(jobId, r);
     const started = performance.now();
@@ -106,10 +137,11 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
           const event = handOverError
             ? e
             : await handOverFiles(e, {
-                front: data.front,
+                fronts: () => liveFronts(data.front),
                 jobId,
                 outputsDir: opts.host.outputsDir,
                 secret: opts.secret,
+                log: (m) => opts.log('warn', `job ${jobId}: ${m}`),
               });
           await publish({ t: 'event', jobId, event });
         })
@@ -180,6 +212,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
       concurrency: opts.concurrency,
       running: [...running.keys()],
       nodeTypes: Object.keys(host.catalog.nodes),
+      models: capabilityOf(host.catalog).models,
       packs: host.catalog.packs.map((p) => ({
         name: p.name,
         ...(p.version !== undefined ? { version: p.version } : {}),

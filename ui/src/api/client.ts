@@ -11,9 +11,14 @@ import type {
   PackInstallResponse,
   PresetInfo,
   PresetList,
+  SaveWorkflowResponse,
   Session,
   SubmitJobResponse,
+  UploadInfo,
   UploadResponse,
+  WorkflowInfo,
+  WorkflowKind,
+  WorkflowList,
 } from '@reelgraph/protocol';
 import { ApiError } from './api-error';
 
@@ -95,6 +100,31 @@ export class ApiClient {
 
   preset(name: string): Promise<GraphDocument> {
     return this.#json('GET', `/api/presets/${encodeURIComponent(name)}`);
+  }
+
+  /** The user's saved workflows (the server's library), by name. */
+  async workflows(kind: WorkflowKind = 'workflow'): Promise<WorkflowInfo[]> {
+    return (await this.#json<WorkflowList>('GET', `/api/workflows?kind=${kind}`)).workflows;
+  }
+
+  workflow(name: string, kind: WorkflowKind = 'workflow'): Promise<GraphDocument> {
+    return this.#json('GET', `/api/workflows/${encodeURIComponent(name)}?kind=${kind}`);
+  }
+
+  saveWorkflow(
+    name: string,
+    graph: GraphDocument,
+    kind: WorkflowKind = 'workflow',
+  ): Promise<SaveWorkflowResponse> {
+    return this.#json('PUT', `/api/workflows/${encodeURIComponent(name)}`, { graph, kind });
+  }
+
+  deleteWorkflow(name: string, kind: WorkflowKind = 'workflow'): Promise<void> {
+    return this.#json('DELETE', `/api/workflows/${encodeURIComponent(name)}?kind=${kind}`);
+  }
+
+  uploadInfo(name: string): Promise<UploadInfo> {
+    return this.#json('GET', `/api/uploads/${encodeURIComponent(name)}/info`);
   }
 
   async upload(file: Blob, name = 'image'): Promise<UploadResponse> {

@@ -12,12 +12,14 @@ import { useCallback, useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import { openFile } from '../actions';
 import { flow as perfFlow } from '../lib/perf';
+import { NODE_DRAG_TYPE } from '../panels/library/drop-point';
 import { editor, useEditor } from '../state';
 import type { FlowEdge, FlowNode, NodeItem } from '../store/types';
 import { toast, uiStore } from '../store/uiStore';
 import { FrameNode } from './FrameNode';
 import { estimatedFit } from './fitEstimate';
 import { GenericNode } from './GenericNode';
+import { addReroute } from './LinkMenu';
 import { useFar } from './lod';
 import { NodeMenu, type NodeMenuState } from './NodeMenu';
 import { NoteNode } from './NoteNode';
@@ -169,6 +171,28 @@ export function Canvas() {
     setMenu({ id: node.id, x: e.clientX, y: e.clientY });
   }, []);
   const closeMenu = useCallback(() => setMenu(null), []);
+  // Double-click a link: a reroute point there (between the two nearest ends of the link's stretches).
+  const onEdgeDoubleClick = useCallback(
+    (e: React.MouseEvent, edge: FlowEdge) => {
+      if (!edge.targetHandle) return;
+      const at = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      const source = rf.getInternalNode(edge.source);
+      const target = rf.getInternalNode(edge.target);
+      const end = (n: typeof source, type: 'source' | 'target', id: string) => {
+        const h = n?.internals.handleBounds?.[type]?.find((x) => x.id === id);
+        const p = n?.internals.positionAbsolute;
+        return h && p ? { x: p.x + h.x + h.width / 2, y: p.y + h.y + h.height / 2 } : at;
+      };
+      addReroute(
+        edge.target,
+        edge.targetHandle,
+        end(source, 'source', edge.sourceHandle ?? ''),
+        end(target, 'target', edge.targetHandle),
+        at,
+      );
+    },
+    [rf],
+  );
   const onPaneContextMenu = useCallback(
     (e: React.MouseEvent | MouseEvent) => {
       e.preventDefault();
@@ -185,9 +209,16 @@ export function Canvas() {
         if ((e.target as Element).classList.contains('react-flow__pane')) openPalette(e.clientX, e.clientY);
       }}
       onDragOver={(e) => {
-        if (e.dataTransfer.types.includes('Files')) e.preventDefault();
+        const types = e.dataTransfer.types;
+        if (types.includes('Files') || types.includes(NODE_DRAG_TYPE)) e.preventDefault();
       }}
       onDrop={(e) => {
+        const type = e.dataTransfer.getData(NODE_DRAG_TYPE);
+        if (type) {
+          e.preventDefault();
+          editor.getState().addNode(type, rf.screenToFlowPosition({ x: e.clientX, y: e.clientY }));
+          return;
+        }
         const file = e.dataTransfer.files[0];
         if (!file) return;
         e.preventDefault();
@@ -209,6 +240,7 @@ export function Canvas() {
         onReconnect={onReconnect}
         onReconnectEnd={onReconnectEnd}
         onNodeContextMenu={onNodeContextMenu}
+        onEdgeDoubleClick={onEdgeDoubleClick}
         onPaneClick={closeMenu}
         onPaneContextMenu={onPaneContextMenu}
         deleteKeyCode={null}

@@ -30,9 +30,17 @@ export interface MissingReport {
   };
 }
 
+export type SidebarTab = 'workflows' | 'nodes' | 'models';
+
 /** App chrome state: never part of the graph or its history. */
 export interface UiState {
-  palette?: { at: Point; screen: Point; from?: PendingLink & { type: string } };
+  palette?: {
+    at: Point;
+    screen: Point;
+    from?: PendingLink & { type: string };
+    /** "Insert a node" on a link: only nodes that take `from` and give `to`; the pick goes in between. */
+    splice?: { target: string; input: string; from: string; to: string };
+  };
   dialog?: 'help' | 'presets' | 'missing' | 'login' | 'confirm' | 'compare';
   /** Two videos the compare dialog plays side by side, in sync. */
   compare?: readonly [Compared, Compared];
@@ -42,12 +50,24 @@ export interface UiState {
   /** The question a `confirm` dialog asks; `answer` settles `ask`'s promise. */
   confirm?: { title: string; text: string; yes: string; answer(ok: boolean): void };
   panel: 'queue' | 'gallery' | null;
+  /** The library sidebar on the left, and which of its lists shows. */
+  sidebar: SidebarTab | null;
   toasts: Toast[];
   /** Bumped to ask the canvas to fit the view (after loading a graph). */
   fit: number;
 }
 
-export const uiStore = createStore<UiState>()(() => ({ panel: 'queue', toasts: [], fit: 0 }));
+export const uiStore = createStore<UiState>()(() => ({
+  panel: 'queue',
+  sidebar: null,
+  toasts: [],
+  fit: 0,
+}));
+
+/** Show a sidebar list, or hide the sidebar when that list already shows (its key, its button). */
+export function toggleSidebar(tab: SidebarTab): void {
+  uiStore.setState((s) => ({ sidebar: s.sidebar === tab ? null : tab }));
+}
 
 let nextToast = 1;
 export function toast(text: string, kind: Toast['kind'] = 'info', ms = 5000): void {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { EngineEvent } from '@reelgraph/executor';
 import type { PackCatalog } from '@reelgraph/packs';
@@ -22,12 +23,19 @@ import type { LiveState } from '../job-views';
 import { QueueError } from '../queue-error';
 import type { SchedulerOptions, SubmitInput } from '../scheduler';
 import { finishJob, settle } from '../settle';
+import { readAnnounced } from './announce';
+import { type Capability, canRun, missingOn, needsOf } from './capability';
 import { connectRedisPair } from './connect';
+import { appendLog, JobLogReader } from './job-log';
 import {
   bullPriority,
   CANCEL_CHANNEL,
   decodeMessage,
-  EVENTS_CHANNEL,
+  FRONT_KEY_PREFIX,
+  type FrontInfo,
+  type FrontMessage,
+  type LogMessage,
+  PREVIEW_CHANNEL,
   QUEUE_NAME,
   type WireJob,
   WORKER_KEY_PREFIX,
@@ -52,6 +60,8 @@ export interface BullQueueOptions
   frontUrl: () => string;
   /** The node catalog, to blame failures on a node type and pack. */
   catalog: () => PackCatalog;
+  /** Where this front keeps its place in the job log (in its data folder). */
+  logPositionFile: string;
 }
 
 /** A job a worker runs that this front relays: its tracker numbers, stores and sends its events. */
@@ -66,9 +76,11 @@ const TERMINAL: ReadonlySet<JobState> = new Set(['success', 'failed', 'cancelled
 /**
  * The BullMQ driver of the queue seam (`serve --redis`). The front keeps the job's record, history,
  * events and outputs in its own store exactly as the embedded queue does; BullMQ on Redis holds the
- * run order, and `reelgraph worker` processes take jobs from it. A worker's engine events come back
- * over Redis pub/sub and go through the same `JobTracker` as in embedded mode, so sequence numbers,
- * throttling, stored events and the WebSocket protocol are the same.
+ * run order, and `reelgraph worker` processes take jobs from it. Every change to a job — this front's,
+ * another front's, a worker's — is applied from the job log (`job-log.ts`) in one order on every front,
+ * through the same `JobTracker` as in embedded mode, so all fronts hold every job with the same sequence
+ * numbers and output URLs, and the WebSocket protocol is the same. Progress is not throttled by time
+ * here (that would differ between fronts); previews are, as they are not stored.
  */
 export class BullQueue implements JobQueue {
   readonly #relays = new Map<string, Relay>();
@@ -80,6 +92,7 @@ export class BullQueue implements JobQueue {
   #workers: WorkerInfo[] = [];
   #workerTimer: NodeJS.Timeout | undefined;
   readonly #book: JobBook;
+  readonly #reader: JobLogReader;
 
   private constructor(
     private readonly store: Store,
@@ -90,10 +103,23 @@ export class BullQueue implements JobQueue {
     private readonly pub: Redis,
     private readonly sub: Redis,
   ) {
-    this.#book = { store, hub, opts };
+    this.#book = {
+      store,
+      hub,
+      opts: { ...opts, progressIntervalMs: 0 },
+      outputId: (jobId, nodeId, relPath, seq) =>
+        createHash('sha256')
+          .update(`${jobId}\0${nodeId}\0${relPath}\0${seq}`)
+          .digest('base64url')
+          .slice(0, 22),
+    };
+    this.#reader = new JobLogReader(pub.duplicate(), opts.logPositionFile, (m) => this.#apply(m), opts.log);
   }
 
-  /** Connect to Redis (refusing to start when it cannot be reached) and begin relaying worker events. */
+  /**
+   * Connect to Redis (refusing to start when it cannot be reached), catch up with the job log (the jobs
+   * every front accepted, and what happened to them while this one was away) and keep following it.
+   */
   static async open(store: Store, hub: Hub, opts: BullQueueOptions): Promise<BullQueue> {
     const { connection, pub, sub } = await connectRedisPair(opts.redis, opts.log);
     const queue = new Queue<WireJob>(QUEUE_NAME, { connection });
@@ -101,18 +127,20 @@ export class BullQueue implements JobQueue {
     await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
     const q = new BullQueue(store, hub, opts, queue as Queue, events, pub, sub);
     sub.on('messageBuffer', (channel: Buffer, message: Buffer) => {
-      if (channel.toString() !== EVENTS_CHANNEL) return;
+      if (channel.toString() !== PREVIEW_CHANNEL) return;
       try {
-        q.#onMessage(decodeMessage(message));
+        q.#onPreview(decodeMessage(message));
       } catch (err) {
-        opts.log('error', `a worker message could not be handled: ${(err as Error).stack ?? err}`);
+        opts.log('error', `a worker preview could not be handled: ${(err as Error).stack ?? err}`);
       }
     });
-    await sub.subscribe(EVENTS_CHANNEL);
-    await q.#refreshWorkers();
+    await sub.subscribe(PREVIEW_CHANNEL);
+    await q.#reader.start();
+    await Promise.all([q.#refreshWorkers(), q.#announce()]);
     q.#workerTimer = setInterval(() => {
-      if (!q.#stopped)
-        q.#refreshWorkers().catch((err: Error) => opts.log('warn', `reading the workers: ${err.message}`));
+      if (q.#stopped) return;
+      q.#refreshWorkers().catch((err: Error) => opts.log('warn', `reading the workers: ${err.message}`));
+      q.#announce().catch((err: Error) => opts.log('warn', `announcing this front: ${err.message}`));
     }, 1000);
     q.#workerTimer.unref();
     events.on('failed', ({ jobId, failedReason }) => q.#onFailed(jobId, failedReason));
@@ -128,36 +156,44 @@ export class BullQueue implements JobQueue {
   }
 
   async #refreshWorkers(): Promise<void> {
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, batch] = await this.pub.scan(cursor, 'MATCH', `${WORKER_KEY_PREFIX}*`, 'COUNT', 200);
-      cursor = next;
-      keys.push(...batch);
-    } while (cursor !== '0');
-    const values = keys.length ? await this.pub.mget(...keys) : [];
-    const workers: WorkerInfo[] = [];
-    for (const v of values) {
-      if (!v) continue;
-      try {
-        workers.push(JSON.parse(v) as WorkerInfo);
-      } catch {
-        // a foreign or half-written key: not a worker
-      }
-    }
+    const workers = await readAnnounced<WorkerInfo>(this.pub, WORKER_KEY_PREFIX);
     this.#workers = workers.sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  /** Workers upload every output file to every live front (so any front serves it). */
+  #announce(): Promise<unknown> {
+    const url = this.opts.frontUrl();
+    if (!url) return Promise.resolve();
+    const info: FrontInfo = { id: this.#reader.front, url, heartbeatAt: Date.now() };
+    return this.pub.set(`${FRONT_KEY_PREFIX}${info.id}`, JSON.stringify(info), 'PX', 3000);
+  }
+
+  /** Tell the other fronts what this one did (it applied it already). */
+  #tell(m: FrontMessage): Promise<unknown> {
+    const p = appendLog(this.pub, m);
+    this.#background(m.t, p);
+    return p;
+  }
+
+  get #front(): string {
+    return this.#reader.front;
+  }
+
   /** Refuse a graph no live worker can run: it would wait forever. */
-  #checkRunnable(input: SubmitInput): void {
-    const needed = [...new Set(Object.values(input.graph.nodes).map((n) => n.type))];
-    const live = this.#workers;
-    if (live.some((w) => needed.every((t) => w.nodeTypes.includes(t)))) return;
-    const anywhere = new Set(live.flatMap((w) => w.nodeTypes));
+  #checkRunnable(input: SubmitInput): Capability {
+    const needs = needsOf(input.graph, this.opts.catalog());
+    const misses = this.#workers.map((w) => missingOn(needs, workerCapability(w)));
+    if (misses.some(canRun)) return needs;
+    // What no worker has at all (empty lists: each lacks something another has).
+    const everywhere = (pick: (m: ReturnType<typeof missingOn>) => string[], all: string[]) =>
+      misses.length ? all.filter((x) => misses.every((m) => pick(m).includes(x))) : all;
+    const packs = Object.entries(needs.packs).map(([n, v]) => `${n}@${v}`);
     throw new QueueError({
       kind: 'no_worker',
-      workers: live.length,
-      missing: live.length ? needed.filter((t) => !anywhere.has(t)) : needed,
+      workers: misses.length,
+      missing: everywhere((m) => m.nodeTypes, needs.nodeTypes),
+      models: everywhere((m) => m.models, needs.models),
+      packs: misses.length ? everywhere((m) => m.packs, packs) : [],
     });
   }
 
@@ -182,32 +218,51 @@ export class BullQueue implements JobQueue {
   pause(): QueueStatus {
     this.#paused = true;
     this.#background('pause', this.queue.pause());
+    void this.#tell({ t: 'pause', origin: this.#front });
     return this.status();
   }
 
   resume(): QueueStatus {
     this.#paused = false;
     this.#background('resume', this.queue.resume());
+    void this.#tell({ t: 'resume', origin: this.#front });
     return this.status();
   }
 
   submit(input: SubmitInput, nodeCount: number): { jobId: string; position: number } {
     checkRoom(this.#book);
-    this.#checkRunnable(input);
+    const needs = this.#checkRunnable(input);
     const { jobId: id, position, priority, timeoutMs } = insertQueued(this.#book, input, nodeCount);
     const data: WireJob = {
       graph: input.graph,
       ...(input.targets ? { targets: input.targets } : {}),
       timeoutMs,
       front: this.opts.frontUrl(),
+      needs,
     };
-    this.queue
-      .add('run', data, {
-        jobId: id,
-        priority: bullPriority(priority),
-        removeOnComplete: true,
-        removeOnFail: 1000,
-      })
+    const r = this.store.getJob(id)!;
+    const job = {
+      id,
+      priority,
+      clientId: r.clientId,
+      owner: r.owner,
+      title: r.title,
+      nodeCount,
+      graph: r.graph,
+      targets: r.targets,
+      timeoutMs: r.timeoutMs,
+      createdAt: r.createdAt,
+    };
+    // In the log before in the queue: every front knows the job before a worker's first word on it.
+    this.#tell({ t: 'submit', origin: this.#front, job, position })
+      .then(() =>
+        this.queue.add('run', data, {
+          jobId: id,
+          priority: bullPriority(priority),
+          removeOnComplete: true,
+          removeOnFail: 1000,
+        }),
+      )
       .catch((err: Error) => {
         this.opts.log('error', `job ${id}: could not be queued in Redis: ${err.message}`);
         const job = this.store.getJob(id);
@@ -226,12 +281,8 @@ export class BullQueue implements JobQueue {
     const job = this.store.getJob(id);
     if (!job) throw new QueueError({ kind: 'not_found', jobId: id });
     if (job.state === 'queued') {
-      this.#cancelled.add(id);
-      finishJob(this.store, this.hub, this.#tracker(id), job, {
-        state: 'cancelled',
-        durationMs: null,
-        error: null,
-      });
+      this.#cancelQueued(job);
+      void this.#tell({ t: 'cancel', origin: this.#front, jobId: id });
       // Still waiting in Redis: take it out. Already taken by a worker a moment ago: tell it to stop.
       this.#background(
         'cancel',
@@ -250,6 +301,7 @@ export class BullQueue implements JobQueue {
 
   setPriority(id: string, priority: number): JobRecord {
     const fresh = reprioritise(this.#book, id, priority);
+    void this.#tell({ t: 'priority', origin: this.#front, jobId: id, priority });
     this.#background(
       'reprioritise',
       this.queue.getJob(id).then((j) => j?.changePriority({ priority: bullPriority(priority) })),
@@ -259,6 +311,16 @@ export class BullQueue implements JobQueue {
 
   delete(id: string): void {
     deleteFinished(this.store, id);
+    void this.#tell({ t: 'delete', origin: this.#front, jobId: id });
+  }
+
+  #cancelQueued(job: JobRecord): void {
+    this.#cancelled.add(job.id);
+    finishJob(this.store, this.hub, this.#tracker(job.id), job, {
+      state: 'cancelled',
+      durationMs: null,
+      error: null,
+    });
   }
 
   live(id: string): LiveState | undefined {
@@ -273,9 +335,10 @@ export class BullQueue implements JobQueue {
     return this.#relays.size;
   }
 
-  /** A worker may upload output files for this job (it runs, as far as this front knows). */
+  /** A worker may upload output files for this job (it runs, or its start is still on its way here). */
   acceptsUploads(jobId: string): boolean {
-    return this.store.getJob(jobId)?.state === 'running';
+    const state = this.store.getJob(jobId)?.state;
+    return state === 'running' || state === 'queued';
   }
 
   /** The worker that runs the job now, while this front relays it. */
@@ -290,14 +353,63 @@ export class BullQueue implements JobQueue {
     // The jobs run on the workers and go on; this front only stops relaying them.
     for (const r of this.#relays.values()) r.tracker.close();
     this.#relays.clear();
-    await Promise.allSettled([this.events.close(), this.queue.close()]);
+    await this.pub.del(`${FRONT_KEY_PREFIX}${this.#front}`).catch(() => {});
+    await Promise.allSettled([this.events.close(), this.queue.close(), this.#reader.stop()]);
     this.pub.disconnect();
     this.sub.disconnect();
   }
 
+  /** One entry of the job log: another front's doing, or a worker's. */
+  #apply(m: LogMessage): void {
+    switch (m.t) {
+      case 'submit': {
+        if (this.store.getJob(m.job.id)) return;
+        this.store.insertJob(m.job);
+        const tracker = this.#tracker(m.job.id);
+        tracker.emit({
+          type: 'job:queued',
+          jobId: m.job.id,
+          at: Date.now(),
+          position: m.position,
+          priority: m.job.priority,
+        });
+        tracker.close();
+        return;
+      }
+      case 'cancel': {
+        const job = this.store.getJob(m.jobId);
+        if (job?.state === 'queued') this.#cancelQueued(job);
+        else if (job?.state === 'running') this.#relay(job).cancelRequested = true;
+        return;
+      }
+      case 'priority':
+        if (this.store.getJob(m.jobId)?.state === 'queued') reprioritise(this.#book, m.jobId, m.priority);
+        return;
+      case 'delete': {
+        const state = this.store.getJob(m.jobId)?.state;
+        if (state && !TERMINAL.has(state)) return;
+        if (state) this.store.deleteJob(m.jobId);
+        return;
+      }
+      case 'pause':
+      case 'resume':
+        this.#paused = m.t === 'pause';
+        return;
+      default:
+        this.#onMessage(m);
+    }
+  }
+
+  /** A preview is not stored: it goes to this front's subscribers of a job running here and now. */
+  #onPreview(m: LogMessage): void {
+    if (m.t !== 'event') return;
+    this.#relays.get(m.jobId)?.tracker.onEngineEvent(m.event);
+  }
+
   #onMessage(m: WorkerMessage): void {
     const job = this.store.getJob(m.jobId);
-    // Another front's job, or one already settled here (a cancel that raced the worker).
+    // A job this front never saw (the log was trimmed past it), or one already settled here (a cancel
+    // that raced the worker).
     if (!job) return;
     if (TERMINAL.has(job.state)) {
       if (m.t === 'start' && job.state === 'cancelled')
@@ -400,4 +512,11 @@ export class BullQueue implements JobQueue {
   #background(what: string, p: Promise<unknown>): void {
     p.catch((err: Error) => this.opts.log('error', `${what} in Redis failed: ${err.message}`));
   }
+}
+
+/** A worker's announcement as a `Capability`. */
+export function workerCapability(w: WorkerInfo): Capability {
+  const packs: Record<string, string> = {};
+  for (const p of w.packs) if (p.version !== undefined) packs[p.name] = p.version;
+  return { nodeTypes: w.nodeTypes, models: w.models ?? [], packs };
 }

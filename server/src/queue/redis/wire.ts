@@ -2,19 +2,36 @@ import type { EngineEvent } from '@reelgraph/executor';
 import type { GraphDocument } from '@reelgraph/graph';
 import { decode, encode } from 'cbor-x';
 import type { RunOutcome } from '../node-host';
+import type { Capability } from './capability';
 
 /**
  * What fronts and workers say to each other through Redis (docs/scale-out.md). Jobs travel as BullMQ
- * jobs on one queue; a worker's engine events travel on one pub/sub channel, CBOR-encoded (previews are
- * binary); cancels travel the other way on a second channel.
+ * jobs on one queue. Everything that changes a job — a front's submit, cancel, re-prioritise, delete and
+ * a worker's start, engine events and end — is appended, CBOR-encoded, to one Redis stream (`LOG_STREAM`)
+ * that every front applies in the same order, so every front holds the same jobs with the same event
+ * sequence numbers and a front that restarts catches up from where it stopped. Previews, which are not
+ * stored, travel on a pub/sub channel; cancels travel to the workers on a second one.
  */
 export const QUEUE_NAME = 'reelgraph-jobs';
-export const EVENTS_CHANNEL = 'reelgraph:events';
+export const LOG_STREAM = 'reelgraph:log';
+/** Entries kept in the log (approximately): enough for any front's restart and every reconnect. */
+export const LOG_MAX_ENTRIES = 200_000;
+export const PREVIEW_CHANNEL = 'reelgraph:previews';
 export const CANCEL_CHANNEL = 'reelgraph:cancel';
 /** The header a worker sends its secret in, to the front's output upload route. */
 export const WORKER_SECRET_HEADER = 'x-reelgraph-worker';
 export const SHA256_HEADER = 'x-reelgraph-sha256';
 export const UPLOAD_ROUTE = '/api/worker/outputs/:jobId';
+
+/** Each live front refreshes `<prefix><id>` (JSON `FrontInfo`) with a TTL: workers upload files to all. */
+export const FRONT_KEY_PREFIX = 'reelgraph:front:';
+
+export interface FrontInfo {
+  id: string;
+  /** Base URL workers upload output files to. */
+  url: string;
+  heartbeatAt: number;
+}
 
 /** Each live worker refreshes `<prefix><name>` (JSON `WorkerInfo`) with a TTL of 3 heartbeats. */
 export const WORKER_KEY_PREFIX = 'reelgraph:worker:';
@@ -27,6 +44,8 @@ export interface WorkerInfo {
   running: string[];
   /** Every node type its packs provide. */
   nodeTypes: string[];
+  /** Every model id its model inputs offer (`capability.ts`). */
+  models: string[];
   packs: { name: string; version?: string; status: string }[];
   startedAt: number;
   heartbeatAt: number;
@@ -39,12 +58,14 @@ export interface WireJob {
   timeoutMs: number;
   /** Base URL of the front that accepted the job: output files are uploaded there. */
   front: string;
+  /** What the job needs, read against the front's catalog; a worker that lacks any of it refuses. */
+  needs?: Capability;
 }
 
-/** Worker → fronts, in order per job. */
+/** Worker → fronts, in order per job (previews on `PREVIEW_CHANNEL`, the rest in the log). */
 export type WorkerMessage =
   | { t: 'start'; jobId: string; worker: string; attempt: number }
-  /** File artifacts' `path` is relative to the outputs folder and already uploaded to `front`. */
+  /** File artifacts' `path` is relative to the outputs folder and already uploaded to the fronts. */
   | { t: 'event'; jobId: string; event: EngineEvent }
   | {
       t: 'end';
@@ -55,8 +76,32 @@ export type WorkerMessage =
       durationMs: number;
     };
 
-export const encodeMessage = (m: WorkerMessage): Buffer => encode(m);
-export const decodeMessage = (b: Buffer): WorkerMessage => decode(b) as WorkerMessage;
+/** The job as the front that accepted it stored it: every other front inserts the same record. */
+export interface WireRecord {
+  id: string;
+  priority: number;
+  clientId: string | null;
+  owner: string | null;
+  title: string | null;
+  nodeCount: number;
+  graph: string;
+  targets: string[] | null;
+  timeoutMs: number | null;
+  createdAt: number;
+}
+
+/** Front → the other fronts: what a front did to a job, which it already applied itself (`origin`). */
+export type FrontMessage =
+  | { t: 'submit'; origin: string; job: WireRecord; position: number }
+  | { t: 'cancel'; origin: string; jobId: string }
+  | { t: 'priority'; origin: string; jobId: string; priority: number }
+  | { t: 'delete'; origin: string; jobId: string }
+  | { t: 'pause' | 'resume'; origin: string };
+
+export type LogMessage = WorkerMessage | FrontMessage;
+
+export const encodeMessage = (m: LogMessage): Buffer => encode(m);
+export const decodeMessage = (b: Buffer): LogMessage => decode(b) as LogMessage;
 
 /** Reelgraph priorities run high first (−1000…1000); BullMQ runs low numbers first (1…2²¹). */
 export function bullPriority(priority: number): number {
