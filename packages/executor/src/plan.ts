@@ -128,7 +128,7 @@ export function planGraph(doc: GraphDocument, catalog: Catalog, options: PlanOpt
       } else if (modeOf(node) === 'active') rootIds.push(id);
     }
   } else {
-    for (const id in docNodes) {
+    for (const id of Object.keys(docNodes)) {
       const node = docNodes[id]!;
       if (modeOf(node) === 'active' && catalog.nodes[node.type]?.output) rootIds.push(id);
     }
@@ -140,7 +140,7 @@ export function planGraph(doc: GraphDocument, catalog: Catalog, options: PlanOpt
   const coerce = (from: string, to: string): Convert | undefined =>
     from === to ? undefined : sockets.get(to)?.coerceFrom?.[from];
 
-  const nodeCount = Object.keys(docNodes).length;
+  let nodeCount = -1; // counted at the first bypassed node, if any
 
   /** Follow a link through bypassed nodes (iteratively: bypass chains can be long). */
   const resolve = (nodeId: string, output: string): Source | undefined => {
@@ -184,6 +184,7 @@ export function planGraph(doc: GraphDocument, catalog: Catalog, options: PlanOpt
         result = known;
         break;
       }
+      if (nodeCount < 0) nodeCount = Object.keys(docNodes).length;
       if (hops.length > nodeCount) {
         errors.push({ nodeId: id, code: 'cycle', message: `Bypassed nodes form a cycle through "${id}"` });
         return undefined;
