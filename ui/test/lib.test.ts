@@ -125,7 +125,7 @@ describe('number widgets say why a value changed', () => {
 describe('saved graphs name their packs', () => {
   it('records the loaded version and npm package of each pack used, keeping what is missing', () => {
     const doc = {
-      version: 1 as const,
+      version: 2 as const,
       nodes: {
         a: { type: 'fx.hello', inputs: {} },
         b: { type: 'gone.x', inputs: {} },
@@ -147,7 +147,7 @@ describe('saved graphs name their packs', () => {
       fx: { version: '1.3.0', package: 'reelgraph-pack-fx' },
       gone: { version: '0.2.0' },
     });
-    expect(packRefs({ version: 1, nodes: {} }, cat, packs)).toBeUndefined();
+    expect(packRefs({ version: 2, nodes: {} }, cat, packs)).toBeUndefined();
   });
 });
 
@@ -158,7 +158,7 @@ describe('node search over the real catalog', () => {
       title,
       category,
       description,
-      version: 1,
+      version: 2,
       inputs: {},
       outputs: {},
       output: false,

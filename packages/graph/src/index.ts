@@ -11,4 +11,6 @@ export * from './migrate';
 export * from './model-rules';
 export * from './parse';
 export * from './sockets';
+export * from './subgraph-edit';
+export * from './subgraphs';
 export * from './validate';
