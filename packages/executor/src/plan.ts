@@ -263,13 +263,10 @@ export function planGraph(doc: GraphDocument, catalog: Catalog, options: PlanOpt
     if (schema) visit(id, node, schema);
     else errors.push({ nodeId: id, code: 'unknown_node_type', message: `Unknown node type "${node.type}"` });
   }
-  // Links are gathered here and copied to an exact-size array: fewer and smaller allocations.
-  const gathered: PlanLink[] = [];
   while (stack.length > 0) {
     const at = stack.pop()!;
     const v = visits[at]!;
     const inputs = graphNodes[at]!.inputs;
-    gathered.length = 0;
     for (const [name, inSchema] of inputEntries(v.schema)) {
       const value = Object.hasOwn(inputs, name) ? inputs[name] : undefined;
       if (isLink(value)) {
@@ -280,7 +277,7 @@ export function planGraph(doc: GraphDocument, catalog: Catalog, options: PlanOpt
         const outSchema = fromSchema?.outputs[output];
         if (from && fromSchema && outSchema && (from.mode === undefined || from.mode === 'active')) {
           const source = visit(fromId, from, fromSchema);
-          gathered.push({
+          v.links.push({
             input: name,
             source,
             output,
@@ -300,35 +297,31 @@ export function planGraph(doc: GraphDocument, catalog: Catalog, options: PlanOpt
         const srcNode = docNodes[src.node]!;
         const source = visit(src.node, srcNode, catalog.nodes[srcNode.type]!);
         const convert = compose(src.convert, coerce(src.type, inSchema.type));
-        gathered.push({ input: name, source, output: src.output, convert, via: src.via });
+        v.links.push({ input: name, source, output: src.output, convert, via: src.via });
       } else setConstant(v.constants, name, value, inSchema);
     }
-    if (gathered.length > 0) v.links = gathered.slice();
   }
   if (errors.length > 0) throw new GraphValidationError(errors);
 
   // 2. Kahn's algorithm over the visited set.
   const count = visits.length;
   const pending = new Int32Array(count);
-  // Consumers of each node as one flat list (start offsets in `first`), in visit order.
-  const first = new Int32Array(count + 1);
+  const consumers: (number[] | undefined)[] = new Array(count);
   for (let i = 0; i < count; i++) {
     const links = visits[i]!.links;
     pending[i] = links.length;
-    for (const l of links) first[l.source + 1]!++;
+    for (const l of links) {
+      const list = consumers[l.source];
+      if (list) list.push(i);
+      else consumers[l.source] = [i];
+    }
   }
-  for (let i = 0; i < count; i++) first[i + 1]! += first[i]!;
-  const fill = first.slice(0, count);
-  const consumers = new Int32Array(first[count]!);
-  for (let i = 0; i < count; i++) for (const l of visits[i]!.links) consumers[fill[l.source]!++] = i;
   const order: number[] = [];
   for (let i = 0; i < count; i++) if (pending[i] === 0) order.push(i);
   for (let head = 0; head < order.length; head++) {
-    const v = order[head]!;
-    for (let k = first[v]!; k < first[v + 1]!; k++) {
-      const c = consumers[k]!;
-      if (--pending[c]! === 0) order.push(c);
-    }
+    const list = consumers[order[head]!];
+    if (!list) continue;
+    for (const c of list) if (--pending[c]! === 0) order.push(c);
   }
   if (order.length < count) {
     const inCycle = visits.filter((_, i) => pending[i]! > 0).map((v) => v.id);
@@ -376,11 +369,7 @@ export function planGraph(doc: GraphDocument, catalog: Catalog, options: PlanOpt
     }
   }
 
-  // Dependents are counted first so each list is allocated once, at its size.
-  const depCount = new Int32Array(count);
-  for (const i of order) if (needed[i]) for (const l of visits[i]!.links) depCount[l.source]!++;
   const planIndex = new Int32Array(count);
-  const depFill = new Int32Array(count);
   const nodes: PlannedNode[] = [];
   const roots: number[] = [];
   for (const i of order) {
@@ -390,12 +379,10 @@ export function planGraph(doc: GraphDocument, catalog: Catalog, options: PlanOpt
     planIndex[i] = index;
     v.index = index;
     v.root = isRoot[i] === 1;
-    if (depCount[i]! > 0) v.dependents = new Array(depCount[i]!);
     // Links were numbered in visit order while planning; renumber them in plan order.
     for (const l of v.links) {
-      const source = planIndex[l.source]!;
-      l.source = source;
-      nodes[source]!.dependents[depFill[source]!++] = index;
+      l.source = planIndex[l.source]!;
+      nodes[l.source]!.dependents.push(index);
     }
     nodes.push(v);
     if (v.root) roots.push(index);
