@@ -104,7 +104,7 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
     releaseLock();
     throw err;
   }
-  const hub = new Hub();
+  const hub = new Hub((deliver) => store.afterCommit(deliver));
   const app = Fastify({
     logger: options.logger ? { level: 'info' } : false,
     bodyLimit: options.maxBodyBytes,

@@ -16,6 +16,15 @@ describe('graph ⇄ document', () => {
     expect(toDocument(loaded, loaded.meta)).toEqual(sampleDoc);
   });
 
+  it('keeps the ComfyUI class a node was imported from, for export', () => {
+    const doc = structuredClone(sampleDoc);
+    const comfy = { class: 'EmptyLTXVLatentVideo', values: { batch_size: 1 }, via: {} };
+    const first = Object.values(doc.nodes)[0] as NonNullable<(typeof doc.nodes)[string]>;
+    first.meta = { ...first.meta, comfy };
+    const loaded = fromDocument(structuredClone(doc), catalog);
+    expect(toDocument(loaded, loaded.meta)).toEqual(doc);
+  });
+
   it('round-trips through the store after edits are undone', () => {
     const s = store();
     s.getState().setInput('3', 'steps', 20);

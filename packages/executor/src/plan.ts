@@ -85,6 +85,20 @@ function compose(first: Convert | undefined, second: Convert | undefined): Conve
   return (v) => second(first(v));
 }
 
+/**
+ * A constant input's value, or its default when it is left out. -0 is taken as 0: a document is its
+ * JSON text (plans are reused by it), and JSON writes -0 as 0.
+ */
+function setConstant(
+  constants: Record<string, ConstantValue>,
+  name: string,
+  value: unknown,
+  decl: InputSchema,
+): void {
+  if (value !== undefined && value !== null) constants[name] = value === 0 ? 0 : (value as ConstantValue);
+  else if (decl.default !== undefined) constants[name] = decl.default;
+}
+
 function modeOf(node: GraphNode): string {
   return node.mode ?? 'active';
 }
@@ -249,10 +263,13 @@ export function planGraph(doc: GraphDocument, catalog: Catalog, options: PlanOpt
     if (schema) visit(id, node, schema);
     else errors.push({ nodeId: id, code: 'unknown_node_type', message: `Unknown node type "${node.type}"` });
   }
+  // Links are gathered here and copied to an exact-size array: fewer and smaller allocations.
+  const gathered: PlanLink[] = [];
   while (stack.length > 0) {
     const at = stack.pop()!;
     const v = visits[at]!;
     const inputs = graphNodes[at]!.inputs;
+    gathered.length = 0;
     for (const [name, inSchema] of inputEntries(v.schema)) {
       const value = Object.hasOwn(inputs, name) ? inputs[name] : undefined;
       if (isLink(value)) {
@@ -263,7 +280,7 @@ export function planGraph(doc: GraphDocument, catalog: Catalog, options: PlanOpt
         const outSchema = fromSchema?.outputs[output];
         if (from && fromSchema && outSchema && (from.mode === undefined || from.mode === 'active')) {
           const source = visit(fromId, from, fromSchema);
-          v.links.push({
+          gathered.push({
             input: name,
             source,
             output,
@@ -283,35 +300,35 @@ export function planGraph(doc: GraphDocument, catalog: Catalog, options: PlanOpt
         const srcNode = docNodes[src.node]!;
         const source = visit(src.node, srcNode, catalog.nodes[srcNode.type]!);
         const convert = compose(src.convert, coerce(src.type, inSchema.type));
-        v.links.push({ input: name, source, output: src.output, convert, via: src.via });
-      } else if (value !== undefined && value !== null) {
-        v.constants[name] = value as ConstantValue;
-      } else if (inSchema.default !== undefined) {
-        v.constants[name] = inSchema.default;
-      }
+        gathered.push({ input: name, source, output: src.output, convert, via: src.via });
+      } else setConstant(v.constants, name, value, inSchema);
     }
+    if (gathered.length > 0) v.links = gathered.slice();
   }
   if (errors.length > 0) throw new GraphValidationError(errors);
 
   // 2. Kahn's algorithm over the visited set.
   const count = visits.length;
   const pending = new Int32Array(count);
-  const consumers: (number[] | undefined)[] = new Array(count);
+  // Consumers of each node as one flat list (start offsets in `first`), in visit order.
+  const first = new Int32Array(count + 1);
   for (let i = 0; i < count; i++) {
     const links = visits[i]!.links;
     pending[i] = links.length;
-    for (const l of links) {
-      const list = consumers[l.source];
-      if (list) list.push(i);
-      else consumers[l.source] = [i];
-    }
+    for (const l of links) first[l.source + 1]!++;
   }
+  for (let i = 0; i < count; i++) first[i + 1]! += first[i]!;
+  const fill = first.slice(0, count);
+  const consumers = new Int32Array(first[count]!);
+  for (let i = 0; i < count; i++) for (const l of visits[i]!.links) consumers[fill[l.source]!++] = i;
   const order: number[] = [];
   for (let i = 0; i < count; i++) if (pending[i] === 0) order.push(i);
   for (let head = 0; head < order.length; head++) {
-    const list = consumers[order[head]!];
-    if (!list) continue;
-    for (const c of list) if (--pending[c]! === 0) order.push(c);
+    const v = order[head]!;
+    for (let k = first[v]!; k < first[v + 1]!; k++) {
+      const c = consumers[k]!;
+      if (--pending[c]! === 0) order.push(c);
+    }
   }
   if (order.length < count) {
     const inCycle = visits.filter((_, i) => pending[i]! > 0).map((v) => v.id);
@@ -359,7 +376,11 @@ export function planGraph(doc: GraphDocument, catalog: Catalog, options: PlanOpt
     }
   }
 
+  // Dependents are counted first so each list is allocated once, at its size.
+  const depCount = new Int32Array(count);
+  for (const i of order) if (needed[i]) for (const l of visits[i]!.links) depCount[l.source]!++;
   const planIndex = new Int32Array(count);
+  const depFill = new Int32Array(count);
   const nodes: PlannedNode[] = [];
   const roots: number[] = [];
   for (const i of order) {
@@ -369,10 +390,12 @@ export function planGraph(doc: GraphDocument, catalog: Catalog, options: PlanOpt
     planIndex[i] = index;
     v.index = index;
     v.root = isRoot[i] === 1;
+    if (depCount[i]! > 0) v.dependents = new Array(depCount[i]!);
     // Links were numbered in visit order while planning; renumber them in plan order.
     for (const l of v.links) {
-      l.source = planIndex[l.source]!;
-      nodes[l.source]!.dependents.push(index);
+      const source = planIndex[l.source]!;
+      l.source = source;
+      nodes[source]!.dependents[depFill[source]!++] = index;
     }
     nodes.push(v);
     if (v.root) roots.push(index);
@@ -387,4 +410,47 @@ export function planGraph(doc: GraphDocument, catalog: Catalog, options: PlanOpt
     }
   }
   return { nodes, roots, skipped };
+}
+
+const positionsOf = new WeakMap<Plan, Map<string, number>>();
+
+/** Where each node id sits in a plan, built once per plan structure (a replanned plan shares it). */
+function positions(plan: Plan): Map<string, number> {
+  let at = positionsOf.get(plan);
+  if (!at) {
+    at = new Map(plan.nodes.map((n, i) => [n.id, i]));
+    positionsOf.set(plan, at);
+  }
+  return at;
+}
+
+/**
+ * The plan of `doc` when it differs from the document `prev` was planned from only in constant input
+ * values of the `changed` nodes (same nodes in the same order, same types, modes and links; see
+ * `GraphValidator.takeChanges`): `prev` with those nodes' constants read again, everything else shared.
+ * Equal to `planGraph` on `doc` (same targets and catalog); `prev` is not changed.
+ */
+export function replanConstants(prev: Plan, doc: GraphDocument, changed: Iterable<string>): Plan {
+  const at = positions(prev);
+  let nodes: PlannedNode[] | undefined;
+  for (const id of changed) {
+    const i = at.get(id);
+    if (i === undefined) continue; // not run (muted, bypassed or not needed): its constants do not matter
+    const old = prev.nodes[i]!;
+    const inputs = doc.nodes[id]!.inputs;
+    const constants: Record<string, ConstantValue> = {};
+    for (const [name, decl] of inputEntries(old.schema)) {
+      const value = Object.hasOwn(inputs, name) ? inputs[name] : undefined;
+      // A linked input's constant (a muted optional producer's default) depends on links and modes alone.
+      if (isLink(value)) {
+        if (Object.hasOwn(old.constants, name)) constants[name] = old.constants[name]!;
+      } else setConstant(constants, name, value, decl);
+    }
+    nodes ??= prev.nodes.slice();
+    nodes[i] = { ...old, constants };
+  }
+  if (!nodes) return prev;
+  const plan: Plan = { nodes, roots: prev.roots, skipped: prev.skipped };
+  positionsOf.set(plan, at);
+  return plan;
 }

@@ -43,6 +43,25 @@ export interface NodeMeta {
   size?: Size;
   color?: string;
   collapsed?: boolean;
+  /** The ComfyUI node this one was imported from: export writes that class back, with its values. */
+  comfy?: ComfyOrigin;
+  /**
+   * Reroute points of the links INTO this node, by input name: the canvas draws the link from its source
+   * through these points, in order. Layout only; a point whose input has no link is ignored.
+   */
+  reroutes?: Record<string, Point[]>;
+}
+
+export interface ComfyOrigin {
+  /** Its ComfyUI class, e.g. `EmptyLTXVLatentVideo` (Reelgraph's `video.empty_latent` has several). */
+  class: string;
+  /** Its widget values Reelgraph has no input for (`weight_dtype`, `tile_size` …), by name. */
+  values?: Record<string, unknown>;
+  /**
+   * By input: the ComfyUI node folded into this one on the way (LTXVScheduler into a sampler's
+   * sigmas …), with what was folded into that in turn.
+   */
+  via?: Record<string, ComfyOrigin>;
 }
 
 /** The reserved node type of a foreign node; such a node must carry `foreign`. */

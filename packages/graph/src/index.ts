@@ -4,6 +4,7 @@ export * from './connection';
 export * from './cycles';
 export * from './document';
 export * from './errors';
+export { type GraphChanges, GraphValidator } from './graph-validator';
 export { jsonDepthExceeds } from './json-depth';
 export { type DuplicateKey, findDuplicateKeys } from './json-keys';
 export * from './migrate';

@@ -14,7 +14,8 @@ export type ToChild =
 export type ToParent =
   | { t: 'ready'; catalog: PackCatalog; system: Record<string, unknown> }
   | { t: 'init-failed'; message: string }
-  | { t: 'event'; event: EngineEvent }
+  /** A tick's worth of engine events in one message: one IPC write and one wake-up, not one per event. */
+  | { t: 'events'; events: EngineEvent[] }
   | { t: 'outcome'; jobId: string; outcome: RunOutcome }
   | { t: 'fatal'; message: string }
   | { t: 'reloaded'; catalog: PackCatalog };

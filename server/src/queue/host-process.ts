@@ -52,8 +52,8 @@ export class HostProcess {
       } else if (m.t === 'init-failed') {
         ready(new Error(`node host failed to start: ${m.message}`));
         child.kill('SIGKILL');
-      } else if (m.t === 'event') {
-        this.#pending.get(m.event.jobId)?.req.onEvent(m.event);
+      } else if (m.t === 'events') {
+        for (const event of m.events) this.#pending.get(event.jobId)?.req.onEvent(event);
       } else if (m.t === 'outcome') {
         this.#settle(m.jobId, m.outcome);
       } else if (m.t === 'fatal') {

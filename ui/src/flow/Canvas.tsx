@@ -17,6 +17,7 @@ import type { FlowEdge, FlowNode, NodeItem } from '../store/types';
 import { toast, uiStore } from '../store/uiStore';
 import { FrameNode } from './FrameNode';
 import { GenericNode } from './GenericNode';
+import { addReroute } from './LinkMenu';
 import { useFar } from './lod';
 import { NodeMenu, type NodeMenuState } from './NodeMenu';
 import { NoteNode } from './NoteNode';
@@ -154,6 +155,28 @@ export function Canvas() {
     setMenu({ id: node.id, x: e.clientX, y: e.clientY });
   }, []);
   const closeMenu = useCallback(() => setMenu(null), []);
+  // Double-click a link: a reroute point there (between the two nearest ends of the link's stretches).
+  const onEdgeDoubleClick = useCallback(
+    (e: React.MouseEvent, edge: FlowEdge) => {
+      if (!edge.targetHandle) return;
+      const at = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      const source = rf.getInternalNode(edge.source);
+      const target = rf.getInternalNode(edge.target);
+      const end = (n: typeof source, type: 'source' | 'target', id: string) => {
+        const h = n?.internals.handleBounds?.[type]?.find((x) => x.id === id);
+        const p = n?.internals.positionAbsolute;
+        return h && p ? { x: p.x + h.x + h.width / 2, y: p.y + h.y + h.height / 2 } : at;
+      };
+      addReroute(
+        edge.target,
+        edge.targetHandle,
+        end(source, 'source', edge.sourceHandle ?? ''),
+        end(target, 'target', edge.targetHandle),
+        at,
+      );
+    },
+    [rf],
+  );
   const onPaneContextMenu = useCallback(
     (e: React.MouseEvent | MouseEvent) => {
       e.preventDefault();
@@ -201,6 +224,7 @@ export function Canvas() {
         onReconnect={onReconnect}
         onReconnectEnd={onReconnectEnd}
         onNodeContextMenu={onNodeContextMenu}
+        onEdgeDoubleClick={onEdgeDoubleClick}
         onPaneClick={closeMenu}
         onPaneContextMenu={onPaneContextMenu}
         deleteKeyCode={null}
