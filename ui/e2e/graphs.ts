@@ -92,3 +92,43 @@ export function clipToVideo(o: {
     meta: { title: o.title },
   };
 }
+
+/**
+ * `instances` copies of one subgraph (the `bigGraph` pipeline's loader + prompt + steps → sampler),
+ * each feeding its own save node: the graph the editor draws has 2 nodes per copy, the run 5.
+ */
+export function subgraphGraph(instances = 50, perRow = 10): GraphDocument {
+  const pipeline = bigGraph(1).nodes;
+  const { '5': _save, ...inner } = pipeline;
+  inner['4']!.inputs.seed = ['$inputs', 'seed'];
+  const nodes: Record<string, GraphNode> = {};
+  for (let i = 0; i < instances; i++) {
+    const ox = (i % perRow) * 700;
+    const oy = Math.floor(i / perRow) * 300;
+    nodes[`sg${i}`] = {
+      type: 'subgraph:pipeline',
+      inputs: { seed: i },
+      meta: { position: { x: ox, y: oy } },
+    };
+    nodes[`save${i}`] = {
+      type: 'test.save',
+      inputs: { latent: [`sg${i}`, 'latent'], fps: 8 },
+      meta: { position: { x: ox + 330, y: oy } },
+    };
+  }
+  return {
+    version: 2,
+    nodes,
+    definitions: {
+      subgraphs: {
+        pipeline: {
+          name: 'Pipeline',
+          inputs: [{ name: 'seed', type: 'INT' }],
+          outputs: [{ name: 'latent', type: 'LATENT', from: ['4', 'latent'] }],
+          nodes: inner,
+        },
+      },
+    },
+    meta: { title: `${instances}-subgraph benchmark graph` },
+  };
+}

@@ -97,3 +97,17 @@ describe('run state from server events', () => {
     expect(runStore.getState().problems.a).toHaveLength(2);
   });
 });
+
+describe('subgraph instances', () => {
+  it('show the progress, end and outputs of their inner nodes (`instance/inner`)', () => {
+    runStore.setState({ jobs: {}, nodes: {}, previews: {}, problems: {}, activeJob: undefined });
+    ev({ type: 'job:started', planned: ['sg/a', 'sg/b', 'save'] });
+    ev({ type: 'node:progress', nodeId: 'sg/a', nodeType: 't', step: 2, total: 4 });
+    expect(runStore.getState().nodes.sg).toEqual({ state: 'running', step: 2, total: 4 });
+    ev({ type: 'node:done', nodeId: 'sg/a', nodeType: 't', durationMs: 1, artifacts: [] });
+    expect(runStore.getState().nodes.sg?.state).toBe('running'); // sg/b still to come
+    const value = { kind: 'value', nodeId: 'sg/b', value: 3 };
+    ev({ type: 'node:done', nodeId: 'sg/b', nodeType: 't', durationMs: 1, artifacts: [value] });
+    expect(runStore.getState().nodes.sg).toEqual({ state: 'done', outputs: [value] });
+  });
+});

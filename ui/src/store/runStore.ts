@@ -1,4 +1,4 @@
-import type { GraphDocument, ValidationError } from '@reelgraph/graph';
+import { type GraphDocument, INNER_SEPARATOR, instanceOf, type ValidationError } from '@reelgraph/graph';
 import {
   type JobSummary,
   type NodeRunState,
@@ -112,7 +112,35 @@ function patchJob(id: string, patch: Partial<JobView>): Record<string, JobView> 
 
 function patchNode(id: string, patch: Partial<NodeRun> & { state: NodeRunState }): Record<string, NodeRun> {
   const nodes = runStore.getState().nodes;
-  return { ...nodes, [id]: { ...nodes[id], ...patch } };
+  const next = { ...nodes, [id]: { ...nodes[id], ...patch } };
+  const instance = instanceOf(id);
+  if (instance !== id) next[instance] = rollUp(next, instance);
+  return next;
+}
+
+/** A subgraph instance's state, from its inner nodes' (`instance/…`): it shows their progress and outputs. */
+function rollUp(nodes: Record<string, NodeRun>, instance: string): NodeRun {
+  const prefix = `${instance}${INNER_SEPARATOR}`;
+  const inner = Object.entries(nodes)
+    .filter(([id]) => id.startsWith(prefix))
+    .map(([, n]) => n);
+  const running = inner.find((n) => n.state === 'running');
+  const failed = inner.find((n) => n.state === 'failed');
+  const ended = inner.every((n) => n.state === 'done' || n.state === 'cached' || n.state === 'skipped');
+  const state: NodeRunState = failed
+    ? 'failed'
+    : running || !ended
+      ? 'running'
+      : inner.every((n) => n.state === 'cached')
+        ? 'cached'
+        : 'done';
+  const outputs = inner.flatMap((n) => n.outputs ?? []);
+  return {
+    state,
+    ...(running?.step !== undefined ? { step: running.step, total: running.total } : {}),
+    ...(failed?.error ? { error: failed.error } : {}),
+    ...(outputs.length ? { outputs } : {}),
+  };
 }
 
 /** Fold one server event into the run state. */
