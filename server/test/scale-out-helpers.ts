@@ -98,12 +98,16 @@ export interface TestWorker {
   stop(): Promise<void>;
 }
 
-/** `reelgraph worker` as its own process (tsx), with the test packs and quick stalled-job checks. */
+/**
+ * `reelgraph worker` as its own process (tsx), with the test packs (or the packs under `nodes`) and
+ * quick stalled-job checks.
+ */
 export async function startWorker(
   redisUrl: string,
   name: string,
   scratch: string,
   extra: string[] = [],
+  nodes = FIXTURE_PACKS,
 ): Promise<TestWorker> {
   const cli = path.join(REPO, 'server', 'src', 'cli.ts');
   const child = spawn(
@@ -118,7 +122,7 @@ export async function startWorker(
       '--name',
       name,
       '--nodes',
-      FIXTURE_PACKS,
+      nodes,
       '--scratch',
       path.join(scratch, name),
       '--lock-ms',
@@ -151,4 +155,32 @@ export async function startWorker(
       await gone;
     },
   };
+}
+
+export interface TestFront {
+  child: ChildProcess;
+  url: string;
+}
+
+/** `reelgraph serve --redis` as its own process (so a test can kill -9 it), with the test packs. */
+export async function startFront(redisUrl: string, root: string): Promise<TestFront> {
+  const port = await freePort();
+  const cli = path.join(REPO, 'server', 'src', 'cli.ts');
+  const dirs = ['data', 'outputs', 'uploads'].flatMap((d) => [`--${d}`, path.join(root, d)]);
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', cli, 'serve', '--redis', redisUrl, '--port', String(port), '--no-c2pa', ...dirs],
+    {
+      cwd: REPO,
+      env: {
+        ...process.env,
+        REELGRAPH_NODES: FIXTURE_PACKS,
+        NO_COLOR: '1',
+        REELGRAPH_WORKER_SECRET: WORKER_SECRET,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  await waitForLine(child, /Reelgraph is running at/, 'front');
+  return { child, url: `http://127.0.0.1:${port}` };
 }

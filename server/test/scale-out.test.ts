@@ -253,4 +253,21 @@ describe.skipIf(!haveRedis)('scale-out: Redis restarted (appendonly on)', () => 
       'the job to run after the restart',
     );
   }, 180_000);
+
+  it('a job running during the restart completes', async () => {
+    const ws = new WsClient(front.url, 'tab-r');
+    await ws.opened;
+    const { jobId } = (await front.http.submit(stepsGraph(20, 100, 'through'), { clientId: 'tab-r' })).body;
+    await ws.waitFor((m) => m.jobId === jobId && m.type === 'node:progress', 60_000, 'the job to run');
+    await redis.restart();
+    const final = await ws.waitFor(
+      (m) => m.type === 'job:state' && m.jobId === jobId && ['success', 'failed'].includes(m.state),
+      120_000,
+      'the job to end',
+    );
+    expect(final.state, JSON.stringify(final.error)).toBe('success');
+    const seqs = ws.ofJob(jobId).map((e) => e.seq);
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+    ws.close();
+  }, 180_000);
 });

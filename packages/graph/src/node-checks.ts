@@ -152,6 +152,9 @@ export function readNode(id: string, raw: unknown, catalog: Catalog, c: Collecto
       }
       optShape(meta, 'position', ['x', 'y'], problems);
       optShape(meta, 'size', ['width', 'height'], problems);
+      const comfy = own(meta, 'comfy');
+      if (comfy !== undefined && !(isPlainObject(comfy) && typeof comfy.class === 'string'))
+        problems.push(`.comfy must be an object with a "class" string, got ${describeValue(comfy)}`);
       checkReroutes(own(meta, 'reroutes'), problems);
     }
     for (const p of problems) c.add('invalid_document', id, `${nodeLabel(id, type)}: meta${p}`);

@@ -134,10 +134,10 @@ const cases: Case[] = [
     code: 'unsupported_version',
     name: 'newer version',
     doc: mutate((d) => {
-      (d as Record<string, unknown>).version = 2;
+      (d as Record<string, unknown>).version = 3;
     }),
     nodeId: null,
-    says: /version 2 is newer/,
+    says: /version 3 is newer/,
   },
   {
     code: 'duplicate_id',

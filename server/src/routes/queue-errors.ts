@@ -10,7 +10,11 @@ export function httpErrorOf(e: QueueError): HttpError {
     case 'not_found':
       return new HttpError(404, 'not_found', e.message);
     case 'no_worker':
-      return new HttpError(422, 'no_worker', e.message, { missing: f.missing });
+      return new HttpError(422, 'no_worker', e.message, {
+        missing: f.missing,
+        missingModels: f.models,
+        missingPacks: f.packs,
+      });
     case 'conflict':
       return new HttpError(409, 'conflict', e.message, { state: f.state });
   }

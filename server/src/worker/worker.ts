@@ -1,9 +1,10 @@
 import { hostname } from 'node:os';
 import type { EngineEvent } from '@reelgraph/executor';
-import { type Job, Worker } from 'bullmq';
+import { DelayedError, type Job, Worker } from 'bullmq';
 import type { HostConfig, NodeHost, RunOutcome } from '../queue/node-host';
 import { ProcessNodeHost } from '../queue/process-host';
 import { readAnnounced } from '../queue/redis/announce';
+import { canRun, capabilityOf, missingOn } from '../queue/redis/capability';
 import { connectRedisPair } from '../queue/redis/connect';
 import { appendLog } from '../queue/redis/job-log';
 import {
@@ -47,6 +48,9 @@ export interface RunningWorker {
   readonly name: string;
   close(): Promise<void>;
 }
+
+/** A job this worker refused waits this long before any worker may take it again. */
+const REFUSE_DELAY_MS = 200;
 
 interface Running {
   controller: AbortController;
@@ -108,9 +112,19 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     return fronts.urls.length ? fronts.urls : [own];
   };
 
-  const processor = async (job: Job<WireJob>): Promise<{ state: string }> => {
+  const processor = async (job: Job<WireJob>, token?: string): Promise<{ state: string }> => {
     const jobId = job.id!;
     const data = job.data;
+    const missing = data.needs && missingOn(data.needs, capabilityOf(host.catalog));
+    if (missing && !canRun(missing)) {
+      // Not ours to run: back to the queue, a moment later, for a worker that has what it needs.
+      opts.log(
+        'info',
+        `job ${jobId}: refused, this worker lacks ${JSON.stringify(missing)}; it goes back to the queue`,
+      );
+      await job.moveToDelayed(Date.now() + REFUSE_DELAY_MS, token);
+      throw new DelayedError();
+    }
     const r: Running = { controller: new AbortController(), cancelled: false, timedOut: false };
     running.set(jobId, r);
     const started = performance.now();
@@ -198,6 +212,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
       concurrency: opts.concurrency,
       running: [...running.keys()],
       nodeTypes: Object.keys(host.catalog.nodes),
+      models: capabilityOf(host.catalog).models,
       packs: host.catalog.packs.map((p) => ({
         name: p.name,
         ...(p.version !== undefined ? { version: p.version } : {}),

@@ -6,6 +6,7 @@ import {
   MiniMap,
   ReactFlow,
   useReactFlow,
+  useStoreApi,
 } from '@xyflow/react';
 import { useCallback, useEffect, useState } from 'react';
 import { useStore } from 'zustand';
@@ -16,6 +17,7 @@ import { editor, useEditor } from '../state';
 import type { FlowEdge, FlowNode, NodeItem } from '../store/types';
 import { toast, uiStore } from '../store/uiStore';
 import { FrameNode } from './FrameNode';
+import { estimatedFit } from './fitEstimate';
 import { GenericNode } from './GenericNode';
 import { addReroute } from './LinkMenu';
 import { useFar } from './lod';
@@ -82,9 +84,23 @@ export function Canvas() {
   const [menu, setMenu] = useState<NodeMenuState | null>(null);
   const fit = useStore(uiStore, (s) => s.fit);
   const far = useFar();
+  const flowStore = useStoreApi<FlowNode, FlowEdge>();
   useEffect(() => {
     perfFlow.rf = rf;
   }, [rf]);
+  // A fit is asked for in the same task that loads the graph, before React renders it: set the view
+  // from the node positions now, so the first render is at the fitted zoom (boxes when far out).
+  useEffect(
+    () =>
+      uiStore.subscribe((s, prev) => {
+        if (s.fit === prev.fit) return;
+        const { width, height, minZoom } = flowStore.getState();
+        const view = estimatedFit(editor.getState().flow, { width, height }, { min: minZoom, max: 1 });
+        if (view) void rf.setViewport(view);
+      }),
+    [rf, flowStore],
+  );
+  // Then the exact fit, once the nodes are measured.
   useEffect(() => {
     if (fit) void rf.fitView({ maxZoom: 1 });
   }, [fit, rf]);

@@ -2,6 +2,7 @@ import {
   type Catalog,
   canConnect,
   feeds,
+  GRAPH_VERSION,
   type GraphDocument,
   connectionProblem as sharedRule,
 } from '@reelgraph/graph';
@@ -31,7 +32,7 @@ export function connectionProblem(
   items: Record<string, Item>,
   c: ConnectionRequest,
 ): ConnectionProblem | null {
-  const doc = { version: 1, nodes: items } as unknown as GraphDocument;
+  const doc = { version: GRAPH_VERSION, nodes: items } as unknown as GraphDocument;
   const message = sharedRule(
     catalog ?? { types: {}, nodes: {} },
     doc,

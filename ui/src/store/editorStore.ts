@@ -1,11 +1,15 @@
 import {
   type Catalog,
   type ConstantValue,
+  catalogWithSubgraphs,
+  convertToSubgraph,
+  type GraphDefinitions,
   type GraphDocument,
   type InputValue,
   isLink,
   type NodeMode,
   type Point,
+  unpackSubgraph,
 } from '@reelgraph/graph';
 import { applyEdgeChanges, applyNodeChanges, type EdgeChange, type NodeChange } from '@xyflow/react';
 import { createStore, type StoreApi } from 'zustand/vanilla';
@@ -92,6 +96,10 @@ export interface EditorActions {
   setReroutes(target: string, input: string, points: Point[], key?: string): void;
   /** Put a new node of `type` on the link into `target.input`: source → node → target, one step. */
   insertOnLink(target: string, input: string, type: string, position: Point): string | null;
+  /** Move the selected nodes into a new subgraph, one instance in their place (one undo step). */
+  convertSelectionToSubgraph(name?: string): string | null;
+  /** Put a subgraph instance's inner nodes back in its place (one undo step). */
+  unpackSubgraph(id: string): string[];
   undo(): void;
   redo(): void;
 }
@@ -119,18 +127,29 @@ export function createEditorStore(initial?: {
       set({ ...next, history: record(s.history, s, key) });
     };
 
-    const loaded = initial?.doc ? fromDocument(initial.doc, initial.catalog) : undefined;
+    /** Replace the graph by an edited document as one undo step, the catalog knowing its subgraphs. */
+    const commitDocument = (doc: GraphDocument) => {
+      const catalog = withSubgraphs(get().catalog, doc.definitions);
+      const l = fromDocument(doc, catalog);
+      if (catalog) set({ catalog });
+      commit(() => ({ items: l.items, flow: l.flow, edges: l.edges, definitions: l.definitions }));
+    };
+
+    const initialCatalog = withSubgraphs(initial?.catalog, initial?.doc?.definitions);
+    const loaded = initial?.doc ? fromDocument(initial.doc, initialCatalog) : undefined;
 
     return {
       items: loaded?.items ?? {},
       flow: loaded?.flow ?? [],
       edges: loaded?.edges ?? [],
+      definitions: loaded?.definitions,
       docMeta: loaded?.meta ?? {},
-      ...(initial?.catalog ? { catalog: initial.catalog } : {}),
+      ...(initialCatalog ? { catalog: initialCatalog } : {}),
       history: emptyHistory(),
 
-      setCatalog(catalog) {
+      setCatalog(base) {
         const s = get();
+        const catalog = withSubgraphs(base, s.definitions)!;
         // Edge colours depend on output types, which only the catalog knows.
         const edges = s.edges.map((e) => {
           const type = outputType(catalog, s.items, e.source, e.sourceHandle ?? '');
@@ -141,11 +160,14 @@ export function createEditorStore(initial?: {
 
       load(doc, opts) {
         const s = get();
-        const l = fromDocument(doc, s.catalog);
+        const catalog = withSubgraphs(s.catalog, doc.definitions);
+        const l = fromDocument(doc, catalog);
         set({
+          ...(catalog ? { catalog } : {}),
           items: l.items,
           flow: l.flow,
           edges: l.edges,
+          definitions: l.definitions,
           docMeta: l.meta,
           history: opts?.keepHistory ? record(s.history, s) : emptyHistory(),
         });
@@ -591,6 +613,24 @@ export function createEditorStore(initial?: {
         return id;
       },
 
+      convertSelectionToSubgraph(name) {
+        const s = get();
+        const ids = s.flow.filter((f) => f.selected && s.items[f.id]?.kind === 'node').map((f) => f.id);
+        if (!ids.length || !s.catalog) return null;
+        const r = convertToSubgraph(toDocument(s, s.docMeta), ids, s.catalog, name);
+        if (!r) return null;
+        commitDocument(r.doc);
+        return r.instance;
+      },
+
+      unpackSubgraph(id) {
+        const s = get();
+        const r = unpackSubgraph(toDocument(s, s.docMeta), id);
+        if (!r) return [];
+        commitDocument(r.doc);
+        return r.nodes;
+      },
+
       undo() {
         const s = get();
         const prev = s.history.past.at(-1);
@@ -751,6 +791,10 @@ function removeItems(st: GraphState, ids: Set<string>, catalog?: Catalog): Graph
 }
 
 /** Undo/redo restore the graph but keep the current selection and measurements (not history). */
+function withSubgraphs(catalog: Catalog | undefined, defs: GraphDefinitions | undefined) {
+  return catalog && catalogWithSubgraphs(catalog, defs);
+}
+
 function reconcile(target: GraphState, current: GraphState): GraphState {
   const now = new Map(current.flow.map((f) => [f.id, f]));
   const flow = target.flow.map((f) => {
@@ -763,5 +807,5 @@ function reconcile(target: GraphState, current: GraphState): GraphState {
   const edges = target.edges.map((e) =>
     Boolean(e.selected) === selEdges.has(e.id) ? e : { ...e, selected: selEdges.has(e.id) },
   );
-  return { items: target.items, flow, edges };
+  return { items: target.items, flow, edges, definitions: target.definitions };
 }

@@ -1,4 +1,13 @@
-import type { ConstantValue, ForeignNode, InputValue, NodeMode, Point, Size } from '@reelgraph/graph';
+import type {
+  ComfyOrigin,
+  ConstantValue,
+  ForeignNode,
+  GraphDefinitions,
+  InputValue,
+  NodeMode,
+  Point,
+  Size,
+} from '@reelgraph/graph';
 import type { Edge, Node } from '@xyflow/react';
 
 /** What a seed widget does to its value after each queued run. */
@@ -24,6 +33,8 @@ export interface NodeItem {
   reroutes?: Record<string, Point[]>;
   /** A node of another system (a ComfyUI class) kept from an import: it cannot run. */
   foreign?: ForeignNode;
+  /** The ComfyUI node it was imported from, kept for export. */
+  comfy?: ComfyOrigin;
 }
 
 /** A frame: dragging it moves the nodes inside it. `docId` is the id in the document's `meta.groups`. */
@@ -54,6 +65,8 @@ export interface GraphState {
   items: Record<string, Item>;
   flow: FlowNode[];
   edges: FlowEdge[];
+  /** The document's subgraph definitions, kept as they are (undone with the rest). */
+  definitions?: GraphDefinitions | undefined;
 }
 
 export const GROUP_PREFIX = '@g:';

@@ -24,6 +24,7 @@ import { QueueError } from '../queue-error';
 import type { SchedulerOptions, SubmitInput } from '../scheduler';
 import { finishJob, settle } from '../settle';
 import { readAnnounced } from './announce';
+import { type Capability, canRun, missingOn, needsOf } from './capability';
 import { connectRedisPair } from './connect';
 import { appendLog, JobLogReader } from './job-log';
 import {
@@ -179,15 +180,20 @@ export class BullQueue implements JobQueue {
   }
 
   /** Refuse a graph no live worker can run: it would wait forever. */
-  #checkRunnable(input: SubmitInput): void {
-    const needed = [...new Set(Object.values(input.graph.nodes).map((n) => n.type))];
-    const live = this.#workers;
-    if (live.some((w) => needed.every((t) => w.nodeTypes.includes(t)))) return;
-    const anywhere = new Set(live.flatMap((w) => w.nodeTypes));
+  #checkRunnable(input: SubmitInput): Capability {
+    const needs = needsOf(input.graph, this.opts.catalog());
+    const misses = this.#workers.map((w) => missingOn(needs, workerCapability(w)));
+    if (misses.some(canRun)) return needs;
+    // What no worker has at all (empty lists: each lacks something another has).
+    const everywhere = (pick: (m: ReturnType<typeof missingOn>) => string[], all: string[]) =>
+      misses.length ? all.filter((x) => misses.every((m) => pick(m).includes(x))) : all;
+    const packs = Object.entries(needs.packs).map(([n, v]) => `${n}@${v}`);
     throw new QueueError({
       kind: 'no_worker',
-      workers: live.length,
-      missing: live.length ? needed.filter((t) => !anywhere.has(t)) : needed,
+      workers: misses.length,
+      missing: everywhere((m) => m.nodeTypes, needs.nodeTypes),
+      models: everywhere((m) => m.models, needs.models),
+      packs: misses.length ? everywhere((m) => m.packs, packs) : [],
     });
   }
 
@@ -225,13 +231,14 @@ export class BullQueue implements JobQueue {
 
   submit(input: SubmitInput, nodeCount: number): { jobId: string; position: number } {
     checkRoom(this.#book);
-    this.#checkRunnable(input);
+    const needs = this.#checkRunnable(input);
     const { jobId: id, position, priority, timeoutMs } = insertQueued(this.#book, input, nodeCount);
     const data: WireJob = {
       graph: input.graph,
       ...(input.targets ? { targets: input.targets } : {}),
       timeoutMs,
       front: this.opts.frontUrl(),
+      needs,
     };
     const r = this.store.getJob(id)!;
     const job = {
@@ -505,4 +512,11 @@ export class BullQueue implements JobQueue {
   #background(what: string, p: Promise<unknown>): void {
     p.catch((err: Error) => this.opts.log('error', `${what} in Redis failed: ${err.message}`));
   }
+}
+
+/** A worker's announcement as a `Capability`. */
+export function workerCapability(w: WorkerInfo): Capability {
+  const packs: Record<string, string> = {};
+  for (const p of w.packs) if (p.version !== undefined) packs[p.name] = p.version;
+  return { nodeTypes: w.nodeTypes, models: w.models ?? [], packs };
 }

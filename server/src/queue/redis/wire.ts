@@ -2,6 +2,7 @@ import type { EngineEvent } from '@reelgraph/executor';
 import type { GraphDocument } from '@reelgraph/graph';
 import { decode, encode } from 'cbor-x';
 import type { RunOutcome } from '../node-host';
+import type { Capability } from './capability';
 
 /**
  * What fronts and workers say to each other through Redis (docs/scale-out.md). Jobs travel as BullMQ
@@ -43,6 +44,8 @@ export interface WorkerInfo {
   running: string[];
   /** Every node type its packs provide. */
   nodeTypes: string[];
+  /** Every model id its model inputs offer (`capability.ts`). */
+  models: string[];
   packs: { name: string; version?: string; status: string }[];
   startedAt: number;
   heartbeatAt: number;
@@ -55,6 +58,8 @@ export interface WireJob {
   timeoutMs: number;
   /** Base URL of the front that accepted the job: output files are uploaded there. */
   front: string;
+  /** What the job needs, read against the front's catalog; a worker that lacks any of it refuses. */
+  needs?: Capability;
 }
 
 /** Worker → fronts, in order per job (previews on `PREVIEW_CHANNEL`, the rest in the log). */
