@@ -261,7 +261,7 @@ export function Canvas() {
       </ReactFlow>
       {menu && <NodeMenu menu={menu} onClose={() => setMenu(null)} />}
       <div className={`rg-canvas-hint${flow.length === 0 ? ' empty' : ''}`} aria-hidden="true">
-        Double-click the canvas or press Space to add a node · right-click for more
+        Double-click the canvas or press Shift+A to add a node · ? lists every key
       </div>
     </div>
   );

@@ -61,7 +61,7 @@ export function WorkflowLibrary() {
               </span>
             </button>
             <button type="button" aria-label={`Delete ${w.name}`} onClick={() => void deleteSaved(w.name)}>
-              🗑
+              Delete
             </button>
           </li>
         ))}
