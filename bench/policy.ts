@@ -5,9 +5,9 @@
  * then the same for the example text classifier (nodes/guard) over the job's text inputs.
  */
 import { readFileSync } from 'node:fs';
+import { ScamText } from '../nodes/guard/src/index';
 import type { GraphDocument } from '../packages/graph/src';
 import example from '../policies/example.json' with { type: 'json' };
-import { ScamText } from '../nodes/guard/src/index';
 import { checkGraph, textInputs } from '../server/src/policy/check-graph';
 import { compilePolicy, type PolicyRule, parsePolicy } from '../server/src/policy/rules';
 
