@@ -1,11 +1,14 @@
 /**
  * Prompt policy check time per job (`pnpm bench policy`): a graph with one 2,000-character prompt and a
  * few short text inputs, against 100 rules (the example policy's 9 plus 91 made-up rules of 12 terms,
- * every 10th a "near" rule and every 15th a pattern). Prints the median and p99 of the per-job check.
+ * every 10th a "near" rule and every 15th a pattern). Prints the median and p99 of the per-job check,
+ * then the same for the example text classifier (nodes/guard) over the job's text inputs.
  */
+import { readFileSync } from 'node:fs';
+import { ScamText } from '../nodes/guard/src/index';
 import type { GraphDocument } from '../packages/graph/src';
 import example from '../policies/example.json' with { type: 'json' };
-import { checkGraph } from '../server/src/policy/check-graph';
+import { checkGraph, textInputs } from '../server/src/policy/check-graph';
 import { compilePolicy, type PolicyRule, parsePolicy } from '../server/src/policy/rules';
 
 // Deterministic made-up words (no blocked meaning), so the rule count is real without inventing a policy.
@@ -67,4 +70,24 @@ const q = (p: number) =>
   (times[Math.min(times.length - 1, Math.floor(p * times.length))] as number).toFixed(3);
 console.log(
   `policy check, ${rules.length} rules, ${prompt.length}-char prompt: median ${q(0.5)} ms, p99 ${q(0.99)} ms (${times.length} jobs)`,
+);
+
+// The example text classifier (nodes/guard, ONNX through onnxruntime-node) over the same job's text
+// inputs: what `classifiers: [{ "node": "guard.scam-text" }]` adds at submit, in the node host.
+const texts = textInputs(doc);
+const classify = async () => {
+  for (const t of texts) await ScamText.classifier.score(t.text, {});
+};
+for (let i = 0; i < 50; i++) await classify(); // session load and warm-up
+const ctimes: number[] = [];
+for (let i = 0; i < 500; i++) {
+  const t0 = performance.now();
+  await classify();
+  ctimes.push(performance.now() - t0);
+}
+ctimes.sort((a, b) => a - b);
+const cq = (p: number) =>
+  (ctimes[Math.min(ctimes.length - 1, Math.floor(p * ctimes.length))] as number).toFixed(3);
+console.log(
+  `text classifier guard.scam-text (ONNX), ${texts.length} text inputs: median ${cq(0.5)} ms, p99 ${cq(0.99)} ms per job (${ctimes.length} jobs; load ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]})`,
 );

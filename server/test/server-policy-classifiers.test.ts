@@ -130,6 +130,26 @@ describe('policy classifiers from a pack, through the real server (node host chi
   }, 150_000);
 });
 
+describe('policy classifiers with --isolation inline (pack code in the server process)', () => {
+  it('refuses the scam text at submit and queues the harmless one', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rg-classifiers-inline-'));
+    const t = await startServer({
+      nodesDirs: PACKS,
+      isolation: 'inline',
+      policyFile: policyFile(dir, [{ node: 'guard.scam-text' }]),
+    });
+    try {
+      const refused = await t.http.submit(textGraph('guaranteed profit: crypto airdrop for every wallet'));
+      expect(refused.status).toBe(422);
+      expect(refused.body.refusals[0]).toMatchObject({ ruleId: 'classifier:guard.scam-text', nodeId: 'f' });
+      expect((await t.http.submit(textGraph('a lighthouse in a storm'))).status).toBe(201);
+    } finally {
+      await t.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
 describe('a policy naming a classifier that is not one', () => {
   it('stops the start with the reason', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'rg-classifiers-bad-'));
