@@ -7,8 +7,11 @@
  */
 import type { Catalog } from './catalog';
 import { Collector, isPlainObject, type Obj, own } from './check-helpers';
+import type { GraphDocument } from './document';
 import type { ValidationError } from './errors';
+import { migrateGraph } from './migrate';
 import { checkInputs, type NodeInfo, readNode } from './node-checks';
+import { hasSubgraphInstances } from './subgraphs';
 import {
   catalogTypes,
   checkDocMeta,
@@ -91,12 +94,17 @@ export class GraphValidator {
   }
 
   /** The errors, or undefined to start over from scratch. */
-  #validate(doc: unknown): ValidationError[] | undefined {
+  #validate(input: unknown): ValidationError[] | undefined {
+    let doc = input;
     const c = new Collector();
+    doc = migrateGraph(doc);
     const parts = checkDocument(doc, this.options, c, true);
     // A document-level error ends validation before any node is read: node state stays as it was.
     if (!parts) return c.errors;
     if (parts.lossy) return undefined;
+    // Subgraphs are expanded before their nodes are checked: validated from scratch.
+    if (own(doc as Obj, 'definitions') !== undefined) return undefined;
+    if (parts.nodes && hasSubgraphInstances(doc as GraphDocument)) return undefined;
     const { nodes, ids } = parts;
     const records = this.#records;
     const pass = ++this.#pass;
