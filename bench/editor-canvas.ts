@@ -1,8 +1,11 @@
 /**
  * Editor benchmark in headless Chromium: time to interactive for a 500- and a 2,000-node graph and frame
- * rate while panning and dragging, from the browser's own requestAnimationFrame timing.
+ * rate while panning and dragging, from the browser's own requestAnimationFrame timing; each figure is
+ * printed against its target (issue #21).
  *
  *   pnpm tsx bench/editor-canvas.ts            (builds ui/dist first if missing; SIZES=500,2000 RUNS=3)
+ *   TRACE=1 …                                  also traces each gesture once more: ms per frame of
+ *                                              script / style / layout / paint (bench/_frame-breakdown.ts)
  *
  * Uses the built editor against a stand-in API serving the test catalog, so it measures the editor alone.
  */
@@ -16,6 +19,7 @@ import {
   startStaticServer,
 } from '../ui/e2e/harness';
 import { catalog } from '../ui/test/fixtures';
+import { formatBreakdown, traceGesture } from './_frame-breakdown';
 
 type Stats = {
   frames: number;
@@ -30,6 +34,26 @@ const RUNS = Number(process.env.RUNS ?? 3);
 /** Graph sizes in nodes (multiples of 5: copies of a 5-node pipeline). */
 const SIZES = (process.env.SIZES ?? '500,2000').split(',').map(Number);
 const AUTOSAVE_KEY = 'reelgraph.autosave.v1';
+const TRACE = process.env.TRACE === '1';
+
+/** A figure's bar: at most (times) or at least (rates) `value`. */
+type Target = { atMost: number } | { atLeast: number };
+/** Issue #21's bar per graph size, keyed by the figure's label; figures not listed are printed bare. */
+const TARGETS: Record<number, Record<string, Target>> = {
+  500: {
+    'cold load → interactive (ms)': { atMost: 1000 },
+    '  cold: session + catalog fetched (ms)': { atMost: 100 },
+    'load into open editor → interactive (ms)': { atMost: 1000 },
+    'pan, all 500 visible (fps)': { atLeast: 55 },
+    'drag a node, all 500 visible (fps)': { atLeast: 55 },
+    'pan, zoomed in (fps)': { atLeast: 58 },
+  },
+  2000: {
+    'cold load → interactive (ms)': { atMost: 2500 },
+    'pan, all 2000 visible (fps)': { atLeast: 30 },
+    'drag a node, all 2000 visible (fps)': { atLeast: 30 },
+  },
+};
 
 async function main() {
   if (!hasChromium) throw new Error('needs /usr/bin/chromium (apt-get install -y chromium)');
@@ -86,56 +110,86 @@ async function bench(browser: Browser, url: string, size: number) {
     add('load into open editor → interactive (ms)', warm);
     await page.waitForTimeout(300);
 
-    const all = await gestures(page, `all ${n} visible`);
+    const all = await gestures(browser, page, `all ${n} visible`, run === 0);
     for (const [k, v] of Object.entries(all)) add(k, v);
     // Typical working zoom: most nodes are off screen and culled.
     await page.evaluate(`window.__reelgraph.perf.flow.rf.setViewport({ x: 40, y: 40, zoom: 1 })`);
     await page.waitForTimeout(500);
-    const near = await gestures(page, 'zoomed in');
+    const near = await gestures(browser, page, 'zoomed in', run === 0);
     for (const [k, v] of Object.entries(near)) add(k, v);
     await page.close();
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   console.log(`Editor benchmark: ${n} nodes, ${RUNS} runs, headless Chromium ${await chromiumVersion()}`);
+  report(results, TARGETS[size] ?? {});
+}
+
+/** One line per figure: median, runs, and the verdict against its target where it has one. */
+function report(results: Record<string, number[]>, targets: Record<string, Target>) {
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   for (const [k, xs] of Object.entries(results)) {
-    console.log(
-      `${k.padEnd(48)} median ${median(xs).toFixed(1).padStart(8)}   runs ${xs.map((x) => x.toFixed(1)).join(', ')}`,
-    );
+    const m = median(xs);
+    const t = targets[k];
+    const verdict = !t
+      ? ''
+      : 'atMost' in t
+        ? `target ≤ ${t.atMost}: ${m <= t.atMost ? 'met' : 'NOT met'}`
+        : `target ≥ ${t.atLeast}: ${m >= t.atLeast ? 'met' : 'NOT met'}`;
+    const runs = xs.map((x) => x.toFixed(1)).join(', ');
+    console.log(`${k.padEnd(48)} median ${m.toFixed(1).padStart(8)}   ${verdict.padEnd(24)} runs ${runs}`);
   }
 }
 
-async function gestures(page: Page, label: string): Promise<Record<string, number>> {
+/** Pan and drag frame rates; with TRACE, the first run also traces each gesture once more and prints its breakdown. */
+async function gestures(
+  browser: Browser,
+  page: Page,
+  label: string,
+  trace: boolean,
+): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
+  // Gestures end where they began, so the traced second pass covers the same ground.
+  const timed = async (name: string, gesture: () => Promise<void>) => {
+    const s = await measure(page, gesture);
+    out[`${name}, ${label} (fps)`] = s.fps;
+    out[`${name}, ${label} (p95 frame ms)`] = s.p95Ms;
+    if (!TRACE || !trace) return;
+    await page.evaluate('window.__reelgraph.perf.startFrames()');
+    const b = await traceGesture(
+      browser,
+      page,
+      async () => (await page.evaluate<Stats>('window.__reelgraph.perf.stopFrames()')).frames,
+      gesture,
+    );
+    console.log(`trace: ${`${name}, ${label}`.padEnd(34)} ${formatBreakdown(b)}`);
+  };
   const pt = await page.evaluate<{ x: number; y: number } | null>('window.__reelgraph.perf.findPanePoint()');
   if (pt) {
-    const s = await measure(page, async () => {
+    await timed('pan', async () => {
       await page.mouse.move(pt.x, pt.y);
       await page.mouse.down();
       for (let i = 1; i <= 120; i++)
-        await page.mouse.move(pt.x + Math.sin(i / 12) * 150, pt.y + i, { steps: 1 });
+        await page.mouse.move(pt.x + loop(i) * 150, pt.y + 60 - Math.abs(60 - i), { steps: 1 });
       await page.mouse.up();
     });
-    out[`pan, ${label} (fps)`] = s.fps;
-    out[`pan, ${label} (p95 frame ms)`] = s.p95Ms;
   }
   const header = page.locator('.react-flow__node .rg-title').nth(2);
   const box = await header.boundingBox();
   if (box) {
-    const s = await measure(page, async () => {
-      await page.mouse.move(box.x + 10, box.y + box.height / 2);
+    const x = box.x + 10;
+    const y = box.y + box.height / 2;
+    await timed('drag a node', async () => {
+      await page.mouse.move(x, y);
       await page.mouse.down();
-      for (let i = 1; i <= 120; i++) {
-        await page.mouse.move(box.x + 10 + Math.sin(i / 10) * 120, box.y + box.height / 2 + i / 2, {
-          steps: 1,
-        });
-      }
+      for (let i = 1; i <= 120; i++)
+        await page.mouse.move(x + loop(i) * 120, y + (60 - Math.abs(60 - i)) / 2, { steps: 1 });
       await page.mouse.up();
     });
-    out[`drag a node, ${label} (fps)`] = s.fps;
-    out[`drag a node, ${label} (p95 frame ms)`] = s.p95Ms;
   }
   return out;
 }
+
+/** A sideways sway over the 120 steps that ends where it began. */
+const loop = (i: number) => Math.sin((i / 120) * 2 * Math.PI);
 
 async function measure(page: Page, gesture: () => Promise<void>): Promise<Stats> {
   await page.evaluate('window.__reelgraph.perf.startFrames()');

@@ -16,6 +16,7 @@ import { clientErrorHandler, frameworkErrors, HttpError, installErrorHandling } 
 import { type ResolvedOptions, resolveOptions, SERVER_VERSION, type ServerOptions } from './options';
 import { reloadPacks } from './packs/hot-reload';
 import { createPolicyGate } from './policy/gate';
+import { loadPolicy } from './policy/rules';
 import { InlineNodeHost } from './queue/inline-host';
 import type { JobQueue } from './queue/job-queue';
 import type { HostConfig, NodeHost } from './queue/node-host';
@@ -64,9 +65,7 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
   const options = resolveOptions(input);
   const users = options.usersFile ? Users.load(options.usersFile) : undefined;
   // A bad policy file stops the start before anything is opened.
-  const policy = options.policyFile
-    ? createPolicyGate(options.policyFile, options.dataDir, (m) => console.warn(`[reelgraph] ${m}`))
-    : undefined;
+  const policyRules = options.policyFile ? loadPolicy(options.policyFile) : undefined;
   const releaseLock = acquireDataLock(options.dataDir);
   const secret = loadSecret(options.dataDir);
   let store: Store;
@@ -87,6 +86,7 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
   const hostConfig: HostConfig = {
     ...(signing ? { credentials: signing } : {}),
     ...(options.forceMark ? { mark: options.forceMark } : {}),
+    ...(policyRules?.classifiers.length ? { classifiers: policyRules.classifiers } : {}),
     nodesDirs: options.nodesDirs,
     modelsDirs: options.modelsDirs,
     outputsDir: options.outputsDir,
@@ -104,7 +104,15 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
     releaseLock();
     throw err;
   }
-  const hub = new Hub();
+  const policy = policyRules
+    ? createPolicyGate(
+        policyRules,
+        options.dataDir,
+        (m) => console.warn(`[reelgraph] ${m}`),
+        (texts) => host.classifyTexts(texts),
+      )
+    : undefined;
+  const hub = new Hub((deliver) => store.afterCommit(deliver));
   const app = Fastify({
     logger: options.logger ? { level: 'info' } : false,
     bodyLimit: options.maxBodyBytes,

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { probeVideo, runFfmpeg } from '@reelgraph/media';
@@ -269,4 +269,57 @@ describe.skipIf(!hasModel)('the ComfyUI-compatible API with named users', () => 
     spy.close();
     expect(heard.filter((type) => type !== 'status')).toEqual([]);
   }, 180_000);
+});
+
+describe.skipIf(!hasModel)('ComfyUI /history across a restart', () => {
+  it('a finished prompt is still in /history/{id} (outputs, status, messages) after the server restarts', async () => {
+    const keep = mkdtempSync(path.join(os.tmpdir(), 'comfy-history-'));
+    const dirs = { dataDir: path.join(keep, 'data'), outputsDir: path.join(keep, 'outputs') };
+    const opts = { ...dirs, nodesDirs: [path.join(REPO, 'nodes')], modelsDirs: [path.join(REPO, 'models')] };
+    const prompt = JSON.parse(readFileSync(PROMPT, 'utf8'));
+    prompt['3'].inputs.seed = 11;
+    const entry = async (t: TestServer, id: string) =>
+      ((await (await fetch(`${t.url}/history/${id}`)).json()) as Record<string, any>)[id];
+
+    const first = await startServer(opts);
+    let before: any;
+    let id = '';
+    try {
+      const res = await fetch(`${first.url}/prompt`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ prompt, client_id: 'restarting' }),
+      });
+      id = ((await res.json()) as { prompt_id: string }).prompt_id;
+      await expect
+        .poll(async () => (await entry(first, id))?.status.status_str, { timeout: 150_000 })
+        .toBe('success');
+      before = await entry(first, id);
+    } finally {
+      await first.close();
+    }
+    const second = await startServer(opts);
+    try {
+      const after = await entry(second, id);
+      expect(after).toEqual(before);
+      expect(after.prompt[2]).toEqual(prompt);
+      expect(Object.keys(after.outputs)).toEqual(['10']);
+      const file = after.outputs['10'].images[0];
+      const view = await fetch(
+        `${second.url}/view?filename=${file.filename}&subfolder=${file.subfolder}&type=output`,
+      );
+      expect(view.status).toBe(200);
+      const all = (await (await fetch(`${second.url}/history`)).json()) as Record<string, any>;
+      expect(Object.keys(all)).toEqual([id]);
+      await fetch(`${second.url}/history`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ clear: true }),
+      });
+      expect(await (await fetch(`${second.url}/history`)).json()).toEqual({});
+    } finally {
+      await second.close();
+      rmSync(keep, { recursive: true, force: true });
+    }
+  }, 300_000);
 });

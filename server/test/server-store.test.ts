@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Store } from '../src/store/store';
 
@@ -65,5 +66,41 @@ describe('the SQLite queue and history', () => {
     expect(store.outputsOf(ids[4]!)).toHaveLength(1);
     expect(store.pruneHistory(2)).toBe(0);
     store.close();
+  });
+
+  it('commits a tick of events in one batch, reads its own writes, and tells only what is committed', async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'rg-store-'));
+    const store = new Store(dir);
+    const other = new Database(path.join(dir, 'reelgraph.db'), { readonly: true });
+    const committed = (id: string) =>
+      (other.prepare('SELECT COUNT(*) AS n FROM events WHERE job_id = ?').get(id) as { n: number }).n;
+    const id = job(store, 1);
+    expect(committed(id)).toBe(0);
+    store.appendEvent(id, 1, 'job:queued', '{"seq":1}');
+    store.appendEvent(id, 2, 'job:state', '{"seq":2}');
+    // Not committed yet: another connection sees none of them.
+    expect(committed(id)).toBe(0);
+    const told = new Promise<number>((resolve) => store.afterCommit(() => resolve(committed(id))));
+    expect(await told).toBe(2);
+    // A read commits what is queued first.
+    store.appendEvent(id, 3, 'job:state', '{"seq":3}');
+    store.finish(id, 'success', 5, 1, null, null);
+    expect(store.maxSeq(id)).toBe(3);
+    expect(store.getJob(id)?.state).toBe('success');
+    expect(committed(id)).toBe(3);
+    // Nothing queued: told at once.
+    let now = false;
+    store.afterCommit(() => {
+      now = true;
+    });
+    expect(now).toBe(true);
+    // The end of a tick commits without a read; close commits what is left.
+    store.appendEvent(id, 4, 'job:state', '{"seq":4}');
+    await new Promise((r) => setImmediate(r));
+    expect(committed(id)).toBe(4);
+    store.appendEvent(id, 5, 'job:state', '{"seq":5}');
+    store.close();
+    expect(committed(id)).toBe(5);
+    other.close();
   });
 });

@@ -189,7 +189,7 @@ describe.skipIf(!hasChromium)('editor in the browser', () => {
   it('drops a generated MP4 to restore its graph, and says so when a file has none', async () => {
     const page = await emptyEditor();
     const graph: GraphDocument = {
-      version: 1,
+      version: 2,
       nodes: {
         n: { type: 'core.int', inputs: { value: 7 }, meta: { title: 'Seven', position: { x: 0, y: 0 } } },
         p: { type: 'core.preview', inputs: { value: ['n', 'value'] }, meta: { position: { x: 320, y: 0 } } },
@@ -252,7 +252,7 @@ describe.skipIf(!hasChromium)('editor in the browser', () => {
     await expect.poll(async () => Object.keys((await doc(page)).nodes).length, SLOW).toBeGreaterThan(1);
 
     const needy: GraphDocument = {
-      version: 1,
+      version: 2,
       nodes: {
         a: { type: 'acme.upscale4k', inputs: { factor: 4 }, meta: { position: { x: 0, y: 0 } } },
         b: { type: 'video.load_model', inputs: { model: 'wan-14b', device: 'cpu', threads: 0 } },
@@ -408,7 +408,7 @@ describe.skipIf(!hasChromium)('editor in the browser', () => {
   it('cancels a running job from the queue and re-runs it', async () => {
     const page = await emptyEditor();
     const graph: GraphDocument = {
-      version: 1,
+      version: 2,
       nodes: {
         clip: {
           type: 'e2e.clip',

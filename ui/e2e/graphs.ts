@@ -35,7 +35,7 @@ export function bigGraph(pipelines = 100, perRow = 10): GraphDocument {
       meta: { position: { x: ox + 650, y: oy } },
     };
   }
-  return { version: 1, nodes, meta: { title: `${pipelines * 5}-node benchmark graph` } };
+  return { version: 2, nodes, meta: { title: `${pipelines * 5}-node benchmark graph` } };
 }
 
 /** `copies` copies of `doc` on a grid, ids suffixed `~k` and links rewired: a big graph over any catalog. */
@@ -55,7 +55,7 @@ export function tiled(doc: GraphDocument, copies: number, perRow = 6, dx = 1400,
       nodes[`${id}~${k}`] = { ...n, inputs, meta: { ...n.meta, position: { x: at.x + ox, y: at.y + oy } } };
     }
   }
-  return { version: 1, nodes, meta: { title: `${Object.keys(nodes).length}-node tiled graph` } };
+  return { version: 2, nodes, meta: { title: `${Object.keys(nodes).length}-node tiled graph` } };
 }
 
 /** The e2e pack's moving-bar clip saved as a video with the graph embedded (history, gallery, playback). */
@@ -68,7 +68,7 @@ export function clipToVideo(o: {
   delayMs: number;
 }): GraphDocument {
   return {
-    version: 1,
+    version: 2,
     nodes: {
       clip: {
         type: 'e2e.clip',

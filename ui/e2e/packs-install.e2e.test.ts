@@ -81,7 +81,7 @@ describe.skipIf(!hasChromium)('installing a missing pack from the editor', () =>
   it('says "needs fx ^1.2.0", installs it, and the graph runs', async () => {
     const page = await openEditor(browser, server.url);
     const needy: GraphDocument = {
-      version: 1,
+      version: 2,
       nodes: { h: { type: 'fx.hello', inputs: {}, meta: { position: { x: 100, y: 100 } } } },
       packs: { fx: { version: '1.2.0', package: 'reelgraph-pack-fx' } },
     };

@@ -11,7 +11,7 @@ import { nodeEl, openEditor, shot } from './page';
 import { REPO, type RunningServer, startServer } from './realServer';
 
 const graph = (mark: string): GraphDocument => ({
-  version: 1,
+  version: 2,
   nodes: {
     clip: {
       type: 'e2e.clip',

@@ -13,7 +13,7 @@ import { realServerAndBrowser } from './setup';
 const SLOW = { timeout: 30_000 };
 
 const graph = (title: string, value: number): GraphDocument => ({
-  version: 1,
+  version: 2,
   nodes: {
     n: { type: 'core.int', inputs: { value }, meta: { position: { x: 0, y: 0 } } },
     p: { type: 'core.preview', inputs: { value: ['n', 'value'] }, meta: { position: { x: 320, y: 0 } } },

@@ -1,3 +1,4 @@
+import { GRAPH_VERSION } from '@reelgraph/graph';
 import { ReactFlowProvider } from '@xyflow/react';
 import { useStore } from 'zustand';
 import { exportComfyApi, layoutGraph, pickFile, runGraph, saveToFile } from './actions';
@@ -40,7 +41,10 @@ function Toolbar() {
         {active ? `${active} in queue` : ''}
       </span>
       <span className="sep" />
-      <button type="button" onClick={() => s.load({ version: 1, nodes: {} }, { keepHistory: true })}>
+      <button
+        type="button"
+        onClick={() => s.load({ version: GRAPH_VERSION, nodes: {} }, { keepHistory: true })}
+      >
         New
       </button>
       <button type="button" onClick={pickFile} title="Ctrl+O">

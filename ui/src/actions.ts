@@ -355,8 +355,20 @@ export async function clearFinished(): Promise<void> {
 export async function layoutGraph(): Promise<void> {
   // elkjs is large: load it on first use.
   const { autoLayout } = await import('./lib/layout');
-  const positions = await autoLayout(editor.getState());
-  editor.getState().setPositions(positions);
+  const { positions, routes } = await autoLayout(editor.getState(), drawnSockets);
+  editor.getState().setPositions(positions, routes);
+}
+
+/** A node's sockets top to bottom as the canvas draws them (widget rows interleave with sockets). */
+function drawnSockets(nodeId: string): { inputs: string[]; outputs: string[] } | undefined {
+  const el = document.querySelector(`.react-flow__node[data-id="${CSS.escape(nodeId)}"]`);
+  if (!el) return undefined;
+  const side = (kind: 'target' | 'source') =>
+    [...el.querySelectorAll<HTMLElement>(`.react-flow__handle.${kind}`)]
+      .map((h) => ({ id: h.dataset.handleid ?? '', y: h.getBoundingClientRect().top }))
+      .sort((a, b) => a.y - b.y)
+      .map((h) => h.id);
+  return { inputs: side('target'), outputs: side('source') };
 }
 
 export function message(err: unknown): string {

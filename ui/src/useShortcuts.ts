@@ -1,13 +1,13 @@
 import { useReactFlow } from '@xyflow/react';
 import { useEffect } from 'react';
-import { layoutGraph, pickFile, runGraph, saveToFile } from './actions';
+import { shortcutFor } from './keymap';
 import { editor } from './state';
 import { uiStore } from './store/uiStore';
 
 const typing = (t: EventTarget | null) =>
   t instanceof HTMLElement && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName));
 
-/** Global keys (see `panels/shortcuts.ts`). Keys typed into widgets stay theirs, except Ctrl+Enter. */
+/** Global keys, as `keymap.ts` declares them. Keys typed into widgets stay theirs, except Ctrl+Enter. */
 export function useShortcuts(): void {
   const rf = useReactFlow();
   useEffect(() => {
@@ -16,39 +16,24 @@ export function useShortcuts(): void {
       mouse = { x: e.clientX, y: e.clientY };
     };
     const onKey = (e: KeyboardEvent) => {
-      const ctrl = e.ctrlKey || e.metaKey;
+      const ui = uiStore.getState();
+      const shortcut = shortcutFor(e, typing(e.target));
+      if (!shortcut?.run) return;
+      // Dialogs and the palette own the keyboard while open (Ctrl+Enter still runs).
+      if ((ui.palette || ui.dialog) && !shortcut.bind?.some((b) => b.anywhere)) return;
+      // Keys pressed on a focused button or link belong to it (Enter, Space); the table has neither.
+      e.preventDefault();
       const s = editor.getState();
-      const selected = () => s.flow.filter((f) => f.selected).map((f) => f.id);
-      const k = e.key.toLowerCase();
-      if (ctrl && e.key === 'Enter') {
-        e.preventDefault();
-        void runGraph();
-        return;
-      }
-      if (typing(e.target) || uiStore.getState().palette || uiStore.getState().dialog) return;
-      const at = () => rf.screenToFlowPosition(mouse);
-      let handled = true;
-      if (ctrl && k === 'z' && !e.shiftKey) s.undo();
-      else if (ctrl && ((k === 'z' && e.shiftKey) || k === 'y')) s.redo();
-      else if (ctrl && k === 'c') s.copySelection();
-      else if (ctrl && k === 'v') s.paste(at(), { withInputLinks: e.shiftKey });
-      else if (ctrl && k === 'd') s.duplicateSelection();
-      else if (ctrl && k === 'a') s.selectAll();
-      else if (ctrl && k === 'g') s.groupSelection();
-      else if (ctrl && k === 'b') s.toggleMode(selected(), 'bypassed');
-      else if (ctrl && k === 'm') s.toggleMode(selected(), 'muted');
-      else if (ctrl && k === 's') saveToFile();
-      else if (ctrl && k === 'o') pickFile();
-      else if (ctrl && e.shiftKey && k === 'l') void layoutGraph();
-      else if (e.altKey && k === 'c') s.toggleCollapsed(selected());
-      else if (e.key === 'Delete' || e.key === 'Backspace') s.deleteSelection();
-      else if (!ctrl && e.key === 'Tab') {
-        uiStore.setState({ palette: { at: at(), screen: mouse } });
-      } else if (!ctrl && k === 'n') s.addNote(at());
-      else if (e.key === '?') uiStore.setState({ dialog: 'help' });
-      else if (e.key === 'Escape') s.select([]);
-      else handled = false;
-      if (handled) e.preventDefault();
+      shortcut.run(
+        {
+          s,
+          mouse,
+          at: () => rf.screenToFlowPosition(mouse),
+          selected: () => s.flow.filter((f) => f.selected).map((f) => f.id),
+          fitView: () => void rf.fitView({ maxZoom: 1 }),
+        },
+        e,
+      );
     };
     addEventListener('keydown', onKey);
     addEventListener('mousemove', onMove);

@@ -3,7 +3,7 @@
  * name and autosave (`lib/autosave.ts`). The editor store shows the active tab; switching stashes its
  * graph and history in the tab and puts the other tab's back, so undo never crosses tabs.
  */
-import { type GraphDocument, migrateGraph } from '@reelgraph/graph';
+import { GRAPH_VERSION, type GraphDocument, migrateGraph } from '@reelgraph/graph';
 import { createStore } from 'zustand/vanilla';
 import {
   type Autosave,
@@ -107,7 +107,7 @@ function show(tab: WorkflowTab): void {
   if (tab.stash) editor.setState({ ...tab.stash, drag: undefined, resizing: undefined });
   else {
     const saved = readWorkflow(tab.id);
-    if (!(saved && restore(saved))) editor.getState().load({ version: 1, nodes: {} });
+    if (!(saved && restore(saved))) editor.getState().load({ version: GRAPH_VERSION, nodes: {} });
     patch(tab.id, { clean: saved?.unsaved ? UNSAVED : top(editor.getState().history) });
   }
   patch(tab.id, { stash: undefined });
@@ -127,7 +127,7 @@ export function switchTab(id: string): void {
 }
 
 /** A new tab with an empty graph (or `doc`), shown at once. */
-export async function newTab(doc: GraphDocument = { version: 1, nodes: {} }): Promise<string> {
+export async function newTab(doc: GraphDocument = { version: GRAPH_VERSION, nodes: {} }): Promise<string> {
   const id = await newWorkflow();
   stashActive();
   tabsStore.setState((s) => ({ tabs: [...s.tabs, { id }] }));

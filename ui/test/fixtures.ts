@@ -71,7 +71,7 @@ const nodes = [
 export const catalog = toCatalog(nodes);
 
 export const sampleDoc: GraphDocument = {
-  version: 1,
+  version: 2,
   nodes: {
     '1': { type: 'test.loader', inputs: { name: 'tiny' }, meta: { position: { x: 0, y: 0 } } },
     '2': {

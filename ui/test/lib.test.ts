@@ -1,10 +1,12 @@
 import { gifWithComment } from '@reelgraph/media/metadata';
 import { describe, expect, it } from 'vitest';
+import { estimatedFit } from '../src/flow/fitEstimate';
 import { constrainNumber, normalizeNumber } from '../src/flow/widgets/number';
 import { extractEmbeddedGraph } from '../src/lib/embedded';
 import { fuzzyScore, searchNodes } from '../src/lib/fuzzy';
 import { findMissing } from '../src/lib/missing';
 import { packFailureText, packRefs } from '../src/lib/packs';
+import type { FlowNode } from '../src/store/types';
 import { catalog, sampleDoc } from './fixtures';
 
 describe('node search', () => {
@@ -125,7 +127,7 @@ describe('number widgets say why a value changed', () => {
 describe('saved graphs name their packs', () => {
   it('records the loaded version and npm package of each pack used, keeping what is missing', () => {
     const doc = {
-      version: 1 as const,
+      version: 2 as const,
       nodes: {
         a: { type: 'fx.hello', inputs: {} },
         b: { type: 'gone.x', inputs: {} },
@@ -147,7 +149,7 @@ describe('saved graphs name their packs', () => {
       fx: { version: '1.3.0', package: 'reelgraph-pack-fx' },
       gone: { version: '0.2.0' },
     });
-    expect(packRefs({ version: 1, nodes: {} }, cat, packs)).toBeUndefined();
+    expect(packRefs({ version: 2, nodes: {} }, cat, packs)).toBeUndefined();
   });
 });
 
@@ -158,7 +160,7 @@ describe('node search over the real catalog', () => {
       title,
       category,
       description,
-      version: 1,
+      version: 2,
       inputs: {},
       outputs: {},
       output: false,
@@ -183,5 +185,32 @@ describe('node search over the real catalog', () => {
     expect(types('noise')[0]).toBe('video.noise');
     expect(types('math')[0]).toBe('core.math');
     expect(types('multiply')).toEqual(['core.math']); // by description when no name matches
+  });
+});
+
+describe('fit before the first render', () => {
+  const node = (id: string, x: number, y: number, extra: Partial<FlowNode> = {}): FlowNode => ({
+    id,
+    type: 'rg',
+    position: { x, y },
+    data: {},
+    ...extra,
+  });
+  const view = { width: 1600, height: 1000 };
+  const zoom = { min: 0.05, max: 1 };
+  it('fits the nodes from their positions, at most zoom 1, centred', () => {
+    const wide = estimatedFit([node('a', 0, 0), node('b', 11_240, 6_000)], view, zoom)!;
+    // 11,500 × 6,200 with 10% padding, into 1600 × 1000: the width decides.
+    expect(wide.zoom).toBeCloseTo(1600 / (11_500 * 1.1), 2);
+    expect(wide.x + (11_500 / 2) * wide.zoom).toBeCloseTo(800, 0);
+    expect(estimatedFit([node('a', 0, 0)], view, zoom)!.zoom).toBe(1);
+  });
+  it('uses measured sizes when known, skips children of groups, and has no fit for nothing', () => {
+    const measured = estimatedFit([node('a', 0, 0, { measured: { width: 2600, height: 100 } })], view, zoom)!;
+    expect(measured.zoom).toBeCloseTo(1600 / (2600 * 1.1), 2);
+    const child = node('c', 50_000, 50_000, { parentId: 'a' });
+    expect(estimatedFit([node('a', 0, 0), child], view, zoom)!.zoom).toBe(1);
+    expect(estimatedFit([], view, zoom)).toBeNull();
+    expect(estimatedFit([node('a', 0, 0)], { width: 0, height: 0 }, zoom)).toBeNull();
   });
 });

@@ -16,6 +16,15 @@ describe('graph ⇄ document', () => {
     expect(toDocument(loaded, loaded.meta)).toEqual(sampleDoc);
   });
 
+  it('keeps the ComfyUI class a node was imported from, for export', () => {
+    const doc = structuredClone(sampleDoc);
+    const comfy = { class: 'EmptyLTXVLatentVideo', values: { batch_size: 1 }, via: {} };
+    const first = Object.values(doc.nodes)[0] as NonNullable<(typeof doc.nodes)[string]>;
+    first.meta = { ...first.meta, comfy };
+    const loaded = fromDocument(structuredClone(doc), catalog);
+    expect(toDocument(loaded, loaded.meta)).toEqual(doc);
+  });
+
   it('round-trips through the store after edits are undone', () => {
     const s = store();
     s.getState().setInput('3', 'steps', 20);
@@ -36,7 +45,7 @@ describe('graph ⇄ document', () => {
 
   it('places nodes without positions on a grid instead of piling them up', () => {
     const l = fromDocument(
-      { version: 1, nodes: { a: { type: 'test.int', inputs: {} }, b: { type: 'test.int', inputs: {} } } },
+      { version: 2, nodes: { a: { type: 'test.int', inputs: {} }, b: { type: 'test.int', inputs: {} } } },
       catalog,
     );
     expect(l.flow[0]!.position).not.toEqual(l.flow[1]!.position);
@@ -323,5 +332,41 @@ describe('node operations', () => {
     const id = s.getState().addNode('test.sampler', { x: 5, y: 5 })!;
     expect(id).toBe('6');
     expect(node(s, id).inputs).toEqual({ prompt: '', seed: 0, steps: 8, cfg: 4, enabled: true, image: '' });
+  });
+});
+
+describe('subgraphs', () => {
+  it('converts the selection to one instance, unpacks it, and undoes each as one step', () => {
+    const s = store();
+    const before = s.getState().toDocument();
+    s.getState().select(['2', '3']);
+    const instance = s.getState().convertSelectionToSubgraph('Prompted sampler');
+    expect(instance).toBe('prompted-sampler');
+    const converted = s.getState().toDocument();
+    const def = converted.definitions!.subgraphs!['prompted-sampler']!;
+    expect(Object.keys(def.nodes)).toEqual(['2', '3']);
+    expect(def.inputs).toEqual([{ name: 'model', type: 'DIT' }]);
+    expect(converted.nodes['prompted-sampler']).toMatchObject({
+      type: 'subgraph:prompted-sampler',
+      inputs: { model: ['1', 'model'] },
+    });
+    expect(converted.nodes['4']!.inputs.latent).toEqual(['prompted-sampler', 'latent']);
+    // The editor knows the instance's sockets, so its links draw with their types.
+    expect(s.getState().catalog?.nodes['subgraph:prompted-sampler']?.outputs).toEqual({
+      latent: { type: 'LATENT' },
+    });
+
+    s.getState().undo();
+    expect(s.getState().toDocument()).toEqual(before);
+    s.getState().redo();
+    expect(s.getState().toDocument()).toEqual(converted);
+
+    expect(s.getState().unpackSubgraph('prompted-sampler')).toEqual(['2', '3']);
+    const unpacked = s.getState().toDocument();
+    expect(unpacked.definitions).toBeUndefined();
+    expect(unpacked.nodes['3']!.inputs).toEqual(before.nodes['3']!.inputs);
+    expect(unpacked.nodes['4']!.inputs).toEqual(before.nodes['4']!.inputs);
+    s.getState().undo();
+    expect(s.getState().toDocument()).toEqual(converted);
   });
 });

@@ -51,7 +51,9 @@ export function toApiPrompt(doc: GraphDocument, mappings: ComfyMappings, catalog
       const slot = src.foreign?.outputs.findIndex((o) => o.name === real[1]) ?? -1;
       return slot >= 0 ? [real[0], slot] : undefined;
     }
-    const at = mappings.exporters.get(src.type)?.outputs[real[1]];
+    const outputs = mappings.exporters.get(src.type)?.outputs;
+    const at = (typeof outputs === 'function' ? outputs(src) : outputs)?.[real[1]];
+    if (!at) result.warnings.push(`${real[0]} (${src.type}): output ${real[1]} has no ComfyUI form here`);
     return at ? [real[0] + at[0], at[1]] : undefined;
   };
   const convert = (v: InputValue | undefined): unknown => (isLink(v) ? apiLink(v) : v);
@@ -82,6 +84,7 @@ export function toApiPrompt(doc: GraphDocument, mappings: ComfyMappings, catalog
     const ctx: ExportContext = {
       id,
       node,
+      origin: node.meta?.comfy?.class,
       value: (name) => {
         const v = node.inputs[name];
         if (v !== undefined && !isLink(v)) return v;
@@ -110,7 +113,13 @@ export function toApiPrompt(doc: GraphDocument, mappings: ComfyMappings, catalog
     }
     const ids: string[] = [];
     for (const [suffix, api] of Object.entries(emitted)) {
-      const apiNode: ApiNode = { ...api, ...(suffix === '' ? titled(node, api.class_type) : {}) };
+      // The values Reelgraph has no input for go back into the class they came from.
+      const kept = suffix === '' && api.class_type === ctx.origin ? node.meta?.comfy?.values : undefined;
+      const apiNode: ApiNode = {
+        ...api,
+        ...(kept ? { inputs: { ...kept, ...api.inputs } } : {}),
+        ...(suffix === '' ? titled(node, api.class_type) : {}),
+      };
       result.prompt[id + suffix] = apiNode;
       ids.push(id + suffix);
     }

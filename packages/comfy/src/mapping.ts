@@ -3,7 +3,7 @@
  * `TypeExporter` per Reelgraph node type (how to write it back). Packs add their own through
  * `ComfyMappings.register`.
  */
-import type { ConstantValue, GraphNode, InputValue, Link } from '@reelgraph/graph';
+import type { ComfyOrigin, ConstantValue, GraphNode, InputValue, Link } from '@reelgraph/graph';
 import type { ApiLink, ApiNode, ComfyNode, ComfySocket } from './format';
 
 /** What one ComfyUI output carries once mapped. */
@@ -14,6 +14,8 @@ export interface Flow {
   params?: Record<string, ConstantValue>;
   /** Links folded into whatever consumes it (a guider's model and conditioning). */
   links?: Record<string, Link>;
+  /** The folded ComfyUI node this came through, for export to write it back. */
+  via?: ComfyOrigin;
 }
 
 export type WidgetType = 'INT' | 'FLOAT' | 'STRING' | 'BOOLEAN' | 'COMBO';
@@ -76,6 +78,8 @@ export interface ClassTable {
 export interface ExportContext {
   readonly id: string;
   readonly node: GraphNode;
+  /** The ComfyUI class the node was imported from, when it was: an exporter writes that one back. */
+  readonly origin: string | undefined;
   /** The node's input value, or the catalog's default when absent. */
   value(name: string): ConstantValue | undefined;
   /** The ComfyUI link for a linked input (through bypassed nodes; undefined from muted ones). */
@@ -91,10 +95,15 @@ export interface ExportContext {
   warn(message: string): void;
 }
 
+export type OutputMap = Readonly<Record<string, readonly [string, number]>>;
+
 export interface TypeExporter {
   type: string;
-  /** Reelgraph output name → [id suffix of the ComfyUI node that has it, its output index]. */
-  outputs: Readonly<Record<string, readonly [string, number]>>;
+  /**
+   * Reelgraph output name → [id suffix of the ComfyUI node that has it, its output index]; by node when
+   * the class written depends on it (a model loader's outputs are those of the class it came from).
+   */
+  outputs: OutputMap | ((node: GraphNode) => OutputMap);
   /** The ComfyUI nodes by id suffix ('' is the node's own id). */
   emit(ctx: ExportContext): Record<string, ApiNode>;
 }

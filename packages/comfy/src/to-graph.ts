@@ -4,6 +4,7 @@
  * an occurrence its builder cannot map) is kept as a foreign node. Nothing is dropped silently.
  */
 import {
+  type ComfyOrigin,
   FOREIGN_TYPE,
   type GraphDocument,
   type GraphNode,
@@ -196,12 +197,22 @@ function build(
     const emitted: string[] = [];
     let reason = table ? 'no Reelgraph equivalent' : 'unknown ComfyUI class';
     if (table?.build && !forced.has(n.id)) {
+      const read = new Set<string>();
       const ctx: BuildContext = {
         id: n.id,
         node: n,
-        value: (name) => (isRef(n.inputs[name]) ? undefined : n.inputs[name]),
-        flow: (name) => flowOf(n.inputs[name]),
-        link: (name) => linkOf(n.inputs[name]),
+        value: (name) => {
+          read.add(name);
+          return isRef(n.inputs[name]) ? undefined : n.inputs[name];
+        },
+        flow: (name) => {
+          read.add(name);
+          return flowOf(n.inputs[name]);
+        },
+        link: (name) => {
+          read.add(name);
+          return linkOf(n.inputs[name]);
+        },
         emit: (suffix, type, inputs) => {
           const id = n.id + suffix;
           const node: GraphNode = { type, inputs: defined(inputs) };
@@ -238,10 +249,15 @@ function build(
             const input = Object.entries(table.sockets).find(([k, t]) => t === type && isRef(n.inputs[k]));
             f = input ? flowOf(n.inputs[input[0]]) : undefined;
           }
+          // What a folded node set, for export to write it back where it was.
+          if (passing && f && n.mode === 'active')
+            f = { ...f, via: { ...origin(n, new Set()), ...viaOf(n) } };
           flows.set(`${n.id}#${slot}`, f);
         }
         if (passing) report.folded.push({ id: n.id, class: n.class });
         else report.mapped.push({ id: n.id, class: n.class, nodes: emitted });
+        const own = nodes[n.id];
+        if (own) own.meta = { ...own.meta, comfy: { ...origin(n, read), ...viaOf(n) } };
         continue;
       } catch (e) {
         if (!(e instanceof NotMappable)) throw e;
@@ -267,6 +283,16 @@ function build(
   if (g.viewport) meta.viewport = g.viewport;
   if (Object.keys(meta).length) doc.meta = meta;
   return { result: { doc, report }, needLink, flows };
+
+  /** The folded nodes a node's inputs came through, by input. */
+  function viaOf(n: ComfyNode): Pick<ComfyOrigin, 'via'> {
+    const via: Record<string, ComfyOrigin> = {};
+    for (const [name, v] of Object.entries(n.inputs)) {
+      const f = flowOf(v);
+      if (f?.via) via[name] = f.via;
+    }
+    return Object.keys(via).length ? { via } : {};
+  }
 
   function foreign(n: ComfyNode, reason: string): void {
     const table = mappings.classes.get(n.class);
@@ -313,6 +339,14 @@ function build(
     for (const [slot, o] of outputs.entries()) flows.set(`${n.id}#${slot}`, { link: [n.id, o.name] });
     report.foreign.push({ id: n.id, class: n.class, reason });
   }
+}
+
+/** The class a node came from and the literal values its builder did not read (nothing else keeps them). */
+function origin(n: ComfyNode, read: ReadonlySet<string>): ComfyOrigin {
+  const values = Object.fromEntries(
+    Object.entries(n.inputs).filter(([name, v]) => !read.has(name) && !isRef(v)),
+  );
+  return { class: n.class, ...(Object.keys(values).length ? { values } : {}) };
 }
 
 function defined(o: Record<string, InputValue | undefined>): Record<string, InputValue> {

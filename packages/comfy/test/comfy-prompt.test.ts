@@ -140,15 +140,81 @@ describe('API export and the round trip', () => {
     },
   );
 
+  it.each(['ltxv.prompt.json', 'hunyuan.prompt.json', 'wan22-i2v.prompt.json'])(
+    'export of %s writes back the classes it came from, with their values',
+    (name) => {
+      const original = fixture(name) as Record<
+        string,
+        { class_type: string; inputs: Record<string, unknown> }
+      >;
+      const { prompt } = toApiPrompt(imported(original).doc, mappings, catalog);
+      const changed = Object.entries(original)
+        .filter(([id, n]) => prompt[id] && prompt[id].class_type !== n.class_type)
+        .map(([id, n]) => `${id}: ${n.class_type} → ${prompt[id]?.class_type}`);
+      // WanImageToVideo's conditioning goes straight to the samplers in Reelgraph: it has no way back.
+      expect(changed).toEqual(
+        name.startsWith('wan22') ? ['50: WanImageToVideo → Wan22ImageToVideoLatent'] : [],
+      );
+      for (const [id, n] of Object.entries(original)) {
+        if (!prompt[id] || prompt[id].class_type !== n.class_type) continue;
+        // Mapped on the way (model files to local models, names to Reelgraph's, SaveVideo's "auto" to mp4).
+        const mapped = /seed|sampler_name|scheduler|_name|^format$/;
+        const literal = Object.entries(n.inputs).filter(([, v]) => !Array.isArray(v));
+        for (const [k, v] of literal)
+          if (!mapped.test(k)) expect([id, k, prompt[id].inputs[k]]).toEqual([id, k, v]);
+      }
+    },
+  );
+
+  it.each(['ltxv.prompt.json', 'hunyuan.prompt.json'])(
+    'export of %s writes back the folded chain too: the same classes, as many of each',
+    (name) => {
+      const original = fixture(name) as Record<string, { class_type: string }>;
+      const { prompt } = toApiPrompt(imported(original).doc, mappings, catalog);
+      const classes = (p: Record<string, { class_type: string }>) =>
+        Object.values(p)
+          .map((n) => n.class_type)
+          .sort();
+      expect(classes(prompt)).toEqual(classes(original));
+    },
+  );
+
+  it('an imported LTX-Video graph comes back with LTXV classes, not Hunyuan ones', () => {
+    const { prompt } = toApiPrompt(imported(fixture('ltxv.prompt.json')).doc, mappings, catalog);
+    const classes = Object.values(prompt).map((n) => n.class_type);
+    expect(classes).toContain('EmptyLTXVLatentVideo');
+    expect(classes).not.toContain('EmptyHunyuanLatentVideo');
+    expect(prompt['44']).toEqual({
+      class_type: 'CheckpointLoaderSimple',
+      inputs: { ckpt_name: 'ltx-video-2b-v0.9.5.safetensors' },
+      _meta: { title: 'Load Checkpoint' },
+    });
+    expect(prompt['38']?.inputs).toEqual({ clip_name: 't5xxl_fp16.safetensors', type: 'ltxv' });
+    expect(prompt['72.sigmas']?.inputs).toEqual({
+      steps: 30,
+      max_shift: 2.05,
+      base_shift: 0.95,
+      stretch: true,
+      terminal: 0.1,
+      latent: ['70', 0],
+    });
+    expect(prompt['72.conditioning']?.inputs).toEqual({
+      frame_rate: 25,
+      positive: ['6', 0],
+      negative: ['7', 0],
+    });
+    expect(prompt['72']?.inputs).toMatchObject({
+      positive: ['72.conditioning', 0],
+      negative: ['72.conditioning', 1],
+    });
+  });
+
   it('writes foreign nodes back unchanged, values and links included', () => {
     const original = fixture('wan22-i2v.prompt.json');
     const { prompt } = toApiPrompt(imported(original).doc, mappings, catalog);
-    // Links into mapped nodes point at their ComfyUI form (CLIPLoader's CLIP is CheckpointLoaderSimple's output 1).
-    expect(prompt['90']).toEqual({
-      ...original['90'],
-      inputs: { ...original['90'].inputs, clip: ['38', 1] },
-    });
-    expect(prompt['38']?.class_type).toBe('CheckpointLoaderSimple');
+    // Links into mapped nodes point at the class they came from (CLIPLoader's CLIP is its output 0).
+    expect(prompt['90']).toEqual(original['90']);
+    expect(prompt['38']).toEqual(original['38']);
     expect(prompt['91']).toEqual(original['91']);
     expect(prompt['57']?.inputs).toEqual(original['57'].inputs);
   });

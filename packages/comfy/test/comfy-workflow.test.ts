@@ -5,6 +5,7 @@ import { catalog, models } from './fixtures/catalog';
 import { promotedWidgets } from './fixtures/promoted-widgets';
 import { wan21T2v } from './fixtures/wan21-t2v';
 import { wan22Subgraph } from './fixtures/wan22-subgraph';
+import { buildNodes, workflow } from './fixtures/workflow-builder';
 
 function imported(json: unknown) {
   const r = importComfy(json, { models });
@@ -196,5 +197,133 @@ describe('UI workflow export', () => {
     expect(prompt['3']?.inputs).toMatchObject({ model: ['3.shift', 0], seed: 123456, sampler_name: 'euler' });
     expect(prompt['50']?.class_type).toBe('SaveVideo');
     expect(prompt['50.video']?.inputs).toEqual({ images: ['8', 0], fps: 16 });
+  });
+});
+
+describe('UI workflow import: a subgraph inside a subgraph', () => {
+  const def = (id: string, inner: ReturnType<typeof buildNodes>, ins: string[], outs: string[]) => ({
+    id,
+    version: 1,
+    name: id,
+    inputNode: { id: -10, bounding: [0, 0, 120, 80] },
+    outputNode: { id: -20, bounding: [900, 0, 120, 80] },
+    inputs: ins.map((name, i) => ({ id: `${id}-in${i}`, name, type: 'CLIP' })),
+    outputs: outs.map((name, i) => ({ id: `${id}-out${i}`, name, type: 'CONDITIONING' })),
+    nodes: inner.nodes,
+    links: inner.links,
+    groups: [],
+  });
+  const encode = (id: number, text: string) => ({
+    id,
+    type: 'CLIPTextEncode',
+    in: ['clip:CLIP'],
+    out: ['CONDITIONING:CONDITIONING'],
+    w: [text],
+  });
+  const B = 'b0000000-0000-4000-8000-000000000002';
+  const A = 'a0000000-0000-4000-8000-000000000001';
+  const make = (instanceMode = 0) =>
+    workflow({
+      nodes: [
+        {
+          id: 1,
+          type: 'UNETLoader',
+          out: ['MODEL:MODEL'],
+          w: ['wan2.1_t2v_1.3B_fp16.safetensors', 'default'],
+        },
+        { id: 2, type: 'CLIPLoader', out: ['CLIP:CLIP'], w: ['umt5.safetensors', 'wan', 'default'] },
+        { id: 3, type: 'VAELoader', out: ['VAE:VAE'], w: ['wan_2.1_vae.safetensors'] },
+        {
+          id: 10,
+          type: A,
+          mode: instanceMode,
+          in: ['clip:CLIP'],
+          out: ['positive:CONDITIONING', 'negative:CONDITIONING'],
+        },
+        {
+          id: 20,
+          type: 'KSampler',
+          in: ['model:MODEL', 'positive:CONDITIONING', 'negative:CONDITIONING', 'latent_image:LATENT'],
+          out: ['LATENT:LATENT'],
+          w: [1, 'fixed', 8, 5, 'euler', 'simple', 1],
+        },
+        { id: 21, type: 'EmptyHunyuanLatentVideo', out: ['LATENT:LATENT'], w: [64, 64, 9, 1] },
+        { id: 22, type: 'VAEDecode', in: ['samples:LATENT', 'vae:VAE'], out: ['IMAGE:IMAGE'] },
+        { id: 23, type: 'SaveAnimatedWEBP', in: ['images:IMAGE'], w: ['nested', 8, false, 80, 'default'] },
+      ],
+      links: [
+        [2, 0, 10, 0],
+        [1, 0, 20, 0],
+        [10, 0, 20, 1],
+        [10, 1, 20, 2],
+        [21, 0, 20, 3],
+        [20, 0, 22, 0],
+        [3, 0, 22, 1],
+        [22, 0, 23, 0],
+      ],
+      definitions: {
+        subgraphs: [
+          def(
+            A,
+            buildNodes(
+              {
+                nodes: [
+                  { id: 5, type: B, in: ['clip:CLIP'], out: ['CONDITIONING:CONDITIONING'] },
+                  encode(6, 'blurry'),
+                ],
+                links: [
+                  [-10, 0, 5, 0],
+                  [-10, 0, 6, 0],
+                  [5, 0, -20, 0],
+                  [6, 0, -20, 1],
+                ],
+              },
+              100,
+              true,
+            ),
+            ['clip'],
+            ['positive', 'negative'],
+          ),
+          def(
+            B,
+            buildNodes(
+              {
+                nodes: [encode(7, 'a lantern floats upward')],
+                links: [
+                  [-10, 0, 7, 0],
+                  [7, 0, -20, 0],
+                ],
+              },
+              200,
+              true,
+            ),
+            ['clip'],
+            ['CONDITIONING'],
+          ),
+        ],
+      },
+    });
+
+  it('flattens both levels with nested instance ids and wires each boundary through', () => {
+    const { doc, report } = imported(make());
+    expect(report.foreign).toEqual([]);
+    expect(doc.nodes['10:5:7']).toMatchObject({
+      type: 'video.text_encode',
+      inputs: { text_encoder: ['2', 'text_encoder'], text: 'a lantern floats upward' },
+    });
+    expect(doc.nodes['10:6']?.inputs.text_encoder).toEqual(['2', 'text_encoder']);
+    expect(doc.nodes['20']?.inputs).toMatchObject({
+      positive: ['10:5:7', 'conditioning'],
+      negative: ['10:6', 'conditioning'],
+    });
+    // 2 → both encoders, both encoders → the sampler, and the root's five other links.
+    expect(report.links).toEqual({ comfy: 9, kept: 9 });
+  });
+
+  it('a muted instance mutes everything inside it, nested levels too', () => {
+    const { doc } = imported(make(2));
+    expect(doc.nodes['10:5:7']?.mode).toBe('muted');
+    expect(doc.nodes['10:6']?.mode).toBe('muted');
+    expect(doc.nodes['20']?.mode).toBeUndefined();
   });
 });

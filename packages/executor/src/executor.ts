@@ -1,9 +1,13 @@
 import {
   type Catalog,
+  flattenGraph,
   type GraphDocument,
+  GraphValidator,
+  INNER_SEPARATOR,
   type NodeSchema,
   SocketRegistry,
   type ValidateOptions,
+  type ValidationError,
   validateGraph,
 } from '@reelgraph/graph';
 import {
@@ -20,7 +24,7 @@ import { checkOutputs } from './check-outputs';
 import { type ContextHost, consoleLogger, RunContext } from './context';
 import { GraphValidationError, toFailure } from './errors';
 import type { EngineEvent, NodeFailure } from './events';
-import { type Plan, planGraph } from './plan';
+import { type Plan, planGraph, replanConstants } from './plan';
 import { PlanMemo } from './plan-memo';
 
 export type NodeLookup =
@@ -130,6 +134,22 @@ function outputsOf(schema: NodeSchema): string[] {
   return names;
 }
 
+/** Throws the validation errors, if any. Explicit targets make a graph without output nodes runnable. */
+function refuseInvalid(errors: ValidationError[], targets: readonly string[] | undefined): void {
+  const refused = targets ? errors.filter((e) => e.code !== 'no_output_node') : errors;
+  if (refused.length > 0) throw new GraphValidationError(refused);
+}
+
+/** A subgraph instance as a target stands for every node inside it. */
+function targetsInside(flat: GraphDocument, targets: readonly string[]): string[] {
+  return targets.flatMap((id) => {
+    if (Object.hasOwn(flat.nodes, id)) return [id];
+    const prefix = `${id}${INNER_SEPARATOR}`;
+    const inside = Object.keys(flat.nodes).filter((n) => n.startsWith(prefix));
+    return inside.length ? inside : [id];
+  });
+}
+
 /**
  * Runs graph documents: validates, plans only what the output nodes need, reuses cached results by
  * content key, runs ready nodes as soon as their inputs exist (async ones overlapping up to
@@ -146,6 +166,10 @@ export class Executor {
   readonly #validation: ValidateOptions;
   readonly #isStale: ExecutorOptions['isStale'];
   readonly #plans = new PlanMemo();
+  /** Validates changed documents incrementally against the catalog it was made for. */
+  #validator: GraphValidator | undefined;
+  /** The last plan made, for its targets: a document changed only in constants reuses it. */
+  #last: { plan: Plan; targets: string } | undefined;
   /** Keys of plans whose nodes are all pure: a function of the plan alone, so a reused plan reuses them. */
   readonly #keysOfPlan = new WeakMap<Plan, KeySet>();
 
@@ -185,18 +209,45 @@ export class Executor {
    * identical to one already planned against the same catalog gets that plan back without either step.
    */
   plan(doc: GraphDocument, targets?: string[]): Plan {
-    const catalog = this.catalogFor(doc);
+    // Subgraph instances run as their inner nodes (ids `instance/inner`), so each inner node is planned,
+    // keyed and cached like any other.
+    const flat = flattenGraph(doc);
+    const catalog = this.catalogFor(flat);
     // A catalog built for this run alone (no catalog given) is new every time: nothing to reuse.
-    const key = this.#catalog ? PlanMemo.keyOf(doc, targets) : undefined;
+    if (!this.#catalog) return this.#planInFull(doc, flat, catalog, targets);
+    const key = PlanMemo.keyOf(doc, targets);
     const known = key === undefined ? undefined : this.#plans.get(key, catalog);
     if (known) return known;
-    let errors = validateGraph(doc, catalog, this.#validation);
-    // Explicit targets make a graph without output nodes runnable (e.g. "run up to this node").
-    if (targets) errors = errors.filter((e) => e.code !== 'no_output_node');
-    if (errors.length > 0) throw new GraphValidationError(errors);
-    const plan = planGraph(doc, catalog, { targets, sockets: this.#sockets });
+    let plan: Plan;
+    if (flat !== doc) {
+      // The incremental validator and re-planner work on flat documents; one with subgraphs goes in full.
+      this.#last = undefined;
+      plan = this.#planInFull(doc, flat, catalog, targets);
+    } else {
+      if (this.#validator?.catalog !== catalog) {
+        this.#validator = new GraphValidator(catalog, this.#validation);
+        this.#last = undefined;
+      }
+      refuseInvalid(this.#validator.validate(doc), targets);
+      // What changed since the last plan (documents refused in between included).
+      const changes = this.#validator.takeChanges();
+      const at = targets ? JSON.stringify(targets) : '';
+      const last = this.#last;
+      this.#last = undefined;
+      plan =
+        last && last.targets === at && !changes.structural
+          ? replanConstants(last.plan, doc, changes.changed)
+          : planGraph(doc, catalog, { targets, sockets: this.#sockets });
+      this.#last = { plan, targets: at };
+    }
     if (key !== undefined) this.#plans.set(key, catalog, plan);
     return plan;
+  }
+
+  #planInFull(doc: GraphDocument, flat: GraphDocument, catalog: Catalog, targets?: string[]): Plan {
+    refuseInvalid(validateGraph(doc, catalog, this.#validation), targets);
+    const inner = targets && flat !== doc ? targetsInside(flat, targets) : targets;
+    return planGraph(flat, catalog, { targets: inner, sockets: this.#sockets });
   }
 
   #pureKeys(plan: Plan): KeySet {

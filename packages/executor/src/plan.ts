@@ -85,6 +85,20 @@ function compose(first: Convert | undefined, second: Convert | undefined): Conve
   return (v) => second(first(v));
 }
 
+/**
+ * A constant input's value, or its default when it is left out. -0 is taken as 0: a document is its
+ * JSON text (plans are reused by it), and JSON writes -0 as 0.
+ */
+function setConstant(
+  constants: Record<string, ConstantValue>,
+  name: string,
+  value: unknown,
+  decl: InputSchema,
+): void {
+  if (value !== undefined && value !== null) constants[name] = value === 0 ? 0 : (value as ConstantValue);
+  else if (decl.default !== undefined) constants[name] = decl.default;
+}
+
 function modeOf(node: GraphNode): string {
   return node.mode ?? 'active';
 }
@@ -284,11 +298,7 @@ export function planGraph(doc: GraphDocument, catalog: Catalog, options: PlanOpt
         const source = visit(src.node, srcNode, catalog.nodes[srcNode.type]!);
         const convert = compose(src.convert, coerce(src.type, inSchema.type));
         v.links.push({ input: name, source, output: src.output, convert, via: src.via });
-      } else if (value !== undefined && value !== null) {
-        v.constants[name] = value as ConstantValue;
-      } else if (inSchema.default !== undefined) {
-        v.constants[name] = inSchema.default;
-      }
+      } else setConstant(v.constants, name, value, inSchema);
     }
   }
   if (errors.length > 0) throw new GraphValidationError(errors);
@@ -387,4 +397,47 @@ export function planGraph(doc: GraphDocument, catalog: Catalog, options: PlanOpt
     }
   }
   return { nodes, roots, skipped };
+}
+
+const positionsOf = new WeakMap<Plan, Map<string, number>>();
+
+/** Where each node id sits in a plan, built once per plan structure (a replanned plan shares it). */
+function positions(plan: Plan): Map<string, number> {
+  let at = positionsOf.get(plan);
+  if (!at) {
+    at = new Map(plan.nodes.map((n, i) => [n.id, i]));
+    positionsOf.set(plan, at);
+  }
+  return at;
+}
+
+/**
+ * The plan of `doc` when it differs from the document `prev` was planned from only in constant input
+ * values of the `changed` nodes (same nodes in the same order, same types, modes and links; see
+ * `GraphValidator.takeChanges`): `prev` with those nodes' constants read again, everything else shared.
+ * Equal to `planGraph` on `doc` (same targets and catalog); `prev` is not changed.
+ */
+export function replanConstants(prev: Plan, doc: GraphDocument, changed: Iterable<string>): Plan {
+  const at = positions(prev);
+  let nodes: PlannedNode[] | undefined;
+  for (const id of changed) {
+    const i = at.get(id);
+    if (i === undefined) continue; // not run (muted, bypassed or not needed): its constants do not matter
+    const old = prev.nodes[i]!;
+    const inputs = doc.nodes[id]!.inputs;
+    const constants: Record<string, ConstantValue> = {};
+    for (const [name, decl] of inputEntries(old.schema)) {
+      const value = Object.hasOwn(inputs, name) ? inputs[name] : undefined;
+      // A linked input's constant (a muted optional producer's default) depends on links and modes alone.
+      if (isLink(value)) {
+        if (Object.hasOwn(old.constants, name)) constants[name] = old.constants[name]!;
+      } else setConstant(constants, name, value, decl);
+    }
+    nodes ??= prev.nodes.slice();
+    nodes[i] = { ...old, constants };
+  }
+  if (!nodes) return prev;
+  const plan: Plan = { nodes, roots: prev.roots, skipped: prev.skipped };
+  positionsOf.set(plan, at);
+  return plan;
 }

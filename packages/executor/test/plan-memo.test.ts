@@ -121,6 +121,8 @@ const edit = fc.oneof(
     type: fc.constantFrom(...types),
   }),
   fc.record({ kind: fc.constant('remove' as const), id: fc.constantFrom(...ids) }),
+  // Removed and put back unchanged: another place in document order.
+  fc.record({ kind: fc.constant('reorder' as const), id: fc.constantFrom(...ids) }),
   fc.record({
     kind: fc.constant('mode' as const),
     id: fc.constantFrom(...ids),
@@ -144,6 +146,12 @@ function apply(doc: GraphDocument, e: Edit): GraphDocument {
       return doc;
     case 'remove':
       delete doc.nodes[e.id];
+      return doc;
+    case 'reorder':
+      if (node) {
+        delete doc.nodes[e.id];
+        doc.nodes[e.id] = node;
+      }
       return doc;
     case 'mode':
       if (node) {
@@ -179,7 +187,7 @@ const start = (): GraphDocument => ({
   },
 });
 
-describe('plan memo', () => {
+describe('plan memo and incremental planning', () => {
   it('gives the same plan or errors as validating and planning from scratch, over random edit sequences', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(edit, targetsArb), { minLength: 1, maxLength: 12 }), (steps) => {
@@ -206,6 +214,32 @@ describe('plan memo', () => {
     expect(second.nodes.find((n) => n.id === 'b')?.constants.b).toBe(2);
     // Targets are part of the key.
     expect(executor.plan(doc, ['b'])).not.toBe(second);
+  });
+
+  it('re-plans a widget change by re-reading that node alone, sharing the rest of the plan', () => {
+    const executor = new Executor({ nodes, catalog });
+    const doc = start();
+    const first = executor.plan(doc);
+    doc.nodes.a!.inputs.value = 3;
+    const second = executor.plan(doc);
+    const at = (p: Plan, id: string) => p.nodes.find((n) => n.id === id)!;
+    expect(at(second, 'a').constants.value).toBe(3);
+    expect(at(second, 'a')).not.toBe(at(first, 'a'));
+    expect(at(second, 'b')).toBe(at(first, 'b'));
+    expect(second.roots).toBe(first.roots);
+    // A link changed: planned again in full.
+    doc.nodes.c!.inputs.value = ['a', 'value'];
+    const third = executor.plan(doc);
+    expect(at(third, 'a')).not.toBe(at(second, 'a'));
+    expect(third.nodes.map((n) => n.id)).toEqual(['a', 'c']);
+  });
+
+  it('refuses a document that no longer matches the catalog of a reloaded executor', () => {
+    const doc = start();
+    new Executor({ nodes, catalog }).plan(doc);
+    const reloaded = toCatalog([num, out] as AnyNodeDefinition[]);
+    const executor = new Executor({ nodes, catalog: reloaded });
+    expect(() => executor.plan(doc)).toThrow(GraphValidationError);
   });
 
   it('never reuses a plan made against another catalog (a hot reload)', () => {

@@ -1,6 +1,16 @@
-/** Graph document, version 1: the one format shared by the editor, the HTTP API and the CLI. */
+/**
+ * Graph document, version 2: the one format shared by the editor, the HTTP API and the CLI. Version 2
+ * added `definitions` (subgraphs); a version-1 document is a version-2 one without them, and
+ * `migrateGraph` rewrites it.
+ */
 
-export const GRAPH_VERSION = 1 as const;
+export const GRAPH_VERSION = 2 as const;
+
+/**
+ * Versions a `GraphDocument` value may carry: version 1 is accepted wherever a document is read
+ * (validation and the executor migrate it first), so documents written before version 2 keep working.
+ */
+export type GraphVersion = 1 | typeof GRAPH_VERSION;
 
 /** A link to another node's output: `[nodeId, outputName]`. Any array in `inputs` is a link. */
 export type Link = [nodeId: string, output: string];
@@ -33,6 +43,25 @@ export interface NodeMeta {
   size?: Size;
   color?: string;
   collapsed?: boolean;
+  /** The ComfyUI node this one was imported from: export writes that class back, with its values. */
+  comfy?: ComfyOrigin;
+  /**
+   * Reroute points of the links INTO this node, by input name: the canvas draws the link from its source
+   * through these points, in order. Layout only; a point whose input has no link is ignored.
+   */
+  reroutes?: Record<string, Point[]>;
+}
+
+export interface ComfyOrigin {
+  /** Its ComfyUI class, e.g. `EmptyLTXVLatentVideo` (Reelgraph's `video.empty_latent` has several). */
+  class: string;
+  /** Its widget values Reelgraph has no input for (`weight_dtype`, `tile_size` …), by name. */
+  values?: Record<string, unknown>;
+  /**
+   * By input: the ComfyUI node folded into this one on the way (LTXVScheduler into a sampler's
+   * sigmas …), with what was folded into that in turn.
+   */
+  via?: Record<string, ComfyOrigin>;
 }
 
 /** The reserved node type of a foreign node; such a node must carry `foreign`. */
@@ -101,9 +130,51 @@ export interface PackRef {
   package?: string;
 }
 
-export interface GraphDocument {
-  version: typeof GRAPH_VERSION;
+/** The node type that instances subgraph `id`: `subgraph:<id>`. */
+export const SUBGRAPH_TYPE_PREFIX = 'subgraph:' as const;
+
+/**
+ * Inside a subgraph definition, the pseudo node whose outputs are the instance's inputs: an inner input
+ * `["$inputs", "seed"]` reads whatever the instance node's input `seed` holds (a link or a constant).
+ */
+export const SUBGRAPH_INPUTS = '$inputs' as const;
+
+/** One socket of a subgraph, as its instances show it. */
+export interface SubgraphSocket {
+  name: string;
+  /** A socket type (`IMAGE`, `INT` …): what may connect to or from it. */
+  type: string;
+}
+
+export interface SubgraphOutput extends SubgraphSocket {
+  /** The inner output it exposes: `[innerNodeId, outputName]` (or `["$inputs", name]`, a pass-through). */
+  from: Link;
+}
+
+/**
+ * A reusable graph fragment. Its nodes are a graph of their own (ids are local to it; links between
+ * them as usual); instances (`type: "subgraph:<id>"`) feed its `inputs` and read its `outputs`.
+ */
+export interface SubgraphDefinition {
+  name: string;
+  description?: string;
   nodes: Record<string, GraphNode>;
+  inputs: SubgraphSocket[];
+  outputs: SubgraphOutput[];
+  /** Editor-only: groups, notes and viewport inside it. */
+  meta?: GraphMeta;
+}
+
+export interface GraphDefinitions {
+  /** By subgraph id (the part after `subgraph:` in its instances' type). */
+  subgraphs?: Record<string, SubgraphDefinition>;
+}
+
+export interface GraphDocument {
+  version: GraphVersion;
+  nodes: Record<string, GraphNode>;
+  /** What the graph's nodes may instance (version 2). */
+  definitions?: GraphDefinitions;
   meta?: GraphMeta;
   /** By pack name (the namespace of its node types): what the graph was made with. */
   packs?: Record<string, PackRef>;
@@ -113,4 +184,17 @@ export function isLink(value: unknown): value is Link {
   return (
     Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string'
   );
+}
+
+/** The subgraph id a node type instances, or undefined when it is not a `subgraph:` type. */
+export function subgraphIdOf(type: unknown): string | undefined {
+  return typeof type === 'string' &&
+    type.startsWith(SUBGRAPH_TYPE_PREFIX) &&
+    type.length > SUBGRAPH_TYPE_PREFIX.length
+    ? type.slice(SUBGRAPH_TYPE_PREFIX.length)
+    : undefined;
+}
+
+export function subgraphType(id: string): string {
+  return `${SUBGRAPH_TYPE_PREFIX}${id}`;
 }

@@ -36,6 +36,12 @@ export interface ValidationError {
   message: string;
   /** Where in the JSON text the problem is (set by `parseGraph` for `invalid_json` and duplicate keys). */
   location?: TextLocation;
+  /**
+   * Set when the problem is inside a subgraph instance (`nodeId`): the inner node's path from the
+   * instance (`"a"`, or `"a/b"` through a nested instance) and its input. `input` is then the
+   * instance's own input that feeds it, when one does.
+   */
+  inner?: { nodeId: string; input?: string };
 }
 
 /** A place in JSON text: 1-based line and column, 0-based UTF-16 offset. */

@@ -9,10 +9,17 @@ import { isPlainObject } from './validate';
 export type Migration = (doc: Record<string, unknown>) => Record<string, unknown>;
 
 /**
- * The migrations, keyed by the version they upgrade FROM. Version 1 is current, so there are none yet;
- * when version 2 arrives, bump `GRAPH_VERSION` and add `1: (doc) => ({ ...doc, version: 2, ... })`.
+ * Version 2 added `definitions` (subgraphs) and changed nothing else, so a version-1 document only
+ * needs its number bumped. A version-1 document that already has `definitions` was not written by a
+ * version-1 program: it is refused (left at version 1 for the validator) rather than guessed at.
  */
-export const MIGRATIONS: Readonly<Record<number, Migration>> = Object.freeze({});
+export const migrate1to2: Migration = (doc) => {
+  if (Object.hasOwn(doc, 'definitions')) throw new Error('A version 1 document cannot have "definitions"');
+  return { ...doc, version: 2 };
+};
+
+/** The migrations, keyed by the version they upgrade FROM. */
+export const MIGRATIONS: Readonly<Record<number, Migration>> = Object.freeze({ 1: migrate1to2 });
 
 /**
  * Bring a document up to the current version by applying migrations in order. Total: anything that is

@@ -152,10 +152,34 @@ export function readNode(id: string, raw: unknown, catalog: Catalog, c: Collecto
       }
       optShape(meta, 'position', ['x', 'y'], problems);
       optShape(meta, 'size', ['width', 'height'], problems);
+      const comfy = own(meta, 'comfy');
+      if (comfy !== undefined && !(isPlainObject(comfy) && typeof comfy.class === 'string'))
+        problems.push(`.comfy must be an object with a "class" string, got ${describeValue(comfy)}`);
+      checkReroutes(own(meta, 'reroutes'), problems);
     }
     for (const p of problems) c.add('invalid_document', id, `${nodeLabel(id, type)}: meta${p}`);
   }
   return info;
+}
+
+/** `meta.reroutes`: input name → points. Layout only, but a malformed one would break the editor. */
+function checkReroutes(reroutes: unknown, out: string[]): void {
+  if (reroutes === undefined) return;
+  if (!isPlainObject(reroutes)) {
+    out.push(`.reroutes must be an object of point lists by input, got ${describeValue(reroutes)}`);
+    return;
+  }
+  for (const [input, points] of Object.entries(reroutes)) {
+    const at = `.reroutes.${quoteId(input)}`;
+    if (!Array.isArray(points)) {
+      out.push(`${at} must be an array of points, got ${describeValue(points)}`);
+      continue;
+    }
+    points.forEach((p: unknown, i) => {
+      if (!isPlainObject(p) || !isFiniteNumber(own(p, 'x')) || !isFiniteNumber(own(p, 'y')))
+        out.push(`${at}[${i}] must be a point { x, y } of finite numbers, got ${describeValue(p)}`);
+    });
+  }
 }
 
 /**

@@ -10,10 +10,12 @@ import {
   quoteId,
 } from './check-helpers';
 import { findCycles } from './cycles';
-import { GRAPH_VERSION } from './document';
+import { GRAPH_VERSION, type GraphDocument, isLink, SUBGRAPH_INPUTS } from './document';
 import type { ValidationError } from './errors';
 import { measureJson } from './json-size';
+import { migrateGraph } from './migrate';
 import { checkInputs, type NodeInfo, RESERVED_IDS, readNode } from './node-checks';
+import { attributeError, expandSubgraphs, hasSubgraphInstances, INNER_SEPARATOR } from './subgraphs';
 
 export {
   describeValue,
@@ -36,7 +38,8 @@ export const DEFAULT_MAX_NODES = 20_000;
 export const MAX_DEPTH = 32;
 export const TOO_DEEP_MESSAGE = `The document nests deeper than ${MAX_DEPTH} levels (or is circular)`;
 
-const TOP_KEYS = new Set(['version', 'nodes', 'meta', 'packs']);
+const TOP_KEYS = new Set(['version', 'nodes', 'meta', 'packs', 'definitions']);
+const SUBGRAPH_KEYS = new Set(['name', 'description', 'nodes', 'inputs', 'outputs', 'meta']);
 const MAX_CYCLE_NAMED = 24;
 
 /**
@@ -47,7 +50,10 @@ const MAX_CYCLE_NAMED = 24;
  *   safe integers; `min`/`max`/`step`/`options` are enforced (step on the grid `min + k·step`);
  * - links may come from muted or bypassed nodes (the executor skips what a muted node feeds); only an
  *   active output node counts as an output;
- * - every loop of links is reported once, on its first node in document order, naming its nodes.
+ * - every loop of links is reported once, on its first node in document order, naming its nodes;
+ * - an older version is migrated first (`migrateGraph`); subgraph instances are expanded
+ *   (`expandSubgraphs`) and their inner nodes checked like any other, each problem reported on the
+ *   instance with the inner node in `inner`.
  */
 export function validateGraph(
   doc: unknown,
@@ -56,7 +62,7 @@ export function validateGraph(
 ): ValidationError[] {
   const c = new Collector();
   try {
-    check(doc, catalog, options ?? {}, c);
+    check(migrateGraph(doc), catalog, options ?? {}, c);
   } catch (e) {
     internalError(c, e);
   }
@@ -146,8 +152,35 @@ export function catalogTypes(catalog: Catalog): Catalog['types'] {
 function check(doc: unknown, catalog: Catalog, options: ValidateOptions, c: Collector): void {
   const parts = checkDocument(doc, options, c);
   if (!parts) return;
-  const { nodes, ids } = parts;
+  const before = c.errors.length;
+  checkDefinitions(own(doc as Obj, 'definitions'), c);
+  if (c.errors.length > before || !parts.nodes || !hasSubgraphInstances(doc as GraphDocument)) {
+    checkNodes(doc, parts.nodes, parts.ids, catalog, c);
+    return;
+  }
+  // Subgraph instances: check the expanded graph, then put each inner problem back on its instance.
+  const maxNodes = positiveOr(options.maxNodes, DEFAULT_MAX_NODES);
+  const expanded = expandSubgraphs(doc as GraphDocument, maxNodes);
+  const inner = new Collector();
+  inner.errors.push(...expanded.errors);
+  if (!expanded.errors.some((e) => e.code === 'document_too_large'))
+    checkNodes(doc, expanded.nodes, Object.keys(expanded.nodes), catalog, inner, parts.ids);
+  for (const e of inner.errors) {
+    // A link to a subgraph output that does not exist was reported as such: not also as missing.
+    if (e.code === 'missing_input' && expanded.unresolved.has(`${e.nodeId}\u0000${e.input}`)) continue;
+    c.errors.push(attributeError(e, expanded.origins));
+  }
+}
 
+/** The per-node checks, over `ids` of `nodes`; `metaIds` are the ids groups and notes may not reuse. */
+function checkNodes(
+  doc: unknown,
+  nodes: Obj | undefined,
+  ids: string[],
+  catalog: Catalog,
+  c: Collector,
+  metaIds: string[] = ids,
+): void {
   const n = ids.length;
   const infos = new Map<string, NodeInfo>();
   const list: NodeInfo[] = new Array(n);
@@ -158,7 +191,7 @@ function check(doc: unknown, catalog: Catalog, options: ValidateOptions, c: Coll
     infos.set(id, info);
     list[i] = info;
   }
-  checkDocMeta(own(doc as Obj, 'meta'), ids, c);
+  checkDocMeta(own(doc as Obj, 'meta'), metaIds, c);
   checkDocPacks(own(doc as Obj, 'packs'), c);
 
   const types = catalogTypes(catalog);
@@ -199,6 +232,88 @@ export function reportCycles(
 
 function positiveOr(v: unknown, fallback: number): number {
   return typeof v === 'number' && v > 0 ? v : fallback;
+}
+
+/**
+ * `definitions.subgraphs`: the shape of each definition (its inner nodes are checked once expanded,
+ * where they are used). Problems are document-level: no instance is to blame for a broken definition.
+ */
+function checkDefinitions(defs: unknown, c: Collector): void {
+  if (defs === undefined) return;
+  const bad = (message: string) => c.add('invalid_document', null, message);
+  if (!isPlainObject(defs)) {
+    bad(`"definitions" must be an object, got ${describeValue(defs)}`);
+    return;
+  }
+  for (const key of Object.keys(defs))
+    if (key !== 'subgraphs') bad(`"definitions" has an unknown field ${quoteId(key)}`);
+  const subgraphs = own(defs, 'subgraphs');
+  if (subgraphs === undefined) return;
+  if (!isPlainObject(subgraphs)) {
+    bad(`"definitions.subgraphs" must be an object keyed by subgraph id, got ${describeValue(subgraphs)}`);
+    return;
+  }
+  for (const [id, def] of Object.entries(subgraphs)) {
+    const at = `Subgraph ${quoteId(id)}`;
+    if (id === '' || RESERVED_IDS.includes(id)) bad(`${at}: the id is not allowed (empty or reserved)`);
+    if (!isPlainObject(def)) {
+      bad(`${at} must be an object with "name", "nodes", "inputs" and "outputs", got ${describeValue(def)}`);
+      continue;
+    }
+    const problems: string[] = [];
+    for (const key of Object.keys(def))
+      if (!SUBGRAPH_KEYS.has(key)) problems.push(` has an unknown field ${quoteId(key)}`);
+    if (typeof own(def, 'name') !== 'string')
+      problems.push(`.name must be a string, got ${describeValue(own(def, 'name'))}`);
+    optString(def, 'description', problems);
+    const nodes = own(def, 'nodes');
+    if (!isPlainObject(nodes))
+      problems.push(`.nodes must be an object keyed by node id, got ${describeValue(nodes)}`);
+    else
+      for (const nodeId of Object.keys(nodes))
+        if (
+          nodeId === '' ||
+          nodeId === SUBGRAPH_INPUTS ||
+          nodeId.includes(INNER_SEPARATOR) ||
+          RESERVED_IDS.includes(nodeId)
+        )
+          problems.push(
+            `: node id ${quoteId(nodeId)} is not allowed (empty, reserved, "${SUBGRAPH_INPUTS}" or holding "${INNER_SEPARATOR}")`,
+          );
+    for (const key of ['inputs', 'outputs'] as const) {
+      const list = own(def, key);
+      if (!Array.isArray(list)) {
+        problems.push(`.${key} must be an array, got ${describeValue(list)}`);
+        continue;
+      }
+      const names = new Set<unknown>();
+      for (const [i, s] of (list as unknown[]).entries()) {
+        const name = own(s as Obj, 'name');
+        if (
+          !isPlainObject(s) ||
+          typeof name !== 'string' ||
+          name === '' ||
+          typeof own(s, 'type') !== 'string'
+        ) {
+          problems.push(`.${key}[${i}] must have a non-empty "name" and a "type" string`);
+          continue;
+        }
+        if (names.has(name)) problems.push(`.${key}: ${quoteId(name)} is declared more than once`);
+        names.add(name);
+        const allowed = key === 'inputs' ? ['name', 'type'] : ['name', 'type', 'from'];
+        for (const k of Object.keys(s))
+          if (!allowed.includes(k)) problems.push(`.${key}[${i}] has an unknown field ${quoteId(k)}`);
+        if (key === 'outputs' && !isLink(own(s, 'from')))
+          problems.push(
+            `.outputs[${i}].from must be a link [nodeId, outputName], got ${describeValue(own(s, 'from'))}`,
+          );
+      }
+    }
+    const meta = own(def, 'meta');
+    if (meta !== undefined && !isPlainObject(meta))
+      problems.push(`.meta must be an object, got ${describeValue(meta)}`);
+    for (const p of problems) bad(`${at}${p}`);
+  }
 }
 
 /** `packs`: pack name → { version, package? } (what provided the node types; informative only). */

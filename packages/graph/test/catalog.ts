@@ -1,5 +1,12 @@
 /** A small hand-built catalog shaped like what `toCatalog` from @reelgraph/sdk produces. */
-import type { Catalog, GraphDocument, InputSchema, NodeSchema, OutputSchema } from '../src';
+import type {
+  Catalog,
+  GraphDocument,
+  InputSchema,
+  NodeSchema,
+  OutputSchema,
+  SubgraphDefinition,
+} from '../src';
 import { SocketRegistry } from '../src';
 
 function node(
@@ -89,7 +96,7 @@ export const catalog: Catalog = {
 /** A valid text-to-video-shaped document exercising links, widgets, options, meta. */
 export function baseDoc(): GraphDocument {
   return {
-    version: 1,
+    version: 2,
     nodes: {
       seed: { type: 't.int', inputs: { value: 7 } },
       lat: { type: 't.latent', inputs: { width: 128, frames: 9, seed: ['seed', 'value'] } },
@@ -108,5 +115,35 @@ export function baseDoc(): GraphDocument {
 
 /** A document of the given nodes with one output node reading `show` from `from`. */
 export function docOf(nodes: Record<string, unknown>): Record<string, unknown> {
-  return { version: 1, nodes };
+  return { version: 2, nodes };
+}
+
+/** latent → sample → decode, fed a seed and a width, giving images: the middle of `baseDoc`. */
+export const sampler: SubgraphDefinition = {
+  name: 'Sampler',
+  inputs: [
+    { name: 'seed', type: 'INT' },
+    { name: 'width', type: 'INT' },
+  ],
+  outputs: [{ name: 'images', type: 'IMAGE', from: ['dec', 'images'] }],
+  nodes: {
+    lat: { type: 't.latent', inputs: { width: ['$inputs', 'width'], frames: 9, seed: ['$inputs', 'seed'] } },
+    s: { type: 't.sample', inputs: { latent: ['lat', 'latent'], sampler: 'heun', denoise: 0.35 } },
+    dec: { type: 't.decode', inputs: { latent: ['s', 'latent'] } },
+  },
+};
+
+export function withSubgraph(
+  def: SubgraphDefinition = sampler,
+  inputs: GraphDocument['nodes'][string]['inputs'] = {},
+): GraphDocument {
+  return {
+    version: 2,
+    definitions: { subgraphs: { smp: def } },
+    nodes: {
+      seed: { type: 't.int', inputs: { value: 7 } },
+      sg: { type: 'subgraph:smp', inputs: { seed: ['seed', 'value'], width: 128, ...inputs } },
+      save: { type: 't.save', inputs: { images: ['sg', 'images'], fps: 24 } },
+    },
+  };
 }

@@ -138,7 +138,7 @@ function validDoc(rng: Rng): GDoc {
   }
   const src = pick(rng, outs);
   nodes[freshId(rng, taken)] = { type: 't.show', inputs: { value: [src.id, src.output] } };
-  const doc: GDoc = { version: 1, nodes };
+  const doc: GDoc = { version: 2, nodes };
   if (chance(rng, 0.4)) {
     doc.meta = {
       title: randomString(rng),
@@ -319,7 +319,7 @@ const mutations: Record<string, Mutation> = {
     return { doc, code: 'invalid_document' };
   },
   futureVersion(rng, doc) {
-    doc.version = pick(rng, [2, 3, 1000, 0, -1]);
+    doc.version = pick(rng, [3, 1000, 0, -1]);
     return { doc, code: 'unsupported_version' };
   },
   tooManyNodes(_rng, doc) {

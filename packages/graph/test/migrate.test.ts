@@ -22,11 +22,26 @@ const v0 = {
 };
 
 describe('migrateGraph', () => {
-  it('has no migrations while version 1 is current', () => {
-    expect(GRAPH_VERSION).toBe(1);
-    expect(Object.keys(MIGRATIONS)).toEqual([]);
-    const doc = baseDoc();
-    expect(migrateGraph(doc)).toBe(doc);
+  it('migrates version 1 to 2 by its number alone, leaving the input untouched', () => {
+    expect(GRAPH_VERSION).toBe(2);
+    expect(Object.keys(MIGRATIONS)).toEqual(['1']);
+    const v1 = { ...baseDoc(), version: 1 as const };
+    const v2 = migrateGraph(v1);
+    expect(v2).toEqual({ ...v1, version: 2 });
+    expect(v1.version).toBe(1);
+    expect(migrateGraph(v2)).toBe(v2); // current: the same object back
+    expect(validateGraph(v1, catalog)).toEqual([]); // the validator migrates first
+  });
+
+  it('refuses a version 1 document that claims definitions (no version 1 program wrote one)', () => {
+    const odd = { ...baseDoc(), version: 1, definitions: { subgraphs: {} } };
+    expect(migrateGraph(odd)).toBe(odd);
+    expect(validateGraph(odd, catalog)).toMatchObject([
+      {
+        code: 'unsupported_version',
+        message: 'Document version 1 is older than 2 and could not be migrated',
+      },
+    ]);
   });
 
   it('applies the registered step and yields a valid current document', () => {
@@ -55,7 +70,7 @@ describe('migrateGraph', () => {
     expect(validateGraph(v0, catalog)).toMatchObject([
       {
         code: 'unsupported_version',
-        message: 'Document version 0 is older than 1 and could not be migrated',
+        message: 'Document version 0 is older than 2 and could not be migrated',
       },
     ]);
     const throws = {

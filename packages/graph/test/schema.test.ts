@@ -5,7 +5,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import { describe, expect, it } from 'vitest';
 import schema from '../graph.schema.json';
 import { validateGraph } from '../src';
-import { baseDoc, catalog } from './catalog';
+import { baseDoc, catalog, withSubgraph } from './catalog';
 
 const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
 const check = ajv.compile(schema);
@@ -42,7 +42,7 @@ describe('graph.schema.json', () => {
       nodes: {},
       packs: { fx: { version: '1.2.0', package: 'reelgraph-pack-fx' } },
     };
-    for (const doc of [baseDoc(), minimal, modes, foreign, withPacks])
+    for (const doc of [baseDoc(), minimal, modes, foreign, withPacks, withSubgraph()])
       expect(check(doc), ajv.errorsText(check.errors)).toBe(true);
   });
 
@@ -54,7 +54,11 @@ describe('graph.schema.json', () => {
 
   const invalid: Array<[string, unknown]> = [
     ['no version', { nodes: {} }],
-    ['version 2', { version: 2, nodes: {} }],
+    ['version 3', { version: 3, nodes: {} }],
+    [
+      'a subgraph without outputs',
+      { version: 2, nodes: {}, definitions: { subgraphs: { s: { name: 's', nodes: {}, inputs: [] } } } },
+    ],
     ['unknown top-level key', { version: 1, nodes: {}, extra: 1 }],
     ['node without inputs', { version: 1, nodes: { a: { type: 'x' } } }],
     ['three-element link', { version: 1, nodes: { a: { type: 'x', inputs: { v: ['b', 'o', 1] } } } }],

@@ -91,6 +91,22 @@ const cases: Case[] = [
   },
   {
     code: 'invalid_document',
+    name: 'bad reroute point',
+    doc: mutate((_, n) => {
+      n.dec!.meta = {
+        reroutes: {
+          latent: [
+            { x: 1, y: 2 },
+            { x: 'up', y: 0 },
+          ],
+        },
+      };
+    }),
+    nodeId: 'dec',
+    says: /meta\.reroutes\."latent"\[1\] must be a point/,
+  },
+  {
+    code: 'invalid_document',
     name: 'bad graph meta',
     doc: mutate((d) => {
       d.meta = { groups: [{ id: 'g', title: 'T', bounds: { x: 0, y: 0, width: -1, height: 1 } }] };
@@ -118,10 +134,10 @@ const cases: Case[] = [
     code: 'unsupported_version',
     name: 'newer version',
     doc: mutate((d) => {
-      (d as Record<string, unknown>).version = 2;
+      (d as Record<string, unknown>).version = 3;
     }),
     nodeId: null,
-    says: /version 2 is newer/,
+    says: /version 3 is newer/,
   },
   {
     code: 'duplicate_id',
@@ -726,5 +742,14 @@ describe('validateGraph: foreign nodes', () => {
       'up',
     ]);
     expect(errors.some((e) => e.code === 'foreign_node')).toBe(false);
+  });
+});
+
+describe('validateGraph: reroute points', () => {
+  it('are layout only: a document with them validates as one without', () => {
+    const doc = mutate((_, n) => {
+      n.dec!.meta = { position: { x: 0, y: 0 }, reroutes: { latent: [{ x: 5, y: -3 }], unlinked: [] } };
+    });
+    expect(validateGraph(doc, catalog)).toEqual([]);
   });
 });

@@ -31,6 +31,7 @@ export const JobError = Type.Object({
     Type.Literal('crashed'),
     Type.Literal('invalid_graph'),
     Type.Literal('internal'),
+    Type.Literal('policy_refused'),
   ]),
   message: Type.String(),
   nodeId: Type.Optional(Type.String()),

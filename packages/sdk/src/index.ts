@@ -1,4 +1,5 @@
 export * from './catalog';
+export * from './classifier';
 export * from './context';
 export * from './define';
 export * from './inputs';

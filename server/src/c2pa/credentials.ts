@@ -45,10 +45,11 @@ export class ContentCredentials {
   }
 
   /**
-   * Sign a sample clip in memory `rounds` times, yielding between rounds. V8 first runs the 9 MB module
-   * on its baseline compiler and optimises the hot functions while they run: without this, the first
-   * ~20 outputs of a process take 16–27 ms to sign instead of 4–7. Hosts call it at start, in the
-   * background, like model warm-up. Never throws (a broken signer shows at the first real output).
+   * Sign a sample clip in memory a few times, yielding between rounds. The module is compiled for
+   * TurboFan only, lazily per function (wasm.ts): the first signing compiles the functions it calls
+   * (~0.4 s of CPU), later ones run optimised code (~3–4 ms of CPU). Hosts call this at start, in the
+   * background like model warm-up, so no output pays for it. Never throws (a broken signer shows at
+   * the first real output).
    */
   async warm(rounds = WARM_ROUNDS): Promise<void> {
     try {
@@ -91,4 +92,4 @@ export class ContentCredentials {
 
 /** The warm-up signs a tiny-model clip, the size of what it speeds up. */
 const WARM_SAMPLE = path.join(REPO_ROOT, 'graphs', 'assets', 'clip.mp4');
-const WARM_ROUNDS = 40;
+const WARM_ROUNDS = 5;

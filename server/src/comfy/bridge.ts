@@ -37,18 +37,38 @@ interface PromptRecord {
   failed?: { nodeId: string; nodeType: string; message: string; name: string };
 }
 
-const now = () => Date.now();
-
 export class ComfyBridge implements HubObserver {
   readonly #prompts = new Map<string, PromptRecord>();
   /** `/ws` sockets by client id, with the user who opened each (under `--users`). */
   readonly #sockets = new Map<string, Map<WebSocket, User | undefined>>();
   #number = 0;
 
-  constructor(private readonly deps: { scheduler: JobQueue; store: Store; maxHistory: number }) {}
+  constructor(private readonly deps: { scheduler: JobQueue; store: Store; maxHistory: number }) {
+    // History survives a restart: the prompts are in the store, and replaying each job's stored events
+    // rebuilds its outputs, status and messages exactly as they were sent.
+    for (const p of deps.store.comfyPrompts()) {
+      const job = deps.store.getJob(p.jobId);
+      if (!job) continue;
+      this.#add(p.jobId, p.prompt as ApiPrompt, p.extraData, p.clientId, job.owner);
+      for (const e of deps.store.eventTextsAfter(p.jobId, 0)) this.event(p.jobId, e.text);
+    }
+  }
 
   /** A prompt was queued as job `jobId`: its number in ComfyUI's sense. */
   register(
+    jobId: string,
+    prompt: ApiPrompt,
+    extraData: unknown,
+    clientId: string | undefined,
+    owner: string | null,
+  ): number {
+    this.deps.store.addComfyPrompt({ jobId, prompt, extraData, clientId });
+    const number = this.#add(jobId, prompt, extraData, clientId, owner);
+    this.broadcastStatus();
+    return number;
+  }
+
+  #add(
     jobId: string,
     prompt: ApiPrompt,
     extraData: unknown,
@@ -70,7 +90,6 @@ export class ComfyBridge implements HubObserver {
       const oldest = this.#prompts.keys().next().value as string;
       this.#prompts.delete(oldest);
     }
-    this.broadcastStatus();
     return number;
   }
 
@@ -159,8 +178,8 @@ export class ComfyBridge implements HubObserver {
     const prompt_id = rec.promptId;
     switch (e.type) {
       case 'job:started':
-        this.#toClient(rec, 'execution_start', { prompt_id, timestamp: now() });
-        this.#toClient(rec, 'execution_cached', { nodes: [], prompt_id, timestamp: now() });
+        this.#toClient(rec, 'execution_start', { prompt_id, timestamp: e.at });
+        this.#toClient(rec, 'execution_cached', { nodes: [], prompt_id, timestamp: e.at });
         return;
       case 'node:started':
         this.#executing(rec, this.#comfyNode(rec, e.nodeId));
@@ -174,7 +193,7 @@ export class ComfyBridge implements HubObserver {
       case 'node:done': {
         const node = this.#comfyNode(rec, e.nodeId);
         if (e.type === 'node:cached')
-          this.#toClient(rec, 'execution_cached', { nodes: [node], prompt_id, timestamp: now() });
+          this.#toClient(rec, 'execution_cached', { nodes: [node], prompt_id, timestamp: e.at });
         const output = this.#files(e.artifacts);
         if (!output) return;
         rec.outputs[node] = output;
@@ -186,7 +205,7 @@ export class ComfyBridge implements HubObserver {
         return;
       case 'job:finished':
         rec.status = e.status === 'success' ? 'success' : 'error';
-        if (e.status === 'success') this.#toClient(rec, 'execution_success', { prompt_id, timestamp: now() });
+        if (e.status === 'success') this.#toClient(rec, 'execution_success', { prompt_id, timestamp: e.at });
         else {
           const f = rec.failed;
           const node = f?.nodeId ?? null;
@@ -201,7 +220,7 @@ export class ComfyBridge implements HubObserver {
             traceback: [],
             current_inputs: {},
             current_outputs: {},
-            timestamp: now(),
+            timestamp: e.at,
           });
         }
         this.#executing(rec, null);
@@ -213,7 +232,7 @@ export class ComfyBridge implements HubObserver {
           node_id: rec.executing ?? null,
           node_type: rec.executing ? rec.prompt[rec.executing]?.class_type : null,
           executed: Object.keys(rec.outputs),
-          timestamp: now(),
+          timestamp: e.at,
         });
         this.#executing(rec, null);
         return;
@@ -294,7 +313,10 @@ export class ComfyBridge implements HubObserver {
 
   clearHistory(user: User | undefined, ids?: string[]): void {
     for (const [id, rec] of this.#prompts)
-      if (rec.status && mayAccess(user, rec) && (!ids || ids.includes(id))) this.#prompts.delete(id);
+      if (rec.status && mayAccess(user, rec) && (!ids || ids.includes(id))) {
+        this.#prompts.delete(id);
+        this.deps.store.deleteComfyPrompt(id);
+      }
   }
 
   /** Under `--users`: whether an output file belongs to a prompt this user may see. */

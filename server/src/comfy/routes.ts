@@ -152,7 +152,7 @@ export async function comfyRoutes(app: FastifyInstance, deps: ComfyRoutesDeps): 
         const doc = checked.doc;
         const clientId =
           typeof body.client_id === 'string' && CLIENT_ID.test(body.client_id) ? body.client_id : undefined;
-        deps.policy?.enforce(doc, { ...(clientId ? { clientId } : {}), address: req.ip });
+        await deps.policy?.enforce(doc, { ...(clientId ? { clientId } : {}), address: req.ip });
         const owner = req.user?.name;
         const { jobId } = scheduler.submit(
           { graph: doc, ...(clientId ? { clientId } : {}), ...(owner ? { owner } : {}) },

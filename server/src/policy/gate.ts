@@ -3,8 +3,8 @@ import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import type { GraphDocument } from '@reelgraph/graph';
 import { HttpError } from '../errors';
-import { checkGraph, type PolicyFinding } from './check-graph';
-import { type CompiledPolicy, loadPolicy } from './rules';
+import { checkGraph, type PolicyFinding, type TextInput, textInputs } from './check-graph';
+import type { CompiledPolicy } from './rules';
 
 /** Who submitted: the user (with `--users`), else only the client id and address are known. */
 export interface Submitter {
@@ -18,18 +18,28 @@ export interface PolicyGate {
    * Throws `422 policy_refused` (with the rule ids and the node/input of each hit) when a refuse rule
    * matches; otherwise returns the warn rules' hits. Every refusal is logged.
    */
-  enforce(doc: GraphDocument, who: Submitter): PolicyFinding[];
+  enforce(doc: GraphDocument, who: Submitter): Promise<PolicyFinding[]>;
 }
 
 /** The append-only record of refusals, one JSON object a line, in the data folder. */
 export const REFUSAL_LOG = 'policy-refusals.jsonl';
 
-export function createPolicyGate(file: string, dataDir: string, log: (message: string) => void): PolicyGate {
-  const policy: CompiledPolicy = loadPolicy(file);
+/**
+ * The rules first (cheap, in this process), then the plugins' text classifiers (in the node host,
+ * where pack code runs) only when no rule refused already.
+ */
+export function createPolicyGate(
+  policy: CompiledPolicy,
+  dataDir: string,
+  log: (message: string) => void,
+  classify: (texts: TextInput[]) => Promise<PolicyFinding[]>,
+): PolicyGate {
   const logFile = path.join(dataDir, REFUSAL_LOG);
   return {
-    enforce(doc, who) {
+    async enforce(doc, who) {
       const { refused, warnings } = checkGraph(doc, policy);
+      if (refused.length === 0 && policy.classifiers.length > 0)
+        refused.push(...(await classify(textInputs(doc))));
       if (refused.length === 0) return warnings;
       // The job never exists: the refusal gets its own id, shown to the user and kept in the log.
       const refusalId = randomUUID();
@@ -49,6 +59,8 @@ export function createPolicyGate(file: string, dataDir: string, log: (message: s
       );
       const first = refused[0] as PolicyFinding;
       const messages = new Map(policy.rules.map((c) => [c.rule.id, c.rule.message ?? c.rule.category]));
+      for (const f of refused)
+        if (!messages.has(f.ruleId)) messages.set(f.ruleId, `${f.category} (${f.ruleId})`);
       throw new HttpError(
         422,
         'policy_refused',

@@ -19,9 +19,18 @@ export interface PolicyRule {
   message?: string;
 }
 
+/** A pack's classifier node the policy runs (`defineClassifier`, contract in docs/plugins.md). */
+export interface PolicyClassifier {
+  /** The classifier's node type. */
+  node: string;
+  /** Refuse at or above this score; default: the classifier's own threshold. */
+  threshold?: number;
+}
+
 export interface PolicyFile {
   version: 1;
   rules: PolicyRule[];
+  classifiers?: PolicyClassifier[];
 }
 
 /** A rule ready to match: terms as folded keys. */
@@ -39,6 +48,7 @@ export interface CompiledPolicy {
   nearTerms: Map<string, CompiledRule[]>;
   /** Longest folded term, bounding how many words the matcher rejoins. */
   maxTermLength: number;
+  classifiers: PolicyClassifier[];
 }
 
 /** A term's key: its folded words concatenated, so "self harm", "self-harm" and "s e l f h a r m" meet. */
@@ -63,8 +73,11 @@ function stringList(v: unknown, where: string): string[] {
 /** Check a parsed policy document; throws with the rule and field at fault. */
 export function parsePolicy(doc: unknown): PolicyFile {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) fail('file', 'must be a JSON object');
-  const { version, rules } = doc as Record<string, unknown>;
+  const { version, rules, classifiers } = doc as Record<string, unknown>;
   if (version !== 1) fail('version', 'must be 1');
+  for (const k of Object.keys(doc)) {
+    if (!['version', 'rules', 'classifiers'].includes(k)) fail('file', `unknown field "${k}"`);
+  }
   if (!Array.isArray(rules)) fail('rules', 'must be a list');
   const seen = new Set<string>();
   const out = rules.map((r, i): PolicyRule => {
@@ -113,7 +126,27 @@ export function parsePolicy(doc: unknown): PolicyFile {
       fail(at, 'needs terms, patterns or near');
     return rule;
   });
-  return { version: 1, rules: out };
+  return {
+    version: 1,
+    rules: out,
+    ...(classifiers !== undefined ? { classifiers: parseClassifiers(classifiers) } : {}),
+  };
+}
+
+function parseClassifiers(v: unknown): PolicyClassifier[] {
+  if (!Array.isArray(v)) fail('classifiers', 'must be a list');
+  return v.map((c, i): PolicyClassifier => {
+    const where = `classifiers[${i}]`;
+    if (typeof c !== 'object' || c === null) fail(where, 'must be an object');
+    const { node, threshold, ...rest } = c as Record<string, unknown>;
+    const extra = Object.keys(rest)[0];
+    if (extra !== undefined) fail(where, `unknown field "${extra}"`);
+    if (typeof node !== 'string' || node === '') fail(where, 'node must be a node type');
+    if (threshold === undefined) return { node };
+    if (typeof threshold !== 'number' || !(threshold > 0 && threshold <= 1))
+      fail(where, 'threshold must be a number in (0, 1]');
+    return { node, threshold };
+  });
 }
 
 export function compilePolicy(policy: PolicyFile): CompiledPolicy {
@@ -140,7 +173,7 @@ export function compilePolicy(policy: PolicyFile): CompiledPolicy {
     }
     return c;
   });
-  return { rules, terms, nearTerms, maxTermLength };
+  return { rules, terms, nearTerms, maxTermLength, classifiers: policy.classifiers ?? [] };
 }
 
 export function loadPolicy(file: string): CompiledPolicy {

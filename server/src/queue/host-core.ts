@@ -7,6 +7,9 @@ import { loadSigningKey } from '../c2pa/keys';
 import { precompileC2pa } from '../c2pa/wasm';
 import { withCredentials } from '../c2pa/wrap-nodes';
 import { filesMissing } from '../files/missing';
+import type { TextInput } from '../policy/check-graph';
+import { classifyTexts, resolveClassifiers, withFrameClassifiers } from '../policy/classifiers';
+import type { PolicyClassifier } from '../policy/rules';
 import type { HostConfig, RunOutcome } from './node-host';
 
 /**
@@ -22,6 +25,7 @@ export class HostCore {
     public executor: Executor,
     readonly services: Partial<NodeServices>,
     readonly system: Record<string, unknown>,
+    readonly classifiers: PolicyClassifier[],
     readonly credentials?: ContentCredentials,
   ) {}
 
@@ -56,8 +60,10 @@ export class HostCore {
       const compiled = precompileC2pa().catch(() => {});
       if (config.warmModels) void compiled.then(() => credentials.warm());
     }
-    const executor = executorFor(registry, catalog, services, credentials);
-    return new HostCore(registry, catalog, executor, services, system, credentials);
+    const classifiers = config.classifiers ?? [];
+    resolveClassifiers(registry.nodes, classifiers); // a policy naming a missing classifier stops the start
+    const executor = executorFor(registry, catalog, services, classifiers, credentials);
+    return new HostCore(registry, catalog, executor, services, system, classifiers, credentials);
   }
 
   /**
@@ -71,7 +77,7 @@ export class HostCore {
         await this.registry.reload();
         const { registry, services } = this;
         this.catalog = catalogOf(registry, services);
-        this.executor = executorFor(registry, this.catalog, services, this.credentials);
+        this.executor = executorFor(registry, this.catalog, services, this.classifiers, this.credentials);
         return this.catalog;
       } finally {
         this.#reloading = undefined;
@@ -102,6 +108,10 @@ export class HostCore {
     }
   }
 
+  classifyTexts(texts: TextInput[]) {
+    return classifyTexts(this.registry.nodes, this.classifiers, texts, this.services);
+  }
+
   async close(): Promise<void> {
     const models = (this.services as { models?: { dispose?: () => Promise<void> } }).models;
     await models?.dispose?.().catch(() => {});
@@ -119,11 +129,13 @@ function executorFor(
   registry: PackRegistry,
   catalog: PackCatalog,
   services: Partial<NodeServices>,
+  classifiers: PolicyClassifier[],
   credentials: ContentCredentials | undefined,
 ): Executor {
+  // A snapshot: a reload replaces the registry's map, never this one. Classified, then signed.
+  const guarded = withFrameClassifiers(registry.nodes, classifiers);
   return new Executor({
-    // A snapshot: a reload replaces the registry's map, never this one.
-    nodes: credentials ? withCredentials(registry.nodes, credentials) : registry.nodes,
+    nodes: credentials ? withCredentials(guarded, credentials) : guarded,
     catalog: { types: catalog.types, nodes: catalog.nodes },
     sockets: registry.sockets,
     services,

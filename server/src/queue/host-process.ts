@@ -2,6 +2,8 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { PackCatalog } from '@reelgraph/packs';
+import type { PolicyFinding } from '@reelgraph/protocol';
+import type { TextInput } from '../policy/check-graph';
 import type { ToChild, ToParent } from './host-messages';
 import type { HostConfig, RunOutcome, RunRequest } from './node-host';
 
@@ -33,6 +35,8 @@ export class HostProcess {
   readonly #exited: Promise<void>;
   #lastFatal: string | undefined;
   #reloads: ((catalog: PackCatalog | undefined) => void)[] = [];
+  readonly #classifying = new Map<number, (findings: PolicyFinding[] | undefined) => void>();
+  #nextClassify = 0;
 
   private constructor(config: HostConfig, ready: (err?: Error) => void) {
     const child = fork(CHILD_ENTRY, [], {
@@ -52,12 +56,15 @@ export class HostProcess {
       } else if (m.t === 'init-failed') {
         ready(new Error(`node host failed to start: ${m.message}`));
         child.kill('SIGKILL');
-      } else if (m.t === 'event') {
-        this.#pending.get(m.event.jobId)?.req.onEvent(m.event);
+      } else if (m.t === 'events') {
+        for (const event of m.events) this.#pending.get(event.jobId)?.req.onEvent(event);
       } else if (m.t === 'outcome') {
         this.#settle(m.jobId, m.outcome);
       } else if (m.t === 'fatal') {
         this.#lastFatal = m.message;
+      } else if (m.t === 'classified') {
+        this.#classifying.get(m.id)?.(m.findings);
+        this.#classifying.delete(m.id);
       } else if (m.t === 'reloaded') {
         this.catalog = m.catalog;
         for (const done of this.#reloads.splice(0)) done(m.catalog);
@@ -72,6 +79,8 @@ export class HostProcess {
         const why = this.#lastFatal ?? `node host process exited (code ${code}, signal ${signal})`;
         for (const id of [...this.#pending.keys()]) this.#settle(id, { kind: 'crashed', message: why });
         for (const done of this.#reloads.splice(0)) done(undefined);
+        for (const done of this.#classifying.values()) done(undefined);
+        this.#classifying.clear();
         resolve();
       });
     });
@@ -118,6 +127,16 @@ export class HostProcess {
       req.signal.addEventListener('abort', onAbort, { once: true });
       child.send({ t: 'run', jobId: req.jobId, graph: req.graph, targets: req.targets } satisfies ToChild);
       if (req.signal.aborted) onAbort();
+    });
+  }
+
+  /** The policy's text classifiers over `texts`, beside any job it runs; undefined if the child went away. */
+  classifyTexts(texts: TextInput[]): Promise<PolicyFinding[] | undefined> {
+    if (!this.alive) return Promise.resolve(undefined);
+    const id = this.#nextClassify++;
+    return new Promise((resolve) => {
+      this.#classifying.set(id, resolve);
+      this.#child.send({ t: 'classify', id, texts } satisfies ToChild);
     });
   }
 

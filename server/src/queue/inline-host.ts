@@ -1,4 +1,6 @@
 import type { PackCatalog } from '@reelgraph/packs';
+import type { PolicyFinding } from '@reelgraph/protocol';
+import type { TextInput } from '../policy/check-graph';
 import { HostCore } from './host-core';
 import type { HostConfig, NodeHost, RunOutcome, RunRequest } from './node-host';
 
@@ -20,6 +22,10 @@ export class InlineNodeHost implements NodeHost {
 
   run(req: RunRequest): Promise<RunOutcome> {
     return this.core.run(req.jobId, req.graph, req.targets, req.signal, req.onEvent);
+  }
+
+  classifyTexts(texts: TextInput[]): Promise<PolicyFinding[]> {
+    return this.core.classifyTexts(texts);
   }
 
   async reload(): Promise<void> {

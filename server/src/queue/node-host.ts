@@ -2,7 +2,10 @@ import type { EngineEvent, NodeFailure } from '@reelgraph/executor';
 import type { GraphDocument, ValidationError } from '@reelgraph/graph';
 import type { MarkSpec } from '@reelgraph/media';
 import type { PackCatalog } from '@reelgraph/packs';
+import type { PolicyFinding } from '@reelgraph/protocol';
 import type { SigningFiles } from '../c2pa/keys';
+import type { TextInput } from '../policy/check-graph';
+import type { PolicyClassifier } from '../policy/rules';
 
 /** What the queue needs from "the thing that runs graphs": the catalog, and runs. */
 export interface NodeHost {
@@ -11,6 +14,8 @@ export interface NodeHost {
   /** Execution providers, onnxruntime version, models found (for `GET /api/system`). */
   readonly system: Record<string, unknown>;
   run(req: RunRequest): Promise<RunOutcome>;
+  /** The policy's text classifiers (`HostConfig.classifiers`) over these texts: their refusals. */
+  classifyTexts(texts: TextInput[]): Promise<PolicyFinding[]>;
   /**
    * Stop the job now, including code that ignores its AbortSignal, without touching other jobs; its
    * run settles as `crashed` with `reason`. Returns false when this host cannot (inline: a hung node
@@ -56,4 +61,6 @@ export interface HostConfig {
   credentials?: SigningFiles;
   /** A visible mark save nodes draw on every output (`services.mark`). */
   mark?: MarkSpec;
+  /** The policy's classifiers (`serve --policy`): text ones at submit, frame ones before outputs are written. */
+  classifiers?: PolicyClassifier[];
 }

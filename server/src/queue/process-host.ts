@@ -1,4 +1,6 @@
 import type { PackCatalog } from '@reelgraph/packs';
+import type { PolicyFinding } from '@reelgraph/protocol';
+import type { TextInput } from '../policy/check-graph';
 import { HostProcess } from './host-process';
 import type { HostConfig, NodeHost, RunOutcome, RunRequest } from './node-host';
 
@@ -109,6 +111,30 @@ export class ProcessNodeHost implements NodeHost {
       this.#busy.delete(req.jobId);
       this.#release(child);
     }
+  }
+
+  /**
+   * Text classifiers run in a child, as every pack's code does: an idle one, else a busy one (beside
+   * its job: no new child for a submit). A child lost meanwhile refuses (the policy fails closed).
+   */
+  async classifyTexts(texts: TextInput[]): Promise<PolicyFinding[]> {
+    if (!this.config.classifiers?.length || texts.length === 0) return [];
+    const running = [...this.#idle, ...this.#busy.values()].find((c) => c.alive);
+    const child = running ?? (await this.#take());
+    try {
+      const found = await child.classifyTexts(texts);
+      if (found) return found;
+    } finally {
+      if (!running) this.#release(child);
+    }
+    return this.config.classifiers.map((c) => ({
+      ruleId: `classifier:${c.node}`,
+      category: 'classifier unavailable',
+      action: 'refuse',
+      match: 'the node host running the classifier stopped',
+      nodeId: texts[0]?.nodeId ?? '',
+      input: texts[0]?.input ?? '',
+    }));
   }
 
   /** Hot reload in every child (running jobs keep their code); children started later load afresh. */

@@ -261,7 +261,8 @@ export class Scheduler implements JobQueue {
       })
       .finally(() => {
         this.#active.delete(job.id);
-        this.pump();
+        // Not at once: jobs whose nodes never wait would run back to back and starve HTTP and sockets.
+        setImmediate(() => this.pump());
       });
   }
 

@@ -2,6 +2,7 @@ import type { GraphDocument } from '@reelgraph/graph';
 import type { PackCatalog } from '@reelgraph/packs';
 import type { JobError, JobState } from '@reelgraph/protocol';
 import { type Culprit, culprit, describeCulprit } from '../packs/blame';
+import { POLICY_REFUSED } from '../policy/classifiers';
 import type { JobRecord, Store } from '../store/store';
 import type { Hub } from '../ws/hub';
 import type { JobTracker } from './job-tracker';
@@ -60,7 +61,8 @@ export function settle(
         state: 'failed',
         durationMs: outcome.durationMs,
         error: {
-          code: 'node_failed',
+          // an output a policy classifier refused: the server's policy, not the node, failed the job
+          code: failure?.name === POLICY_REFUSED ? POLICY_REFUSED : 'node_failed',
           message: nodeId
             ? `${who ? describeCulprit(who) : `node "${nodeId}"`} failed: ${failure?.message ?? 'unknown error'}`
             : 'the job failed',

@@ -138,11 +138,11 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
         }
       }
       const policyWarnings =
-        deps.policy?.enforce(doc, {
+        (await deps.policy?.enforce(doc, {
           ...(req.user ? { user: req.user.name } : {}),
           ...(body.clientId !== undefined ? { clientId: body.clientId } : {}),
           address: req.ip,
-        }) ?? [];
+        })) ?? [];
       const { jobId, position } = queueCall(() =>
         scheduler.submit(
           {

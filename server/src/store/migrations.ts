@@ -91,6 +91,16 @@ CREATE TABLE uploads (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 4,
+    description: "comfy_prompts: jobs that came in as ComfyUI prompts, for the ComfyUI API's /history",
+    sql: `CREATE TABLE IF NOT EXISTS comfy_prompts (
+  job_id TEXT PRIMARY KEY,
+  prompt TEXT NOT NULL,
+  extra_data TEXT,
+  client_id TEXT
+);`,
+  },
 ];
 
 /** The steps a database at `current` needs, in order. Refuses a database newer than this code. */

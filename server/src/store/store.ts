@@ -29,6 +29,14 @@ export interface JobRecord {
   outputCount: number;
 }
 
+export interface ComfyPromptRecord {
+  jobId: string;
+  /** The API-format prompt as sent. */
+  prompt: Record<string, unknown>;
+  extraData: unknown;
+  clientId: string | undefined;
+}
+
 export interface FileOutputRecord {
   id: string;
   jobId: string;
@@ -92,6 +100,11 @@ function toRecord(r: JobRow): JobRecord {
  * The persistent queue and history (SQLite, WAL). Every accepted job is written before the server
  * answers 201, so a crash loses nothing accepted. Synchronous API: better-sqlite3 calls are
  * microseconds and keep the ordering of events trivially correct.
+ *
+ * Writes nobody waits on (events, outputs, a job's end) are queued and committed together, in order, in
+ * one transaction at the end of the tick: a commit costs far more than a row, and a trivial job writes
+ * a dozen rows. Every read and every write that answers commits the queue first, so the store always
+ * reads its own writes; `afterCommit` holds what must only be told once it is stored (job events).
  */
 export class Store {
   readonly db: Database.Database;
@@ -99,6 +112,9 @@ export class Store {
   readonly workflows: WorkflowStore;
   readonly uploadNames: UploadNames;
   readonly #stmts;
+  #queued: (() => void)[] = [];
+  #told: (() => void)[] = [];
+  #scheduled = false;
 
   constructor(dataDir: string) {
     this.db = new Database(path.join(dataDir, 'reelgraph.db'));
@@ -155,6 +171,13 @@ export class Store {
       deleteJob: db.prepare(`DELETE FROM jobs WHERE id = ?`),
       deleteEvents: db.prepare(`DELETE FROM events WHERE job_id = ?`),
       deleteOutputs: db.prepare(`DELETE FROM outputs WHERE job_id = ?`),
+      insertComfy: db.prepare(
+        `INSERT INTO comfy_prompts (job_id, prompt, extra_data, client_id) VALUES (@jobId, @prompt, @extraData, @clientId)`,
+      ),
+      comfyPrompts: db.prepare(
+        `SELECT c.job_id, c.prompt, c.extra_data, c.client_id FROM comfy_prompts c JOIN jobs j ON j.id = c.job_id ORDER BY j.ord`,
+      ),
+      deleteComfy: db.prepare(`DELETE FROM comfy_prompts WHERE job_id = ?`),
       activeOfClient: db.prepare(
         `SELECT id FROM jobs WHERE client_id = @clientId AND owner IS @owner AND state IN ('queued', 'running')`,
       ),
@@ -162,7 +185,69 @@ export class Store {
   }
 
   close(): void {
+    this.flush();
     this.db.close();
+  }
+
+  /** Queue a write nobody waits on; it commits with the rest of this tick's. */
+  #later(write: () => void): void {
+    this.#queued.push(write);
+    this.#schedule();
+  }
+
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      this.flush();
+    });
+  }
+
+  /**
+   * Commit the queued writes in one transaction, with `write` last when given (its result returned, its
+   * error thrown). Should that transaction fail, each queued write runs alone, so a bad row loses only itself.
+   */
+  #commit<T>(write?: () => T): T | undefined {
+    if (this.#queued.length === 0 || !this.db.open) return write?.();
+    const writes = this.#queued;
+    this.#queued = [];
+    try {
+      return this.db.transaction(() => {
+        for (const w of writes) w();
+        return write?.();
+      })();
+    } catch {
+      for (const w of writes) {
+        try {
+          w();
+        } catch (err) {
+          console.warn(`[reelgraph] a store write failed: ${err instanceof Error ? err.message : err}`);
+        }
+      }
+      return write?.();
+    }
+  }
+
+  /** Commit what is queued, then run what waited for it. */
+  flush(): void {
+    this.#commit();
+    while (this.#told.length > 0) {
+      const told = this.#told;
+      this.#told = [];
+      for (const f of told) f();
+      this.#commit();
+    }
+  }
+
+  /** Run `fn` once every write queued so far is committed: now when nothing waits. */
+  afterCommit(fn: () => void): void {
+    if (this.#queued.length === 0 && this.#told.length === 0) {
+      fn();
+      return;
+    }
+    this.#told.push(fn);
+    this.#schedule();
   }
 
   insertJob(
@@ -171,34 +256,36 @@ export class Store {
       'id' | 'priority' | 'clientId' | 'title' | 'nodeCount' | 'graph' | 'targets' | 'timeoutMs' | 'createdAt'
     > & { owner?: string | null },
   ): void {
-    this.#stmts.insertJob.run({
-      ...j,
-      owner: j.owner ?? null,
-      targets: j.targets ? JSON.stringify(j.targets) : null,
-    });
+    const row = { ...j, owner: j.owner ?? null, targets: j.targets ? JSON.stringify(j.targets) : null };
+    // Committed now, with what was queued before it: the job is stored before the server answers 201.
+    this.#commit(() => this.#stmts.insertJob.run(row));
   }
 
   getJob(id: string): JobRecord | undefined {
+    this.#commit();
     const r = this.#stmts.getJob.get(id) as JobRow | undefined;
     return r && toRecord(r);
   }
 
   nextQueued(): JobRecord | undefined {
+    this.#commit();
     const r = this.#stmts.nextQueued.get() as JobRow | undefined;
     return r && toRecord(r);
   }
 
   countQueued(): number {
+    this.#commit();
     return (this.#stmts.countQueued.get() as { n: number }).n;
   }
 
   /** 0-based place among queued jobs in run order. */
   positionOf(job: { priority: number; ord: number }): number {
+    this.#commit();
     return (this.#stmts.position.get({ priority: job.priority, ord: job.ord }) as { n: number }).n;
   }
 
   markRunning(id: string, at: number): boolean {
-    return this.#stmts.markRunning.run({ id, at }).changes === 1;
+    return this.#commit(() => this.#stmts.markRunning.run({ id, at }).changes === 1)!;
   }
 
   finish(
@@ -209,34 +296,37 @@ export class Store {
     error: JobError | null,
     nodes: Record<string, NodeStatus> | null,
   ): void {
-    this.#stmts.finish.run({
+    const row = {
       id,
       state,
       at,
       durationMs,
       error: error ? JSON.stringify(error) : null,
       nodes: nodes ? JSON.stringify(nodes) : null,
-    });
+    };
+    this.#later(() => this.#stmts.finish.run(row));
   }
 
   setPriority(id: string, priority: number): boolean {
-    return this.#stmts.setPriority.run({ id, priority }).changes === 1;
+    return this.#commit(() => this.#stmts.setPriority.run({ id, priority }).changes === 1)!;
   }
 
   runningJobs(): JobRecord[] {
+    this.#commit();
     return (this.#stmts.running.all() as JobRow[]).map(toRecord);
   }
 
   /** Back to the queue; `refund` takes back the attempt (a clean shutdown is not the job's fault). */
   requeue(id: string, refund = false): void {
-    this.#stmts.requeue.run({ id, refund: refund ? 1 : 0 });
+    this.#later(() => this.#stmts.requeue.run({ id, refund: refund ? 1 : 0 }));
   }
 
   appendEvent(jobId: string, seq: number, type: string, data: string): void {
-    this.#stmts.insertEvent.run(jobId, seq, type, data);
+    this.#later(() => this.#stmts.insertEvent.run(jobId, seq, type, data));
   }
 
   maxSeq(jobId: string): number {
+    this.#commit();
     return (this.#stmts.maxSeq.get(jobId) as { n: number | null }).n ?? 0;
   }
 
@@ -250,6 +340,7 @@ export class Store {
     afterSeq: number,
     upTo = Number.MAX_SAFE_INTEGER,
   ): { seq: number; text: string }[] {
+    this.#commit();
     return (this.#stmts.events.all(jobId, afterSeq, upTo) as { seq: number; data: string }[]).map((r) => ({
       seq: r.seq,
       text: r.data,
@@ -257,14 +348,17 @@ export class Store {
   }
 
   addFileOutput(o: FileOutputRecord): void {
-    this.#stmts.insertFile.run({ ...o, meta: o.meta ? JSON.stringify(o.meta) : null });
+    const row = { ...o, meta: o.meta ? JSON.stringify(o.meta) : null };
+    this.#later(() => this.#stmts.insertFile.run(row));
   }
 
   addValueOutput(jobId: string, nodeId: string, value: unknown, label: string | undefined): void {
-    this.#stmts.insertValue.run({ jobId, nodeId, value: JSON.stringify(value), label: label ?? null });
+    const row = { jobId, nodeId, value: JSON.stringify(value), label: label ?? null };
+    this.#later(() => this.#stmts.insertValue.run(row));
   }
 
   outputsOf(jobId: string): Output[] {
+    this.#commit();
     const rows = this.#stmts.outputsOf.all(jobId) as Record<string, unknown>[];
     return rows.map((r) =>
       r.kind === 'file'
@@ -288,6 +382,7 @@ export class Store {
   }
 
   fileOutput(id: string): FileOutputRecord | undefined {
+    this.#commit();
     const r = this.#stmts.fileOutput.get(id) as Record<string, unknown> | undefined;
     if (!r) return undefined;
     return {
@@ -311,6 +406,7 @@ export class Store {
    * stay on disk.
    */
   clearFinished(owner?: string): number {
+    this.#commit();
     const finished = `SELECT id FROM jobs WHERE state IN ('success', 'failed', 'cancelled')`;
     const ids = (
       owner === undefined
@@ -322,10 +418,12 @@ export class Store {
   }
 
   #forget(jobs: { id: string }[]): void {
+    this.#commit();
     this.db.transaction(() => {
       for (const { id } of jobs) {
         this.#stmts.deleteEvents.run(id);
         this.#stmts.deleteOutputs.run(id);
+        this.#stmts.deleteComfy.run(id);
         this.#stmts.deleteJob.run(id);
       }
     })();
@@ -336,6 +434,7 @@ export class Store {
    * files stay on disk: they are the user's.
    */
   pruneHistory(keep: number): number {
+    this.#commit();
     const old = this.db
       .prepare(
         `SELECT id FROM jobs WHERE state IN ('success', 'failed', 'cancelled') ORDER BY ord DESC LIMIT -1 OFFSET ?`,
@@ -345,8 +444,40 @@ export class Store {
     return old.length;
   }
 
+  /** A job came in through the ComfyUI API: what its /history entry shows besides its events. */
+  addComfyPrompt(p: ComfyPromptRecord): void {
+    this.#stmts.insertComfy.run({
+      jobId: p.jobId,
+      prompt: JSON.stringify(p.prompt),
+      extraData: p.extraData === undefined ? null : JSON.stringify(p.extraData),
+      clientId: p.clientId ?? null,
+    });
+  }
+
+  /** The ComfyUI prompts whose jobs are still kept, oldest first. */
+  comfyPrompts(): ComfyPromptRecord[] {
+    const rows = this.#stmts.comfyPrompts.all() as {
+      job_id: string;
+      prompt: string;
+      extra_data: string | null;
+      client_id: string | null;
+    }[];
+    return rows.map((r) => ({
+      jobId: r.job_id,
+      prompt: JSON.parse(r.prompt) as Record<string, unknown>,
+      extraData: r.extra_data === null ? undefined : (JSON.parse(r.extra_data) as unknown),
+      clientId: r.client_id ?? undefined,
+    }));
+  }
+
+  /** ComfyUI's "clear history": the prompt leaves /history; the job stays in Reelgraph's. */
+  deleteComfyPrompt(jobId: string): void {
+    this.#stmts.deleteComfy.run(jobId);
+  }
+
   /** A client id names a client within one owner (null without named users). */
   activeJobsOfClient(clientId: string, owner: string | null = null): string[] {
+    this.#commit();
     return (this.#stmts.activeOfClient.all({ clientId, owner }) as { id: string }[]).map((r) => r.id);
   }
 
@@ -366,6 +497,7 @@ export class Store {
     jobs: JobRecord[];
     total: number;
   } {
+    this.#commit();
     const where: string[] = [];
     const params: unknown[] = [];
     if (q.title) {

@@ -27,6 +27,8 @@ export interface HubObserver {
 
 export interface Connection {
   socket: WebSocket;
+  /** The TCP stream under `socket`: corked while a batch of events goes out, so they leave in one write. */
+  wire?: Corkable;
   clientId: string;
   /** With `serve --users`: the socket's user; a client id is only matched within its user. */
   user?: User;
@@ -36,13 +38,19 @@ export interface Connection {
   badMessages: number;
 }
 
+export interface Corkable {
+  cork(): void;
+  uncork(): void;
+}
+
 /** Client ids cannot hold `/` (docs/protocol.md), so `owner/clientId` never meets a bare client id. */
 const clientKey = (clientId: string, owner: string | undefined) =>
   owner ? `${owner}/${clientId}` : clientId;
 
-export function newConnection(socket: WebSocket, clientId: string, user?: User): Connection {
+export function newConnection(socket: WebSocket, clientId: string, user?: User, wire?: Corkable): Connection {
   return {
     socket,
+    ...(wire ? { wire } : {}),
     clientId,
     ...(user ? { user } : {}),
     jobs: new Set(),
@@ -64,10 +72,18 @@ export class Hub {
   readonly #byClient = new Map<string, Set<Connection>>();
   readonly connections = new Set<Connection>();
   readonly observers = new Set<HubObserver>();
+  /** Wires corked in this tick; uncorked together once the synchronous work that sends is done. */
+  readonly #corked = new Set<Corkable>();
   /** Counters for tests and the load benchmark. */
   sentJson = 0;
   sentBinary = 0;
   droppedPreviews = 0;
+
+  /**
+   * `whenStored` runs a job event's delivery once the event is committed (the store batches its writes
+   * per tick): nobody hears of a change the store could still lose. Default: at once.
+   */
+  constructor(private readonly whenStored: (deliver: () => void) => void = (deliver) => deliver()) {}
 
   add(conn: Connection): void {
     this.connections.add(conn);
@@ -175,10 +191,14 @@ export class Hub {
     if (set && set.size === 0) this.#byJob.delete(jobId);
   }
 
-  /** One event of the job, already encoded, to every socket following it. */
+  /** One event of the job, already encoded, to every socket following it now, once it is stored. */
   sendJob(jobId: string, text: string): void {
-    for (const o of this.observers) o.event(jobId, text);
-    for (const conn of this.#byJob.get(jobId) ?? []) this.sendText(conn, text);
+    const followers = this.#byJob.get(jobId);
+    const to = followers ? [...followers] : [];
+    this.whenStored(() => {
+      for (const o of this.observers) o.event(jobId, text);
+      for (const conn of to) this.sendText(conn, text);
+    });
   }
 
   sendJobBinary(jobId: string, frame: Uint8Array): void {
@@ -195,8 +215,23 @@ export class Hub {
       ws.close(1013, 'client too slow');
       return;
     }
+    this.#cork(conn);
     ws.send(text);
     this.sentJson++;
+  }
+
+  /** Events of one tick (a job's whole trivial run, often) leave a socket in one write, not one each. */
+  #cork(conn: Connection): void {
+    const wire = conn.wire;
+    if (!wire || this.#corked.has(wire)) return;
+    if (this.#corked.size === 0) {
+      process.nextTick(() => {
+        for (const w of this.#corked) w.uncork();
+        this.#corked.clear();
+      });
+    }
+    wire.cork();
+    this.#corked.add(wire);
   }
 
   sendBinary(conn: Connection, frame: Uint8Array): void {

@@ -114,7 +114,7 @@ export async function wsRoute(app: FastifyInstance, deps: WsDeps): Promise<void>
     },
     (socket: WebSocket, req) => {
       const clientId = req.query.clientId ?? randomUUID().replaceAll('-', '');
-      const conn = newConnection(socket, clientId, req.user);
+      const conn = newConnection(socket, clientId, req.user, req.raw.socket);
       hub.add(conn);
       socket.on('close', () => hub.remove(conn));
       socket.on('error', () => hub.remove(conn));

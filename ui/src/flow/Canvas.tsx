@@ -6,6 +6,7 @@ import {
   MiniMap,
   ReactFlow,
   useReactFlow,
+  useStoreApi,
 } from '@xyflow/react';
 import { useCallback, useEffect, useState } from 'react';
 import { useStore } from 'zustand';
@@ -16,7 +17,9 @@ import { editor, useEditor } from '../state';
 import type { FlowEdge, FlowNode, NodeItem } from '../store/types';
 import { toast, uiStore } from '../store/uiStore';
 import { FrameNode } from './FrameNode';
+import { estimatedFit } from './fitEstimate';
 import { GenericNode } from './GenericNode';
+import { addReroute } from './LinkMenu';
 import { useFar } from './lod';
 import { NodeMenu, type NodeMenuState } from './NodeMenu';
 import { NoteNode } from './NoteNode';
@@ -81,9 +84,23 @@ export function Canvas() {
   const [menu, setMenu] = useState<NodeMenuState | null>(null);
   const fit = useStore(uiStore, (s) => s.fit);
   const far = useFar();
+  const flowStore = useStoreApi<FlowNode, FlowEdge>();
   useEffect(() => {
     perfFlow.rf = rf;
   }, [rf]);
+  // A fit is asked for in the same task that loads the graph, before React renders it: set the view
+  // from the node positions now, so the first render is at the fitted zoom (boxes when far out).
+  useEffect(
+    () =>
+      uiStore.subscribe((s, prev) => {
+        if (s.fit === prev.fit) return;
+        const { width, height, minZoom } = flowStore.getState();
+        const view = estimatedFit(editor.getState().flow, { width, height }, { min: minZoom, max: 1 });
+        if (view) void rf.setViewport(view);
+      }),
+    [rf, flowStore],
+  );
+  // Then the exact fit, once the nodes are measured.
   useEffect(() => {
     if (fit) void rf.fitView({ maxZoom: 1 });
   }, [fit, rf]);
@@ -154,6 +171,28 @@ export function Canvas() {
     setMenu({ id: node.id, x: e.clientX, y: e.clientY });
   }, []);
   const closeMenu = useCallback(() => setMenu(null), []);
+  // Double-click a link: a reroute point there (between the two nearest ends of the link's stretches).
+  const onEdgeDoubleClick = useCallback(
+    (e: React.MouseEvent, edge: FlowEdge) => {
+      if (!edge.targetHandle) return;
+      const at = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      const source = rf.getInternalNode(edge.source);
+      const target = rf.getInternalNode(edge.target);
+      const end = (n: typeof source, type: 'source' | 'target', id: string) => {
+        const h = n?.internals.handleBounds?.[type]?.find((x) => x.id === id);
+        const p = n?.internals.positionAbsolute;
+        return h && p ? { x: p.x + h.x + h.width / 2, y: p.y + h.y + h.height / 2 } : at;
+      };
+      addReroute(
+        edge.target,
+        edge.targetHandle,
+        end(source, 'source', edge.sourceHandle ?? ''),
+        end(target, 'target', edge.targetHandle),
+        at,
+      );
+    },
+    [rf],
+  );
   const onPaneContextMenu = useCallback(
     (e: React.MouseEvent | MouseEvent) => {
       e.preventDefault();
@@ -201,6 +240,7 @@ export function Canvas() {
         onReconnect={onReconnect}
         onReconnectEnd={onReconnectEnd}
         onNodeContextMenu={onNodeContextMenu}
+        onEdgeDoubleClick={onEdgeDoubleClick}
         onPaneClick={closeMenu}
         onPaneContextMenu={onPaneContextMenu}
         deleteKeyCode={null}

@@ -1,4 +1,4 @@
-import { isLink } from '@reelgraph/graph';
+import { isLink, subgraphIdOf } from '@reelgraph/graph';
 import { useState } from 'react';
 import { editor, useEditor } from '../state';
 
@@ -99,6 +99,16 @@ export function NodeMenu({ menu, onClose }: { menu: NodeMenuState; onClose(): vo
       <button type="button" role="menuitem" onClick={act(() => s.groupSelection())}>
         Group selection <kbd>Ctrl+G</kbd>
       </button>
+      {item.kind === 'node' && (
+        <button type="button" role="menuitem" onClick={act(() => s.convertSelectionToSubgraph())}>
+          Convert to subgraph
+        </button>
+      )}
+      {item.kind === 'node' && subgraphIdOf(item.type) !== undefined && (
+        <button type="button" role="menuitem" onClick={act(() => s.unpackSubgraph(menu.id))}>
+          Unpack subgraph
+        </button>
+      )}
       <button type="button" role="menuitem" className="danger" onClick={act(() => s.deleteSelection())}>
         Delete <kbd>Del</kbd>
       </button>

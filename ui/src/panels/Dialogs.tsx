@@ -2,9 +2,9 @@ import type { PresetInfo } from '@reelgraph/protocol';
 import { useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import { installMissingPack, loadPreset, message, start } from '../actions';
+import { SHORTCUTS } from '../keymap';
 import { api } from '../state';
 import { type MissingReport, toast, uiStore } from '../store/uiStore';
-import { SHORTCUTS } from './shortcuts';
 
 const close = () => {
   const { confirm } = uiStore.getState();
@@ -166,7 +166,7 @@ function HelpDialog() {
     <Modal title="Keyboard shortcuts">
       <table className="rg-shortcuts">
         <tbody>
-          {SHORTCUTS.map(([keys, what]) => (
+          {SHORTCUTS.map(({ keys, what }) => (
             <tr key={keys}>
               <td>
                 <kbd>{keys}</kbd>

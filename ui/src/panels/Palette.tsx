@@ -16,7 +16,13 @@ export function Palette() {
   const candidates = useMemo(() => {
     if (!catalog || !palette) return [];
     const all = Object.values(catalog.nodes);
-    const from = palette.from;
+    const { from, splice } = palette;
+    if (splice)
+      return all.filter(
+        (n) =>
+          firstCompatibleSocket(catalog, n.type, splice.from, 'source') !== null &&
+          firstCompatibleSocket(catalog, n.type, splice.to, 'target') !== null,
+      );
     if (!from) return all;
     return all.filter((n) => firstCompatibleSocket(catalog, n.type, from.type, from.side) !== null);
   }, [catalog, palette]);
@@ -32,7 +38,9 @@ export function Palette() {
   };
   const pick = (n: NodeSchema | undefined) => {
     if (!n) return;
-    editor.getState().addNode(n.type, palette.at, palette.from);
+    const { splice } = palette;
+    if (splice) editor.getState().insertOnLink(splice.target, splice.input, n.type, palette.at);
+    else editor.getState().addNode(n.type, palette.at, palette.from);
     close();
   };
   return (
@@ -55,7 +63,13 @@ export function Palette() {
         <input
           // biome-ignore lint/a11y/noAutofocus: the palette opens to be typed into
           autoFocus
-          placeholder={palette.from ? `Search nodes that take/give ${palette.from.type}…` : 'Search nodes…'}
+          placeholder={
+            palette.splice
+              ? `Search nodes to put between ${palette.splice.from} and ${palette.splice.to}…`
+              : palette.from
+                ? `Search nodes that take/give ${palette.from.type}…`
+                : 'Search nodes…'
+          }
           aria-label="Search nodes"
           value={query}
           onChange={(e) => {

@@ -2,6 +2,7 @@ import { type Catalog, type ConstantValue, type InputValue, isLink, type Point }
 import { widgetDefault } from './defaults';
 import { makeEdge } from './document';
 import { nextId } from './ids';
+import { shiftReroutes } from './reroutes';
 import {
   type FlowEdge,
   type FlowNode,
@@ -111,6 +112,9 @@ export function pasteClip(
     const next: NodeItem = { ...structuredClone(item), inputs };
     if (Object.keys(stash).length) next.stash = stash;
     else delete next.stash;
+    const reroutes = shiftReroutes(item.reroutes, inputs, dx, dy);
+    if (reroutes) next.reroutes = reroutes;
+    else delete next.reroutes;
     items[id] = next;
   }
 

@@ -2,6 +2,7 @@ import {
   type Catalog,
   canConnect,
   feeds,
+  GRAPH_VERSION,
   type GraphDocument,
   connectionProblem as sharedRule,
 } from '@reelgraph/graph';
@@ -31,7 +32,7 @@ export function connectionProblem(
   items: Record<string, Item>,
   c: ConnectionRequest,
 ): ConnectionProblem | null {
-  const doc = { version: 1, nodes: items } as unknown as GraphDocument;
+  const doc = { version: GRAPH_VERSION, nodes: items } as unknown as GraphDocument;
   const message = sharedRule(
     catalog ?? { types: {}, nodes: {} },
     doc,
@@ -79,4 +80,39 @@ export function firstCompatibleSocket(
   for (const [name, o] of Object.entries(schema.outputs))
     if (canConnect(catalog.types, o.type, fromType)) return name;
   return null;
+}
+
+/**
+ * Links that wire nodes in the given order (left to right on the canvas): each node's first output into
+ * the next node's first free input that takes it. What the keyboard's "connect selection" draws.
+ */
+export function chainLinks(
+  catalog: Catalog,
+  items: Record<string, Item>,
+  ordered: readonly string[],
+): ConnectionRequest[] {
+  const out: ConnectionRequest[] = [];
+  for (let i = 0; i + 1 < ordered.length; i++) {
+    const a = items[ordered[i]!];
+    const b = items[ordered[i + 1]!];
+    if (a?.kind !== 'node' || b?.kind !== 'node') continue;
+    const outputs = Object.keys(catalog.nodes[a.type]?.outputs ?? {});
+    const inputs = Object.entries(catalog.nodes[b.type]?.inputs ?? {});
+    // Sockets (must-link inputs) before widgets, as when a link is dropped on a node.
+    const free = [
+      ...inputs.filter(([, d]) => d.widget === 'socket'),
+      ...inputs.filter(([, d]) => d.widget !== 'socket'),
+    ]
+      .map(([name]) => name)
+      .filter((name) => !Array.isArray(b.inputs[name]));
+    found: for (const output of outputs)
+      for (const input of free) {
+        const c = { source: ordered[i]!, output, target: ordered[i + 1]!, input };
+        if (!connectionProblem(catalog, items, c)) {
+          out.push(c);
+          break found;
+        }
+      }
+  }
+  return out;
 }

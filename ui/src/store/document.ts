@@ -95,6 +95,9 @@ export function fromDocument(doc: GraphDocument, catalog?: Catalog): Loaded {
     if (m.color !== undefined) item.color = m.color;
     if (m.collapsed !== undefined) item.collapsed = m.collapsed;
     if (m.size !== undefined) item.size = { ...m.size };
+    if (m.comfy !== undefined) item.comfy = m.comfy;
+    const reroutes = linkedReroutes(node.inputs, m.reroutes);
+    if (reroutes) item.reroutes = reroutes;
     items[id] = item;
     const position = m.position ? { ...m.position } : { x: (i % 6) * GRID_X, y: Math.floor(i / 6) * GRID_Y };
     flow.push({ id, type: 'rg', position, data: {} });
@@ -127,10 +130,10 @@ export function fromDocument(doc: GraphDocument, catalog?: Catalog): Loaded {
   }
 
   const { groups: _g, notes: _n, ...rest } = meta;
-  return { items, flow, edges, meta: rest };
+  return { items, flow, edges, meta: rest, definitions: doc.definitions };
 }
 
-/** Editor state → document v1. Positions come from the flow nodes; only metadata that was set is written. */
+/** Editor state → document (current version). Positions come from the flow nodes; only metadata that was set is written. */
 export function toDocument(state: GraphState, docMeta: DocMeta = {}): GraphDocument {
   const nodes: Record<string, GraphNode> = {};
   const groups: NonNullable<GraphMeta['groups']> = [];
@@ -149,6 +152,9 @@ export function toDocument(state: GraphState, docMeta: DocMeta = {}): GraphDocum
       if (item.size !== undefined) meta.size = { ...item.size };
       if (item.color !== undefined) meta.color = item.color;
       if (item.collapsed !== undefined) meta.collapsed = item.collapsed;
+      if (item.comfy !== undefined) meta.comfy = item.comfy;
+      const reroutes = linkedReroutes(item.inputs, item.reroutes);
+      if (reroutes) meta.reroutes = reroutes;
       const node: GraphNode = { type: item.type, inputs };
       if (item.mode !== undefined) node.mode = item.mode;
       if (item.foreign !== undefined) node.foreign = item.foreign;
@@ -177,7 +183,21 @@ export function toDocument(state: GraphState, docMeta: DocMeta = {}): GraphDocum
   if (notes.length) meta.notes = notes;
   const doc: GraphDocument = { version: GRAPH_VERSION, nodes };
   if (Object.keys(meta).length) doc.meta = meta;
+  if (state.definitions && Object.keys(state.definitions.subgraphs ?? {}).length)
+    doc.definitions = state.definitions;
   return doc;
+}
+
+/** The reroutes of inputs that are linked (points of a link that went are dropped), copied; none → undefined. */
+function linkedReroutes(
+  inputs: Record<string, InputValue>,
+  reroutes: NodeMeta['reroutes'],
+): NodeMeta['reroutes'] {
+  if (!reroutes) return undefined;
+  const out: NonNullable<NodeMeta['reroutes']> = {};
+  for (const [input, points] of Object.entries(reroutes))
+    if (points.length && isLink(inputs[input])) out[input] = points.map((p) => ({ x: p.x, y: p.y }));
+  return Object.keys(out).length ? out : undefined;
 }
 
 function dim(f: FlowNode | undefined, key: 'width' | 'height'): number {

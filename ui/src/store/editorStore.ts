@@ -1,11 +1,15 @@
 import {
   type Catalog,
   type ConstantValue,
+  catalogWithSubgraphs,
+  convertToSubgraph,
+  type GraphDefinitions,
   type GraphDocument,
   type InputValue,
   isLink,
   type NodeMode,
   type Point,
+  unpackSubgraph,
 } from '@reelgraph/graph';
 import { applyEdgeChanges, applyNodeChanges, type EdgeChange, type NodeChange } from '@xyflow/react';
 import { createStore, type StoreApi } from 'zustand/vanilla';
@@ -13,6 +17,7 @@ import { type Clip, copyItems, pasteClip } from './clipboard';
 import {
   type ConnectionProblem,
   type ConnectionRequest,
+  chainLinks,
   connectionProblem,
   firstCompatibleSocket,
 } from './connect';
@@ -20,6 +25,7 @@ import { defaultInputs, widgetDefault } from './defaults';
 import { type DocMeta, fromDocument, makeEdge, outputType, toDocument } from './document';
 import { emptyHistory, type History, record, snapshot } from './history';
 import { nextId } from './ids';
+import { withReroutes } from './reroutes';
 import {
   edgeId,
   type FlowEdge,
@@ -53,6 +59,8 @@ export interface EditorActions {
   canConnect(c: ConnectionRequest): ConnectionProblem | null;
   connect(c: ConnectionRequest): ConnectionProblem | null;
   disconnect(target: string, input: string): void;
+  /** Wire the selected nodes left to right (the keyboard's way to connect); the number of links made. */
+  connectSelection(): number;
   /** Move the link into `from.input` to `c` (dragging a link's end), as one step. */
   reconnect(from: { target: string; input: string }, c: ConnectionRequest): ConnectionProblem | null;
   /** `values` override the schema's defaults (a model loader added from the model library). */
@@ -82,7 +90,16 @@ export interface EditorActions {
   duplicateSelection(): string[];
   selectAll(): void;
   select(ids: string[]): void;
-  setPositions(positions: Record<string, Point>): void;
+  /** Move nodes; with `routes` (by edge id), the links' reroute points too, in the same step. */
+  setPositions(positions: Record<string, Point>, routes?: Record<string, Point[]>): void;
+  /** The reroute points of the link into `target.input`; a drag passes its `key` so it undoes at once. */
+  setReroutes(target: string, input: string, points: Point[], key?: string): void;
+  /** Put a new node of `type` on the link into `target.input`: source → node → target, one step. */
+  insertOnLink(target: string, input: string, type: string, position: Point): string | null;
+  /** Move the selected nodes into a new subgraph, one instance in their place (one undo step). */
+  convertSelectionToSubgraph(name?: string): string | null;
+  /** Put a subgraph instance's inner nodes back in its place (one undo step). */
+  unpackSubgraph(id: string): string[];
   undo(): void;
   redo(): void;
 }
@@ -110,18 +127,29 @@ export function createEditorStore(initial?: {
       set({ ...next, history: record(s.history, s, key) });
     };
 
-    const loaded = initial?.doc ? fromDocument(initial.doc, initial.catalog) : undefined;
+    /** Replace the graph by an edited document as one undo step, the catalog knowing its subgraphs. */
+    const commitDocument = (doc: GraphDocument) => {
+      const catalog = withSubgraphs(get().catalog, doc.definitions);
+      const l = fromDocument(doc, catalog);
+      if (catalog) set({ catalog });
+      commit(() => ({ items: l.items, flow: l.flow, edges: l.edges, definitions: l.definitions }));
+    };
+
+    const initialCatalog = withSubgraphs(initial?.catalog, initial?.doc?.definitions);
+    const loaded = initial?.doc ? fromDocument(initial.doc, initialCatalog) : undefined;
 
     return {
       items: loaded?.items ?? {},
       flow: loaded?.flow ?? [],
       edges: loaded?.edges ?? [],
+      definitions: loaded?.definitions,
       docMeta: loaded?.meta ?? {},
-      ...(initial?.catalog ? { catalog: initial.catalog } : {}),
+      ...(initialCatalog ? { catalog: initialCatalog } : {}),
       history: emptyHistory(),
 
-      setCatalog(catalog) {
+      setCatalog(base) {
         const s = get();
+        const catalog = withSubgraphs(base, s.definitions)!;
         // Edge colours depend on output types, which only the catalog knows.
         const edges = s.edges.map((e) => {
           const type = outputType(catalog, s.items, e.source, e.sourceHandle ?? '');
@@ -132,11 +160,14 @@ export function createEditorStore(initial?: {
 
       load(doc, opts) {
         const s = get();
-        const l = fromDocument(doc, s.catalog);
+        const catalog = withSubgraphs(s.catalog, doc.definitions);
+        const l = fromDocument(doc, catalog);
         set({
+          ...(catalog ? { catalog } : {}),
           items: l.items,
           flow: l.flow,
           edges: l.edges,
+          definitions: l.definitions,
           docMeta: l.meta,
           history: opts?.keepHistory ? record(s.history, s) : emptyHistory(),
         });
@@ -238,6 +269,18 @@ export function createEditorStore(initial?: {
           if (item?.kind !== 'node' || !isLink(item.inputs[input])) return null;
           return unlink(st, target, input, st.catalog);
         });
+      },
+
+      connectSelection() {
+        const s = get();
+        if (!s.catalog) return 0;
+        const ordered = s.flow
+          .filter((f) => f.selected && f.type === 'rg')
+          .sort((a, b) => a.position.x - b.position.x || a.position.y - b.position.y)
+          .map((f) => f.id);
+        const links = chainLinks(s.catalog, s.items, ordered);
+        if (links.length) commit((st) => links.reduce((g, c) => link(g, c, st.catalog), st as GraphState));
+        return links.length;
       },
 
       reconnect(from, c) {
@@ -515,13 +558,77 @@ export function createEditorStore(initial?: {
         });
       },
 
-      setPositions(positions) {
-        commit((st) => ({
-          flow: st.flow.map((f) => {
-            const p = positions[f.id];
-            return p ? { ...f, position: { ...p } } : f;
-          }),
-        }));
+      setPositions(positions, routes) {
+        commit((st) => {
+          let items = st.items;
+          for (const e of st.edges) {
+            const points = routes?.[e.id];
+            const item = items[e.target];
+            if (!points || item?.kind !== 'node' || !e.targetHandle) continue;
+            items = { ...items, [e.target]: withReroutes(item, e.targetHandle, points) };
+          }
+          return {
+            items,
+            flow: st.flow.map((f) => {
+              const p = positions[f.id];
+              return p ? { ...f, position: { ...p } } : f;
+            }),
+          };
+        });
+      },
+
+      setReroutes(target, input, points, key) {
+        commit((st) => {
+          const item = st.items[target];
+          if (item?.kind !== 'node' || !isLink(item.inputs[input])) return null;
+          return { items: { ...st.items, [target]: withReroutes(item, input, points) } };
+        }, key);
+      },
+
+      insertOnLink(target, input, type, position) {
+        const s = get();
+        const item = s.items[target];
+        const old = item?.kind === 'node' ? item.inputs[input] : undefined;
+        if (!isLink(old) || !s.catalog?.nodes[type]) return null;
+        const fromType = outputType(s.catalog, s.items, old[0], old[1]);
+        const toType = s.catalog.nodes[(item as NodeItem).type]?.inputs[input]?.type;
+        const into = firstCompatibleSocket(s.catalog, type, fromType, 'source');
+        const out = toType ? firstCompatibleSocket(s.catalog, type, toType, 'target') : null;
+        if (!into || !out) return null;
+        const id = nextId(s.items);
+        const node: NodeItem = { kind: 'node', type, inputs: defaultInputs(s.catalog.nodes[type]) };
+        commit((st) => {
+          let g: GraphState = {
+            items: { ...st.items, [id]: node },
+            flow: [
+              ...deselect(st.flow),
+              { id, type: 'rg', position: { ...position }, data: {}, selected: true },
+            ],
+            edges: st.edges,
+          };
+          g = unlink(g, target, input, st.catalog);
+          g = link(g, { source: old[0], output: old[1], target: id, input: into }, st.catalog);
+          return link(g, { source: id, output: out, target, input }, st.catalog);
+        });
+        return id;
+      },
+
+      convertSelectionToSubgraph(name) {
+        const s = get();
+        const ids = s.flow.filter((f) => f.selected && s.items[f.id]?.kind === 'node').map((f) => f.id);
+        if (!ids.length || !s.catalog) return null;
+        const r = convertToSubgraph(toDocument(s, s.docMeta), ids, s.catalog, name);
+        if (!r) return null;
+        commitDocument(r.doc);
+        return r.instance;
+      },
+
+      unpackSubgraph(id) {
+        const s = get();
+        const r = unpackSubgraph(toDocument(s, s.docMeta), id);
+        if (!r) return [];
+        commitDocument(r.doc);
+        return r.nodes;
       },
 
       undo() {
@@ -629,7 +736,11 @@ export function link(st: GraphState, c: ConnectionRequest, catalog?: Catalog): G
   if (item?.kind !== 'node') return st;
   const prev = item.inputs[c.input];
   const stash = prev !== undefined && !isLink(prev) ? { ...item.stash, [c.input]: prev } : item.stash;
-  const next: NodeItem = { ...item, inputs: { ...item.inputs, [c.input]: [c.source, c.output] } };
+  // A new link into the input does not inherit the old link's reroute points.
+  const next: NodeItem = {
+    ...withReroutes(item, c.input, []),
+    inputs: { ...item.inputs, [c.input]: [c.source, c.output] },
+  };
   if (stash) next.stash = stash;
   const items = { ...st.items, [c.target]: next };
   const id = edgeId(c.target, c.input);
@@ -656,7 +767,7 @@ export function unlink(st: GraphState, target: string, input: string, catalog?: 
   delete stash[input];
   if (restored === undefined) delete inputs[input];
   else inputs[input] = restored;
-  const next: NodeItem = { ...item, inputs };
+  const next: NodeItem = { ...withReroutes(item, input, []), inputs };
   if (Object.keys(stash).length) next.stash = stash;
   else delete next.stash;
   return { items: { ...st.items, [target]: next }, flow: st.flow, edges };
@@ -680,6 +791,10 @@ function removeItems(st: GraphState, ids: Set<string>, catalog?: Catalog): Graph
 }
 
 /** Undo/redo restore the graph but keep the current selection and measurements (not history). */
+function withSubgraphs(catalog: Catalog | undefined, defs: GraphDefinitions | undefined) {
+  return catalog && catalogWithSubgraphs(catalog, defs);
+}
+
 function reconcile(target: GraphState, current: GraphState): GraphState {
   const now = new Map(current.flow.map((f) => [f.id, f]));
   const flow = target.flow.map((f) => {
@@ -692,5 +807,5 @@ function reconcile(target: GraphState, current: GraphState): GraphState {
   const edges = target.edges.map((e) =>
     Boolean(e.selected) === selEdges.has(e.id) ? e : { ...e, selected: selEdges.has(e.id) },
   );
-  return { items: target.items, flow, edges };
+  return { items: target.items, flow, edges, definitions: target.definitions };
 }

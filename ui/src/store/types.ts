@@ -1,4 +1,13 @@
-import type { ConstantValue, ForeignNode, InputValue, NodeMode, Size } from '@reelgraph/graph';
+import type {
+  ComfyOrigin,
+  ConstantValue,
+  ForeignNode,
+  GraphDefinitions,
+  InputValue,
+  NodeMode,
+  Point,
+  Size,
+} from '@reelgraph/graph';
 import type { Edge, Node } from '@xyflow/react';
 
 /** What a seed widget does to its value after each queued run. */
@@ -20,8 +29,12 @@ export interface NodeItem {
   /** Constant values remembered while an input is linked, restored when the link goes. */
   stash?: Record<string, ConstantValue>;
   controls?: Record<string, SeedControl>;
+  /** Reroute points of the links into this node, by input (the document's `meta.reroutes`). */
+  reroutes?: Record<string, Point[]>;
   /** A node of another system (a ComfyUI class) kept from an import: it cannot run. */
   foreign?: ForeignNode;
+  /** The ComfyUI node it was imported from, kept for export. */
+  comfy?: ComfyOrigin;
 }
 
 /** A frame: dragging it moves the nodes inside it. `docId` is the id in the document's `meta.groups`. */
@@ -52,6 +65,8 @@ export interface GraphState {
   items: Record<string, Item>;
   flow: FlowNode[];
   edges: FlowEdge[];
+  /** The document's subgraph definitions, kept as they are (undone with the rest). */
+  definitions?: GraphDefinitions | undefined;
 }
 
 export const GROUP_PREFIX = '@g:';

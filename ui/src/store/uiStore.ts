@@ -34,7 +34,13 @@ export type SidebarTab = 'workflows' | 'nodes' | 'models';
 
 /** App chrome state: never part of the graph or its history. */
 export interface UiState {
-  palette?: { at: Point; screen: Point; from?: PendingLink & { type: string } };
+  palette?: {
+    at: Point;
+    screen: Point;
+    from?: PendingLink & { type: string };
+    /** "Insert a node" on a link: only nodes that take `from` and give `to`; the pick goes in between. */
+    splice?: { target: string; input: string; from: string; to: string };
+  };
   dialog?: 'help' | 'presets' | 'missing' | 'login' | 'confirm' | 'compare';
   /** Two videos the compare dialog plays side by side, in sync. */
   compare?: readonly [Compared, Compared];

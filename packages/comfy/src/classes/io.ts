@@ -228,8 +228,21 @@ export const ioExporters: TypeExporter[] = [
       const format = ctx.value('format') ?? 'mp4';
       const prefixValue = ev(ctx, 'prefix');
       const quality = ctx.node.inputs.quality;
+      // From a SaveVideo, its own codec value comes back with the node's ComfyUI values.
+      const codec = ctx.origin === 'SaveVideo' && ctx.node.meta?.comfy?.values?.codec ? undefined : 'h264';
+      const video = (fmt: string): Record<string, ApiNode> => ({
+        '.video': {
+          class_type: 'CreateVideo',
+          inputs: inputs({ images: ctx.link('images'), fps: fpsOf(ctx) }),
+        },
+        '': {
+          class_type: 'SaveVideo',
+          inputs: inputs({ video: [`${ctx.id}.video`, 0], filename_prefix: prefixValue, format: fmt, codec }),
+        },
+      });
       switch (format) {
         case 'webm':
+          if (ctx.origin === 'SaveVideo') return video('webm');
           return {
             '': {
               class_type: 'SaveWEBM',
@@ -243,6 +256,13 @@ export const ioExporters: TypeExporter[] = [
             },
           };
         case 'webp':
+          if (ctx.origin === 'SaveAnimatedPNG')
+            return {
+              '': {
+                class_type: 'SaveAnimatedPNG',
+                inputs: inputs({ images: ctx.link('images'), filename_prefix: prefixValue, fps: fpsOf(ctx) }),
+              },
+            };
           return {
             '': {
               class_type: 'SaveAnimatedWEBP',
@@ -257,21 +277,7 @@ export const ioExporters: TypeExporter[] = [
             },
           };
         case 'mp4':
-          return {
-            '.video': {
-              class_type: 'CreateVideo',
-              inputs: inputs({ images: ctx.link('images'), fps: fpsOf(ctx) }),
-            },
-            '': {
-              class_type: 'SaveVideo',
-              inputs: {
-                video: [`${ctx.id}.video`, 0],
-                filename_prefix: prefixValue,
-                format: 'mp4',
-                codec: 'h264',
-              },
-            },
-          };
+          return video('mp4');
         default:
           ctx.warn(`ComfyUI's core nodes save no ${String(format)}`);
           return {};

@@ -36,6 +36,8 @@ const empty = (cls: string): ClassTable => ({
   build: (ctx) => [{ link: [emptyLatent(ctx, ''), 'latent'] }],
 });
 
+const EMPTY = ['EmptyHunyuanLatentVideo', 'EmptyLTXVLatentVideo', 'EmptyMochiLatentVideo'];
+
 export const latentClasses: ClassTable[] = [
   {
     class: 'CLIPTextEncode',
@@ -48,9 +50,7 @@ export const latentClasses: ClassTable[] = [
       return [{ link: [id, 'conditioning'] }];
     },
   },
-  empty('EmptyHunyuanLatentVideo'),
-  empty('EmptyLTXVLatentVideo'),
-  empty('EmptyMochiLatentVideo'),
+  ...EMPTY.map(empty),
   {
     class: 'Wan22ImageToVideoLatent',
     category: 'conditioning/inpaint',
@@ -131,17 +131,24 @@ export const latentExporters: TypeExporter[] = [
   {
     type: 'video.empty_latent',
     outputs: { latent: ['', 0] },
-    emit: (ctx) => ({
-      '': {
-        class_type: 'EmptyHunyuanLatentVideo',
-        inputs: inputs({
-          width: ev(ctx, 'width'),
-          height: ev(ctx, 'height'),
-          length: ev(ctx, 'frames'),
-          batch_size: ev(ctx, 'batch'),
-        }),
-      },
-    }),
+    emit: (ctx) => {
+      // The class it came from (ComfyUI has one per model family); Wan 2.2's also takes the VAE.
+      const wan = ctx.origin === 'Wan22ImageToVideoLatent';
+      const cls =
+        wan || EMPTY.includes(ctx.origin ?? '') ? (ctx.origin as string) : 'EmptyHunyuanLatentVideo';
+      return {
+        '': {
+          class_type: cls,
+          inputs: inputs({
+            ...(wan ? { vae: ctx.link('vae') } : {}),
+            width: ev(ctx, 'width'),
+            height: ev(ctx, 'height'),
+            length: ev(ctx, 'frames'),
+            batch_size: ev(ctx, 'batch'),
+          }),
+        },
+      };
+    },
   },
   {
     type: 'video.image_to_video',
@@ -177,7 +184,11 @@ export const latentExporters: TypeExporter[] = [
     type: 'video.vae_decode',
     outputs: { images: ['', 0] },
     emit: (ctx) => ({
-      '': { class_type: 'VAEDecode', inputs: inputs({ samples: ctx.link('latent'), vae: ctx.link('vae') }) },
+      '': {
+        // VAEDecodeTiled's tile settings come back from the node's ComfyUI values.
+        class_type: ctx.origin === 'VAEDecodeTiled' ? 'VAEDecodeTiled' : 'VAEDecode',
+        inputs: inputs({ samples: ctx.link('latent'), vae: ctx.link('vae') }),
+      },
     }),
   },
   {

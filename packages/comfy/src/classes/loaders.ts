@@ -61,12 +61,29 @@ export const loaderClasses: ClassTable[] = [
   loader('VAELoader', [w.combo('vae_name', [])], [['VAE', 'VAE', 'vae']]),
 ];
 
+/** Each loader class: its file widget and which Reelgraph part each of its outputs is. */
+const LOADED: Record<string, { file: string; parts: Part[] }> = {
+  CheckpointLoaderSimple: { file: 'ckpt_name', parts: ['dit', 'text_encoder', 'vae'] },
+  UNETLoader: { file: 'unet_name', parts: ['dit'] },
+  CLIPLoader: { file: 'clip_name', parts: ['text_encoder'] },
+  DualCLIPLoader: { file: 'clip_name1', parts: ['text_encoder'] },
+  VAELoader: { file: 'vae_name', parts: ['vae'] },
+};
+/** The class a model node is written as: the loader it came from, else a checkpoint (all three parts). */
+const loaded = (origin: string | undefined) =>
+  (origin && LOADED[origin] ? origin : 'CheckpointLoaderSimple') as keyof typeof LOADED;
+
 export const loaderExporters: TypeExporter[] = [
   {
     type: 'video.load_model',
-    outputs: { dit: ['', 0], text_encoder: ['', 1], vae: ['', 2] },
-    emit: (ctx) => ({
-      '': { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: ctx.value('model') } },
-    }),
+    outputs: (node) =>
+      Object.fromEntries(
+        (LOADED[loaded(node.meta?.comfy?.class)]?.parts ?? []).map((p, i) => [p, ['', i] as const]),
+      ),
+    emit: (ctx) => {
+      const cls = loaded(ctx.origin);
+      const file = LOADED[cls]?.file as string;
+      return { '': { class_type: cls, inputs: { [file]: ctx.value('model') } } };
+    },
   },
 ];

@@ -2,7 +2,7 @@
  * Samplers. ComfyUI spreads one Reelgraph sampler over several nodes (model patches, guiders, sampler
  * and scheduler selectors, noise); those fold into the sampler's inputs as settings carried by flows.
  */
-import type { InputValue, Link } from '@reelgraph/graph';
+import type { ComfyOrigin, InputValue, Link } from '@reelgraph/graph';
 import type { ApiNode } from '../format';
 import type { BuildContext, ClassTable, ExportContext, Flow, TypeExporter } from '../mapping';
 import { NotMappable, out, w } from '../mapping';
@@ -291,11 +291,49 @@ function modelOut(ctx: ExportContext, nodes: Record<string, ApiNode>): unknown {
   return [`${ctx.id}.shift`, 0];
 }
 
+/** The folded ComfyUI node the sampler's input `path[0]` came through (and so on down `path`). */
+function via(ctx: ExportContext, ...path: string[]): ComfyOrigin | undefined {
+  let o: ComfyOrigin | undefined = { class: '', via: ctx.node.meta?.comfy?.via };
+  for (const k of path) o = o?.via?.[k];
+  return o;
+}
+
+/** The conditioning, through the LTXVConditioning or FluxGuidance it was imported through. */
+function conditioning(
+  ctx: ExportContext,
+  nodes: Record<string, ApiNode>,
+  through: ComfyOrigin | undefined,
+): { positive: unknown; negative: unknown } {
+  const positive = ctx.link('positive');
+  const negative = ctx.link('negative');
+  if (through?.class === 'LTXVConditioning' && negative !== undefined) {
+    nodes['.conditioning'] = {
+      class_type: 'LTXVConditioning',
+      inputs: inputs({ ...through.values, positive, negative }),
+    };
+    return { positive: [`${ctx.id}.conditioning`, 0], negative: [`${ctx.id}.conditioning`, 1] };
+  }
+  if (through?.class === 'FluxGuidance') {
+    nodes['.guidance'] = {
+      class_type: 'FluxGuidance',
+      inputs: inputs({ ...through.values, conditioning: positive }),
+    };
+    return { positive: [`${ctx.id}.guidance`, 0], negative };
+  }
+  return { positive, negative };
+}
+
 function scheduler(
   ctx: ExportContext,
   model: unknown,
   common: { scheduler: unknown; steps: unknown },
 ): ApiNode {
+  const from = via(ctx, 'sigmas');
+  if (from?.class === 'LTXVScheduler')
+    return {
+      class_type: 'LTXVScheduler',
+      inputs: inputs({ ...from.values, steps: common.steps, latent: ctx.link('latent') }),
+    };
   return {
     class_type: 'BasicScheduler',
     inputs: inputs({ model, scheduler: common.scheduler, steps: common.steps, denoise: ev(ctx, 'denoise') }),
@@ -306,7 +344,8 @@ const has = (ctx: ExportContext, name: string) => ctx.node.inputs[name] !== unde
 
 /**
  * A sampler whose noise is its own (the importer's id + ".noise") is a KSampler, a KSamplerAdvanced when
- * it sets start or end steps, a SamplerCustom when it sets add_noise only; otherwise it is the
+ * it sets start or end steps, a SamplerCustom when it sets add_noise only (or the class it was imported
+ * from, where that can hold its settings); otherwise it is the
  * SamplerCustomAdvanced chain with the noise node as a RandomNoise.
  */
 export const samplingExporters: TypeExporter[] = [
@@ -332,11 +371,17 @@ export const samplingExporters: TypeExporter[] = [
         const seed = ctx.convert(noise.node.inputs.seed);
         const base = {
           model: modelOut(ctx, nodes),
-          positive: ctx.link('positive'),
-          negative: ctx.link('negative'),
+          ...conditioning(ctx, nodes, via(ctx, 'positive')),
           latent_image: ctx.link('latent'),
         };
-        if (!has(ctx, 'start_step') && !has(ctx, 'end_step') && has(ctx, 'add_noise')) {
+        const steps = has(ctx, 'start_step') || has(ctx, 'end_step');
+        const shape =
+          steps || ctx.origin === 'KSamplerAdvanced'
+            ? 'KSamplerAdvanced'
+            : has(ctx, 'add_noise') || ctx.origin === 'SamplerCustom'
+              ? 'SamplerCustom'
+              : 'KSampler';
+        if (shape === 'SamplerCustom') {
           nodes['.sampler'] = {
             class_type: 'KSamplerSelect',
             inputs: inputs({ sampler_name: common.sampler_name }),
@@ -353,7 +398,7 @@ export const samplingExporters: TypeExporter[] = [
               cfg: common.cfg,
             }),
           };
-        } else if (!has(ctx, 'start_step') && !has(ctx, 'end_step')) {
+        } else if (shape === 'KSampler') {
           nodes[''] = {
             class_type: 'KSampler',
             inputs: inputs({ ...base, seed, ...common, denoise: ev(ctx, 'denoise') }),
@@ -383,13 +428,17 @@ export const samplingExporters: TypeExporter[] = [
         if (has(ctx, k))
           ctx.warn(`${k} has no place in SamplerCustomAdvanced with a shared noise node: left out`);
       const m = modelOut(ctx, nodes);
-      const negative = ctx.link('negative');
+      const { positive, negative } = conditioning(
+        ctx,
+        nodes,
+        via(ctx, 'guider', 'positive') ?? via(ctx, 'guider', 'conditioning'),
+      );
       nodes['.guider'] =
         negative === undefined && ctx.value('cfg') === 1
-          ? { class_type: 'BasicGuider', inputs: inputs({ model: m, conditioning: ctx.link('positive') }) }
+          ? { class_type: 'BasicGuider', inputs: inputs({ model: m, conditioning: positive }) }
           : {
               class_type: 'CFGGuider',
-              inputs: inputs({ model: m, positive: ctx.link('positive'), negative, cfg: common.cfg }),
+              inputs: inputs({ model: m, positive, negative, cfg: common.cfg }),
             };
       nodes['.sampler'] = {
         class_type: 'KSamplerSelect',
