@@ -49,6 +49,14 @@ const front = (redis: TestRedis) =>
     previewIntervalMs: 0,
   });
 
+/** Until the front lists the worker (it reads the workers' heartbeats every second). */
+const listed = (f: TestServer, name: string) =>
+  until(
+    async () => (await f.http.get('/api/workers')).body.workers.some((w: any) => w.name === name),
+    30_000,
+    `worker ${name} on GET /api/workers`,
+  );
+
 /** The job's stored events on a front, as `seq type` lines (what a reconnecting client replays). */
 async function storedEvents(f: TestServer, jobId: string): Promise<string[]> {
   const detail = (await f.http.get(`/api/jobs/${jobId}`)).body;
@@ -159,11 +167,7 @@ describe.skipIf(!haveRedis)('scale-out: two fronts and three workers', () => {
     symlinkSync(path.join(kit, 'src'), path.join(packs, 'testkit', 'src'));
     const odd = await startWorker(redis.url, 'odd', scratch, [], packs);
     workers.push(odd);
-    await until(
-      async () => (await a.http.get('/api/workers')).body.workers.some((w: any) => w.name === 'odd'),
-      30_000,
-      'the odd worker',
-    );
+    await listed(a, 'odd');
     const refused = await a.http.submit(stepsGraph(1, 0, 'odd'));
     expect(refused.status).toBe(422);
     expect(refused.body).toMatchObject({ error: 'no_worker', missingPacks: [`testkit@${manifest.version}`] });
@@ -171,11 +175,7 @@ describe.skipIf(!haveRedis)('scale-out: two fronts and three workers', () => {
 
     // With a worker that has the right version too, jobs go through; the odd one hands back what it gets.
     workers.push(await startWorker(redis.url, 'right', scratch));
-    await until(
-      async () => (await a.http.get('/api/workers')).body.workers.some((w: any) => w.name === 'right'),
-      30_000,
-      'the right worker',
-    );
+    await listed(a, 'right');
     const ids: string[] = [];
     for (let i = 0; i < 6; i++) ids.push((await b.http.submit(stepsGraph(1, 0, `pick${i}`))).body.jobId);
     for (const id of ids) {
