@@ -5,9 +5,11 @@
  * `validateGraph` on the same document; a document that is not exactly its JSON text (undefined, NaN, a
  * Map …) or a validator error falls back to validating from scratch.
  */
+
 import type { Catalog } from './catalog';
 import { Collector, isPlainObject, type Obj, own } from './check-helpers';
 import type { ValidationError } from './errors';
+import { migrateGraph } from './migrate';
 import { checkInputs, type NodeInfo, readNode } from './node-checks';
 import {
   catalogTypes,
@@ -93,7 +95,8 @@ export class GraphValidator {
   /** The errors, or undefined to start over from scratch. */
   #validate(doc: unknown): ValidationError[] | undefined {
     const c = new Collector();
-    const parts = checkDocument(doc, this.options, c, true);
+    // As `validateGraph` does: an older version is read as the current one.
+    const parts = checkDocument(migrateGraph(doc), this.options, c, true);
     // A document-level error ends validation before any node is read: node state stays as it was.
     if (!parts) return c.errors;
     if (parts.lossy) return undefined;
