@@ -170,6 +170,8 @@ export class Executor {
   #validator: GraphValidator | undefined;
   /** The last plan made, for its targets: a document changed only in constants reuses it. */
   #last: { plan: Plan; targets: string } | undefined;
+  /** The catalog the last document was planned against (the first one per catalog goes in full). */
+  #plannedOnce: Catalog | undefined;
   /** Keys of plans whose nodes are all pure: a function of the plan alone, so a reused plan reuses them. */
   readonly #keysOfPlan = new WeakMap<Plan, KeySet>();
 
@@ -219,7 +221,11 @@ export class Executor {
     const known = key === undefined ? undefined : this.#plans.get(key, catalog);
     if (known) return known;
     let plan: Plan;
-    if (flat !== doc) {
+    // The incremental validator keeps every node's text, which costs more than validating once: an
+    // executor's first document (a one-off run) goes in full; the validator starts with the second.
+    const firstSeen = this.#plannedOnce !== catalog;
+    this.#plannedOnce = catalog;
+    if (flat !== doc || firstSeen) {
       // The incremental validator and re-planner work on flat documents; one with subgraphs goes in full.
       this.#last = undefined;
       plan = this.#planInFull(doc, flat, catalog, targets);

@@ -219,6 +219,10 @@ describe('plan memo and incremental planning', () => {
   it('re-plans a widget change by re-reading that node alone, sharing the rest of the plan', () => {
     const executor = new Executor({ nodes, catalog });
     const doc = start();
+    // An executor's first document is validated and planned in full, without the incremental validator.
+    doc.nodes.a!.inputs.value = 2;
+    executor.plan(doc);
+    doc.nodes.a!.inputs.value = 1;
     const first = executor.plan(doc);
     doc.nodes.a!.inputs.value = 3;
     const second = executor.plan(doc);

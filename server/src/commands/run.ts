@@ -12,11 +12,6 @@ import {
   validateGraph,
 } from '@reelgraph/graph';
 import type { Artifact, Logger, NodeServices } from '@reelgraph/sdk';
-import { ContentCredentials } from '../c2pa/credentials';
-import { loadSigningKey } from '../c2pa/keys';
-import { signingFiles } from '../c2pa/setup';
-import { precompileC2pa } from '../c2pa/wasm';
-import { withCredentials } from '../c2pa/wrap-nodes';
 import {
   CliFailure,
   EXIT,
@@ -93,10 +88,14 @@ export async function runCommand(
   // Node logs go to stderr so that stdout stays the run's own report (or pure JSON with --json).
   const logger = stderrLogger(io);
   // Signed like the server's outputs: the same key options, the same development chain by default.
-  const credentials = await headlessCredentials(values, io);
-  const models = await sharedModels();
+  // Core nodes use no model and write only text, which C2PA does not sign: a graph of only those loads
+  // neither the signer nor onnxruntime (start-up is a target: docs/benchmarks.md).
+  const coreOnly = Object.values(graph.nodes).every((n) => n.type.startsWith('core.'));
+  const signing = values['no-c2pa'] || coreOnly ? undefined : await import('../c2pa/headless');
+  const credentials = await signing?.headlessCredentials(values, io);
+  const models = coreOnly ? undefined : await sharedModels();
   const executor = new Executor({
-    nodes: credentials ? withCredentials(registry.nodes, credentials) : registry,
+    nodes: signing && credentials ? signing.withCredentials(registry.nodes, credentials) : registry,
     catalog,
     sockets: registry.sockets,
     services: { outputDir, ...(models ? { models } : {}) },
@@ -116,29 +115,6 @@ export async function runCommand(
     printResult(result, graph, label, io);
   }
   return result.status === 'success' ? EXIT.ok : result.status === 'cancelled' ? EXIT.cancelled : EXIT.failed;
-}
-
-/** The signer for this run (off with --no-c2pa), warming in the background while the graph runs. */
-async function headlessCredentials(
-  values: { data?: string; 'c2pa-key'?: string; 'c2pa-cert'?: string; 'no-c2pa'?: boolean },
-  io: Io,
-): Promise<ContentCredentials | undefined> {
-  const files = await signingFiles({
-    c2pa: values['no-c2pa'] !== true,
-    c2paKeyFile: values['c2pa-key'] && path.resolve(values['c2pa-key']),
-    c2paCertFile: values['c2pa-cert'] && path.resolve(values['c2pa-cert']),
-    dataDir: path.resolve(values.data ?? path.join(REPO_ROOT, '.reelgraph')),
-  });
-  if (!files) return undefined;
-  if (files.dev)
-    io.err.write(
-      `Content credentials: signing with a local DEVELOPMENT certificate (${files.certFile}), not a trusted signer.\n`,
-    );
-  const credentials = new ContentCredentials(loadSigningKey(files));
-  void precompileC2pa()
-    .then(() => credentials.warm())
-    .catch(() => {});
-  return credentials;
 }
 
 /** The model runtime the video nodes use on a bare host, so the manifest can name its models. */
