@@ -1,5 +1,13 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: response bodies in tests are arbitrary JSON
-import { existsSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,11 +25,13 @@ import {
 const hasModel = existsSync(path.join(REPO, 'models', 'tiny', 'model.json'));
 const PACKS = [CORE_PACKS, ...['video', 'grade', 'guard'].map((p) => path.join(REPO, 'nodes', p))];
 
-/** The text-to-video preset, tinted red before it is saved when `red` (the red-frames classifier refuses that). */
+/** The text-to-video preset; with `red`, a red clip, tinted red before it is saved (the red-frames classifier refuses it). */
 function clip(preset: any, red: boolean) {
   const g = structuredClone(preset);
   g.nodes.save.inputs.prefix = red ? 'red' : 'plain';
   if (red) {
+    // A white object on a red background, multiplied by a red tint: every pixel red.
+    g.nodes.prompt.inputs.text = 'a white square moves left on a red background';
     g.nodes.grade = {
       type: 'grade.color',
       inputs: { images: ['decode', 'images'], tint: '#ff0000', tint_strength: 1 },
@@ -53,14 +63,19 @@ describe.skipIf(!hasRedisServer() || !hasModel)(
         }),
       );
       redis = await startRedis();
-      front = await startServer({ redis: redis.url, workerSecret: WORKER_SECRET, nodesDirs: PACKS });
+      front = await startServer({
+        redis: redis.url,
+        workerSecret: WORKER_SECRET,
+        nodesDirs: PACKS,
+        modelsDirs: [path.join(REPO, 'models')],
+      });
       worker = await startWorker(redis.url, 'guarded', scratch, [
         '--policy',
         policy,
         '--data',
         path.join(scratch, 'data'),
       ]);
-      preset = (await front.http.get('/api/presets/text-to-video')).body;
+      preset = JSON.parse(readFileSync(path.join(REPO, 'graphs', 'text-to-video.json'), 'utf8'));
       await until(
         async () => (await front.http.get('/api/workers')).body.workers.length > 0,
         30_000,
@@ -109,6 +124,7 @@ describe.skipIf(!hasRedisServer() || !hasModel)(
       expect(job.state, JSON.stringify(job)).toBe('failed');
       expect(job.error).toMatchObject({ code: 'policy_refused', nodeId: 'save' });
       expect(job.error.message).toContain('classifier guard.red-frames');
+      expect(job.error.message).not.toContain('classifier failed'); // refused by its score, not failing closed
       expect(job.outputs.filter((o: any) => o.kind === 'file')).toEqual([]);
       const outputs = path.join(front.root, 'outputs');
       expect(existsSync(outputs) ? readdirSync(outputs).filter((f) => f.startsWith('red')) : []).toEqual([]);

@@ -7,7 +7,8 @@ const sessions = new Map<string, Promise<ort.InferenceSession>>();
 let runtime: Promise<typeof ort> | undefined;
 /** onnxruntime-node on first use: every CLI start loads this pack, and most never classify anything. */
 const onnxruntime = () => {
-  runtime ??= import('onnxruntime-node').then((m) => m.default);
+  // CommonJS: the namespace's default is module.exports, unless a bundler already unwrapped it.
+  runtime ??= import('onnxruntime-node').then((m) => (m.default ?? m) as typeof ort);
   return runtime;
 };
 
