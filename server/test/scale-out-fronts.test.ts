@@ -175,9 +175,14 @@ describe.skipIf(!haveRedis)('scale-out: two fronts and three workers', () => {
 
     // With a worker that has the right version too, jobs go through; the odd one hands back what it gets.
     workers.push(await startWorker(redis.url, 'right', scratch));
-    await listed(a, 'right');
+    // Each front reads the heartbeats on its own: the jobs go to b, so b must know the worker too.
+    await Promise.all([listed(a, 'right'), listed(b, 'right')]);
     const ids: string[] = [];
-    for (let i = 0; i < 6; i++) ids.push((await b.http.submit(stepsGraph(1, 0, `pick${i}`))).body.jobId);
+    for (let i = 0; i < 6; i++) {
+      const r = await b.http.submit(stepsGraph(1, 0, `pick${i}`));
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      ids.push(r.body.jobId);
+    }
     for (const id of ids) {
       const job = await until(
         async () => {

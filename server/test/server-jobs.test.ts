@@ -1,6 +1,7 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: response bodies in tests are arbitrary JSON
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { GRAPH_VERSION } from '@reelgraph/graph';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { delayGraph, startServer, stepsGraph, type TestServer, until, WsClient } from './helpers';
 
@@ -266,7 +267,8 @@ describe('a job from submit to download', () => {
     const list = await t.http.get('/api/presets');
     expect(list.body.presets).toEqual([{ name: 'adder', title: 'Adder', description: 'adds', nodeCount: 1 }]);
     const one = await t.http.get('/api/presets/adder');
-    expect(one.body).toEqual(JSON.parse(readFileSync(file, 'utf8')));
+    // Served migrated to the current format version.
+    expect(one.body).toEqual({ ...JSON.parse(readFileSync(file, 'utf8')), version: GRAPH_VERSION });
     expect((await t.http.get('/api/presets/nothing')).status).toBe(404);
 
     const sys = await t.http.get('/api/system');
