@@ -373,6 +373,10 @@ describe.skipIf(!hasChromium)('editor in the browser', () => {
       for (let p = 0; p < frames.data.length; p += 3) frames.data[p] = 220;
       await writeImage(frames, png);
       await nodeEl(page, load).locator('input[type="file"]').setInputFiles(png);
+      // The default (a preset asset) has a thumbnail too: wait for the upload to replace it first.
+      await expect
+        .poll(async () => (await doc(page)).nodes[load]?.inputs.image, { timeout: 20_000 })
+        .toMatch(/^[0-9a-f]{32}\.png$/);
       const thumb = nodeEl(page, load).locator('img.w-thumb');
       await expect
         .poll(() => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), {

@@ -87,6 +87,8 @@ export class BullQueue implements JobQueue {
   /** Cancelled while queued: a worker that still picks it up is told to stop. */
   readonly #cancelled = new Set<string>();
   #paused = false;
+  /** The last pause/resume sent to Redis: a job submitted after it is added only once it has landed. */
+  #control: Promise<unknown> = Promise.resolve();
   #stopped = false;
   /** The live workers, as last read from Redis (refreshed every second). */
   #workers: WorkerInfo[] = [];
@@ -217,14 +219,16 @@ export class BullQueue implements JobQueue {
 
   pause(): QueueStatus {
     this.#paused = true;
-    this.#background('pause', this.queue.pause());
+    this.#control = this.queue.pause();
+    this.#background('pause', this.#control);
     void this.#tell({ t: 'pause', origin: this.#front });
     return this.status();
   }
 
   resume(): QueueStatus {
     this.#paused = false;
-    this.#background('resume', this.queue.resume());
+    this.#control = this.queue.resume();
+    this.#background('resume', this.#control);
     void this.#tell({ t: 'resume', origin: this.#front });
     return this.status();
   }
@@ -255,6 +259,7 @@ export class BullQueue implements JobQueue {
     };
     // In the log before in the queue: every front knows the job before a worker's first word on it.
     this.#tell({ t: 'submit', origin: this.#front, job, position })
+      .then(() => this.#control.catch(() => {}))
       .then(() =>
         this.queue.add('run', data, {
           jobId: id,
