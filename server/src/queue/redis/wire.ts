@@ -1,6 +1,7 @@
 import type { EngineEvent } from '@reelgraph/executor';
 import type { GraphDocument } from '@reelgraph/graph';
 import { decode, encode } from 'cbor-x';
+import type { JobRecord } from '../../store/store';
 import type { RunOutcome } from '../node-host';
 import type { Capability } from './capability';
 
@@ -77,18 +78,19 @@ export type WorkerMessage =
     };
 
 /** The job as the front that accepted it stored it: every other front inserts the same record. */
-export interface WireRecord {
-  id: string;
-  priority: number;
-  clientId: string | null;
-  owner: string | null;
-  title: string | null;
-  nodeCount: number;
-  graph: string;
-  targets: string[] | null;
-  timeoutMs: number | null;
-  createdAt: number;
-}
+export type WireRecord = Pick<
+  JobRecord,
+  | 'id'
+  | 'priority'
+  | 'clientId'
+  | 'owner'
+  | 'title'
+  | 'nodeCount'
+  | 'graph'
+  | 'targets'
+  | 'timeoutMs'
+  | 'createdAt'
+>;
 
 /** Front → the other fronts: what a front did to a job, which it already applied itself (`origin`). */
 export type FrontMessage =
