@@ -41,11 +41,15 @@ export function checkRoom(book: JobBook): void {
   }
 }
 
-/** Store a new queued job, subscribe its client, and emit `job:queued`. */
+/**
+ * Store a new queued job, subscribe its client, and emit `job:queued`. `ahead` turns the store's count
+ * of jobs ahead into the position reported (the BullMQ driver leaves out those an idle worker takes now).
+ */
 export function insertQueued(
   book: JobBook,
   input: SubmitInput,
   nodeCount: number,
+  ahead: (inStore: number) => number = (n) => n,
 ): { jobId: string; position: number; priority: number; timeoutMs: number } {
   const { store, hub, opts } = book;
   const id = randomUUID();
@@ -65,7 +69,7 @@ export function insertQueued(
     createdAt: Date.now(),
   });
   const record = store.getJob(id)!;
-  const position = store.positionOf(record);
+  const position = ahead(store.positionOf(record));
   if (input.clientId) hub.subscribeClient(input.clientId, id, input.owner);
   const tracker = newTracker(book, id);
   tracker.emit({ type: 'job:queued', jobId: id, at: Date.now(), position, priority });
