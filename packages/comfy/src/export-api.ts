@@ -102,6 +102,7 @@ export function toApiPrompt(doc: GraphDocument, mappings: ComfyMappings, catalog
         const src = isLink(v) ? nodes[v[0]] : undefined;
         return src && isLink(v) ? { id: v[0], node: src } : undefined;
       },
+      peer: (other) => (Object.hasOwn(nodes, other) ? nodes[other] : undefined),
       consumers: (other) => consumers.get(other) ?? 0,
       absorb: (other) => absorbed.add(other),
       warn: (message) => result.warnings.push(`${id} (${node.type}): ${message}`),
