@@ -4,8 +4,10 @@
  * an occurrence its builder cannot map) is kept as a foreign node. Nothing is dropped silently.
  */
 import {
+  type Catalog,
   type ComfyOrigin,
   FOREIGN_TYPE,
+  GRAPH_VERSION,
   type GraphDocument,
   type GraphNode,
   type InputValue,
@@ -16,6 +18,7 @@ import { type ComfyGraph, type ComfyNode, type ComfySocket, isRef } from './form
 import { comfyLinks, lostLinks } from './links';
 import { type BuildContext, type ComfyMappings, type Flow, NotMappable } from './mapping';
 import { matchModel } from './model-names';
+import { nestSubgraphs } from './nest';
 
 export interface ImportReport {
   format: 'workflow' | 'prompt';
@@ -37,6 +40,8 @@ export interface ImportReport {
 export interface ToGraphOptions {
   /** Local model ids (the load_model combo): ComfyUI model files are matched against them by name. */
   models?: readonly string[];
+  /** The node catalog: the socket types of subgraph inputs and outputs come from it (else `*`). */
+  catalog?: Catalog;
 }
 
 export function toGraph(
@@ -92,7 +97,10 @@ export function toGraph(
         report.warnings.push(
           `the link from ${l.origin} (output ${l.slot}) to ${l.target}.${l.input} could not be kept`,
         );
-      return attempt.result;
+      const doc = g.subgraphs
+        ? nestSubgraphs(attempt.result.doc, g.subgraphs, options.catalog)
+        : attempt.result.doc;
+      return { doc, report };
     }
   }
 }
@@ -290,7 +298,7 @@ function build(
     else if (node) report.warnings.push(`${id}: no VAE in the graph to size the latent with`);
   }
 
-  const doc: GraphDocument = { version: 1, nodes };
+  const doc: GraphDocument = { version: GRAPH_VERSION, nodes };
   const meta: NonNullable<GraphDocument['meta']> = {};
   if (g.groups.length) meta.groups = g.groups;
   if (g.notes.length) meta.notes = g.notes;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { builtinMappings, importComfy, toApiPrompt } from '../src';
 import { catalog, models } from './fixtures/catalog';
+import { promotedWidgets } from './fixtures/promoted-widgets';
 import { hunyuanT2v, ltxvI2v, wan21I2v, wan22T2v } from './fixtures/video-templates';
 import { wan21T2v } from './fixtures/wan21-t2v';
 import { wan22Subgraph } from './fixtures/wan22-subgraph';
@@ -180,7 +181,7 @@ describe('export is a fixed point: a prompt exported from any fixture exports th
     return toApiPrompt(r.doc, mappings, catalog).prompt;
   };
   const cases: [string, () => unknown][] = [
-    ...Object.entries(workflows),
+    ...Object.entries({ ...workflows, wan22Subgraph, promotedWidgets }),
     ...prompts.map((name): [string, () => unknown] => [name, () => fixture(name)]),
   ];
   it.each(cases)('%s', (_, make) => {
