@@ -27,7 +27,7 @@ export interface ExportResult {
 
 export function toApiPrompt(doc: GraphDocument, mappings: ComfyMappings, catalog?: Catalog): ExportResult {
   const result: ExportResult = { prompt: {}, errors: [], warnings: [] };
-  const nodes = comfyIds(flattenGraph(doc).nodes);
+  const nodes = comfyNodes(doc);
   const consumers = new Map<string, number>();
   for (const n of Object.values(nodes))
     for (const v of Object.values(n.inputs))
@@ -148,13 +148,14 @@ function outputType(node: GraphNode, output: string, catalog?: Catalog): string 
 }
 
 /**
- * Subgraph instances expanded, with ComfyUI's ids for interior nodes (`instance:inner`, as its frontend
- * writes them when it queues a workflow with subgraphs) instead of Reelgraph's `instance/inner`.
+ * The graph's nodes with subgraph instances expanded, interior nodes under ComfyUI's ids
+ * (`instance:inner`, as its frontend writes them when it queues a workflow with subgraphs) instead of
+ * Reelgraph's `instance/inner`.
  */
-function comfyIds(nodes: Record<string, GraphNode>): Record<string, GraphNode> {
+export function comfyNodes(doc: GraphDocument): Record<string, GraphNode> {
   const id = (x: string) => x.split(INNER_SEPARATOR).join(':');
   return Object.fromEntries(
-    Object.entries(nodes).map(([k, n]) => [
+    Object.entries(flattenGraph(doc).nodes).map(([k, n]) => [
       id(k),
       {
         ...n,

@@ -1,7 +1,7 @@
 export { mappingsFor } from './claims';
 export { BUILTIN_CLASSES, BUILTIN_EXPORTERS, builtinMappings } from './classes';
 export { type Embedded, extractComfy } from './embedded';
-export { type ExportResult, toApiPrompt } from './export-api';
+export { comfyNodes, type ExportResult, toApiPrompt } from './export-api';
 export * from './format';
 export * from './import';
 export * from './mapping';

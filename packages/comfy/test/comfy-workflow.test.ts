@@ -1,6 +1,6 @@
-import { flattenGraph, type GraphDocument, INNER_SEPARATOR, validateGraph } from '@reelgraph/graph';
+import { validateGraph } from '@reelgraph/graph';
 import { describe, expect, it } from 'vitest';
-import { builtinMappings, importComfy, toApiPrompt } from '../src';
+import { builtinMappings, comfyNodes as flat, importComfy, toApiPrompt } from '../src';
 import { catalog, models } from './fixtures/catalog';
 import { promotedWidgets } from './fixtures/promoted-widgets';
 import { wan21T2v } from './fixtures/wan21-t2v';
@@ -11,22 +11,6 @@ function imported(json: unknown) {
   const r = importComfy(json, { models, catalog });
   if (!r.ok) throw new Error(r.message);
   return r;
-}
-
-/** The nodes of a graph with its subgraphs expanded, by ComfyUI's flattened ids (`instance:inner`). */
-function flat(doc: GraphDocument) {
-  const id = (x: string) => x.split(INNER_SEPARATOR).join(':');
-  return Object.fromEntries(
-    Object.entries(flattenGraph(doc).nodes).map(([k, n]) => [
-      id(k),
-      {
-        ...n,
-        inputs: Object.fromEntries(
-          Object.entries(n.inputs).map(([i, v]) => [i, Array.isArray(v) ? [id(v[0]), v[1]] : v]),
-        ),
-      },
-    ]),
-  );
 }
 
 describe('UI workflow import: Wan 2.1 text to video', () => {
