@@ -73,6 +73,11 @@ export interface ComfySubgraphInstance {
   mode: ComfyNode['mode'];
   /** Interior nodes whose mode is the instance's, not their own. */
   inherited: string[];
+  /**
+   * Its sockets by name, with a ComfyUI node outside that feeds (input) or reads (output) each, and for
+   * an output the input of that node it reads into (`at`).
+   */
+  sockets: { name: string; input: boolean; node: string; at?: string }[];
   title?: string;
   position?: { x: number; y: number };
   size?: { width: number; height: number };

@@ -15,6 +15,7 @@ import {
   type GraphNode,
   isLink,
   type Link,
+  SUBGRAPH_INPUTS,
   type SubgraphDefinition,
   subgraphType,
 } from '@reelgraph/graph';
@@ -65,12 +66,94 @@ export function nestSubgraphs(
       top[rename(id)] =
         id === r.instance ? instanceNode(node, inst) : { ...node, inputs: relink(node.inputs, rename) };
     }
+    comfyNames(top, subgraphs, r.subgraph, inst);
     out = { ...r.doc, nodes: top, definitions: { ...r.doc.definitions, subgraphs } };
     if (meta.outer) out.meta = meta.outer;
     else delete out.meta;
     made.push([inst.definition, r.subgraph]);
   }
   return shareDefinitions(out, made);
+}
+
+/**
+ * Sockets take the ComfyUI instance's socket names where one ComfyUI socket is wired to the same node
+ * outside (`clip` rather than the inner input's `text_encoder`); the rest keep the names they were given.
+ */
+function comfyNames(
+  top: Record<string, GraphNode>,
+  subgraphs: Record<string, SubgraphDefinition>,
+  id: string,
+  inst: ComfySubgraphInstance,
+): void {
+  const def = subgraphs[id] as SubgraphDefinition;
+  const node = top[inst.path] as GraphNode;
+  /** The one ComfyUI socket name wired to these outside nodes (at these inputs of theirs, for outputs). */
+  const pick = (input: boolean, outside: Set<string>, taken: Set<string>, at?: Set<string>) => {
+    const wired = inst.sockets.filter((x) => x.input === input && outside.has(x.node));
+    const precise = at ? wired.filter((x) => x.at !== undefined && at.has(x.at)) : [];
+    const names = new Set((precise.length ? precise : wired).map((x) => x.name));
+    const [name] = names;
+    return names.size === 1 && name !== undefined && !taken.has(name) ? name : undefined;
+  };
+  const inputs = new Set(def.inputs.map((x) => x.name));
+  const renamedIn = new Map<string, string>();
+  for (const socket of def.inputs) {
+    const v = node.inputs[socket.name];
+    const name = isLink(v) ? pick(true, new Set([comfyIdOf(v[0])]), inputs) : undefined;
+    if (name === undefined || name === socket.name) continue;
+    inputs.delete(socket.name);
+    inputs.add(name);
+    renamedIn.set(socket.name, name);
+  }
+  const outputs = new Set(def.outputs.map((x) => x.name));
+  const renamedOut = new Map<string, string>();
+  for (const o of def.outputs) {
+    const reads = Object.entries(top).flatMap(([rid, n]) =>
+      Object.entries(n.inputs).flatMap(([k, v]) =>
+        isLink(v) && v[0] === inst.path && v[1] === o.name ? [[comfyIdOf(rid), k] as const] : [],
+      ),
+    );
+    const name = pick(false, new Set(reads.map((r) => r[0])), outputs, new Set(reads.map((r) => r[1])));
+    if (name === undefined || name === o.name) continue;
+    outputs.delete(o.name);
+    outputs.add(name);
+    renamedOut.set(o.name, name);
+  }
+  if (!renamedIn.size && !renamedOut.size) return;
+  const inName = (n: string) => renamedIn.get(n) ?? n;
+  const outName = (n: string) => renamedOut.get(n) ?? n;
+  const nodes: Record<string, GraphNode> = {};
+  for (const [nid, n] of Object.entries(def.nodes))
+    nodes[nid] = {
+      ...n,
+      inputs: Object.fromEntries(
+        Object.entries(n.inputs).map(([k, v]) => [
+          k,
+          isLink(v) && v[0] === SUBGRAPH_INPUTS ? [SUBGRAPH_INPUTS, inName(v[1])] : v,
+        ]),
+      ),
+    };
+  subgraphs[id] = {
+    ...def,
+    nodes,
+    inputs: def.inputs.map((x) => ({ ...x, name: inName(x.name) })),
+    outputs: def.outputs.map((x) => ({ ...x, name: outName(x.name) })),
+  };
+  top[inst.path] = {
+    ...node,
+    inputs: Object.fromEntries(Object.entries(node.inputs).map(([k, v]) => [inName(k), v])),
+  };
+  for (const [rid, n] of Object.entries(top))
+    if (rid !== inst.path)
+      top[rid] = {
+        ...n,
+        inputs: Object.fromEntries(
+          Object.entries(n.inputs).map(([k, v]) => [
+            k,
+            isLink(v) && v[0] === inst.path ? [inst.path, outName(v[1])] : v,
+          ]),
+        ),
+      };
 }
 
 function relink(inputs: GraphNode['inputs'], rename: (id: string) => string): GraphNode['inputs'] {

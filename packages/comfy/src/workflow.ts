@@ -160,6 +160,23 @@ function flatten(
   const portIndex = (ports: { name?: unknown }[] | undefined, name: unknown) =>
     (ports ?? []).findIndex((p) => p.name === name);
   for (const [id, { def, sub, raw }] of inner) promote(raw, def, sub, id);
+  // Which ComfyUI nodes feed each instance input and read each instance output: nesting names the
+  // Reelgraph subgraph's sockets after them.
+  const socketsOf = new Map(flat.instances.map((i) => [i.path, i]));
+  for (const e of readLinks(g.links)) {
+    const into = socketsOf.get(`${prefix}${e.target}`);
+    const name = (slots: UiSlot[] | undefined, i: number) =>
+      typeof slots?.[i]?.name === 'string' ? (slots[i]?.name as string) : undefined;
+    const inName = into && name(inner.get(into.path)?.raw.inputs, e.targetSlot);
+    if (into && inName && Number(e.origin) !== -10)
+      into.sockets.push({ name: inName, input: true, node: `${prefix}${e.origin}` });
+    const from = socketsOf.get(`${prefix}${e.origin}`);
+    const outName = from && name(inner.get(from.path)?.raw.outputs, e.originSlot);
+    const reader = nodesOf(g).find((n) => String(n.id) === e.target);
+    const at = name(reader?.inputs, e.targetSlot);
+    if (from && outName && Number(e.target) !== -20)
+      from.sockets.push({ name: outName, input: false, node: `${prefix}${e.target}`, ...(at ? { at } : {}) });
+  }
 
   // Origins through instances' outputs (which may be instances themselves, already resolved below).
   const origin = (o: string, slot: number): { origin: string; originSlot: number } | undefined => {
@@ -231,6 +248,7 @@ function instanceOf(
     name: typeof def.name === 'string' && def.name ? def.name : raw.type,
     mode,
     inherited,
+    sockets: [],
     ...(typeof raw.title === 'string' ? { title: raw.title } : {}),
     ...(pos ? { position: { x: pos[0], y: pos[1] } } : {}),
     ...(size ? { size: { width: size[0], height: size[1] } } : {}),

@@ -358,19 +358,24 @@ describe('UI workflow import: a subgraph inside a subgraph', () => {
     expect(Object.keys(defs)).toHaveLength(2);
     expect(doc.nodes['10']).toMatchObject({
       type: expect.stringMatching(/^subgraph:/),
-      inputs: { text_encoder: ['2', 'text_encoder'] },
+      inputs: { clip: ['2', 'text_encoder'] },
     });
     const outer = defs[doc.nodes['10']!.type.slice('subgraph:'.length)]!;
     expect(Object.keys(outer.nodes).sort()).toEqual(['5', '6']);
-    expect(outer.inputs).toEqual([{ name: 'text_encoder', type: 'TEXT_ENCODER' }]);
+    // Sockets are named after the ComfyUI instance's (clip, positive, negative), typed from the catalog.
+    expect(outer.inputs).toEqual([{ name: 'clip', type: 'TEXT_ENCODER' }]);
+    expect(outer.outputs.map((o) => o.name)).toEqual(['positive', 'negative']);
     expect(outer.outputs.map((o) => o.from)).toEqual([
       ['5', 'conditioning'],
       ['6', 'conditioning'],
     ]);
-    expect(outer.nodes['6']?.inputs.text_encoder).toEqual(['$inputs', 'text_encoder']);
+    expect(outer.nodes['6']?.inputs.text_encoder).toEqual(['$inputs', 'clip']);
     const inner = defs[outer.nodes['5']!.type.slice('subgraph:'.length)]!;
     expect(Object.keys(inner.nodes)).toEqual(['7']);
-    expect(doc.nodes['20']?.inputs.positive).toEqual(['10', outer.outputs[0]!.name]);
+    expect(doc.nodes['20']?.inputs).toMatchObject({
+      positive: ['10', 'positive'],
+      negative: ['10', 'negative'],
+    });
     expect(validateGraph(doc, catalog).filter((e) => e.code !== 'not_in_options')).toEqual([]);
   });
 
