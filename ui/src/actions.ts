@@ -152,7 +152,7 @@ function openComfy(bytes: Uint8Array, source: string): boolean {
   const catalog = editor.getState().catalog;
   const result = importComfyFile(bytes, {
     mappings: mappingsFor(catalog),
-    ...(catalog ? { models: catalogModels(catalog) } : {}),
+    ...(catalog ? { models: catalogModels(catalog), catalog } : {}),
   });
   if (!result.ok) return false;
   const { report } = result;
