@@ -4,6 +4,7 @@ import {
   convertToSubgraph,
   type GraphDocument,
   type InputValue,
+  insertComponent,
   isBoundary,
   isLink,
   type NodeMode,
@@ -107,6 +108,8 @@ export interface EditorActions {
   openSubgraph(id: string): boolean;
   /** Back to the level `depth` of the breadcrumb (0 = the root graph). */
   leaveSubgraph(depth: number): void;
+  /** Add an instance of a saved component, its definitions copied in (one undo step); its id. */
+  insertComponent(component: GraphDocument, at: Point): string | null;
   undo(): void;
   redo(): void;
 }
@@ -667,6 +670,15 @@ export function createEditorStore(initial?: {
         if (!next) return false;
         set({ ...next, catalog: derive(next) });
         return true;
+      },
+
+      insertComponent(component, at) {
+        const s = get();
+        const r = insertComponent(toDocument(s, s.docMeta), component, at);
+        if (!r) return null;
+        commitDocument(r.doc);
+        get().select([r.instance]);
+        return r.instance;
       },
 
       leaveSubgraph(depth) {

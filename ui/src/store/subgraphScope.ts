@@ -120,3 +120,9 @@ export function problemsInScope(
   }
   return out;
 }
+
+/** A problem's text; one inside a subgraph instance says which inner node and input it is about. */
+export function problemText(e: ValidationError): string {
+  if (!e.inner) return e.message;
+  return `${e.message} (inside: ${e.inner.nodeId}${e.inner.input !== undefined ? ` › ${e.inner.input}` : ''})`;
+}
