@@ -86,4 +86,25 @@ describe.skipIf(!hasChromium)('subgraphs', () => {
     await page.evaluate(() => window.__reelgraph.editor.getState().undo()); // the unpack
     expect((await doc(page)).nodes.subgraph?.type).toBe('subgraph:subgraph');
   });
+
+  it('a bad value inside is refused at submit and shown: named on the instance, on the input inside', async () => {
+    const page = await openEditor(live.browser, live.server.url);
+    await page.evaluate((g) => window.__reelgraph.actions.loadDocument(g, { quiet: true }), plainClipGraph());
+    await page.evaluate(() => {
+      const s = window.__reelgraph.editor.getState();
+      s.select(['clip']);
+      const instance = s.convertSelectionToSubgraph()!;
+      s.openSubgraph(instance);
+      window.__reelgraph.editor.getState().setInput('clip', 'frames', 99);
+      window.__reelgraph.editor.getState().leaveSubgraph(0);
+    });
+    expect(await page.evaluate(() => window.__reelgraph.actions.runGraph())).toBeNull();
+    const onInstance = nodeEl(page, 'subgraph').locator('.rg-problem[data-inner="clip"]');
+    await expect.poll(() => onInstance.textContent(), SLOW).toContain('(inside: clip › frames)');
+    await nodeEl(page, 'subgraph').locator('.rg-title').dblclick();
+    await expect
+      .poll(() => nodeEl(page, 'clip').locator('[data-input="frames"].problem').count(), SLOW)
+      .toBe(1);
+    await shot(page, '62-subgraph-problem-inside');
+  });
 });
