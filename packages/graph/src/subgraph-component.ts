@@ -9,6 +9,7 @@ import {
   subgraphIdOf,
   subgraphType,
 } from './document';
+import { freshName } from './subgraph-edit';
 
 /**
  * Reusable components: a subgraph saved on its own (the server's workflow library, kind `component`)
@@ -58,11 +59,6 @@ export function componentInstance(component: GraphDocument): [string, GraphNode]
   if (entries.length !== 1) return undefined;
   const sub = subgraphIdOf(entries[0]![1].type);
   return sub !== undefined && Object.hasOwn(definitions(component), sub) ? entries[0] : undefined;
-}
-
-function fresh(base: string, taken: (name: string) => boolean): string {
-  if (!taken(base)) return base;
-  for (let n = 2; ; n++) if (!taken(`${base}-${n}`)) return `${base}-${n}`;
 }
 
 /** `def` with its nested instances pointing at the renamed definitions. */
@@ -116,13 +112,13 @@ export function insertComponent(
     }
     const copy = renamed(def, ids);
     const same = (k: string) => Object.hasOwn(into, k) && JSON.stringify(into[k]) === JSON.stringify(copy);
-    const to = same(id) ? id : fresh(id, (k) => Object.hasOwn(into, k) && !same(k));
+    const to = same(id) ? id : freshName(id, (k) => Object.hasOwn(into, k) && !same(k));
     into[to] = copy;
     ids.set(id, to);
     return to;
   };
   const root = place(subgraphIdOf(node.type)!, new Set());
-  const instance = fresh(baseId, (k) => Object.hasOwn(doc.nodes, k));
+  const instance = freshName(baseId, (k) => Object.hasOwn(doc.nodes, k));
   const meta = { ...node.meta, ...(position ? { position: { x: position.x, y: position.y } } : {}) };
   const out: GraphDocument = {
     ...doc,
