@@ -10,8 +10,9 @@ import { Handle, type NodeProps, Position } from '@xyflow/react';
 import { memo, useCallback, useMemo } from 'react';
 import { foreignSchema } from '../lib/foreign';
 import { countRender } from '../lib/perf';
-import { editor, useItems, useRun } from '../state';
+import { editor, useItems, useProblems, useRun } from '../state';
 import type { NodeRun } from '../store/runStore';
+import { problemText } from '../store/subgraphScope';
 import type { FlowNode, NodeItem } from '../store/types';
 import { CredentialsMark } from './CredentialsMark';
 import { useFar } from './lod';
@@ -35,7 +36,7 @@ export const GenericNode = memo(function GenericNode({ id, selected }: NodeProps
     () => (foreign && inputs ? foreignSchema(foreign, inputs) : catalogSchema),
     [foreign, inputs, catalogSchema],
   );
-  const problems = useRun((s) => s.problems[id]) ?? NO_PROBLEMS;
+  const problems = useProblems(id) ?? NO_PROBLEMS;
   const run = useRun((s) => s.nodes[id]);
   const far = useFar();
   countRender(id);
@@ -215,7 +216,7 @@ const NodeBody = memo(function NodeBody({
             asSocket={asSocket}
             linked={linked}
             color={types?.[input.type]?.color}
-            problem={problem?.message}
+            problem={problem && problemText(problem)}
           />
         );
       })}
@@ -334,8 +335,8 @@ const NodeFooter = memo(function NodeFooter({
   return (
     <div className="rg-node-footer nodrag">
       {nodeProblems.map((p) => (
-        <div className="rg-problem" key={p.code + p.message}>
-          {p.message}
+        <div className="rg-problem" key={p.code + p.message} data-inner={p.inner?.nodeId}>
+          {problemText(p)}
         </div>
       ))}
       {run?.error && <div className="rg-problem run-error">{run.error}</div>}
