@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { hasChromium } from './harness';
 import { layoutProblems } from './layout-check';
-import { center, doc, edgeCount, openEditor, shot } from './page';
+import { center, doc, edgeCount, handle, nodeEl, openEditor, shot } from './page';
 import { realServerAndBrowser } from './setup';
 
 const SLOW = { timeout: 30_000 };
@@ -90,6 +90,64 @@ describe.skipIf(!hasChromium)('editor library, links, images, presets, keyboard'
     const r = await fetch(`${live.server.url}/api/workflows`);
     expect(((await r.json()) as { workflows: unknown[] }).workflows).toEqual([]);
     await other.context().close();
+    await page.context().close();
+  }, 120_000);
+
+  it('workflow library: asks before replacing another workflow of that name; renames, never over another', async () => {
+    const page = await openEditor(live.browser, live.server.url);
+    const side = page.getByRole('complementary', { name: 'Library' });
+    const mine = side.getByRole('list', { name: 'My workflows' });
+    const saveAs = async (name: string) => {
+      await side.getByLabel('Workflow name').fill(name);
+      await side.getByRole('button', { name: 'Save to library' }).click();
+    };
+    const stored = async (name: string) =>
+      (await (
+        await fetch(`${live.server.url}/api/workflows/${encodeURIComponent(name)}`)
+      ).json()) as GraphDocument;
+    await load(page, pair);
+    await page.keyboard.press('w');
+    await saveAs('First');
+    await mine.getByText('First').waitFor(SLOW);
+    // The same graph saved again under its own name: no question.
+    await page.evaluate(() => window.__reelgraph.editor.getState().setInput('n', 'value', 4));
+    await saveAs('First');
+    await expect.poll(async () => (await stored('First')).nodes.n?.inputs.value, SLOW).toBe(4);
+
+    // Another graph under that name: asked first; Cancel keeps the one saved.
+    await load(page, { ...pair, meta: { title: 'Other' } });
+    await page.evaluate(() => window.__reelgraph.editor.getState().setInput('n', 'value', 9));
+    await saveAs('First');
+    const replace = page.getByRole('dialog', { name: 'Replace this workflow?' });
+    await replace.waitFor(SLOW);
+    expect(await replace.textContent()).toContain('“First”');
+    await shot(page, '66-library-replace');
+    await replace.getByRole('button', { name: 'Cancel' }).click();
+    await replace.waitFor({ state: 'detached' });
+    expect((await stored('First')).nodes.n?.inputs.value).toBe(4);
+    // Replace: it is.
+    await saveAs('First');
+    await replace.getByRole('button', { name: 'Replace' }).click();
+    await expect.poll(async () => (await stored('First')).nodes.n?.inputs.value, SLOW).toBe(9);
+
+    // Rename: the open graph takes the new name; renaming onto a taken name is refused and says so.
+    await saveAs('Second');
+    await mine.getByText('Second').waitFor(SLOW);
+    await side.getByRole('button', { name: 'Rename First' }).click();
+    const newName = side.getByLabel('New name for First');
+    await newName.fill('Second');
+    await newName.press('Enter');
+    await page.getByRole('alert').filter({ hasText: 'already exists' }).waitFor(SLOW);
+    expect((await stored('First')).nodes.n?.inputs.value).toBe(9);
+    await newName.fill('Renamed');
+    await newName.press('Enter');
+    await mine.getByText('Renamed').waitFor(SLOW);
+    await expect.poll(() => mine.getByRole('listitem').count(), SLOW).toBe(2);
+    expect((await stored('Renamed')).meta?.title).toBe('Renamed');
+    // Escape leaves a rename as it was.
+    await side.getByRole('button', { name: 'Rename Renamed' }).click();
+    await side.getByLabel('New name for Renamed').press('Escape');
+    await side.getByRole('button', { name: 'Rename Renamed' }).waitFor(SLOW);
     await page.context().close();
   }, 120_000);
 
@@ -245,6 +303,53 @@ describe.skipIf(!hasChromium)('editor library, links, images, presets, keyboard'
     }
     await page.context().close();
   }, 180_000);
+
+  it('keyboard: Tab to a socket, Enter, type or arrow to a compatible socket, Enter connects; Escape does not', async () => {
+    const page = await openEditor(live.browser, live.server.url);
+    const { p: _unlinked, ...rest } = pair.nodes;
+    await load(page, {
+      ...pair,
+      nodes: { ...rest, p: { type: 'core.preview', inputs: {}, meta: { position: { x: 420, y: 160 } } } },
+    });
+    await page.waitForSelector('.rg-node[data-node-id="n"]');
+    const out = handle(page, 'n', 'value', 'source');
+    // From the node's own widget, Shift+Tab walks back through its sockets: they are in the Tab order.
+    await nodeEl(page, 'n').locator('input').first().focus();
+    const onOutput = () => out.evaluate((h) => h === document.activeElement);
+    for (let i = 0; i < 6 && !(await onOutput()); i++) await page.keyboard.press('Shift+Tab');
+    expect(await onOutput()).toBe(true);
+
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Connect' });
+    await dialog.waitFor(SLOW);
+    const options = dialog.getByRole('option');
+    await expect.poll(() => options.allTextContents(), SLOW).toContain('Preview value · value');
+    await shot(page, '67-connect-by-keyboard');
+    // Escape: closed, nothing linked.
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await edgeCount(page)).toBe(0);
+
+    await out.focus();
+    await page.keyboard.press('Enter');
+    await dialog.getByLabel('Filter sockets').waitFor(SLOW);
+    await page.keyboard.type('preview');
+    await page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'detached', ...SLOW });
+    expect((await doc(page)).nodes.p?.inputs.value).toEqual(['n', 'value']);
+
+    // From the input end, by arrows: the list holds only outputs that fit.
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => edgeCount(page), SLOW).toBe(0);
+    await handle(page, 'p', 'value', 'target').focus();
+    await page.keyboard.press(' ');
+    await dialog.waitFor(SLOW);
+    expect(await options.allTextContents()).toEqual(['Integer · value']);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => doc(page).then((d) => d.nodes.p?.inputs.value), SLOW).toEqual(['n', 'value']);
+    await page.context().close();
+  }, 120_000);
 
   it('keyboard: add a node by search, connect, undo, delete, switch tabs, open the library, run', async () => {
     const page = await openEditor(live.browser, live.server.url);
