@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { hasChromium } from './harness';
 import { layoutProblems } from './layout-check';
-import { center, doc, edgeCount, handle, nodeEl, openEditor, shot } from './page';
+import { center, doc, edgeCount, handle, openEditor, shot } from './page';
 import { realServerAndBrowser } from './setup';
 
 const SLOW = { timeout: 30_000 };
@@ -313,10 +313,10 @@ describe.skipIf(!hasChromium)('editor library, links, images, presets, keyboard'
     });
     await page.waitForSelector('.rg-node[data-node-id="n"]');
     const out = handle(page, 'n', 'value', 'source');
-    // From the node's own widget, Shift+Tab walks back through its sockets: they are in the Tab order.
-    await nodeEl(page, 'n').locator('input').first().focus();
+    // From the node (React Flow makes it a Tab stop), Tab walks on into its sockets: they are in the Tab order.
+    await page.locator('.react-flow__node[data-id="n"]').focus();
     const onOutput = () => out.evaluate((h) => h === document.activeElement);
-    for (let i = 0; i < 6 && !(await onOutput()); i++) await page.keyboard.press('Shift+Tab');
+    for (let i = 0; i < 10 && !(await onOutput()); i++) await page.keyboard.press('Tab');
     expect(await onOutput()).toBe(true);
 
     await page.keyboard.press('Enter');
@@ -333,10 +333,11 @@ describe.skipIf(!hasChromium)('editor library, links, images, presets, keyboard'
     await out.focus();
     await page.keyboard.press('Enter');
     await dialog.getByLabel('Filter sockets').waitFor(SLOW);
-    await page.keyboard.type('preview');
-    await page.keyboard.press('Enter');
+    await dialog.getByLabel('Filter sockets').fill('preview');
+    await expect.poll(() => options.count(), SLOW).toBe(1);
+    await dialog.getByLabel('Filter sockets').press('Enter');
+    await expect.poll(() => doc(page).then((d) => d.nodes.p?.inputs.value), SLOW).toEqual(['n', 'value']);
     await dialog.waitFor({ state: 'detached', ...SLOW });
-    expect((await doc(page)).nodes.p?.inputs.value).toEqual(['n', 'value']);
 
     // From the input end, by arrows: the list holds only outputs that fit.
     await page.keyboard.press('Control+z');
@@ -345,8 +346,10 @@ describe.skipIf(!hasChromium)('editor library, links, images, presets, keyboard'
     await page.keyboard.press(' ');
     await dialog.waitFor(SLOW);
     expect(await options.allTextContents()).toEqual(['Integer · value']);
-    await page.keyboard.press('ArrowDown');
-    await page.keyboard.press('Enter');
+    const filter = dialog.getByLabel('Filter sockets');
+    await expect.poll(() => filter.evaluate((f) => f === document.activeElement), SLOW).toBe(true);
+    await filter.press('ArrowDown');
+    await filter.press('Enter');
     await expect.poll(() => doc(page).then((d) => d.nodes.p?.inputs.value), SLOW).toEqual(['n', 'value']);
     await page.context().close();
   }, 120_000);

@@ -52,8 +52,7 @@ export function ConnectDialog() {
         {options.length ? 'pick the other end' : 'no socket on the canvas fits'}
       </p>
       <input
-        // biome-ignore lint/a11y/noAutofocus: the dialog opens to be typed into
-        autoFocus
+        data-autofocus
         aria-label="Filter sockets"
         placeholder="Filter sockets…"
         value={query}

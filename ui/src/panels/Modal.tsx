@@ -17,6 +17,8 @@ export function Modal({ title, children }: { title: string; children: React.Reac
   useEffect(() => {
     const d = ref.current;
     if (d && !d.open) d.showModal();
+    // showModal focuses the first control (the ✕); a field the dialog opens to be typed into goes first.
+    d?.querySelector<HTMLElement>('[data-autofocus]')?.focus();
     return () => d?.close();
   }, []);
   return (
