@@ -274,17 +274,12 @@ describe.skipIf(!hasChromium)('editor library, links, images, presets, keyboard'
     await page.context().close();
   }, 120_000);
 
-  // Not yet met for every preset: the model loader feeds every stage, and some of its long links still
-  // cross (measured with the Layout button's ELK layout and reroutes). Those are held to what they are
-  // now; the rest must be clean.
-  const KNOWN_CROSSINGS: Record<string, number> = {
-    'extend-video': 53,
-    stitch: 6,
-    'text-to-video': 2,
-    variations: 2,
-    'video-to-video': 2,
-  };
-  const KNOWN_BEHIND: Record<string, number> = { 'extend-video': 1, stitch: 1 };
+  // Not yet met for three presets (laid out by ui/scripts/layout-presets.ts, the best of 18 ELK runs):
+  // with its sockets in the order they are drawn, stitch cannot be drawn without a crossing at all (the
+  // graph with that socket order is not planar); ELK's layered drawings of extend-video (29 nodes, one
+  // loader feeding 18 sockets) and video-to-video keep some. Those are held to what they are now; the rest must be clean. No link passes
+  // under a node in any preset.
+  const KNOWN_CROSSINGS: Record<string, number> = { 'extend-video': 50, stitch: 5, 'video-to-video': 2 };
 
   it('presets open laid out with no crossing links and no link behind a node (known exceptions held)', async () => {
     const page = await openEditor(live.browser, live.server.url);
@@ -299,7 +294,7 @@ describe.skipIf(!hasChromium)('editor library, links, images, presets, keyboard'
       expect(crossings.length, `${name}: ${crossings.join(', ')}`).toBeLessThanOrEqual(
         KNOWN_CROSSINGS[name] ?? 0,
       );
-      expect(behind.length, `${name}: ${behind.join(', ')}`).toBeLessThanOrEqual(KNOWN_BEHIND[name] ?? 0);
+      expect(behind, name).toEqual([]);
     }
     await page.context().close();
   }, 180_000);

@@ -27,6 +27,8 @@ await ensureBuilt();
 const [server, browser] = await Promise.all([startServer(), launch()]);
 try {
   const page = await openEditor(browser, server.url);
+  // tsx names functions with a `__name` helper that functions sent into the page do not bring along.
+  await page.evaluate('window.__name = (f) => f');
   const only = process.argv.slice(2);
   const { presets } = (await (await fetch(`${server.url}/api/presets`)).json()) as {
     presets: { name: string }[];
