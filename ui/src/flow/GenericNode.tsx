@@ -14,6 +14,7 @@ import { editor, useItems, useProblems, useRun } from '../state';
 import type { NodeRun } from '../store/runStore';
 import { problemText } from '../store/subgraphScope';
 import type { FlowNode, NodeItem } from '../store/types';
+import { uiStore } from '../store/uiStore';
 import { CredentialsMark } from './CredentialsMark';
 import { useFar } from './lod';
 import { NodeBox } from './NodeBox';
@@ -198,6 +199,7 @@ const NodeBody = memo(function NodeBody({
             className="rg-handle"
             style={{ background: types?.[out.type]?.color }}
             title={out.type}
+            {...socketKeys(id, name, 'source', out.label ?? name)}
           />
         </div>
       ))}
@@ -262,6 +264,7 @@ const InputRow = memo(function InputRow({
         id={name}
         className={`rg-handle${asSocket ? '' : ' widget-handle'}${schema.optional ? ' optional' : ''}`}
         style={{ background: color }}
+        {...socketKeys(nodeId, name, 'target', label)}
       />
       {asSocket ? (
         <span className="rg-label">
@@ -284,6 +287,21 @@ const InputRow = memo(function InputRow({
     </div>
   );
 });
+
+/** A socket is a control: Tab reaches it, Enter or Space opens the connect dialog from it. */
+function socketKeys(node: string, socket: string, side: 'source' | 'target', label: string) {
+  return {
+    tabIndex: 0,
+    role: 'button',
+    'aria-label': `${side === 'source' ? 'Output' : 'Input'} ${label}: connect`,
+    onKeyDown: (e: React.KeyboardEvent) => {
+      if (e.key !== 'Enter' && e.key !== ' ') return;
+      e.preventDefault();
+      e.stopPropagation();
+      uiStore.setState({ dialog: 'connect', connectFrom: { node, socket, side } });
+    },
+  };
+}
 
 function CollapsedHandles({ item, schema }: { item: NodeItem; schema: NodeSchema | undefined }) {
   // Edges still need their handles; collapsed nodes stack them on the header's edges.
