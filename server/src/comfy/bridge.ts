@@ -179,6 +179,11 @@ export class ComfyBridge implements HubObserver {
     if (!rec) return;
     const prompt_id = rec.promptId;
     switch (e.type) {
+      case 'job:state':
+        // Back in the queue after a crash or a clean stop: the retry starts its entry afresh, so that
+        // /history shows one attempt (the last), not the dead one's messages followed by the retry's.
+        if (e.state === 'queued') this.#restart(rec);
+        return;
       case 'job:started':
         this.#toClient(rec, 'execution_start', { prompt_id, timestamp: e.at });
         this.#toClient(rec, 'execution_cached', { nodes: [], prompt_id, timestamp: e.at });
@@ -241,6 +246,14 @@ export class ComfyBridge implements HubObserver {
       default:
         return;
     }
+  }
+
+  #restart(rec: PromptRecord): void {
+    rec.outputs = {};
+    rec.messages = [];
+    rec.status = undefined;
+    rec.executing = undefined;
+    rec.failed = undefined;
   }
 
   /** Sampler previews as ComfyUI's binary preview-with-metadata frame (the image is an animated WebP). */

@@ -42,11 +42,15 @@ export function checkRoom(book: JobBook, queued = book.store.countQueued()): voi
   }
 }
 
-/** Store a new queued job, subscribe its client, and emit `job:queued`. */
+/**
+ * Store a new queued job, subscribe its client, and emit `job:queued`. `ahead` turns the store's count
+ * of jobs ahead into the position reported (the BullMQ driver leaves out those an idle worker takes now).
+ */
 export function insertQueued(
   book: JobBook,
   input: SubmitInput,
   nodeCount: number,
+  ahead: (inStore: number) => number = (n) => n,
 ): { jobId: string; position: number; priority: number; timeoutMs: number } {
   const { store, hub, opts } = book;
   const id = randomUUID();
@@ -54,7 +58,7 @@ export function insertQueued(
   const title = typeof input.graph.meta?.title === 'string' ? input.graph.meta.title.slice(0, 200) : null;
   const timeoutMs = Math.min(input.timeoutMs ?? opts.jobTimeoutMs, opts.jobTimeoutMs);
   // Its place before it is stored: behind every queued job of its priority or higher (it is the newest).
-  const position = store.positionOf({ priority, ord: Number.MAX_SAFE_INTEGER });
+  const position = ahead(store.positionOf({ priority, ord: Number.MAX_SAFE_INTEGER }));
   store.insertJob({
     id,
     priority,
