@@ -155,6 +155,7 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
         frontUrl: () => frontUrl,
         catalog: () => host.catalog,
         logPositionFile: path.join(options.dataDir, 'redis-log.json'),
+        ...(options.workerSecret ? { workerSecret: options.workerSecret } : {}),
       });
     } catch (err) {
       await host.close();

@@ -55,7 +55,7 @@ export class JobLogReader {
   constructor(
     private readonly redis: Redis,
     private readonly file: string,
-    private readonly apply: (m: LogMessage) => void,
+    private readonly apply: (m: LogMessage) => void | Promise<void>,
     private readonly log: (level: 'warn' | 'error', message: string) => void,
   ) {
     this.#position = loadPosition(file);
@@ -126,7 +126,7 @@ export class JobLogReader {
       const raw = fields[1];
       if (!raw) continue;
       try {
-        this.apply(decodeMessage(raw));
+        await this.apply(decodeMessage(raw));
       } catch (err) {
         this.log('error', `a job log entry could not be applied: ${(err as Error).stack ?? err}`);
       }
