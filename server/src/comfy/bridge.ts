@@ -170,10 +170,12 @@ export class ComfyBridge implements HubObserver {
   }
 
   event(jobId: string, text: string): void {
+    const rec = this.#prompts.get(jobId);
+    // Not a prompt and no ComfyUI socket to tell the queue's status: nothing to do, not even parse.
+    if (!rec && this.#sockets.size === 0) return;
     const e = JSON.parse(text) as ServerEvent;
     if (e.type === 'job:queued' || e.type === 'job:finished' || e.type === 'job:cancelled')
       this.broadcastStatus();
-    const rec = this.#prompts.get(jobId);
     if (!rec) return;
     const prompt_id = rec.promptId;
     switch (e.type) {

@@ -26,7 +26,7 @@ import { finishJob, settle } from '../settle';
 import { readAnnounced } from './announce';
 import { type Capability, canRun, missingOn, needsOf } from './capability';
 import { connectRedisPair } from './connect';
-import { appendLog, JobLogReader } from './job-log';
+import { appendLog, JobLogReader, logTail } from './job-log';
 import {
   bullPriority,
   CANCEL_CHANNEL,
@@ -84,8 +84,6 @@ const TERMINAL: ReadonlySet<JobState> = new Set(['success', 'failed', 'cancelled
  */
 export class BullQueue implements JobQueue {
   readonly #relays = new Map<string, Relay>();
-  /** Cancelled while queued: a worker that still picks it up is told to stop. */
-  readonly #cancelled = new Set<string>();
   #paused = false;
   /** The last pause/resume sent to Redis: a job submitted after it is added only once it has landed. */
   #control: Promise<unknown> = Promise.resolve();
@@ -170,8 +168,19 @@ export class BullQueue implements JobQueue {
     return this.pub.set(`${FRONT_KEY_PREFIX}${info.id}`, JSON.stringify(info), 'PX', 3000);
   }
 
-  /** Tell the other fronts what this one did (it applied it already). */
-  #tell(m: FrontMessage): Promise<unknown> {
+  /**
+   * Resolves once this front has applied the job log up to its newest entry: what this front just
+   * logged (a cancel, a priority: applied in log order on every front) and every job another front
+   * accepted before now (a read-through for a job this front does not know yet).
+   */
+  async sync(): Promise<void> {
+    if (this.#stopped) return;
+    const tail = await logTail(this.pub).catch(() => '0');
+    await this.#reader.reached(tail);
+  }
+
+  /** Log what this front did: every front applies it in log order (`#apply`). */
+  #tell(m: FrontMessage): Promise<string> {
     const p = appendLog(this.pub, m);
     this.#background(m.t, p);
     return p;
@@ -197,6 +206,16 @@ export class BullQueue implements JobQueue {
       models: everywhere((m) => m.models, needs.models),
       packs: misses.length ? everywhere((m) => m.packs, packs) : [],
     });
+  }
+
+  /**
+   * Slots of live workers that run nothing now: jobs ahead that fill them start at once (as the embedded
+   * queue starts them inside submit), so they do not count towards a new job's position.
+   */
+  #idleSlots(): number {
+    if (this.#paused) return 0;
+    const slots = this.#workers.reduce((n, w) => n + w.concurrency, 0);
+    return Math.max(0, slots - this.#relays.size);
   }
 
   recover(): { requeued: string[]; failed: string[] } {
@@ -236,7 +255,12 @@ export class BullQueue implements JobQueue {
   submit(input: SubmitInput, nodeCount: number): { jobId: string; position: number } {
     checkRoom(this.#book);
     const needs = this.#checkRunnable(input);
-    const { jobId: id, position, priority, timeoutMs } = insertQueued(this.#book, input, nodeCount);
+    const {
+      jobId: id,
+      position,
+      priority,
+      timeoutMs,
+    } = insertQueued(this.#book, input, nodeCount, (n) => Math.max(0, n - this.#idleSlots()));
     const data: WireJob = {
       graph: input.graph,
       ...(input.targets ? { targets: input.targets } : {}),
@@ -285,33 +309,30 @@ export class BullQueue implements JobQueue {
   cancel(id: string): { state: JobState; cancelled: boolean } {
     const job = this.store.getJob(id);
     if (!job) throw new QueueError({ kind: 'not_found', jobId: id });
-    if (job.state === 'queued') {
-      this.#cancelQueued(job);
-      void this.#tell({ t: 'cancel', origin: this.#front, jobId: id });
-      // Still waiting in Redis: take it out. Already taken by a worker a moment ago: tell it to stop.
-      this.#background(
-        'cancel',
-        this.queue.remove(id).then((removed) => (removed ? undefined : this.pub.publish(CANCEL_CHANNEL, id))),
-      );
-      return { state: 'cancelled', cancelled: true };
-    }
-    if (job.state === 'running') {
-      const relay = this.#relays.get(id);
-      if (relay) relay.cancelRequested = true;
-      this.#background('cancel', this.pub.publish(CANCEL_CHANNEL, id));
-      return { state: 'running', cancelled: true };
-    }
-    return { state: job.state, cancelled: false };
+    if (TERMINAL.has(job.state)) return { state: job.state, cancelled: false };
+    // Applied from the log, on every front alike: a worker's start may be ahead of it there, and then
+    // the job is cancelled while it runs (`sync` waits for it before the HTTP answer).
+    void this.#tell({ t: 'cancel', origin: this.#front, jobId: id });
+    // Still waiting in Redis: take it out. Taken by a worker (a moment ago, perhaps): tell it to stop.
+    this.#background(
+      'cancel',
+      this.queue.remove(id).then((removed) => (removed ? undefined : this.pub.publish(CANCEL_CHANNEL, id))),
+    );
+    return { state: job.state === 'queued' ? 'cancelled' : 'running', cancelled: true };
   }
 
   setPriority(id: string, priority: number): JobRecord {
-    const fresh = reprioritise(this.#book, id, priority);
+    const job = this.store.getJob(id);
+    if (!job) throw new QueueError({ kind: 'not_found', jobId: id });
+    if (job.state !== 'queued')
+      throw new QueueError({ kind: 'conflict', jobId: id, state: job.state, operation: 'reprioritise' });
+    // Applied from the log like a cancel: a start ahead of it there makes it a no-op on every front.
     void this.#tell({ t: 'priority', origin: this.#front, jobId: id, priority });
     this.#background(
       'reprioritise',
       this.queue.getJob(id).then((j) => j?.changePriority({ priority: bullPriority(priority) })),
     );
-    return fresh;
+    return { ...job, priority };
   }
 
   delete(id: string): void {
@@ -320,7 +341,6 @@ export class BullQueue implements JobQueue {
   }
 
   #cancelQueued(job: JobRecord): void {
-    this.#cancelled.add(job.id);
     finishJob(this.store, this.hub, this.#tracker(job.id), job, {
       state: 'cancelled',
       durationMs: null,
@@ -366,6 +386,10 @@ export class BullQueue implements JobQueue {
 
   /** One entry of the job log: another front's doing, or a worker's. */
   #apply(m: LogMessage): void {
+    // This front's own submit, delete and pause it applied at once; its cancels and priorities it applies
+    // here, in log order, as every other front does.
+    const own = 'origin' in m && m.origin === this.#front;
+    if (own && m.t !== 'cancel' && m.t !== 'priority') return;
     switch (m.t) {
       case 'submit': {
         if (this.store.getJob(m.job.id)) return;
@@ -439,7 +463,6 @@ export class BullQueue implements JobQueue {
         });
         finishJob(this.store, this.hub, relay.tracker, fresh, end);
         this.#relays.delete(job.id);
-        this.#cancelled.delete(job.id);
         return;
       }
     }
