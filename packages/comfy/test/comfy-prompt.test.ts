@@ -278,6 +278,14 @@ describe('export fidelity', () => {
     expect(prompt['57b']?.inputs.positive).toEqual(['50', 0]);
   });
 
+  it('warns when the conditioning WanImageToVideo passed on is gone', () => {
+    const { doc } = imported(fixture('wan22-i2v.prompt.json'));
+    delete doc.nodes['6'];
+    const { prompt, warnings } = toApiPrompt(doc, mappings, catalog);
+    expect(prompt['50']?.inputs.positive).toBeUndefined();
+    expect(warnings.some((w) => w.startsWith('50 ') && w.includes('conditioning'))).toBe(true);
+  });
+
   it('a model file matched to a local model is written back under its original name', () => {
     const original = fixture('wan22-i2v.prompt.json');
     original['37'].inputs.unet_name = 'wan/Tiny.safetensors';

@@ -220,13 +220,17 @@ function wanOutputs(node: GraphNode): OutputMap {
 /** A Wan latent imported from WanImageToVideo, written back with the conditioning it passed on. */
 function wanImageToVideo(ctx: ExportContext, size: GraphNode): Record<string, ApiNode> {
   const links = ctx.node.meta?.comfy?.links ?? {};
+  const positive = ctx.convert(links.positive);
+  const negative = ctx.convert(links.negative);
+  if (positive === undefined || negative === undefined)
+    ctx.warn('the conditioning it passed on is gone: WanImageToVideo is written without positive/negative');
   const dim = (name: string) => ctx.convert(size.inputs[name]);
   return {
     '': {
       class_type: 'WanImageToVideo',
       inputs: inputs({
-        positive: ctx.convert(links.positive),
-        negative: ctx.convert(links.negative),
+        positive,
+        negative,
         vae: ctx.link('vae'),
         start_image: ctx.link('start_image'),
         width: dim('width'),
