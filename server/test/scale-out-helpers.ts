@@ -144,7 +144,7 @@ export async function startWorker(
   child.stderr?.on('data', (d) => {
     out += d;
   });
-  await waitForLine(child, /takes jobs from/, `worker ${name}`);
+  await waitForLine(child, /takes jobs from/, `worker ${name}`, 180_000);
   return {
     child,
     output: () => out,

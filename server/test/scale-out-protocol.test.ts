@@ -1,4 +1,4 @@
-import { afterAll, it } from 'vitest';
+import { afterAll, it, vi } from 'vitest';
 import { hasRedisServer } from './scale-out-helpers';
 
 /**
@@ -10,6 +10,8 @@ it.skipIf(haveRedis)('skipped: redis-server is not installed (apt-get install re
 if (haveRedis) {
   const before = process.env.RG_TEST_SCALE_OUT;
   process.env.RG_TEST_SCALE_OUT = '1';
+  // Each suite's server starts Redis and a worker process first: slow on a busy machine.
+  vi.setConfig({ hookTimeout: 240_000, testTimeout: 120_000 });
   afterAll(() => {
     if (before === undefined) delete process.env.RG_TEST_SCALE_OUT;
     else process.env.RG_TEST_SCALE_OUT = before;
