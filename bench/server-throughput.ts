@@ -117,7 +117,7 @@ try {
   }
   const mark = (ok: boolean) => (ok ? 'met' : 'NOT met');
   console.log(
-    `\nTrivial 3-node jobs, ${CLIENTS} clients, loopback, node host: ${values.isolation}; ${JOBS} jobs after ${WARMUP} warm-up`,
+    `\nTrivial 3-node jobs, ${CLIENTS} clients, loopback, node host: ${values.isolation === 'process' ? 'process (core-only graphs like these run in the server process)' : values.isolation}; ${JOBS} jobs after ${WARMUP} warm-up`,
   );
   console.log(
     `load average: ${(await import('node:os'))

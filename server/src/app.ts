@@ -20,9 +20,9 @@ import { loadPolicy } from './policy/rules';
 import { InlineNodeHost } from './queue/inline-host';
 import type { JobQueue } from './queue/job-queue';
 import type { HostConfig, NodeHost } from './queue/node-host';
-import { ProcessNodeHost } from './queue/process-host';
 import type { BullQueue } from './queue/redis/bull-queue';
 import { Scheduler } from './queue/scheduler';
+import { SplitNodeHost } from './queue/split-host';
 import { fileRoutes } from './routes/files';
 import { importRoutes } from './routes/import';
 import { infoRoutes } from './routes/info';
@@ -98,7 +98,7 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
     host =
       options.isolation === 'inline'
         ? await InlineNodeHost.start(hostConfig)
-        : await ProcessNodeHost.start(hostConfig, { warm: options.concurrency });
+        : await SplitNodeHost.start(hostConfig, { warm: options.concurrency });
   } catch (err) {
     store.close();
     releaseLock();
@@ -155,6 +155,7 @@ export async function buildApp(input: ServerOptions = {}): Promise<ReelgraphApp>
         frontUrl: () => frontUrl,
         catalog: () => host.catalog,
         logPositionFile: path.join(options.dataDir, 'redis-log.json'),
+        ...(options.workerSecret ? { workerSecret: options.workerSecret } : {}),
       });
     } catch (err) {
       await host.close();

@@ -60,8 +60,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<TestServer>
     root,
     http,
     async close() {
-      await extra?.();
       await server.close();
+      await extra?.();
       rmSync(root, { recursive: true, force: true });
     },
   };

@@ -1,6 +1,6 @@
 import type { PackCatalog } from '@reelgraph/packs';
 import { describe, expect, it } from 'vitest';
-import { canRun, capabilityOf, missingOn, needsOf } from '../src/queue/redis/capability';
+import { canRun, capabilityOf, missingOn, needsOf, queueOf } from '../src/queue/redis/capability';
 
 /** A catalog with a model loader (its `model` input is a model combo) and a plain node. */
 function catalog(version: string, models: string[]): PackCatalog {
@@ -67,5 +67,16 @@ describe('scale-out capabilities', () => {
       models: ['tiny'],
       packs: [],
     });
+  });
+});
+
+describe('queueOf: one BullMQ queue per capability set', () => {
+  it('names the same set alike, whatever its order, and another set differently', () => {
+    const a = capabilityOf(catalog('1.0.0', ['tiny', 'big']));
+    const shuffled = { ...a, nodeTypes: [...a.nodeTypes].reverse(), models: [...a.models].reverse() };
+    expect(queueOf(shuffled)).toBe(queueOf(a));
+    expect(queueOf(capabilityOf(catalog('1.0.1', ['tiny', 'big'])))).not.toBe(queueOf(a));
+    expect(queueOf(capabilityOf(catalog('1.0.0', ['tiny'])))).not.toBe(queueOf(a));
+    expect(queueOf(a)).toMatch(/^reelgraph-jobs-[0-9a-f]{16}$/);
   });
 });

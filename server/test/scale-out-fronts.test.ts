@@ -94,9 +94,14 @@ describe.skipIf(!haveRedis)('scale-out: two fronts and three workers', () => {
     const ws = new WsClient(a.url, 'watcher');
     await ws.opened;
     const { jobId } = (await b.http.submit(stepsGraph(3, 30, 'across'))).body;
-    // Front A learns of it from the job log a moment later.
-    await until(async () => (await a.http.get(`/api/jobs/${jobId}`)).status === 200, 10_000, 'the job on A');
+    // At once, no waiting: once B has answered, A knows the job (it reads the log on a miss).
     ws.send({ type: 'subscribe', jobIds: [jobId], afterSeq: { [jobId]: 0 } });
+    const answer = await ws.waitFor(
+      (m) => m.type === 'subscribed' || m.type === 'error',
+      10_000,
+      'subscribed',
+    );
+    expect(answer).toMatchObject({ type: 'subscribed', jobIds: [jobId] });
     const final = await ws.waitState(jobId, 'success', 60_000);
     const seqs = ws
       .ofJob(jobId)
@@ -118,6 +123,39 @@ describe.skipIf(!haveRedis)('scale-out: two fronts and three workers', () => {
     expect(listed).toContain(jobId);
     ws.close();
   }, 120_000);
+
+  it('a job submitted on B is known on A the moment B answers; a cancel racing a start numbers alike', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const [on, other] = i % 2 ? [a, b] : [b, a];
+      const { jobId } = (await on.http.submit(stepsGraph(4, 100, `race${i}`))).body;
+      // Straight to the other front: it must know the job, and its cancel races the worker's start.
+      expect((await other.http.get(`/api/jobs/${jobId}?events=false`)).status).toBe(200);
+      if (i % 3 === 1) await new Promise((r) => setTimeout(r, 5 * i));
+      const c = await other.http.post(`/api/jobs/${jobId}/cancel`);
+      expect(c.body).toMatchObject({ jobId, cancelled: true });
+      ids.push(jobId);
+    }
+    for (const id of ids) {
+      // Cancelled, as a rule; a job that finished before the cancel reached its worker keeps its end.
+      const ends = await Promise.all(
+        [a, b].map((f) =>
+          until(
+            async () => {
+              const s = (await f.http.get(`/api/jobs/${id}?events=false`)).body.state;
+              return ['success', 'failed', 'cancelled'].includes(s) && s;
+            },
+            60_000,
+            id,
+          ),
+        ),
+      );
+      expect(ends[0]).toBe(ends[1]);
+      const onA = await storedEvents(a, id);
+      expect(onA).toEqual(await storedEvents(b, id));
+      expect(onA.at(-1)).toBe(`${onA.at(-1)?.split(' ')[0]} state:${ends[0]}`);
+    }
+  }, 180_000);
 
   it('runs 60 mixed jobs submitted on both fronts; every event and output reaches both', async () => {
     const clients = [new WsClient(a.url, 'mix-a'), new WsClient(b.url, 'mix-b')];
@@ -153,7 +191,7 @@ describe.skipIf(!haveRedis)('scale-out: two fronts and three workers', () => {
     for (const c of clients) c.close();
   }, 600_000);
 
-  it('a worker whose pack versions differ refuses the job cleanly and another worker takes it', async () => {
+  it('jobs go only to workers with their pack versions: the odd worker never takes one, the right one runs them', async () => {
     await Promise.all(workers.splice(0).map((w) => w.stop()));
     // testkit at another version: the same code, a different manifest.
     const packs = path.join(scratch, 'other-packs');
@@ -173,7 +211,7 @@ describe.skipIf(!haveRedis)('scale-out: two fronts and three workers', () => {
     expect(refused.body).toMatchObject({ error: 'no_worker', missingPacks: [`testkit@${manifest.version}`] });
     expect(refused.body.message).toMatch(/pack version/);
 
-    // With a worker that has the right version too, jobs go through; the odd one hands back what it gets.
+    // With a worker that has the right version too, jobs go through, all of them to that worker.
     workers.push(await startWorker(redis.url, 'right', scratch));
     // Each front reads the heartbeats on its own: the jobs go to b, so b must know the worker too.
     await Promise.all([listed(a, 'right'), listed(b, 'right')]);
@@ -194,7 +232,8 @@ describe.skipIf(!haveRedis)('scale-out: two fronts and three workers', () => {
       );
       expect(job, JSON.stringify(job.error)).toMatchObject({ state: 'success', attempts: 1 });
     }
-    expect(odd.output()).toMatch(/refused, this worker lacks/);
+    // Routed by capability: the odd worker, idle all along, never took (and refused) one of them.
+    expect(odd.output().match(/refused, this worker lacks/g) ?? []).toHaveLength(0);
   }, 240_000);
 });
 
@@ -255,4 +294,43 @@ describe.skipIf(!haveRedis)('scale-out: a front killed with SIGKILL', () => {
     expect(await (await fetch(`${a.url}${file.url}`)).text()).toBe('done survive 30\n');
     again.close();
   }, 240_000);
+
+  it('once up again, it serves the outputs workers uploaded while it was down (fetched from another front)', async () => {
+    if (doomed.child.exitCode === null && doomed.child.signalCode === null) {
+      const gone = new Promise((r) => doomed.child.once('exit', r));
+      doomed.child.kill('SIGKILL');
+      await gone;
+    }
+    // Its announcement runs out (3 s): the worker uploads to front A alone.
+    await new Promise((r) => setTimeout(r, 4000));
+    const sent = await a.http.submit(stepsGraph(2, 10, 'while-down'));
+    expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+    const { jobId } = sent.body;
+    const done = await until(
+      async () => {
+        const j = (await a.http.get(`/api/jobs/${jobId}`)).body;
+        return ['success', 'failed', 'cancelled'].includes(j.state) && j;
+      },
+      60_000,
+      'the job on A',
+    );
+    expect(done.state, JSON.stringify(done.error)).toBe('success');
+    const file = done.outputs.find((o: any) => o.kind === 'file');
+    doomed = await startFront(redis.url, path.join(scratch, 'doomed-front'));
+    const back = new Http(doomed.url);
+    await back.session();
+    // It catches up from its place in the job log, fetching the file it missed from front A.
+    const there = await until(
+      async () => {
+        const j = (await back.get(`/api/jobs/${jobId}`)).body;
+        return j.state === 'success' && j;
+      },
+      60_000,
+      'the job on the restarted front',
+    );
+    expect(there.outputs.map((o: any) => o.url)).toEqual(done.outputs.map((o: any) => o.url));
+    const got = await fetch(`${doomed.url}${file.url}`);
+    expect(got.status).toBe(200);
+    expect(await got.text()).toBe('done while-down 2\n');
+  }, 180_000);
 });

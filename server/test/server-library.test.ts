@@ -90,6 +90,32 @@ describe('the workflow library (/api/workflows)', () => {
     expect((await t.http.get('/api/health')).body.ok).toBe(true);
   });
 
+  it('renames a workflow (its title follows) and never over another one', async () => {
+    const t = servers[0]!;
+    const put = (name: string, title: string) =>
+      t.http.req('PUT', `/api/workflows/${encodeURIComponent(name)}`, { graph: graph(title, 2) });
+    const rename = (name: string, body: unknown) =>
+      t.http.req('POST', `/api/workflows/${encodeURIComponent(name)}/rename`, body);
+    await put('Old name', 'Old name');
+    await put('Taken', 'Taken');
+    const r = await rename('Old name', { to: 'New name' });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ name: 'New name', kind: 'workflow', title: 'New name', nodeCount: 2 });
+    expect((await t.http.get('/api/workflows/New%20name')).body.meta.title).toBe('New name');
+    expect((await t.http.get('/api/workflows/Old%20name')).status).toBe(404);
+
+    const clash = await rename('New name', { to: 'Taken' });
+    expect(clash.status).toBe(409);
+    expect(clash.body.error).toBe('conflict');
+    expect((await t.http.get('/api/workflows/Taken')).body.meta.title).toBe('Taken');
+    expect((await rename('Nope', { to: 'Other' })).body.error).toBe('not_found');
+    for (const body of [{}, { to: ' x' }, { to: 'a/b' }, { to: 'ok', extra: 1 }])
+      expect((await rename('New name', body)).body.error, JSON.stringify(body)).toBe('bad_request');
+    const names = (await t.http.get('/api/workflows')).body.workflows.map((w: any) => w.name);
+    expect(names).toEqual(expect.arrayContaining(['New name', 'Taken']));
+    expect(names).not.toContain('Old name');
+  });
+
   it('each named user has a library of their own', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'rg-wf-users-'));
     dirs.push(dir);

@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { hasChromium } from './harness';
 import { layoutProblems } from './layout-check';
-import { center, doc, edgeCount, openEditor, shot } from './page';
+import { center, doc, edgeCount, handle, openEditor, shot } from './page';
 import { realServerAndBrowser } from './setup';
 
 const SLOW = { timeout: 30_000 };
@@ -90,6 +90,64 @@ describe.skipIf(!hasChromium)('editor library, links, images, presets, keyboard'
     const r = await fetch(`${live.server.url}/api/workflows`);
     expect(((await r.json()) as { workflows: unknown[] }).workflows).toEqual([]);
     await other.context().close();
+    await page.context().close();
+  }, 120_000);
+
+  it('workflow library: asks before replacing another workflow of that name; renames, never over another', async () => {
+    const page = await openEditor(live.browser, live.server.url);
+    const side = page.getByRole('complementary', { name: 'Library' });
+    const mine = side.getByRole('list', { name: 'My workflows' });
+    const saveAs = async (name: string) => {
+      await side.getByLabel('Workflow name').fill(name);
+      await side.getByRole('button', { name: 'Save to library' }).click();
+    };
+    const stored = async (name: string) =>
+      (await (
+        await fetch(`${live.server.url}/api/workflows/${encodeURIComponent(name)}`)
+      ).json()) as GraphDocument;
+    await load(page, pair);
+    await page.keyboard.press('w');
+    await saveAs('First');
+    await mine.getByText('First').waitFor(SLOW);
+    // The same graph saved again under its own name: no question.
+    await page.evaluate(() => window.__reelgraph.editor.getState().setInput('n', 'value', 4));
+    await saveAs('First');
+    await expect.poll(async () => (await stored('First')).nodes.n?.inputs.value, SLOW).toBe(4);
+
+    // Another graph under that name: asked first; Cancel keeps the one saved.
+    await load(page, { ...pair, meta: { title: 'Other' } });
+    await page.evaluate(() => window.__reelgraph.editor.getState().setInput('n', 'value', 9));
+    await saveAs('First');
+    const replace = page.getByRole('dialog', { name: 'Replace this workflow?' });
+    await replace.waitFor(SLOW);
+    expect(await replace.textContent()).toContain('“First”');
+    await shot(page, '66-library-replace');
+    await replace.getByRole('button', { name: 'Cancel' }).click();
+    await replace.waitFor({ state: 'detached' });
+    expect((await stored('First')).nodes.n?.inputs.value).toBe(4);
+    // Replace: it is.
+    await saveAs('First');
+    await replace.getByRole('button', { name: 'Replace' }).click();
+    await expect.poll(async () => (await stored('First')).nodes.n?.inputs.value, SLOW).toBe(9);
+
+    // Rename: the open graph takes the new name; renaming onto a taken name is refused and says so.
+    await saveAs('Second');
+    await mine.getByText('Second').waitFor(SLOW);
+    await side.getByRole('button', { name: 'Rename First' }).click();
+    const newName = side.getByLabel('New name for First');
+    await newName.fill('Second');
+    await newName.press('Enter');
+    await page.getByRole('alert').filter({ hasText: 'already exists' }).waitFor(SLOW);
+    expect((await stored('First')).nodes.n?.inputs.value).toBe(9);
+    await newName.fill('Renamed');
+    await newName.press('Enter');
+    await mine.getByText('Renamed').waitFor(SLOW);
+    await expect.poll(() => mine.getByRole('listitem').count(), SLOW).toBe(2);
+    expect((await stored('Renamed')).meta?.title).toBe('Renamed');
+    // Escape leaves a rename as it was.
+    await side.getByRole('button', { name: 'Rename Renamed' }).click();
+    await side.getByLabel('New name for Renamed').press('Escape');
+    await side.getByRole('button', { name: 'Rename Renamed' }).waitFor(SLOW);
     await page.context().close();
   }, 120_000);
 
@@ -216,17 +274,12 @@ describe.skipIf(!hasChromium)('editor library, links, images, presets, keyboard'
     await page.context().close();
   }, 120_000);
 
-  // Not yet met for every preset: the model loader feeds every stage, and some of its long links still
-  // cross (measured with the Layout button's ELK layout and reroutes). Those are held to what they are
-  // now; the rest must be clean.
-  const KNOWN_CROSSINGS: Record<string, number> = {
-    'extend-video': 53,
-    stitch: 6,
-    'text-to-video': 2,
-    variations: 2,
-    'video-to-video': 2,
-  };
-  const KNOWN_BEHIND: Record<string, number> = { 'extend-video': 1, stitch: 1 };
+  // Not yet met for three presets (laid out by ui/scripts/layout-presets.ts, the best of 18 ELK runs):
+  // with its sockets in the order they are drawn, stitch cannot be drawn without a crossing at all (the
+  // graph with that socket order is not planar); ELK's layered drawings of extend-video (29 nodes, one
+  // loader feeding 18 sockets) and video-to-video keep some. Those are held to what they are now; the rest must be clean. No link passes
+  // under a node in any preset.
+  const KNOWN_CROSSINGS: Record<string, number> = { 'extend-video': 50, stitch: 5, 'video-to-video': 2 };
 
   it('presets open laid out with no crossing links and no link behind a node (known exceptions held)', async () => {
     const page = await openEditor(live.browser, live.server.url);
@@ -241,10 +294,60 @@ describe.skipIf(!hasChromium)('editor library, links, images, presets, keyboard'
       expect(crossings.length, `${name}: ${crossings.join(', ')}`).toBeLessThanOrEqual(
         KNOWN_CROSSINGS[name] ?? 0,
       );
-      expect(behind.length, `${name}: ${behind.join(', ')}`).toBeLessThanOrEqual(KNOWN_BEHIND[name] ?? 0);
+      expect(behind, name).toEqual([]);
     }
     await page.context().close();
   }, 180_000);
+
+  it('keyboard: Tab to a socket, Enter, type or arrow to a compatible socket, Enter connects; Escape does not', async () => {
+    const page = await openEditor(live.browser, live.server.url);
+    const { p: _unlinked, ...rest } = pair.nodes;
+    await load(page, {
+      ...pair,
+      nodes: { ...rest, p: { type: 'core.preview', inputs: {}, meta: { position: { x: 420, y: 160 } } } },
+    });
+    await page.waitForSelector('.rg-node[data-node-id="n"]');
+    const out = handle(page, 'n', 'value', 'source');
+    // From the node (React Flow makes it a Tab stop), Tab walks on into its sockets: they are in the Tab order.
+    await page.locator('.react-flow__node[data-id="n"]').focus();
+    const onOutput = () => out.evaluate((h) => h === document.activeElement);
+    for (let i = 0; i < 10 && !(await onOutput()); i++) await page.keyboard.press('Tab');
+    expect(await onOutput()).toBe(true);
+
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Connect' });
+    await dialog.waitFor(SLOW);
+    const options = dialog.getByRole('option');
+    await expect.poll(() => options.allTextContents(), SLOW).toContain('Preview value · value');
+    await shot(page, '67-connect-by-keyboard');
+    // Escape: closed, nothing linked.
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await edgeCount(page)).toBe(0);
+
+    await out.focus();
+    await page.keyboard.press('Enter');
+    await dialog.getByLabel('Filter sockets').waitFor(SLOW);
+    await dialog.getByLabel('Filter sockets').fill('preview');
+    await expect.poll(() => options.count(), SLOW).toBe(1);
+    await dialog.getByLabel('Filter sockets').press('Enter');
+    await expect.poll(() => doc(page).then((d) => d.nodes.p?.inputs.value), SLOW).toEqual(['n', 'value']);
+    await dialog.waitFor({ state: 'detached', ...SLOW });
+
+    // From the input end, by arrows: the list holds only outputs that fit.
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => edgeCount(page), SLOW).toBe(0);
+    await handle(page, 'p', 'value', 'target').focus();
+    await page.keyboard.press(' ');
+    await dialog.waitFor(SLOW);
+    expect(await options.allTextContents()).toEqual(['Integer · value']);
+    const filter = dialog.getByLabel('Filter sockets');
+    await expect.poll(() => filter.evaluate((f) => f === document.activeElement), SLOW).toBe(true);
+    await filter.press('ArrowDown');
+    await filter.press('Enter');
+    await expect.poll(() => doc(page).then((d) => d.nodes.p?.inputs.value), SLOW).toEqual(['n', 'value']);
+    await page.context().close();
+  }, 120_000);
 
   it('keyboard: add a node by search, connect, undo, delete, switch tabs, open the library, run', async () => {
     const page = await openEditor(live.browser, live.server.url);

@@ -5,7 +5,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { hasChromium } from './harness';
-import { openEditor, shot } from './page';
+import { handle, openEditor, shot } from './page';
 import { realServerAndBrowser } from './setup';
 
 describe.skipIf(!hasChromium)('editor polish', () => {
@@ -60,6 +60,46 @@ describe.skipIf(!hasChromium)('editor polish', () => {
     await palette.locator('[role="listbox"]').focus();
     await page.keyboard.press('Escape');
     await palette.waitFor({ state: 'detached' });
+    await page.context().close();
+  }, 60_000);
+
+  it('the other dialogs too: a confirmation, the missing-nodes report, connect by keyboard', async () => {
+    const page = await openEditor(live.browser, live.server.url);
+    const load = (g: unknown) =>
+      page.evaluate((d) => window.__reelgraph.actions.loadDocument(d as never, { quiet: true }), g);
+    await load({
+      version: 1,
+      nodes: { n: { type: 'core.int', inputs: { value: 1 } }, p: { type: 'core.preview', inputs: {} } },
+    });
+    await page.waitForSelector('.rg-node[data-node-id="n"]');
+    // A question (deleting a saved workflow): Escape answers no, the workflow stays.
+    await page.keyboard.press('w');
+    const side = page.getByRole('complementary', { name: 'Library' });
+    await side.getByLabel('Workflow name').fill('Kept');
+    await side.getByRole('button', { name: 'Save to library' }).click();
+    await side.getByRole('button', { name: 'Delete Kept' }).waitFor();
+    await dialogClosesOnEscape(
+      page,
+      () => side.getByRole('button', { name: 'Delete Kept' }).click(),
+      'Delete this workflow?',
+    );
+    expect((await fetch(`${live.server.url}/api/workflows/Kept`)).status).toBe(200);
+    await page.keyboard.press('w');
+    await dialogClosesOnEscape(
+      page,
+      async () => {
+        await handle(page, 'n', 'value', 'source').focus();
+        await page.keyboard.press('Enter');
+      },
+      'Connect',
+    );
+    await dialogClosesOnEscape(
+      page,
+      async () => {
+        await load({ version: 1, nodes: { x: { type: 'nope.missing', inputs: {} } } });
+      },
+      'This graph needs things the server lacks',
+    );
     await page.context().close();
   }, 60_000);
 

@@ -1,65 +1,35 @@
 /**
- * Subgraphs round trip: a node converted to a subgraph (from the node menu), run, then unpacked and run
- * again, writes byte-identical files to the flat graph's.
+ * Subgraphs round trip: a node converted to a subgraph (from the node menu), run, opened and edited
+ * inside, back by the breadcrumb, run, the edit undone, unpacked and run again: each run writes
+ * byte-identical files to the flat graph's with the same edit (or none).
  */
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { GraphDocument } from '@reelgraph/graph';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { clipToVideo } from './graphs';
+import { plainClipGraph, runOutputHashes } from './components-run';
 import { hasChromium } from './harness';
 import { doc, nodeEl, openEditor, shot } from './page';
 import { REPO } from './realServer';
 import { realServerAndBrowser } from './setup';
 
 const SLOW = { timeout: 60_000 };
-// Unsigned, and without the graph embedded: otherwise the files differ by what made them.
+// Unsigned (and the graph not embedded, see plainClipGraph): otherwise the files differ by what made them.
 const ARGS = ['--nodes', join(REPO, 'ui', 'e2e', 'packs'), '--no-c2pa'];
-
-function flatGraph(): GraphDocument {
-  const g = clipToVideo({
-    title: 'Subgraph round trip',
-    format: 'webp',
-    prefix: 'flat',
-    frames: 5,
-    steps: 2,
-    delayMs: 5,
-  });
-  g.nodes.save!.inputs.embed_graph = false;
-  return g;
-}
 
 describe.skipIf(!hasChromium)('subgraphs', () => {
   const live = realServerAndBrowser(ARGS);
 
-  /** Run what the editor shows, with the save node's prefix set; the sha-256 of each file written. */
-  async function runHashes(page: Page, prefix: string): Promise<string[]> {
-    await page.evaluate((p) => window.__reelgraph.editor.getState().setInput('save', 'prefix', p), prefix);
-    const id = await page.evaluate(() => window.__reelgraph.actions.runGraph());
-    expect(id).toBeTruthy();
-    await expect
-      .poll(() => page.evaluate((j) => window.__reelgraph.runStore.getState().jobs[j!]?.state, id), SLOW)
-      .toBe('success');
-    const urls = await page.evaluate(
-      (j) =>
-        window.__reelgraph.runStore
-          .getState()
-          .jobs[j!]!.outputs.flatMap((o) => (o.kind === 'file' ? [o.url] : [])),
-      id,
-    );
-    expect(urls.length).toBeGreaterThan(0);
-    const hashes: string[] = [];
-    for (const url of urls) {
-      const bytes = new Uint8Array(await (await fetch(new URL(url, live.server.url))).arrayBuffer());
-      hashes.push(createHash('sha256').update(bytes).digest('hex'));
-    }
-    return hashes;
+  /** Run what the editor shows, with the save node's prefix set (or `graph` as it is). */
+  async function runHashes(page: Page, prefix: string, graph?: GraphDocument): Promise<string[]> {
+    if (!graph)
+      await page.evaluate((p) => window.__reelgraph.editor.getState().setInput('save', 'prefix', p), prefix);
+    return runOutputHashes(page, live.server.url, graph);
   }
 
-  it('convert, run, unpack, run: the same bytes as the flat graph', async () => {
+  it('convert, run, open and edit inside, back, run, undo, unpack, run: the bytes of the flat graph', async () => {
     const page = await openEditor(live.browser, live.server.url);
-    await page.evaluate((g) => window.__reelgraph.actions.loadDocument(g, { quiet: true }), flatGraph());
+    await page.evaluate((g) => window.__reelgraph.actions.loadDocument(g, { quiet: true }), plainClipGraph());
     const flat = await runHashes(page, 'flat');
 
     await nodeEl(page, 'clip').click();
@@ -75,6 +45,37 @@ describe.skipIf(!hasChromium)('subgraphs', () => {
     await shot(page, '60-subgraph-node');
     expect(await runHashes(page, 'inside')).toEqual(flat);
 
+    // Open it (double-click), change an inner widget, back by the breadcrumb.
+    await nodeEl(page, 'subgraph').locator('.rg-title').dblclick();
+    const crumbs = page.getByRole('navigation', { name: 'Subgraph path' });
+    await expect.poll(() => crumbs.textContent(), SLOW).toBe('Root › Subgraph');
+    await nodeEl(page, '$outputs').waitFor();
+    const innerFrames = async () =>
+      (await doc(page)).definitions?.subgraphs?.subgraph?.nodes.clip?.inputs.frames as number;
+    await nodeEl(page, 'clip')
+      .locator('[data-input="frames"]')
+      .getByRole('button', { name: /^increase/ })
+      .click();
+    await expect.poll(innerFrames, SLOW).toBeGreaterThan(5);
+    const frames = await innerFrames();
+    await shot(page, '61-subgraph-inside');
+    await crumbs.getByRole('button', { name: 'Root' }).click();
+    await nodeEl(page, 'save').waitFor();
+    expect(await crumbs.count()).toBe(0);
+    const edited = await runHashes(page, 'edited');
+    expect(edited).not.toEqual(flat);
+    const flatEdited = plainClipGraph(frames);
+    flatEdited.nodes.save!.inputs.prefix = 'flat-edited';
+    expect(await runHashes(page, 'flat-edited', flatEdited)).toEqual(edited);
+
+    // Undo the prefix, then the edit made inside (which takes the canvas back in), then leave.
+    await page.evaluate(() => window.__reelgraph.editor.getState().undo());
+    await page.evaluate(() => window.__reelgraph.editor.getState().undo());
+    expect((await doc(page)).definitions?.subgraphs?.subgraph?.nodes.clip?.inputs.frames).toBe(5);
+    await crumbs.getByRole('button', { name: 'Root' }).click();
+    await nodeEl(page, 'save').waitFor();
+    expect(await runHashes(page, 'undone')).toEqual(flat);
+
     await nodeEl(page, 'subgraph').click({ button: 'right' });
     await page.getByRole('menuitem', { name: 'Unpack subgraph' }).click();
     await expect.poll(async () => (await doc(page)).definitions, SLOW).toBeUndefined();
@@ -84,5 +85,26 @@ describe.skipIf(!hasChromium)('subgraphs', () => {
     await page.evaluate(() => window.__reelgraph.editor.getState().undo()); // the prefix
     await page.evaluate(() => window.__reelgraph.editor.getState().undo()); // the unpack
     expect((await doc(page)).nodes.subgraph?.type).toBe('subgraph:subgraph');
+  });
+
+  it('a bad value inside is refused at submit and shown: named on the instance, on the input inside', async () => {
+    const page = await openEditor(live.browser, live.server.url);
+    await page.evaluate((g) => window.__reelgraph.actions.loadDocument(g, { quiet: true }), plainClipGraph());
+    await page.evaluate(() => {
+      const s = window.__reelgraph.editor.getState();
+      s.select(['clip']);
+      const instance = s.convertSelectionToSubgraph()!;
+      s.openSubgraph(instance);
+      window.__reelgraph.editor.getState().setInput('clip', 'frames', 99);
+      window.__reelgraph.editor.getState().leaveSubgraph(0);
+    });
+    expect(await page.evaluate(() => window.__reelgraph.actions.runGraph())).toBeNull();
+    const onInstance = nodeEl(page, 'subgraph').locator('.rg-problem[data-inner="clip"]');
+    await expect.poll(() => onInstance.textContent(), SLOW).toContain('(inside: clip › frames)');
+    await nodeEl(page, 'subgraph').locator('.rg-title').dblclick();
+    await expect
+      .poll(() => nodeEl(page, 'clip').locator('[data-input="frames"].problem').count(), SLOW)
+      .toBe(1);
+    await shot(page, '62-subgraph-problem-inside');
   });
 });

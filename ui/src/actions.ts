@@ -152,7 +152,7 @@ function openComfy(bytes: Uint8Array, source: string): boolean {
   const catalog = editor.getState().catalog;
   const result = importComfyFile(bytes, {
     mappings: mappingsFor(catalog),
-    ...(catalog ? { models: catalogModels(catalog) } : {}),
+    ...(catalog ? { models: catalogModels(catalog), catalog } : {}),
   });
   if (!result.ok) return false;
   const { report } = result;
@@ -352,10 +352,10 @@ export async function clearFinished(): Promise<void> {
   }
 }
 
-export async function layoutGraph(): Promise<void> {
+export async function layoutGraph(options?: Record<string, string>): Promise<void> {
   // elkjs is large: load it on first use.
   const { autoLayout } = await import('./lib/layout');
-  const { positions, routes } = await autoLayout(editor.getState(), drawnSockets);
+  const { positions, routes } = await autoLayout(editor.getState(), drawnSockets, options);
   editor.getState().setPositions(positions, routes);
 }
 

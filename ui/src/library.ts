@@ -22,9 +22,24 @@ export async function refreshLibrary(): Promise<void> {
   }
 }
 
-/** Save the open graph to the server's library under `name` (its title becomes the name too). */
+/**
+ * Save the open graph to the server's library under `name` (its title becomes the name too). Saving over
+ * another workflow of that name asks first; saving the workflow this graph came from again does not.
+ */
 export async function saveToLibrary(name: string): Promise<boolean> {
   const s = editor.getState();
+  await refreshLibrary();
+  const taken = libraryStore.getState().saved?.some((w) => w.name === name);
+  if (
+    taken &&
+    s.docMeta.title !== name &&
+    !(await ask(
+      'Replace this workflow?',
+      `Your library already has a workflow named “${name}”. Saving replaces it with this graph.`,
+      'Replace',
+    ))
+  )
+    return false;
   if (s.docMeta.title !== name) editor.setState({ docMeta: { ...s.docMeta, title: name } });
   try {
     const saved = await api.saveWorkflow(name, currentDocument());
@@ -58,6 +73,22 @@ export async function openPresetInTab(name: string): Promise<void> {
   } catch (err) {
     toast(`Could not open preset ${name}: ${message(err)}`, 'error');
   }
+}
+
+/** Rename a saved workflow; an open graph of that name takes the new one. Never over another workflow. */
+export async function renameSaved(name: string, to: string): Promise<boolean> {
+  if (to === name) return true;
+  try {
+    await api.renameWorkflow(name, to);
+  } catch (err) {
+    toast(`Could not rename “${name}”: ${message(err)}`, 'error');
+    return false;
+  }
+  const s = editor.getState();
+  if (s.docMeta.title === name) editor.setState({ docMeta: { ...s.docMeta, title: to } });
+  toast(`Renamed “${name}” to “${to}”`);
+  await refreshLibrary();
+  return true;
 }
 
 export async function deleteSaved(name: string): Promise<void> {

@@ -1,9 +1,10 @@
-import type { Catalog } from '@reelgraph/graph';
+import type { Catalog, ValidationError } from '@reelgraph/graph';
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
 import { ApiClient } from './api/client';
 import { createEditorStore, type EditorStore } from './store/editorStore';
 import { type RunState, runStore } from './store/runStore';
+import { problemsInScope } from './store/subgraphScope';
 import type { Item } from './store/types';
 
 /** The app's single editor store and API client. */
@@ -37,4 +38,21 @@ export function useItems<T>(selector: (s: ItemsView) => T): T {
 
 export function useRun<T>(selector: (s: RunState) => T): T {
   return useStore(runStore, selector);
+}
+
+/** Validation problems by the ids of the level the canvas shows (inside a subgraph: its inner nodes). */
+const problemsView = createStore<{ problems: RunState['problems'] }>()(() => ({ problems: {} }));
+const republishProblems = () =>
+  problemsView.setState({
+    problems: problemsInScope(runStore.getState().problems, editor.getState().scopes),
+  });
+runStore.subscribe((s, prev) => {
+  if (s.problems !== prev.problems) republishProblems();
+});
+editor.subscribe((s, prev) => {
+  if (s.scopes !== prev.scopes) republishProblems();
+});
+
+export function useProblems(id: string): ValidationError[] | undefined {
+  return useStore(problemsView, (s) => s.problems[id]);
 }

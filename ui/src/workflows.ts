@@ -18,10 +18,11 @@ import { editor } from './state';
 import type { EditorState } from './store/editorStore';
 import type { History } from './store/history';
 import { runStore, setProblems } from './store/runStore';
+import { rootLevel } from './store/subgraphScope';
 import { ask, toast, uiStore } from './store/uiStore';
 
 /** What a tab keeps of the editor while another tab is shown. */
-type Stash = Pick<EditorState, 'items' | 'flow' | 'edges' | 'docMeta' | 'history'>;
+type Stash = Pick<EditorState, 'items' | 'flow' | 'edges' | 'definitions' | 'scopes' | 'docMeta' | 'history'>;
 
 export interface WorkflowTab {
   id: string;
@@ -94,9 +95,9 @@ function restore(saved: Autosave): boolean {
 function stashActive(): void {
   saveNow();
   const s = editor.getState();
-  const { items, flow, edges, docMeta, history } = s;
+  const { items, flow, edges, definitions, scopes, docMeta, history } = s;
   patch(tabsStore.getState().active, {
-    stash: { items, flow, edges, docMeta, history },
+    stash: { items, flow, edges, definitions, scopes, docMeta, history },
     title: docMeta.title,
   });
 }
@@ -104,8 +105,12 @@ function stashActive(): void {
 /** Show a tab: its stash if it was open in this session, else its autosave, else an empty graph. */
 function show(tab: WorkflowTab): void {
   tabsStore.setState({ active: tab.id });
-  if (tab.stash) editor.setState({ ...tab.stash, drag: undefined, resizing: undefined });
-  else {
+  if (tab.stash) {
+    editor.setState({ ...tab.stash, drag: undefined, resizing: undefined });
+    // The catalog draws the tab's own subgraphs.
+    const { baseCatalog, setCatalog } = editor.getState();
+    if (baseCatalog) setCatalog(baseCatalog);
+  } else {
     const saved = readWorkflow(tab.id);
     if (!(saved && restore(saved))) editor.getState().load({ version: GRAPH_VERSION, nodes: {} });
     patch(tab.id, { clean: saved?.unsaved ? UNSAVED : top(editor.getState().history) });
@@ -190,7 +195,8 @@ export function saveNow(): void {
   if (!id) return;
   const s = editor.getState();
   const extra: Autosave['editor'] = {};
-  for (const [nodeId, item] of Object.entries(s.items)) {
+  // The root graph's nodes, also while a subgraph's inside is shown.
+  for (const [nodeId, item] of Object.entries(rootLevel(s).items)) {
     if (item.kind !== 'node' || !(item.controls || item.sockets || item.stash)) continue;
     extra[nodeId] = {
       ...(item.controls ? { controls: item.controls } : {}),

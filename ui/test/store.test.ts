@@ -1,8 +1,9 @@
-import type { GraphDocument } from '@reelgraph/graph';
+import type { GraphDocument, ValidationError } from '@reelgraph/graph';
 import { describe, expect, it } from 'vitest';
 import { fromDocument, toDocument } from '../src/store/document';
 import { createEditorStore } from '../src/store/editorStore';
 import { GROUP_WINDOW_MS } from '../src/store/history';
+import { problemsInScope } from '../src/store/subgraphScope';
 import type { NodeItem } from '../src/store/types';
 import { catalog, sampleDoc } from './fixtures';
 
@@ -368,5 +369,95 @@ describe('subgraphs', () => {
     expect(unpacked.nodes['4']!.inputs).toEqual(before.nodes['4']!.inputs);
     s.getState().undo();
     expect(s.getState().toDocument()).toEqual(converted);
+  });
+
+  it('opens a subgraph to edit inside: each edit one undo step, written to the definition, and back', () => {
+    const s = store();
+    s.getState().select(['2', '3']);
+    const instance = s.getState().convertSelectionToSubgraph('Prompted sampler')!;
+    const converted = s.getState().toDocument();
+    expect(s.getState().openSubgraph('4')).toBe(false);
+    expect(s.getState().openSubgraph(instance)).toBe(true);
+    expect(s.getState().scopes?.map((x) => x.title)).toEqual(['Prompted sampler']);
+    expect(Object.keys(s.getState().items).sort()).toEqual(['$inputs', '$outputs', '2', '3']);
+    // The boundary nodes carry the subgraph's sockets, linked like any node.
+    expect(s.getState().catalog?.nodes['@subgraph/inputs']?.outputs).toEqual({ model: { type: 'DIT' } });
+    expect(
+      s
+        .getState()
+        .edges.map((e) => e.id)
+        .sort(),
+    ).toEqual(['e:$outputs:latent', 'e:3:model', 'e:3:prompt']);
+
+    s.getState().setInput('3', 'steps', 20);
+    const edited = s.getState().toDocument();
+    expect(edited.nodes).toEqual(converted.nodes);
+    expect(edited.definitions!.subgraphs![instance]!.nodes['3']!.inputs.steps).toBe(20);
+    const added = s.getState().addNode('test.prompt', { x: 0, y: 400 })!;
+    expect(Object.keys(s.getState().toDocument().definitions!.subgraphs![instance]!.nodes)).toContain(added);
+    // Boundary nodes cannot be deleted.
+    s.getState().deleteItems(['$inputs', added]);
+    expect(s.getState().items.$inputs).toBeDefined();
+    s.getState().undo(); // the delete
+    s.getState().undo(); // the added node
+    expect(s.getState().toDocument()).toEqual(edited);
+    expect(s.getState().scopes?.length).toBe(1);
+
+    s.getState().leaveSubgraph(0);
+    expect(s.getState().scopes).toBeUndefined();
+    expect(Object.keys(s.getState().items)).toContain(instance);
+    expect(s.getState().toDocument()).toEqual(edited);
+    s.getState().undo(); // the widget change, made inside: undoing it goes back in
+    expect(s.getState().scopes?.length).toBe(1);
+    expect(s.getState().toDocument()).toEqual(converted);
+  });
+
+  it('opens a subgraph inside a subgraph; the breadcrumb goes back any number of levels', () => {
+    const s = store();
+    s.getState().select(['2', '3']);
+    const outer = s.getState().convertSelectionToSubgraph('Outer')!;
+    s.getState().openSubgraph(outer);
+    s.getState().select(['2']);
+    const inner = s.getState().convertSelectionToSubgraph('Inner')!;
+    expect(s.getState().openSubgraph(inner)).toBe(true);
+    expect(s.getState().scopes?.map((x) => x.title)).toEqual(['Outer', 'Inner']);
+    s.getState().setInput('2', 'text', 'a red circle');
+    s.getState().leaveSubgraph(0);
+    const doc = s.getState().toDocument();
+    expect(doc.definitions!.subgraphs!.inner!.nodes['2']!.inputs.text).toBe('a red circle');
+    expect(doc.definitions!.subgraphs!.outer!.nodes[inner]!.type).toBe('subgraph:inner');
+    expect(s.getState().items[outer]).toBeDefined();
+  });
+});
+
+describe('problems inside a subgraph', () => {
+  const scope = (instance: string) => ({
+    subgraph: instance,
+    instance,
+    title: instance,
+    parent: EMPTY_LEVEL,
+  });
+  const EMPTY_LEVEL = { items: {}, flow: [], edges: [] };
+  const err = (inner: { nodeId: string; input?: string }, input?: string): ValidationError => ({
+    nodeId: 'sg',
+    code: 'above_max',
+    message: 'bad',
+    ...(input ? { input } : {}),
+    inner,
+  });
+
+  it('puts an instance’s inner problem on the inner node and input shown inside', () => {
+    const problems = { sg: [err({ nodeId: 'lat', input: 'width' }, 'w')], other: [err({ nodeId: 'x' })] };
+    expect(problemsInScope(problems, undefined)).toBe(problems);
+    expect(problemsInScope(problems, [scope('sg')])).toEqual({
+      lat: [{ nodeId: 'lat', code: 'above_max', message: 'bad', input: 'width' }],
+    });
+    // Nested: on the nested instance one level up, on the node itself two levels down.
+    const deep = { sg: [err({ nodeId: 'n/lat', input: 'width' })] };
+    expect(problemsInScope(deep, [scope('sg')]).n).toEqual([
+      { nodeId: 'n', code: 'above_max', message: 'bad', inner: { nodeId: 'lat', input: 'width' } },
+    ]);
+    expect(problemsInScope(deep, [scope('sg'), scope('n')]).lat?.[0]?.input).toBe('width');
+    expect(problemsInScope(deep, [scope('sg'), scope('m')])).toEqual({});
   });
 });

@@ -22,9 +22,11 @@ export const LoadModel = defineNode({
       tooltip: 'Intra-op threads for onnxruntime; 0 lets onnxruntime choose (one per core)',
     }),
   },
+  // The DiT first, as ComfyUI's loaders put MODEL first: it feeds the sampler's top socket, so its link
+  // need not cross the prompt's (graphs/*.json lay out without crossings only in this order).
   outputs: {
-    text_encoder: { type: 'TEXT_ENCODER', tooltip: 'Turns prompts into conditioning' },
     dit: { type: 'DIT', tooltip: 'The diffusion transformer the sampler runs' },
+    text_encoder: { type: 'TEXT_ENCODER', tooltip: 'Turns prompts into conditioning' },
     vae: { type: 'VAE', tooltip: 'Encodes frames to latents and decodes latents to frames' },
   },
   inputsFor: (services) => {

@@ -6,8 +6,10 @@
 import {
   type Catalog,
   FOREIGN_TYPE,
+  flattenGraph,
   type GraphDocument,
   type GraphNode,
+  INNER_SEPARATOR,
   type InputValue,
   isLink,
   type Link,
@@ -25,7 +27,7 @@ export interface ExportResult {
 
 export function toApiPrompt(doc: GraphDocument, mappings: ComfyMappings, catalog?: Catalog): ExportResult {
   const result: ExportResult = { prompt: {}, errors: [], warnings: [] };
-  const nodes = doc.nodes;
+  const nodes = comfyNodes(doc);
   const consumers = new Map<string, number>();
   for (const n of Object.values(nodes))
     for (const v of Object.values(n.inputs))
@@ -102,6 +104,7 @@ export function toApiPrompt(doc: GraphDocument, mappings: ComfyMappings, catalog
         const src = isLink(v) ? nodes[v[0]] : undefined;
         return src && isLink(v) ? { id: v[0], node: src } : undefined;
       },
+      peer: (other) => (Object.hasOwn(nodes, other) ? nodes[other] : undefined),
       consumers: (other) => consumers.get(other) ?? 0,
       absorb: (other) => absorbed.add(other),
       warn: (message) => result.warnings.push(`${id} (${node.type}): ${message}`),
@@ -142,4 +145,24 @@ function inputType(node: GraphNode, input: string, catalog?: Catalog): string | 
 function outputType(node: GraphNode, output: string, catalog?: Catalog): string | undefined {
   if (node.type === FOREIGN_TYPE) return node.foreign?.outputs.find((o) => o.name === output)?.type;
   return catalog ? schemaFor(catalog, node.type)?.outputs[output]?.type : undefined;
+}
+
+/**
+ * The graph's nodes with subgraph instances expanded, interior nodes under ComfyUI's ids
+ * (`instance:inner`, as its frontend writes them when it queues a workflow with subgraphs) instead of
+ * Reelgraph's `instance/inner`.
+ */
+export function comfyNodes(doc: GraphDocument): Record<string, GraphNode> {
+  const id = (x: string) => x.split(INNER_SEPARATOR).join(':');
+  return Object.fromEntries(
+    Object.entries(flattenGraph(doc).nodes).map(([k, n]) => [
+      id(k),
+      {
+        ...n,
+        inputs: Object.fromEntries(
+          Object.entries(n.inputs).map(([name, v]) => [name, isLink(v) ? [id(v[0]), v[1]] : v]),
+        ),
+      },
+    ]),
+  );
 }

@@ -63,6 +63,28 @@ export interface ComfyNote {
   color?: string;
 }
 
+/** A subgraph instance of a UI workflow, whose interior the reader flattened (ids `path:inner`). */
+export interface ComfySubgraphInstance {
+  /** The instance's flattened id (`12`, or `12:5` inside instance 12). */
+  path: string;
+  /** The ComfyUI definition it instances (`definitions.subgraphs[].id`). */
+  definition: string;
+  name: string;
+  mode: ComfyNode['mode'];
+  /** Interior nodes whose mode is the instance's, not their own. */
+  inherited: string[];
+  /**
+   * Its sockets by name, with a ComfyUI node outside that feeds (input) or reads (output) each, and for
+   * an output the input of that node it reads into (`at`).
+   */
+  sockets: { name: string; input: boolean; node: string; at?: string }[];
+  title?: string;
+  position?: { x: number; y: number };
+  size?: { width: number; height: number };
+  color?: string;
+  collapsed?: boolean;
+}
+
 /** Either format, read: the input of `toGraph`. */
 export interface ComfyGraph {
   format: 'workflow' | 'prompt';
@@ -70,6 +92,8 @@ export interface ComfyGraph {
   groups: ComfyGroup[];
   notes: ComfyNote[];
   viewport?: { x: number; y: number; zoom: number };
+  /** Subgraph instances, flattened: `toGraph` nests their nodes into Reelgraph subgraphs again. */
+  subgraphs?: ComfySubgraphInstance[];
   /** Virtual nodes resolved away (reroutes, primitives), for the report. */
   absorbed: { id: string; class: string; why: string }[];
   warnings: string[];

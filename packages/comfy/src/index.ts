@@ -1,11 +1,12 @@
 export { mappingsFor } from './claims';
 export { BUILTIN_CLASSES, BUILTIN_EXPORTERS, builtinMappings } from './classes';
 export { type Embedded, extractComfy } from './embedded';
-export { type ExportResult, toApiPrompt } from './export-api';
+export { comfyNodes, type ExportResult, toApiPrompt } from './export-api';
 export * from './format';
 export * from './import';
 export * from './mapping';
+export { matchModel } from './model-names';
 export { readPrompt } from './prompt';
 export { reportLines } from './report-text';
-export { type ImportReport, matchModel, type ToGraphOptions, toGraph } from './to-graph';
+export { type ImportReport, type ToGraphOptions, toGraph } from './to-graph';
 export { readWorkflow } from './workflow';

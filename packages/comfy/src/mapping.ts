@@ -47,6 +47,8 @@ export interface BuildContext {
   flow(name: string): Flow | undefined;
   /** The Reelgraph link of a linked input; a flow of settings only (no link) is not mappable here. */
   link(name: string): Link | undefined;
+  /** Keeps input `name`'s link on this node's ComfyUI origin, for export, where no Reelgraph input takes it. */
+  keepLink(name: string): void;
   /** Adds a Reelgraph node: suffix '' is this node (it gets the title, position and mode). Returns its id. */
   emit(suffix: string, type: string, inputs: Record<string, InputValue | undefined>): string;
   /** The local model id for the model file named by input `name`; a name with no match is reported missing. */
@@ -88,6 +90,8 @@ export interface ExportContext {
   convert(value: InputValue | undefined): unknown;
   /** The node a linked input comes from. */
   source(name: string): { id: string; node: GraphNode } | undefined;
+  /** Another node of the graph, by id. */
+  peer(id: string): GraphNode | undefined;
   /** How many inputs in the graph link to node `id`. */
   consumers(id: string): number;
   /** Leaves node `id` out: this exporter wrote it into its own ComfyUI nodes. */

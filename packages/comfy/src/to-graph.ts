@@ -4,8 +4,10 @@
  * an occurrence its builder cannot map) is kept as a foreign node. Nothing is dropped silently.
  */
 import {
+  type Catalog,
   type ComfyOrigin,
   FOREIGN_TYPE,
+  GRAPH_VERSION,
   type GraphDocument,
   type GraphNode,
   type InputValue,
@@ -15,6 +17,8 @@ import { scalar } from './classes/values';
 import { type ComfyGraph, type ComfyNode, type ComfySocket, isRef } from './format';
 import { comfyLinks, lostLinks } from './links';
 import { type BuildContext, type ComfyMappings, type Flow, NotMappable } from './mapping';
+import { matchModel } from './model-names';
+import { nestSubgraphs } from './nest';
 
 export interface ImportReport {
   format: 'workflow' | 'prompt';
@@ -36,15 +40,8 @@ export interface ImportReport {
 export interface ToGraphOptions {
   /** Local model ids (the load_model combo): ComfyUI model files are matched against them by name. */
   models?: readonly string[];
-}
-
-const MODEL_EXT = /\.(safetensors|sft|ckpt|pt|pth|bin|gguf|onnx)$/i;
-
-/** The local model a ComfyUI model file name refers to: same name, without folder and extension. */
-export function matchModel(file: string, models: readonly string[]): string | undefined {
-  const base = file.split(/[\\/]/).pop() ?? file;
-  const stem = base.replace(MODEL_EXT, '').toLowerCase();
-  return models.find((m) => m.toLowerCase() === stem || m.toLowerCase() === base.toLowerCase());
+  /** The node catalog: the socket types of subgraph inputs and outputs come from it (else `*`). */
+  catalog?: Catalog;
 }
 
 export function toGraph(
@@ -62,6 +59,9 @@ export function toGraph(
     const before = forced.size;
     for (const id of attempt.needLink)
       if (!forced.has(id)) forced.set(id, 'what it feeds needs it as a node of its own');
+    for (const id of attempt.bypassedFolds)
+      if (!forced.has(id))
+        forced.set(id, 'bypassed: kept as a node of its own, so that its mode is not lost');
     const { report, doc } = attempt.result;
     const foreign = new Set(report.foreign.map((f) => f.id));
     const lost = lostLinks(g, doc, {
@@ -97,7 +97,10 @@ export function toGraph(
         report.warnings.push(
           `the link from ${l.origin} (output ${l.slot}) to ${l.target}.${l.input} could not be kept`,
         );
-      return attempt.result;
+      const doc = g.subgraphs
+        ? nestSubgraphs(attempt.result.doc, g.subgraphs, options.catalog)
+        : attempt.result.doc;
+      return { doc, report };
     }
   }
 }
@@ -143,6 +146,7 @@ function build(
   const nodes: Record<string, GraphNode> = {};
   const flows = new Map<string, Flow | undefined>();
   const needLink = new Set<string>();
+  const bypassedFolds = new Set<string>();
   const pendingVae: [string, string][] = [];
 
   // Highest output index anything reads, per node: the outputs a foreign node from a prompt must have.
@@ -198,6 +202,9 @@ function build(
     let reason = table ? 'no Reelgraph equivalent' : 'unknown ComfyUI class';
     if (table?.build && !forced.has(n.id)) {
       const read = new Set<string>();
+      // Model files matched to a local model: export writes the original name back while it still matches.
+      const files: Record<string, string> = {};
+      const kept: Record<string, Link> = {};
       const ctx: BuildContext = {
         id: n.id,
         node: n,
@@ -212,6 +219,10 @@ function build(
         link: (name) => {
           read.add(name);
           return linkOf(n.inputs[name]);
+        },
+        keepLink: (name) => {
+          const link = ctx.link(name);
+          if (link) kept[name] = link;
         },
         emit: (suffix, type, inputs) => {
           const id = n.id + suffix;
@@ -229,6 +240,7 @@ function build(
           if (!options.models) return file;
           const found = matchModel(file, options.models);
           if (!found) report.missingModels.push({ node: n.id, class: n.class, input: name, name: file });
+          else if (found !== file) files[name] = file;
           return found ?? file;
         },
         vae: () => {
@@ -240,6 +252,8 @@ function build(
       try {
         const outs = table.build(ctx);
         const passing = emitted.length === 0;
+        // Folded away, a bypassed node would vanish with its mode: it is kept as a (bypassed) node.
+        if (passing && n.mode === 'bypassed') bypassedFolds.add(n.id);
         for (let slot = 0; slot < Math.max(outs.length, table.outputs.length); slot++) {
           let f = outs[slot];
           // A folding node that is muted gives nothing; bypassed, it passes its first input of the type.
@@ -257,7 +271,15 @@ function build(
         if (passing) report.folded.push({ id: n.id, class: n.class });
         else report.mapped.push({ id: n.id, class: n.class, nodes: emitted });
         const own = nodes[n.id];
-        if (own) own.meta = { ...own.meta, comfy: { ...origin(n, read), ...viaOf(n) } };
+        if (own)
+          own.meta = {
+            ...own.meta,
+            comfy: {
+              ...origin(n, read, files),
+              ...viaOf(n),
+              ...(Object.keys(kept).length ? { links: kept } : {}),
+            },
+          };
         continue;
       } catch (e) {
         if (!(e instanceof NotMappable)) throw e;
@@ -276,13 +298,13 @@ function build(
     else if (node) report.warnings.push(`${id}: no VAE in the graph to size the latent with`);
   }
 
-  const doc: GraphDocument = { version: 1, nodes };
+  const doc: GraphDocument = { version: GRAPH_VERSION, nodes };
   const meta: NonNullable<GraphDocument['meta']> = {};
   if (g.groups.length) meta.groups = g.groups;
   if (g.notes.length) meta.notes = g.notes;
   if (g.viewport) meta.viewport = g.viewport;
   if (Object.keys(meta).length) doc.meta = meta;
-  return { result: { doc, report }, needLink, flows };
+  return { result: { doc, report }, needLink, bypassedFolds, flows };
 
   /** The folded nodes a node's inputs came through, by input. */
   function viaOf(n: ComfyNode): Pick<ComfyOrigin, 'via'> {
@@ -342,10 +364,11 @@ function build(
 }
 
 /** The class a node came from and the literal values its builder did not read (nothing else keeps them). */
-function origin(n: ComfyNode, read: ReadonlySet<string>): ComfyOrigin {
-  const values = Object.fromEntries(
-    Object.entries(n.inputs).filter(([name, v]) => !read.has(name) && !isRef(v)),
-  );
+function origin(n: ComfyNode, read: ReadonlySet<string>, files: Record<string, string> = {}): ComfyOrigin {
+  const values = {
+    ...Object.fromEntries(Object.entries(n.inputs).filter(([name, v]) => !read.has(name) && !isRef(v))),
+    ...files,
+  };
   return { class: n.class, ...(Object.keys(values).length ? { values } : {}) };
 }
 

@@ -1,9 +1,9 @@
 /**
  * ComfyUI's UI ("workflow") format → the normalized form: subgraphs flattened (interior ids become
- * "instance:inner"), reroutes followed to their source, primitive nodes' values moved into the inputs
+ * "instance:inner"; `toGraph` nests them again), reroutes followed to their source, primitive nodes' values moved into the inputs
  * they feed, widget values named by the class tables, notes and groups kept.
  */
-import type { ComfyGraph, ComfyNode, ComfyRef, ComfySocket } from './format';
+import type { ComfyGraph, ComfyNode, ComfyRef, ComfySocket, ComfySubgraphInstance } from './format';
 import type { ComfyMappings } from './mapping';
 
 interface UiSlot {
@@ -109,6 +109,8 @@ interface Flat {
   widgets: Map<string, Record<string, unknown>>;
   /** Groups drawn inside subgraph definitions, in interior coordinates like the flattened nodes. */
   groups: { prefix: string; raw: unknown }[];
+  /** The subgraph instances expanded (nested ones too). */
+  instances: ComfySubgraphInstance[];
 }
 
 /** One graph level with its subgraph instances expanded; ids prefixed with the instance path. */
@@ -127,6 +129,7 @@ function flatten(
     values: new Map(),
     widgets: new Map(),
     groups: [],
+    instances: [],
   };
   const inner = new Map<string, { def: UiGraph; sub: Flat; raw: UiNode }>();
   for (const raw of nodesOf(g)) {
@@ -135,7 +138,12 @@ function flatten(
     if (def && depth < MAX_DEPTH) {
       const sub = flatten(def, defs, `${id}:`, depth + 1, warnings);
       const mode = MODES[raw.mode as number];
-      for (const n of sub.nodes) flat.nodes.push(mode && !n.mode ? { ...n, mode } : n);
+      const inherited: string[] = [];
+      for (const n of sub.nodes) {
+        if (mode && !n.mode) inherited.push(n.id);
+        flat.nodes.push(mode && !n.mode ? { ...n, mode } : n);
+      }
+      flat.instances.push(instanceOf(raw, id, def, mode ?? 'active', inherited), ...sub.instances);
       flat.edges.push(...sub.edges);
       for (const [k, v] of sub.values) flat.values.set(k, v);
       for (const [k, v] of sub.widgets) flat.widgets.set(k, v);
@@ -152,6 +160,23 @@ function flatten(
   const portIndex = (ports: { name?: unknown }[] | undefined, name: unknown) =>
     (ports ?? []).findIndex((p) => p.name === name);
   for (const [id, { def, sub, raw }] of inner) promote(raw, def, sub, id);
+  // Which ComfyUI nodes feed each instance input and read each instance output: nesting names the
+  // Reelgraph subgraph's sockets after them.
+  const socketsOf = new Map(flat.instances.map((i) => [i.path, i]));
+  for (const e of readLinks(g.links)) {
+    const into = socketsOf.get(`${prefix}${e.target}`);
+    const name = (slots: UiSlot[] | undefined, i: number) =>
+      typeof slots?.[i]?.name === 'string' ? (slots[i]?.name as string) : undefined;
+    const inName = into && name(inner.get(into.path)?.raw.inputs, e.targetSlot);
+    if (into && inName && Number(e.origin) !== -10)
+      into.sockets.push({ name: inName, input: true, node: `${prefix}${e.origin}` });
+    const from = socketsOf.get(`${prefix}${e.origin}`);
+    const outName = from && name(inner.get(from.path)?.raw.outputs, e.originSlot);
+    const reader = nodesOf(g).find((n) => String(n.id) === e.target);
+    const at = name(reader?.inputs, e.targetSlot);
+    if (from && outName && Number(e.target) !== -20)
+      from.sockets.push({ name: outName, input: false, node: `${prefix}${e.target}`, ...(at ? { at } : {}) });
+  }
 
   // Origins through instances' outputs (which may be instances themselves, already resolved below).
   const origin = (o: string, slot: number): { origin: string; originSlot: number } | undefined => {
@@ -208,6 +233,30 @@ function flatten(
   }
 }
 
+function instanceOf(
+  raw: UiNode,
+  path: string,
+  def: UiGraph,
+  mode: ComfyNode['mode'],
+  inherited: string[],
+): ComfySubgraphInstance {
+  const pos = pair(raw.pos);
+  const size = pair(raw.size);
+  return {
+    path,
+    definition: String(def.id),
+    name: typeof def.name === 'string' && def.name ? def.name : raw.type,
+    mode,
+    inherited,
+    sockets: [],
+    ...(typeof raw.title === 'string' ? { title: raw.title } : {}),
+    ...(pos ? { position: { x: pos[0], y: pos[1] } } : {}),
+    ...(size ? { size: { width: size[0], height: size[1] } } : {}),
+    ...(typeof raw.color === 'string' ? { color: raw.color } : {}),
+    ...(raw.flags?.collapsed === true ? { collapsed: true } : {}),
+  };
+}
+
 export function readWorkflow(json: Record<string, unknown>, mappings: ComfyMappings): ComfyGraph {
   const graph: ComfyGraph = {
     format: 'workflow',
@@ -223,6 +272,7 @@ export function readWorkflow(json: Record<string, unknown>, mappings: ComfyMappi
     if (obj(d) && typeof d.id === 'string') defs.set(d.id, d as UiGraph);
   }
   const flat = flatten(json as UiGraph, defs, '', 0, graph.warnings);
+  if (flat.instances.length) graph.subgraphs = flat.instances;
   const byId = new Map(flat.nodes.map((n) => [n.id, n]));
   const incoming = new Map<string, Edge>();
   for (const e of flat.edges) incoming.set(`${e.target}#${e.targetSlot}`, e);

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { builtinMappings, importComfy } from '../src';
-import { models } from './fixtures/catalog';
+import { builtinMappings, importComfy, toApiPrompt } from '../src';
+import { catalog, models } from './fixtures/catalog';
+import { promotedWidgets } from './fixtures/promoted-widgets';
 import { hunyuanT2v, ltxvI2v, wan21I2v, wan22T2v } from './fixtures/video-templates';
 import { wan21T2v } from './fixtures/wan21-t2v';
 import { wan22Subgraph } from './fixtures/wan22-subgraph';
@@ -145,5 +146,47 @@ describe('where a link would be lost the node stays foreign', () => {
     const { doc, report } = imported(wf);
     expect(doc.nodes[String(shift.id)]).toMatchObject({ type: 'comfy/foreign', mode: 'muted' });
     expect(report.links.kept).toBe(report.links.comfy);
+  });
+
+  it('a bypassed folding node is kept as a bypassed node, and export wires through it', () => {
+    const wf = wan21T2v() as { nodes: UiNode[] };
+    const shift = wf.nodes.find((n) => n.type === 'ModelSamplingSD3') as UiNode;
+    shift.mode = 4;
+    const { doc, report } = imported(wf);
+    const id = String(shift.id);
+    expect(doc.nodes[id]).toMatchObject({
+      type: 'comfy/foreign',
+      mode: 'bypassed',
+      foreign: { class: 'ModelSamplingSD3' },
+    });
+    expect(report.foreign.find((f) => f.id === id)?.reason).toMatch(/bypassed/);
+    expect(report.links.kept).toBe(report.links.comfy);
+    // The sampler reads the model through it, with no shift of its own; the prompt skips it, as ComfyUI does.
+    const sampler = Object.values(doc.nodes).find((n) => n.type === 'video.sampler');
+    expect(sampler?.inputs.dit).toEqual([id, 'MODEL']);
+    expect(sampler?.inputs.shift).toBeUndefined();
+    const { prompt } = toApiPrompt(doc, builtinMappings(), catalog);
+    expect(prompt[id]).toBeUndefined();
+    const ks = Object.values(prompt).find((n) => n.class_type === 'KSampler');
+    const model = ks?.inputs.model as [string, number] | undefined;
+    expect(prompt[model?.[0] ?? '']?.class_type).toBe('UNETLoader');
+  });
+});
+
+describe('export is a fixed point: a prompt exported from any fixture exports the same again', () => {
+  const mappings = builtinMappings();
+  const exportOf = (value: unknown) => {
+    const r = importComfy(value, { models });
+    if (!r.ok) throw new Error(r.message);
+    return toApiPrompt(r.doc, mappings, catalog).prompt;
+  };
+  const cases: [string, () => unknown][] = [
+    ...Object.entries({ ...workflows, wan22Subgraph, promotedWidgets }),
+    ...prompts.map((name): [string, () => unknown] => [name, () => fixture(name)]),
+  ];
+  it.each(cases)('%s', (_, make) => {
+    const first = exportOf(make());
+    expect(Object.keys(first).length).toBeGreaterThan(0);
+    expect(exportOf(JSON.parse(JSON.stringify(first)))).toEqual(first);
   });
 });

@@ -151,14 +151,11 @@ describe('API export and the round trip', () => {
       const changed = Object.entries(original)
         .filter(([id, n]) => prompt[id] && prompt[id].class_type !== n.class_type)
         .map(([id, n]) => `${id}: ${n.class_type} → ${prompt[id]?.class_type}`);
-      // WanImageToVideo's conditioning goes straight to the samplers in Reelgraph: it has no way back.
-      expect(changed).toEqual(
-        name.startsWith('wan22') ? ['50: WanImageToVideo → Wan22ImageToVideoLatent'] : [],
-      );
+      expect(changed).toEqual([]);
       for (const [id, n] of Object.entries(original)) {
         if (!prompt[id] || prompt[id].class_type !== n.class_type) continue;
-        // Mapped on the way (model files to local models, names to Reelgraph's, SaveVideo's "auto" to mp4).
-        const mapped = /seed|sampler_name|scheduler|_name|^format$/;
+        // Mapped on the way (names to Reelgraph's, SaveVideo's "auto" to mp4); model files come back as they were.
+        const mapped = /seed|sampler_name|scheduler|^format$/;
         const literal = Object.entries(n.inputs).filter(([, v]) => !Array.isArray(v));
         for (const [k, v] of literal)
           if (!mapped.test(k)) expect([id, k, prompt[id].inputs[k]]).toEqual([id, k, v]);
@@ -258,5 +255,48 @@ describe('value conversions', () => {
     expect(doc.nodes['48']?.inputs.prefix).toBe('video/My_Studio__date_/clip');
     expect(report.warnings.some((w) => w.includes('file prefix'))).toBe(true);
     expect(validateGraph(doc, catalog).some((e) => e.nodeId === '48')).toBe(false);
+  });
+});
+
+describe('export fidelity', () => {
+  const mappings = builtinMappings();
+  it('WanImageToVideo comes back as WanImageToVideo, the samplers reading its conditioning again', () => {
+    const original = fixture('wan22-i2v.prompt.json');
+    const { prompt, errors } = toApiPrompt(imported(original).doc, mappings, catalog);
+    expect(errors).toEqual([]);
+    expect(prompt['50']?.inputs).toEqual(original['50'].inputs);
+    for (const id of ['57b', '58'])
+      expect(prompt[id]?.inputs).toMatchObject({ positive: ['50', 0], negative: ['50', 1] });
+    expect(prompt['57b']?.inputs.latent_image).toEqual(['50', 2]);
+  });
+
+  it('a sampler rewired to other conditioning no longer goes through WanImageToVideo', () => {
+    const { doc } = imported(fixture('wan22-i2v.prompt.json'));
+    doc.nodes['58']!.inputs.positive = ['7', 'conditioning'];
+    const { prompt } = toApiPrompt(doc, mappings, catalog);
+    expect(prompt['58']?.inputs.positive).toEqual(['7', 0]);
+    expect(prompt['57b']?.inputs.positive).toEqual(['50', 0]);
+  });
+
+  it('warns when the conditioning WanImageToVideo passed on is gone', () => {
+    const { doc } = imported(fixture('wan22-i2v.prompt.json'));
+    delete doc.nodes['6'];
+    const { prompt, warnings } = toApiPrompt(doc, mappings, catalog);
+    expect(prompt['50']?.inputs.positive).toBeUndefined();
+    expect(warnings.some((w) => w.startsWith('50 ') && w.includes('conditioning'))).toBe(true);
+  });
+
+  it('a model file matched to a local model is written back under its original name', () => {
+    const original = fixture('wan22-i2v.prompt.json');
+    original['37'].inputs.unet_name = 'wan/Tiny.safetensors';
+    const first = imported(original).doc;
+    expect(first.nodes['37']?.inputs.model).toBe('tiny');
+    expect(toApiPrompt(first, mappings, catalog).prompt['37']?.inputs.unet_name).toBe('wan/Tiny.safetensors');
+    // Re-imported, it is the same graph (the name matches the same model again).
+    const again = imported(JSON.parse(JSON.stringify(toApiPrompt(first, mappings, catalog).prompt))).doc;
+    expect(exec(again)).toEqual(exec(first));
+    // Pointed at another model, the node exports that one.
+    first.nodes['37']!.inputs.model = 'other';
+    expect(toApiPrompt(first, mappings, catalog).prompt['37']?.inputs.unet_name).toBe('other');
   });
 });

@@ -1,6 +1,6 @@
 import { validateGraph } from '@reelgraph/graph';
 import { describe, expect, it } from 'vitest';
-import { builtinMappings, importComfy, toApiPrompt } from '../src';
+import { builtinMappings, comfyNodes as flat, importComfy, toApiPrompt } from '../src';
 import { catalog, models } from './fixtures/catalog';
 import { promotedWidgets } from './fixtures/promoted-widgets';
 import { wan21T2v } from './fixtures/wan21-t2v';
@@ -8,7 +8,7 @@ import { wan22Subgraph } from './fixtures/wan22-subgraph';
 import { buildNodes, workflow } from './fixtures/workflow-builder';
 
 function imported(json: unknown) {
-  const r = importComfy(json, { models });
+  const r = importComfy(json, { models, catalog });
   if (!r.ok) throw new Error(r.message);
   return r;
 }
@@ -117,69 +117,71 @@ describe('UI workflow import: Wan 2.1 text to video', () => {
 
 describe('UI workflow import: a subgraph (Wan 2.2 image to video)', () => {
   const { doc, report } = imported(wan22Subgraph());
+  const nodes = flat(doc);
 
   it('flattens the interior with instance:inner ids and wires the boundary through', () => {
     expect(report.foreign).toEqual([]);
-    expect(doc.nodes['130:128']).toMatchObject({
+    expect(nodes['130:128']).toMatchObject({
       type: 'video.image_to_video',
       inputs: { vae: ['130:106', 'vae'], start_image: ['97', 'image'], latent: ['130:128.empty', 'latent'] },
     });
     // width is linked from the interior PrimitiveInt, so the link wins over the stale 1280.
-    expect(doc.nodes['130:128.empty']?.inputs).toEqual({
+    expect(nodes['130:128.empty']?.inputs).toEqual({
       vae: ['130:106', 'vae'],
       width: ['130:109', 'value'],
       height: 704,
       frames: 41,
       batch: 1,
     });
-    expect(doc.nodes['130:109']).toMatchObject({ type: 'core.int', inputs: { value: 704 } });
-    expect(doc.nodes['108']?.inputs).toEqual({
+    expect(nodes['130:109']).toMatchObject({ type: 'core.int', inputs: { value: 704 } });
+    expect(nodes['108']?.inputs).toEqual({
       images: ['130:111', 'images'],
       fps: 24,
       format: 'mp4',
       prefix: 'video/eagle',
     });
-    expect(doc.nodes['130:107']?.inputs.text).toBe('a felt eagle rings up groceries');
-    expect(doc.nodes['130:110']?.inputs.noise).toEqual(['130:110.noise', 'noise']);
-    expect(doc.meta?.notes?.map((n) => n.id)).toEqual(['note-130:112']);
-    expect(doc.nodes['97']?.meta?.title).toBe('Start Frame Image');
+    expect(nodes['130:107']?.inputs.text).toBe('a felt eagle rings up groceries');
+    expect(nodes['130:110']?.inputs.noise).toEqual(['130:110.noise', 'noise']);
+    const def = Object.values(doc.definitions?.subgraphs ?? {})[0];
+    expect(def?.meta?.notes?.map((n) => n.id)).toEqual(['note-112']);
+    expect(nodes['97']?.meta?.title).toBe('Start Frame Image');
   });
 
   it('validates except for the model files', () => {
     const errors = validateGraph(doc, catalog);
-    expect(errors.every((e) => e.code === 'not_in_options' && e.input === 'model')).toBe(true);
+    expect(errors.every((e) => e.code === 'not_in_options' && e.inner?.input === 'model')).toBe(true);
     expect(errors).toHaveLength(3);
   });
 });
 
 describe('UI workflow import: promoted widgets of a subgraph instance (proxyWidgets)', () => {
   const { doc, report } = imported(promotedWidgets());
+  const nodes = flat(doc);
 
   it('takes the values the instance shows, not the interior copies', () => {
     // ["-1", "text"]: the definition input's value reaches the interior prompt.
-    expect(doc.nodes['20:6']?.inputs.text).toBe('a paper boat on a puddle');
+    expect(nodes['20:6']?.inputs.text).toBe('a paper boat on a puddle');
     // ["9", "steps"]: an interior widget named directly.
-    expect(doc.nodes['20:9']?.inputs.steps).toBe(12);
-    expect(doc.nodes['20:9']?.inputs.cfg).toBe(6);
+    expect(nodes['20:9']?.inputs.steps).toBe(12);
+    expect(nodes['20:9']?.inputs.cfg).toBe(6);
   });
 
   it('keeps the groups drawn inside the definition, and a PrimitiveInt control value is no stray widget', () => {
-    expect(doc.meta?.groups?.map((g) => [g.id, g.title])).toEqual([
-      ['group-1', 'Outside'],
-      ['group-20:2', 'Prompt'],
-    ]);
-    expect(doc.nodes['20:7']).toMatchObject({ type: 'core.int', inputs: { value: 33 } });
+    expect(doc.meta?.groups?.map((g) => [g.id, g.title])).toEqual([['group-1', 'Outside']]);
+    const def = Object.values(doc.definitions?.subgraphs ?? {})[0];
+    expect(def?.meta?.groups?.map((g) => [g.id, g.title])).toEqual([['group-2', 'Prompt']]);
+    expect(nodes['20:7']).toMatchObject({ type: 'core.int', inputs: { value: 33 } });
     expect(report.warnings.filter((w) => w.includes('PrimitiveInt'))).toEqual([]);
     expect(report.foreign.map((f) => f.class)).toEqual(['SomePackToggle', 'SomePackSeed']);
   });
 
   it("names an unknown class's widget values by its widget slots when every value has one", () => {
-    expect(doc.nodes['20:11']?.foreign?.values ?? doc.nodes['20:11']?.inputs).toMatchObject({
+    expect(nodes['20:11']?.foreign?.values ?? nodes['20:11']?.inputs).toMatchObject({
       enabled: true,
     });
-    expect(doc.nodes['20:11']?.foreign?.widgets).toBeUndefined();
-    expect(doc.nodes['20:12']?.inputs).toEqual({});
-    expect(doc.nodes['20:12']?.foreign?.widgets).toEqual([7, 'fixed']);
+    expect(nodes['20:11']?.foreign?.widgets).toBeUndefined();
+    expect(nodes['20:12']?.inputs).toEqual({});
+    expect(nodes['20:12']?.foreign?.widgets).toEqual([7, 'fixed']);
     // Named, the value reaches an API prompt; unnamed ones cannot.
     const { prompt } = toApiPrompt(doc, builtinMappings(), catalog);
     expect(prompt['20:11']).toMatchObject({ class_type: 'SomePackToggle', inputs: { enabled: true } });
@@ -222,9 +224,28 @@ describe('UI workflow import: a subgraph inside a subgraph', () => {
   });
   const B = 'b0000000-0000-4000-8000-000000000002';
   const A = 'a0000000-0000-4000-8000-000000000001';
-  const make = (instanceMode = 0) =>
+  /** With `second`: another instance of A (in that mode) feeding a second sampler. */
+  const make = (instanceMode = 0, second?: number) =>
     workflow({
       nodes: [
+        ...(second === undefined
+          ? []
+          : [
+              {
+                id: 11,
+                type: A,
+                mode: second,
+                in: ['clip:CLIP'],
+                out: ['positive:CONDITIONING', 'negative:CONDITIONING'],
+              },
+              {
+                id: 24,
+                type: 'KSampler',
+                in: ['model:MODEL', 'positive:CONDITIONING', 'negative:CONDITIONING', 'latent_image:LATENT'],
+                out: ['LATENT:LATENT'],
+                w: [2, 'fixed', 8, 5, 'euler', 'simple', 1],
+              },
+            ]),
         {
           id: 1,
           type: 'UNETLoader',
@@ -260,6 +281,15 @@ describe('UI workflow import: a subgraph inside a subgraph', () => {
         [20, 0, 22, 0],
         [3, 0, 22, 1],
         [22, 0, 23, 0],
+        ...(second === undefined
+          ? []
+          : ([
+              [2, 0, 11, 0],
+              [1, 0, 24, 0],
+              [11, 0, 24, 1],
+              [11, 1, 24, 2],
+              [21, 0, 24, 3],
+            ] as [number, number, number, number][])),
       ],
       definitions: {
         subgraphs: [
@@ -306,13 +336,14 @@ describe('UI workflow import: a subgraph inside a subgraph', () => {
 
   it('flattens both levels with nested instance ids and wires each boundary through', () => {
     const { doc, report } = imported(make());
+    const nodes = flat(doc);
     expect(report.foreign).toEqual([]);
-    expect(doc.nodes['10:5:7']).toMatchObject({
+    expect(nodes['10:5:7']).toMatchObject({
       type: 'video.text_encode',
       inputs: { text_encoder: ['2', 'text_encoder'], text: 'a lantern floats upward' },
     });
-    expect(doc.nodes['10:6']?.inputs.text_encoder).toEqual(['2', 'text_encoder']);
-    expect(doc.nodes['20']?.inputs).toMatchObject({
+    expect(nodes['10:6']?.inputs.text_encoder).toEqual(['2', 'text_encoder']);
+    expect(nodes['20']?.inputs).toMatchObject({
       positive: ['10:5:7', 'conditioning'],
       negative: ['10:6', 'conditioning'],
     });
@@ -320,10 +351,58 @@ describe('UI workflow import: a subgraph inside a subgraph', () => {
     expect(report.links).toEqual({ comfy: 9, kept: 9 });
   });
 
+  it('comes across as Reelgraph subgraphs: a version-2 document, definitions nested, instances kept', () => {
+    const { doc } = imported(make());
+    expect(doc.version).toBe(2);
+    const defs = doc.definitions?.subgraphs ?? {};
+    expect(Object.keys(defs)).toHaveLength(2);
+    expect(doc.nodes['10']).toMatchObject({
+      type: expect.stringMatching(/^subgraph:/),
+      inputs: { clip: ['2', 'text_encoder'] },
+    });
+    const outer = defs[doc.nodes['10']!.type.slice('subgraph:'.length)]!;
+    expect(Object.keys(outer.nodes).sort()).toEqual(['5', '6']);
+    // Sockets are named after the ComfyUI instance's (clip, positive, negative), typed from the catalog.
+    expect(outer.inputs).toEqual([{ name: 'clip', type: 'TEXT_ENCODER' }]);
+    expect(outer.outputs.map((o) => o.name)).toEqual(['positive', 'negative']);
+    expect(outer.outputs.map((o) => o.from)).toEqual([
+      ['5', 'conditioning'],
+      ['6', 'conditioning'],
+    ]);
+    expect(outer.nodes['6']?.inputs.text_encoder).toEqual(['$inputs', 'clip']);
+    const inner = defs[outer.nodes['5']!.type.slice('subgraph:'.length)]!;
+    expect(Object.keys(inner.nodes)).toEqual(['7']);
+    expect(doc.nodes['20']?.inputs).toMatchObject({
+      positive: ['10', 'positive'],
+      negative: ['10', 'negative'],
+    });
+    expect(validateGraph(doc, catalog).filter((e) => e.code !== 'not_in_options')).toEqual([]);
+  });
+
+  it('exports the subgraphs flattened with ComfyUI ids, and the prompt exports to itself again', () => {
+    const { doc } = imported(make());
+    const { prompt, errors } = toApiPrompt(doc, builtinMappings(), catalog);
+    expect(errors).toEqual([]);
+    expect(prompt['10:5:7']).toMatchObject({ class_type: 'CLIPTextEncode', inputs: { clip: ['2', 0] } });
+    expect(prompt['20']?.inputs).toMatchObject({ positive: ['10:5:7', 0], negative: ['10:6', 0] });
+    const again = imported(JSON.parse(JSON.stringify(prompt))).doc;
+    expect(toApiPrompt(again, builtinMappings(), catalog).prompt).toEqual(prompt);
+  });
+
+  it('two instances of one definition share it; the muted one keeps its mode on the instance only', () => {
+    const { doc } = imported(make(0, 2));
+    expect(Object.keys(doc.definitions?.subgraphs ?? {})).toHaveLength(2);
+    expect(doc.nodes['11']?.type).toBe(doc.nodes['10']?.type);
+    expect(doc.nodes['11']?.mode).toBe('muted');
+    const def = doc.definitions?.subgraphs?.[doc.nodes['11']!.type.slice('subgraph:'.length)];
+    expect(Object.values(def?.nodes ?? {}).every((n) => n.mode === undefined)).toBe(true);
+  });
+
   it('a muted instance mutes everything inside it, nested levels too', () => {
     const { doc } = imported(make(2));
-    expect(doc.nodes['10:5:7']?.mode).toBe('muted');
-    expect(doc.nodes['10:6']?.mode).toBe('muted');
-    expect(doc.nodes['20']?.mode).toBeUndefined();
+    const nodes = flat(doc);
+    expect(nodes['10:5:7']?.mode).toBe('muted');
+    expect(nodes['10:6']?.mode).toBe('muted');
+    expect(nodes['20']?.mode).toBeUndefined();
   });
 });

@@ -170,8 +170,8 @@ export class Executor {
   #validator: GraphValidator | undefined;
   /** The last plan made, for its targets: a document changed only in constants reuses it. */
   #last: { plan: Plan; targets: string } | undefined;
-  /** The catalog the last document was planned against (the first one per catalog goes in full). */
-  #plannedOnce: Catalog | undefined;
+  /** Whether a document was planned against the validator's catalog (the first one goes in full). */
+  #plannedOnce = false;
   /** Keys of plans whose nodes are all pure: a function of the plan alone, so a reused plan reuses them. */
   readonly #keysOfPlan = new WeakMap<Plan, KeySet>();
 
@@ -211,42 +211,64 @@ export class Executor {
    * identical to one already planned against the same catalog gets that plan back without either step.
    */
   plan(doc: GraphDocument, targets?: string[]): Plan {
-    // Subgraph instances run as their inner nodes (ids `instance/inner`), so each inner node is planned,
-    // keyed and cached like any other.
-    const flat = flattenGraph(doc);
-    const catalog = this.catalogFor(flat);
+    const catalog = this.#catalog;
     // A catalog built for this run alone (no catalog given) is new every time: nothing to reuse.
-    if (!this.#catalog) return this.#planInFull(doc, flat, catalog, targets);
+    if (!catalog) {
+      const flat = flattenGraph(doc);
+      return this.#planInFull(doc, flat, this.catalogFor(flat), targets);
+    }
+    if (this.#validator?.catalog !== catalog) {
+      this.#validator = new GraphValidator(catalog, this.#validation);
+      this.#last = undefined;
+      this.#plannedOnce = false;
+    }
+    // The incremental validator keeps a snapshot of every node, which costs more than validating once:
+    // an executor's first document (a one-off run) goes in full; the validator starts with the second.
+    const errors = this.#plannedOnce ? this.#validator.validateIncrementally(doc) : undefined;
+    this.#plannedOnce = true;
+    if (errors) return this.#planIncrementally(doc, targets, catalog, errors);
+    // The first document, or one the validator cannot take (subgraphs, values JSON cannot show exactly).
+    this.#last = undefined;
     const key = PlanMemo.keyOf(doc, targets);
     const known = key === undefined ? undefined : this.#plans.get(key, catalog);
     if (known) return known;
-    let plan: Plan;
-    // The incremental validator keeps every node's text, which costs more than validating once: an
-    // executor's first document (a one-off run) goes in full; the validator starts with the second.
-    const firstSeen = this.#plannedOnce !== catalog;
-    this.#plannedOnce = catalog;
-    if (flat !== doc || firstSeen) {
-      // The incremental validator and re-planner work on flat documents; one with subgraphs goes in full.
-      this.#last = undefined;
-      plan = this.#planInFull(doc, flat, catalog, targets);
-    } else {
-      if (this.#validator?.catalog !== catalog) {
-        this.#validator = new GraphValidator(catalog, this.#validation);
-        this.#last = undefined;
-      }
-      refuseInvalid(this.#validator.validate(doc), targets);
-      // What changed since the last plan (documents refused in between included).
-      const changes = this.#validator.takeChanges();
-      const at = targets ? JSON.stringify(targets) : '';
-      const last = this.#last;
-      this.#last = undefined;
-      plan =
-        last && last.targets === at && !changes.structural
-          ? replanConstants(last.plan, doc, changes.changed)
-          : planGraph(doc, catalog, { targets, sockets: this.#sockets });
-      this.#last = { plan, targets: at };
-    }
+    // Subgraph instances run as their inner nodes (ids `instance/inner`), so each inner node is planned,
+    // keyed and cached like any other.
+    const plan = this.#planInFull(doc, flattenGraph(doc), catalog, targets);
     if (key !== undefined) this.#plans.set(key, catalog, plan);
+    return plan;
+  }
+
+  /**
+   * Plan a flat document the validator compared with the last one: unchanged, it reuses the last plan;
+   * changed only in constants, it re-reads those; otherwise the memo (keyed by the document's text, which
+   * costs a `JSON.stringify` of it all) or planning in full.
+   */
+  #planIncrementally(
+    doc: GraphDocument,
+    targets: string[] | undefined,
+    catalog: Catalog,
+    errors: ValidationError[],
+  ): Plan {
+    refuseInvalid(errors, targets);
+    // What changed since the last plan (documents refused in between included).
+    const changes = this.#validator!.takeChanges();
+    const at = targets ? JSON.stringify(targets) : '';
+    const last = this.#last;
+    // Planning may still refuse the document (an unknown target): the changes are taken, so the last
+    // plan no longer describes what the validator compares with.
+    this.#last = undefined;
+    let plan: Plan;
+    if (last && last.targets === at && !changes.structural) {
+      plan = changes.changed.size === 0 ? last.plan : replanConstants(last.plan, doc, changes.changed);
+    } else {
+      const key = PlanMemo.keyOf(doc, targets);
+      plan =
+        (key === undefined ? undefined : this.#plans.get(key, catalog)) ??
+        planGraph(doc, catalog, { targets, sockets: this.#sockets });
+      if (key !== undefined) this.#plans.set(key, catalog, plan);
+    }
+    this.#last = { plan, targets: at };
     return plan;
   }
 

@@ -62,6 +62,11 @@ export interface ComfyOrigin {
    * sigmas …), with what was folded into that in turn.
    */
   via?: Record<string, ComfyOrigin>;
+  /**
+   * Its links Reelgraph's equivalent has no input for, as Reelgraph links (WanImageToVideo's conditioning,
+   * which goes straight to the samplers in Reelgraph): export wires them back.
+   */
+  links?: Record<string, Link>;
 }
 
 /** The reserved node type of a foreign node; such a node must carry `foreign`. */

@@ -11,6 +11,8 @@ export * from './migrate';
 export * from './model-rules';
 export * from './parse';
 export * from './sockets';
+export * from './subgraph-component';
 export * from './subgraph-edit';
+export * from './subgraph-scope';
 export * from './subgraphs';
 export * from './validate';

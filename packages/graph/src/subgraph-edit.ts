@@ -20,7 +20,7 @@ const definitions = (doc: GraphDocument): Record<string, SubgraphDefinition> =>
   doc.definitions?.subgraphs ?? {};
 
 /** `base`, or `base-2`, `base-3` … : the first name `taken` does not hold. */
-function fresh(base: string, taken: (name: string) => boolean): string {
+export function freshName(base: string, taken: (name: string) => boolean): string {
   if (!taken(base)) return base;
   for (let n = 2; ; n++) if (!taken(`${base}-${n}`)) return `${base}-${n}`;
 }
@@ -64,10 +64,10 @@ export function convertToSubgraph(
   const chosen = new Set(selection.filter((id) => Object.hasOwn(doc.nodes, id)));
   if (!chosen.size) return undefined;
   const defs = definitions(doc);
-  const subgraph = fresh(name.toLowerCase().replace(/[^a-z0-9]+/g, '-') || 'subgraph', (n) =>
+  const subgraph = freshName(name.toLowerCase().replace(/[^a-z0-9]+/g, '-') || 'subgraph', (n) =>
     Object.hasOwn(defs, n),
   );
-  const instance = fresh(subgraph, (n) => Object.hasOwn(doc.nodes, n));
+  const instance = freshName(subgraph, (n) => Object.hasOwn(doc.nodes, n));
 
   const inputs: SubgraphSocket[] = [];
   const instanceInputs: Record<string, InputValue> = {};
@@ -84,7 +84,7 @@ export function convertToSubgraph(
       const key = `${value[0]}\u0000${value[1]}`;
       let socket = inputFor.get(key);
       if (socket === undefined) {
-        socket = fresh(input, (n) => Object.hasOwn(instanceInputs, n));
+        socket = freshName(input, (n) => Object.hasOwn(instanceInputs, n));
         inputFor.set(key, socket);
         inputs.push({ name: socket, type: outputTypeOf(doc, catalog, value) });
         instanceInputs[socket] = value;
@@ -114,7 +114,7 @@ export function convertToSubgraph(
       const key = `${value[0]}\u0000${value[1]}`;
       let socket = outputFor.get(key);
       if (socket === undefined) {
-        socket = fresh(value[1], (n) => outputs.some((o) => o.name === n));
+        socket = freshName(value[1], (n) => outputs.some((o) => o.name === n));
         outputFor.set(key, socket);
         outputs.push({ name: socket, type: outputTypeOf(doc, catalog, value), from: value });
       }
@@ -154,7 +154,7 @@ export function unpackSubgraph(
   const taken = new Set(Object.keys(doc.nodes));
   const idOf = new Map<string, string>();
   for (const id of Object.keys(def.nodes)) {
-    const to = fresh(id, (n) => taken.has(n) && n !== instanceId);
+    const to = freshName(id, (n) => taken.has(n) && n !== instanceId);
     taken.add(to);
     idOf.set(id, to);
   }

@@ -10,7 +10,7 @@ import {
   quoteId,
 } from './check-helpers';
 import { findCycles } from './cycles';
-import { GRAPH_VERSION, type GraphDocument, isLink, SUBGRAPH_INPUTS } from './document';
+import { GRAPH_VERSION, type GraphDocument, isLink, SUBGRAPH_INPUTS, subgraphIdOf } from './document';
 import type { ValidationError } from './errors';
 import { measureJson } from './json-size';
 import { migrateGraph } from './migrate';
@@ -155,7 +155,21 @@ function check(doc: unknown, catalog: Catalog, options: ValidateOptions, c: Coll
   const before = c.errors.length;
   checkDefinitions(own(doc as Obj, 'definitions'), c);
   if (c.errors.length > before || !parts.nodes || !hasSubgraphInstances(doc as GraphDocument)) {
-    checkNodes(doc, parts.nodes, parts.ids, catalog, c);
+    const defs = own(doc as Obj, 'definitions');
+    const subgraphs = isPlainObject(defs) ? own(defs, 'subgraphs') : undefined;
+    const defined = new Set(isPlainObject(subgraphs) ? Object.keys(subgraphs) : []);
+    const nodeErrors = new Collector();
+    checkNodes(doc, parts.nodes, parts.ids, catalog, nodeErrors);
+    // An instance of a definition reported malformed above is not also of an unknown type.
+    const typeOf = (id: string | null) => {
+      const node = id === null ? undefined : parts.nodes?.[id];
+      return isPlainObject(node) ? own(node, 'type') : undefined;
+    };
+    c.errors.push(
+      ...nodeErrors.errors.filter(
+        (e) => e.code !== 'unknown_node_type' || !defined.has(subgraphIdOf(typeOf(e.nodeId)) ?? ''),
+      ),
+    );
     return;
   }
   // Subgraph instances: check the expanded graph, then put each inner problem back on its instance.

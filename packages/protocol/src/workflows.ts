@@ -36,3 +36,10 @@ export const SaveWorkflowBody = Type.Object(
 export type SaveWorkflowBody = Static<typeof SaveWorkflowBody>;
 export const SaveWorkflowResponse = Type.Composite([WorkflowInfo, Type.Object({ created: Type.Boolean() })]);
 export type SaveWorkflowResponse = Static<typeof SaveWorkflowResponse>;
+
+/** `POST /api/workflows/:name/rename`: the new name; a workflow of that name already is `409 conflict`. */
+export const RenameWorkflowBody = Type.Object(
+  { to: Type.String({ pattern: WORKFLOW_NAME_PATTERN }), kind: Type.Optional(WorkflowKind) },
+  { additionalProperties: false },
+);
+export type RenameWorkflowBody = Static<typeof RenameWorkflowBody>;

@@ -170,13 +170,20 @@ export class ComfyBridge implements HubObserver {
   }
 
   event(jobId: string, text: string): void {
+    const rec = this.#prompts.get(jobId);
+    // Not a prompt and no ComfyUI socket to tell the queue's status: nothing to do, not even parse.
+    if (!rec && this.#sockets.size === 0) return;
     const e = JSON.parse(text) as ServerEvent;
     if (e.type === 'job:queued' || e.type === 'job:finished' || e.type === 'job:cancelled')
       this.broadcastStatus();
-    const rec = this.#prompts.get(jobId);
     if (!rec) return;
     const prompt_id = rec.promptId;
     switch (e.type) {
+      case 'job:state':
+        // Back in the queue after a crash or a clean stop: the retry starts its entry afresh, so that
+        // /history shows one attempt (the last), not the dead one's messages followed by the retry's.
+        if (e.state === 'queued') this.#restart(rec);
+        return;
       case 'job:started':
         this.#toClient(rec, 'execution_start', { prompt_id, timestamp: e.at });
         this.#toClient(rec, 'execution_cached', { nodes: [], prompt_id, timestamp: e.at });
@@ -239,6 +246,14 @@ export class ComfyBridge implements HubObserver {
       default:
         return;
     }
+  }
+
+  #restart(rec: PromptRecord): void {
+    rec.outputs = {};
+    rec.messages = [];
+    rec.status = undefined;
+    rec.executing = undefined;
+    rec.failed = undefined;
   }
 
   /** Sampler previews as ComfyUI's binary preview-with-metadata frame (the image is an animated WebP). */

@@ -45,6 +45,7 @@ export async function importCommand(argv: string[], io: Io = stdio): Promise<num
   const result = importComfyFile(await readBytes(file), {
     models: catalogModels(catalog),
     mappings: mappingsFor(catalog),
+    catalog,
   });
   if (!result.ok) throw new CliFailure(`${file}: ${result.message}`);
   const graph = `${JSON.stringify(result.doc, null, 2)}\n`;

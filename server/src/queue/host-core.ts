@@ -29,14 +29,15 @@ export class HostCore {
     readonly credentials?: ContentCredentials,
   ) {}
 
-  static async create(config: HostConfig): Promise<HostCore> {
+  /** `models: false`: no model runtime (onnxruntime is never imported), for a host of engine-only nodes. */
+  static async create(config: HostConfig, { models = true } = {}): Promise<HostCore> {
     const registry = await PackRegistry.load({ dirs: config.nodesDirs });
     const services: Partial<NodeServices> & Record<string, unknown> = {
       outputDir: config.outputsDir,
       uploadDir: config.uploadsDir,
       ...(config.mark ? { mark: config.mark } : {}),
     };
-    const runtime = await loadRuntime();
+    const runtime = models ? await loadRuntime() : undefined;
     const system: Record<string, unknown> = { executionProviders: ['cpu'], onnxruntime: null, models: [] };
     if (runtime?.ModelRuntime) {
       const models = new runtime.ModelRuntime({ dirs: config.modelsDirs });

@@ -23,7 +23,7 @@ export interface JobBook {
 }
 
 /** A tracker for one job: numbers, stores and sends its events. */
-export function newTracker(book: JobBook, jobId: string): JobTracker {
+export function newTracker(book: JobBook, jobId: string, seq?: number): JobTracker {
   const { outputId } = book;
   return new JobTracker(jobId, book.store, book.hub, {
     outputsDir: book.opts.outputsDir,
@@ -31,27 +31,34 @@ export function newTracker(book: JobBook, jobId: string): JobTracker {
     progressIntervalMs: book.opts.progressIntervalMs,
     log: (m) => book.opts.log('warn', m),
     ...(outputId ? { outputId: (n, p, s) => outputId(jobId, n, p, s) } : {}),
+    ...(seq !== undefined ? { seq } : {}),
   });
 }
 
-/** Refuse a job when `maxQueued` wait already. */
-export function checkRoom(book: JobBook): void {
-  if (book.store.countQueued() >= book.opts.maxQueued) {
+/** Refuse a job when `maxQueued` wait already (`queued`: the count, when the driver keeps one). */
+export function checkRoom(book: JobBook, queued = book.store.countQueued()): void {
+  if (queued >= book.opts.maxQueued) {
     throw new QueueError({ kind: 'queue_full', limit: book.opts.maxQueued });
   }
 }
 
-/** Store a new queued job, subscribe its client, and emit `job:queued`. */
+/**
+ * Store a new queued job, subscribe its client, and emit `job:queued`. `ahead` turns the store's count
+ * of jobs ahead into the position reported (the BullMQ driver leaves out those an idle worker takes now).
+ */
 export function insertQueued(
   book: JobBook,
   input: SubmitInput,
   nodeCount: number,
+  ahead: (inStore: number) => number = (n) => n,
 ): { jobId: string; position: number; priority: number; timeoutMs: number } {
   const { store, hub, opts } = book;
   const id = randomUUID();
   const priority = input.priority ?? 0;
   const title = typeof input.graph.meta?.title === 'string' ? input.graph.meta.title.slice(0, 200) : null;
   const timeoutMs = Math.min(input.timeoutMs ?? opts.jobTimeoutMs, opts.jobTimeoutMs);
+  // Its place before it is stored: behind every queued job of its priority or higher (it is the newest).
+  const position = ahead(store.positionOf({ priority, ord: Number.MAX_SAFE_INTEGER }));
   store.insertJob({
     id,
     priority,
@@ -64,10 +71,8 @@ export function insertQueued(
     timeoutMs,
     createdAt: Date.now(),
   });
-  const record = store.getJob(id)!;
-  const position = store.positionOf(record);
   if (input.clientId) hub.subscribeClient(input.clientId, id, input.owner);
-  const tracker = newTracker(book, id);
+  const tracker = newTracker(book, id, 0);
   tracker.emit({ type: 'job:queued', jobId: id, at: Date.now(), position, priority });
   tracker.close();
   return { jobId: id, position, priority, timeoutMs };

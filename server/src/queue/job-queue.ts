@@ -23,6 +23,12 @@ export interface JobQueue {
   /** The job as it is after the change. */
   setPriority(id: string, priority: number): JobRecord;
   delete(id: string): void;
+  /**
+   * Resolves once this process has applied every change it made and every job other processes had
+   * accepted before the call (BullMQ: the shared job log, read up to its newest entry). The routes wait
+   * for it before answering a change, and before answering "no such job". The embedded queue has none.
+   */
+  sync?(): Promise<void>;
   /** The latest seq and per-node status of a running job. */
   live(id: string): LiveState | undefined;
   /** Latest preview frames of a running job (for a client that subscribes mid-run). */

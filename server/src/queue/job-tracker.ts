@@ -28,6 +28,8 @@ export interface TrackerOptions {
    * each file the same id from what they all know, so its URL is the same on every front.
    */
   outputId?: (nodeId: string, relPath: string, seq: number) => string;
+  /** The job's last stored seq when the caller knows it (0: a job just inserted); else read from the store. */
+  seq?: number;
 }
 
 interface Throttle<T> {
@@ -59,7 +61,7 @@ export class JobTracker {
     private readonly hub: Hub,
     private readonly opts: TrackerOptions,
   ) {
-    this.seq = store.maxSeq(jobId);
+    this.seq = opts.seq ?? store.maxSeq(jobId);
   }
 
   /** Number, store and send a server event, encoded once for both. */

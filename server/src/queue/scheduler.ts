@@ -62,6 +62,8 @@ export class Scheduler implements JobQueue {
   #stopped = false;
   #pumping = false;
   #finishedSincePrune = 0;
+  /** Jobs queued in the store, counted here (not a COUNT per submit); read afresh when unknown. */
+  #queuedCount: number | undefined;
   readonly #book: JobBook;
 
   constructor(
@@ -113,6 +115,7 @@ export class Scheduler implements JobQueue {
       }
       tracker.close();
     }
+    this.#queuedCount = undefined;
     if (requeued.length || failed.length) {
       this.opts.log(
         'warn',
@@ -129,7 +132,16 @@ export class Scheduler implements JobQueue {
 
   status(): QueueStatus {
     const running = [...this.#active.keys()];
-    return { paused: this.#paused, running: running[0] ?? null, queued: this.store.countQueued() };
+    return { paused: this.#paused, running: running[0] ?? null, queued: this.#queued() };
+  }
+
+  #queued(): number {
+    this.#queuedCount ??= this.store.countQueued();
+    return this.#queuedCount;
+  }
+
+  #countQueued(change: number): void {
+    if (this.#queuedCount !== undefined) this.#queuedCount += change;
   }
 
   pause(): QueueStatus {
@@ -144,9 +156,11 @@ export class Scheduler implements JobQueue {
   }
 
   submit(input: SubmitInput, nodeCount: number): { jobId: string; position: number } {
-    checkRoom(this.#book);
+    checkRoom(this.#book, this.#queued());
     const { jobId, position } = insertQueued(this.#book, input, nodeCount);
-    queueMicrotask(() => this.pump());
+    this.#countQueued(1);
+    // After this tick: the 201 leaves before the job starts, which in process may run to its end at once.
+    setImmediate(() => this.pump());
     return { jobId, position };
   }
 
@@ -156,6 +170,7 @@ export class Scheduler implements JobQueue {
     if (!job) throw new QueueError({ kind: 'not_found', jobId: id });
     if (job.state === 'queued') {
       this.store.finish(id, 'cancelled', Date.now(), null, null, null);
+      this.#countQueued(-1);
       const tracker = this.#tracker(id);
       tracker.emit({
         type: 'job:state',
@@ -215,9 +230,15 @@ export class Scheduler implements JobQueue {
     try {
       while (!this.#stopped && !this.#paused && this.#active.size < this.opts.concurrency) {
         const job = this.store.nextQueued();
-        if (!job) break;
-        if (!this.store.markRunning(job.id, Date.now())) continue;
-        this.#launch(this.store.getJob(job.id)!);
+        if (!job) {
+          this.#queuedCount = 0;
+          break;
+        }
+        const at = Date.now();
+        if (!this.store.markRunning(job.id, at)) continue;
+        this.#countQueued(-1);
+        // What markRunning wrote, without reading the row back.
+        this.#launch({ ...job, state: 'running', startedAt: at, attempts: job.attempts + 1, error: null });
       }
     } finally {
       this.#pumping = false;
@@ -301,6 +322,7 @@ export class Scheduler implements JobQueue {
       // A clean shutdown interrupted it: it runs again on the next start, and this try does not count.
       active.tracker.flushAll();
       this.store.requeue(job.id, true);
+      this.#countQueued(1);
       active.tracker.emit({
         type: 'job:state',
         jobId: job.id,

@@ -52,7 +52,7 @@ export async function importRoutes(app: FastifyInstance, deps: ImportRoutesDeps)
       },
       async (req) => {
         const catalog = deps.catalog();
-        const options = { models: catalogModels(catalog), mappings: mappingsFor(catalog) };
+        const options = { models: catalogModels(catalog), mappings: mappingsFor(catalog), catalog };
         const body = req.body;
         const result = Buffer.isBuffer(body) ? importComfyFile(body, options) : importComfy(body, options);
         if (!result.ok) throw new HttpError(400, result.error, result.message);

@@ -69,9 +69,16 @@ function duplicateErrors(raw: string | undefined): { graph: ValidationError[]; e
 export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Promise<void> {
   const { store, scheduler } = deps;
   const views = new JobViews(store, (id) => scheduler.live(id));
-  /** The job, if this request's user may see it: another user's job answers as if it did not exist. */
-  const jobFor = (req: FastifyRequest, id: string): JobRecord => {
-    const job = store.getJob(id);
+  /**
+   * The job, if this request's user may see it: another user's job answers as if it did not exist. A
+   * job this process does not know may have been accepted by another front a moment ago: `sync` first.
+   */
+  const jobFor = async (req: FastifyRequest, id: string): Promise<JobRecord> => {
+    let job = store.getJob(id);
+    if (!job && scheduler.sync) {
+      await scheduler.sync();
+      job = store.getJob(id);
+    }
     if (!job || !mayAccess(req.user, job)) throw notFound(`job ${id}`);
     return job;
   };
@@ -156,6 +163,8 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
           Object.keys(doc.nodes).length,
         ),
       );
+      // Visible on every front before the answer (a client may ask another front next).
+      await scheduler.sync?.();
       reply.status(201);
       const created: SubmitJobResponse = {
         jobId,
@@ -210,7 +219,7 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
       serializerCompiler: () => (data) => JSON.stringify(data),
     },
     async (req) => {
-      const job = jobFor(req, req.params.id);
+      const job = await jobFor(req, req.params.id);
       return views.detail(job, {
         events: req.query.events !== 'false',
         graph: req.query.graph !== 'false',
@@ -229,8 +238,10 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
       },
     },
     async (req): Promise<CancelJobResponse> => {
-      jobFor(req, req.params.id);
-      return { jobId: req.params.id, ...queueCall(() => scheduler.cancel(req.params.id)) };
+      await jobFor(req, req.params.id);
+      const result = queueCall(() => scheduler.cancel(req.params.id));
+      await scheduler.sync?.();
+      return { jobId: req.params.id, ...result };
     },
   );
 
@@ -246,8 +257,10 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
       },
     },
     async (req) => {
-      jobFor(req, req.params.id);
-      return views.summary(queueCall(() => scheduler.setPriority(req.params.id, req.body.priority)));
+      await jobFor(req, req.params.id);
+      const job = queueCall(() => scheduler.setPriority(req.params.id, req.body.priority));
+      await scheduler.sync?.();
+      return views.summary(store.getJob(job.id) ?? job);
     },
   );
 
@@ -262,7 +275,7 @@ export async function jobRoutes(app: FastifyInstance, deps: JobRoutesDeps): Prom
       },
     },
     async (req, reply) => {
-      jobFor(req, req.params.id);
+      await jobFor(req, req.params.id);
       queueCall(() => scheduler.delete(req.params.id));
       reply.status(204).send();
     },

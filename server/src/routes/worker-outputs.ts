@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -32,7 +32,33 @@ function safeRelative(rel: string): string | undefined {
  * by the user token (the guard lets this route through to check it here).
  */
 export async function workerOutputRoutes(app: FastifyInstance, deps: WorkerOutputDeps): Promise<void> {
+  const checkSecret = (sent: unknown) => {
+    if (typeof sent !== 'string' || !safeEqual(sent, deps.workerSecret)) {
+      throw new HttpError(401, 'unauthorized', `a valid ${WORKER_SECRET_HEADER} header is required`);
+    }
+  };
   await app.register(async (scope) => {
+    // Another front that was down while the worker uploaded this file fetches its copy here
+    // (queue/redis/fetch-output.ts); same secret, same relative paths.
+    scope.get<{ Params: { jobId: string }; Querystring: { path: string } }>(
+      UPLOAD_ROUTE,
+      {
+        schema: {
+          hide: true,
+          params: Type.Object({ jobId: Type.String({ maxLength: 100 }) }),
+          querystring: Type.Object({ path: Type.String({ minLength: 1, maxLength: 1000 }) }),
+        },
+      },
+      async (req, reply) => {
+        checkSecret(req.headers[WORKER_SECRET_HEADER]);
+        const rel = safeRelative(req.query.path);
+        if (!rel) throw new HttpError(400, 'bad_request', 'path must be relative, inside the outputs folder');
+        const file = path.join(deps.outputsDir, rel);
+        if (!existsSync(file)) throw new HttpError(404, 'not_found', `no output ${rel} here`);
+        reply.type('application/octet-stream');
+        return reply.send(createReadStream(file));
+      },
+    );
     scope.addContentTypeParser('application/octet-stream', (_req, payload, done) => done(null, payload));
     scope.put<{ Params: { jobId: string }; Querystring: { path: string } }>(
       UPLOAD_ROUTE,
@@ -44,10 +70,7 @@ export async function workerOutputRoutes(app: FastifyInstance, deps: WorkerOutpu
         },
       },
       async (req, reply) => {
-        const sent = req.headers[WORKER_SECRET_HEADER];
-        if (typeof sent !== 'string' || !safeEqual(sent, deps.workerSecret)) {
-          throw new HttpError(401, 'unauthorized', `a valid ${WORKER_SECRET_HEADER} header is required`);
-        }
+        checkSecret(req.headers[WORKER_SECRET_HEADER]);
         const { jobId } = req.params;
         if (!deps.acceptsUploads(jobId)) {
           throw new HttpError(409, 'conflict', `job ${jobId} is not running; its files are not taken`);

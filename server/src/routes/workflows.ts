@@ -1,7 +1,9 @@
 import {
   NoBody,
+  RenameWorkflowBody,
   SaveWorkflowBody,
   SaveWorkflowResponse,
+  WorkflowInfo,
   WorkflowList,
   WorkflowParams,
   WorkflowQuery,
@@ -80,6 +82,27 @@ export async function workflowRoutes(app: FastifyInstance, deps: WorkflowRoutesD
       });
       reply.status(saved.created ? 201 : 200);
       return saved;
+    },
+  );
+
+  app.post<{ Params: WorkflowParams; Body: RenameWorkflowBody }>(
+    '/api/workflows/:name/rename',
+    {
+      schema: {
+        summary: 'Rename a saved workflow (never replacing another)',
+        tags: ['workflows'],
+        params: WorkflowParams,
+        body: RenameWorkflowBody,
+        response: { 200: WorkflowInfo, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (req) => {
+      const { to, kind = 'workflow' } = req.body;
+      const r = workflows.rename(ownerOf(req), kind, req.params.name, to);
+      if (r.kind === 'missing') throw notFound(`workflow ${req.params.name}`);
+      if (r.kind === 'exists')
+        throw new HttpError(409, 'conflict', `a workflow named "${to}" already exists`);
+      return r.info;
     },
   );
 

@@ -12,8 +12,10 @@ interface Row {
 /** One user's saved graphs (table `workflows`, migration 3). `owner` is '' on a server without named users. */
 export class WorkflowStore {
   readonly #stmts;
+  readonly #db: Database.Database;
 
   constructor(db: Database.Database) {
+    this.#db = db;
     this.#stmts = {
       list: db.prepare(
         `SELECT name, kind, title, node_count, updated_at FROM workflows WHERE owner = ? AND kind = ? ORDER BY name COLLATE NOCASE`,
@@ -26,6 +28,10 @@ export class WorkflowStore {
       ),
       exists: db.prepare(`SELECT 1 FROM workflows WHERE owner = ? AND kind = ? AND name = ?`),
       remove: db.prepare(`DELETE FROM workflows WHERE owner = ? AND kind = ? AND name = ?`),
+      rename: db.prepare(
+        `UPDATE workflows SET name = @to, title = @title, graph = @graph, updated_at = @at
+         WHERE owner = @owner AND kind = @kind AND name = @from`,
+      ),
     };
   }
 
@@ -54,6 +60,34 @@ export class WorkflowStore {
       updatedAt: at,
       created,
     };
+  }
+
+  /**
+   * Give a saved graph a new name (its title follows when it was the old name, as the editor saves it).
+   * Never replaces another: an existing `to` is `exists`.
+   */
+  rename(
+    owner: string,
+    kind: WorkflowKind,
+    from: string,
+    to: string,
+    at = Date.now(),
+  ): { kind: 'renamed'; info: WorkflowInfo } | { kind: 'missing' } | { kind: 'exists' } {
+    return this.#db.transaction(() => {
+      const text = this.get(owner, kind, from);
+      if (text === undefined) return { kind: 'missing' as const };
+      if (from !== to && this.#stmts.exists.get(owner, kind, to) !== undefined)
+        return { kind: 'exists' as const };
+      const graph = JSON.parse(text) as { nodes: object; meta?: { title?: unknown } };
+      if (graph.meta?.title === from) graph.meta.title = to;
+      const title = typeof graph.meta?.title === 'string' ? graph.meta.title : null;
+      this.#stmts.rename.run({ owner, kind, from, to, title, graph: JSON.stringify(graph), at });
+      const nodeCount = Object.keys(graph.nodes).length;
+      return {
+        kind: 'renamed' as const,
+        info: { name: to, kind, ...(title ? { title } : {}), nodeCount, updatedAt: at },
+      };
+    })();
   }
 
   remove(owner: string, kind: WorkflowKind, name: string): boolean {

@@ -55,6 +55,8 @@ export async function handOverFiles(
     outputsDir: string;
     secret: string;
     log: (message: string) => void;
+    /** Filled with each handed-over file's SHA-256 by its relative path (sent along with the event). */
+    sha256?: Record<string, string>;
   },
 ): Promise<EngineEvent> {
   if (event.type !== 'node:done' && event.type !== 'node:cached') return event;
@@ -88,6 +90,7 @@ export async function handOverFiles(
     }
     for (const f of failures) to.log(f);
     rmSync(real, { force: true });
+    if (to.sha256) to.sha256[relPosix] = digest;
     artifacts.push({ ...a, path: relPosix });
   }
   return { ...event, artifacts };

@@ -4,7 +4,7 @@ import { DelayedError, type Job, Worker } from 'bullmq';
 import type { HostConfig, NodeHost, RunOutcome } from '../queue/node-host';
 import { ProcessNodeHost } from '../queue/process-host';
 import { readAnnounced } from '../queue/redis/announce';
-import { canRun, capabilityOf, missingOn } from '../queue/redis/capability';
+import { canRun, capabilityOf, missingOn, queueOf } from '../queue/redis/capability';
 import { connectRedisPair } from '../queue/redis/connect';
 import { appendLog } from '../queue/redis/job-log';
 import {
@@ -13,7 +13,6 @@ import {
   FRONT_KEY_PREFIX,
   type FrontInfo,
   PREVIEW_CHANNEL,
-  QUEUE_NAME,
   type WireJob,
   WORKER_KEY_PREFIX,
   type WorkerInfo,
@@ -117,7 +116,8 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     const data = job.data;
     const missing = data.needs && missingOn(data.needs, capabilityOf(host.catalog));
     if (missing && !canRun(missing)) {
-      // Not ours to run: back to the queue, a moment later, for a worker that has what it needs.
+      // Fronts route by capability; a job still lands here only when this worker's packs changed under it.
+      // Back to the queue, a moment later, for a worker that has what it needs.
       opts.log(
         'info',
         `job ${jobId}: refused, this worker lacks ${JSON.stringify(missing)}; it goes back to the queue`,
@@ -131,9 +131,12 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     // Events go out in order; a node's files are uploaded before the event that names them.
     let chain: Promise<unknown> = publish({ t: 'start', jobId, worker: name, attempt: job.attemptsStarted });
     let handOverError: Error | undefined;
+    /** Each node's last progress step sent: a preview names it (`afterStep`). */
+    const lastStep = new Map<string, number>();
     const forward = (e: EngineEvent) => {
       chain = chain
         .then(async () => {
+          const sha256: Record<string, string> = {};
           const event = handOverError
             ? e
             : await handOverFiles(e, {
@@ -142,8 +145,17 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
                 outputsDir: opts.host.outputsDir,
                 secret: opts.secret,
                 log: (m) => opts.log('warn', `job ${jobId}: ${m}`),
+                sha256,
               });
-          await publish({ t: 'event', jobId, event });
+          if (e.type === 'node:progress') lastStep.set(e.nodeId, e.step);
+          const afterStep = e.type === 'node:preview' ? lastStep.get(e.nodeId) : undefined;
+          await publish({
+            t: 'event',
+            jobId,
+            event,
+            ...(Object.keys(sha256).length ? { sha256 } : {}),
+            ...(afterStep !== undefined ? { afterStep } : {}),
+          });
         })
         .catch((err: Error) => {
           if (!handOverError) {
@@ -194,7 +206,9 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     return { state: outcome.kind === 'result' ? outcome.status : outcome.kind };
   };
 
-  const worker = new Worker<WireJob>(QUEUE_NAME, processor, {
+  // Its own capability set's queue: fronts route only jobs it can run there.
+  const queue = queueOf(capabilityOf(host.catalog));
+  const worker = new Worker<WireJob>(queue, processor, {
     connection,
     concurrency: opts.concurrency,
     name,
@@ -218,6 +232,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
         ...(p.version !== undefined ? { version: p.version } : {}),
         status: p.status,
       })),
+      queue,
       startedAt,
       heartbeatAt: Date.now(),
     };

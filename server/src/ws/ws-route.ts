@@ -93,6 +93,25 @@ export async function wsRoute(app: FastifyInstance, deps: WsDeps): Promise<void>
     return true;
   }
 
+  function subscribe(conn: Connection, ids: string[], after: Record<string, number>): void {
+    const missing: string[] = [];
+    const ok: string[] = [];
+    for (const id of ids) {
+      const job = store.getJob(id);
+      (job && mayAccess(conn.user, job) ? ok : missing).push(id);
+    }
+    hub.send(conn, { type: 'subscribed', jobIds: ok });
+    if (missing.length > 0) {
+      hub.send(conn, {
+        type: 'error',
+        error: 'not_found',
+        message: `no such job: ${missing.join(', ')}`,
+        jobIds: missing,
+      });
+    }
+    for (const id of ok) catchUp(conn, id, after[id]);
+  }
+
   app.get<{ Querystring: WsQuery }>(
     '/api/ws',
     {
@@ -135,23 +154,13 @@ export async function wsRoute(app: FastifyInstance, deps: WsDeps): Promise<void>
           switch (msg.type) {
             case 'subscribe': {
               const ids = [...new Set(msg.jobIds)];
-              const after = msg.afterSeq ?? {};
-              const missing: string[] = [];
-              const ok: string[] = [];
-              for (const id of ids) {
-                const job = store.getJob(id);
-                (job && mayAccess(conn.user, job) ? ok : missing).push(id);
-              }
-              hub.send(conn, { type: 'subscribed', jobIds: ok });
-              if (missing.length > 0) {
-                hub.send(conn, {
-                  type: 'error',
-                  error: 'not_found',
-                  message: `no such job: ${missing.join(', ')}`,
-                  jobIds: missing,
-                });
-              }
-              for (const id of ok) catchUp(conn, id, after[id]);
+              // A job another front accepted a moment ago may not be known here yet: sync, then answer.
+              if (scheduler.sync && ids.some((id) => !store.getJob(id))) {
+                scheduler.sync().then(
+                  () => subscribe(conn, ids, msg.afterSeq ?? {}),
+                  (err: Error) => req.log.error({ err }, 'websocket subscribe failed'),
+                );
+              } else subscribe(conn, ids, msg.afterSeq ?? {});
               return;
             }
             case 'unsubscribe': {

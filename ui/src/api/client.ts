@@ -119,6 +119,10 @@ export class ApiClient {
     return this.#json('PUT', `/api/workflows/${encodeURIComponent(name)}`, { graph, kind });
   }
 
+  renameWorkflow(name: string, to: string, kind: WorkflowKind = 'workflow'): Promise<WorkflowInfo> {
+    return this.#json('POST', `/api/workflows/${encodeURIComponent(name)}/rename`, { to, kind });
+  }
+
   deleteWorkflow(name: string, kind: WorkflowKind = 'workflow'): Promise<void> {
     return this.#json('DELETE', `/api/workflows/${encodeURIComponent(name)}?kind=${kind}`);
   }

@@ -23,6 +23,7 @@ import { addReroute } from './LinkMenu';
 import { useFar } from './lod';
 import { NodeMenu, type NodeMenuState } from './NodeMenu';
 import { NoteNode } from './NoteNode';
+import { openSubgraph, SubgraphBreadcrumb } from './SubgraphBreadcrumb';
 import { TypedEdge } from './TypedEdge';
 
 // Module constants: React Flow re-mounts everything when these objects change identity.
@@ -45,6 +46,11 @@ const asRequest = (c: Connection | FlowEdge) => ({
 });
 
 const onNodesChange = editor.getState().onNodesChange;
+// Double-click a subgraph instance (not one of its widgets): edit its inside.
+const onNodeDoubleClick = (e: React.MouseEvent, node: FlowNode) => {
+  if ((e.target as Element).closest('input, textarea, select, button')) return;
+  openSubgraph(node.id);
+};
 const onEdgesChange = editor.getState().onEdgesChange;
 
 /** Set when a dragged link end found a new socket; otherwise releasing it removes the link. */
@@ -240,6 +246,7 @@ export function Canvas() {
         onReconnect={onReconnect}
         onReconnectEnd={onReconnectEnd}
         onNodeContextMenu={onNodeContextMenu}
+        onNodeDoubleClick={onNodeDoubleClick}
         onEdgeDoubleClick={onEdgeDoubleClick}
         onPaneClick={closeMenu}
         onPaneContextMenu={onPaneContextMenu}
@@ -260,6 +267,7 @@ export function Canvas() {
         <Controls />
       </ReactFlow>
       {menu && <NodeMenu menu={menu} onClose={() => setMenu(null)} />}
+      <SubgraphBreadcrumb />
       <div className={`rg-canvas-hint${flow.length === 0 ? ' empty' : ''}`} aria-hidden="true">
         Double-click the canvas or press Shift+A to add a node · ? lists every key
       </div>

@@ -10,9 +10,11 @@ import { Handle, type NodeProps, Position } from '@xyflow/react';
 import { memo, useCallback, useMemo } from 'react';
 import { foreignSchema } from '../lib/foreign';
 import { countRender } from '../lib/perf';
-import { editor, useItems, useRun } from '../state';
+import { editor, useItems, useProblems, useRun } from '../state';
 import type { NodeRun } from '../store/runStore';
+import { problemText } from '../store/subgraphScope';
 import type { FlowNode, NodeItem } from '../store/types';
+import { uiStore } from '../store/uiStore';
 import { CredentialsMark } from './CredentialsMark';
 import { useFar } from './lod';
 import { NodeBox } from './NodeBox';
@@ -35,7 +37,7 @@ export const GenericNode = memo(function GenericNode({ id, selected }: NodeProps
     () => (foreign && inputs ? foreignSchema(foreign, inputs) : catalogSchema),
     [foreign, inputs, catalogSchema],
   );
-  const problems = useRun((s) => s.problems[id]) ?? NO_PROBLEMS;
+  const problems = useProblems(id) ?? NO_PROBLEMS;
   const run = useRun((s) => s.nodes[id]);
   const far = useFar();
   countRender(id);
@@ -197,6 +199,7 @@ const NodeBody = memo(function NodeBody({
             className="rg-handle"
             style={{ background: types?.[out.type]?.color }}
             title={out.type}
+            {...socketKeys(id, name, 'source', out.label ?? name)}
           />
         </div>
       ))}
@@ -215,7 +218,7 @@ const NodeBody = memo(function NodeBody({
             asSocket={asSocket}
             linked={linked}
             color={types?.[input.type]?.color}
-            problem={problem?.message}
+            problem={problem && problemText(problem)}
           />
         );
       })}
@@ -261,6 +264,7 @@ const InputRow = memo(function InputRow({
         id={name}
         className={`rg-handle${asSocket ? '' : ' widget-handle'}${schema.optional ? ' optional' : ''}`}
         style={{ background: color }}
+        {...socketKeys(nodeId, name, 'target', label)}
       />
       {asSocket ? (
         <span className="rg-label">
@@ -283,6 +287,21 @@ const InputRow = memo(function InputRow({
     </div>
   );
 });
+
+/** A socket is a control: Tab reaches it, Enter or Space opens the connect dialog from it. */
+function socketKeys(node: string, socket: string, side: 'source' | 'target', label: string) {
+  return {
+    tabIndex: 0,
+    role: 'button',
+    'aria-label': `${side === 'source' ? 'Output' : 'Input'} ${label}: connect`,
+    onKeyDown: (e: React.KeyboardEvent) => {
+      if (e.key !== 'Enter' && e.key !== ' ') return;
+      e.preventDefault();
+      e.stopPropagation();
+      uiStore.setState({ dialog: 'connect', connectFrom: { node, socket, side } });
+    },
+  };
+}
 
 function CollapsedHandles({ item, schema }: { item: NodeItem; schema: NodeSchema | undefined }) {
   // Edges still need their handles; collapsed nodes stack them on the header's edges.
@@ -334,8 +353,8 @@ const NodeFooter = memo(function NodeFooter({
   return (
     <div className="rg-node-footer nodrag">
       {nodeProblems.map((p) => (
-        <div className="rg-problem" key={p.code + p.message}>
-          {p.message}
+        <div className="rg-problem" key={p.code + p.message} data-inner={p.inner?.nodeId}>
+          {problemText(p)}
         </div>
       ))}
       {run?.error && <div className="rg-problem run-error">{run.error}</div>}

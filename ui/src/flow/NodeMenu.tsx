@@ -1,6 +1,8 @@
 import { isLink, subgraphIdOf } from '@reelgraph/graph';
 import { useState } from 'react';
+import { saveComponent } from '../components';
 import { editor, useEditor } from '../state';
+import { openSubgraph } from './SubgraphBreadcrumb';
 
 export interface NodeMenuState {
   id: string;
@@ -15,6 +17,7 @@ export function NodeMenu({ menu, onClose }: { menu: NodeMenuState; onClose(): vo
   const item = useEditor((s) => s.items[menu.id]);
   const schema = useEditor((s) => (item?.kind === 'node' ? s.catalog?.nodes[item.type] : undefined));
   const [renaming, setRenaming] = useState(false);
+  const [naming, setNaming] = useState(false);
   if (!item) return null;
   const s = editor.getState();
   const selected = () => s.flow.filter((f) => f.selected).map((f) => f.id);
@@ -105,9 +108,33 @@ export function NodeMenu({ menu, onClose }: { menu: NodeMenuState; onClose(): vo
         </button>
       )}
       {item.kind === 'node' && subgraphIdOf(item.type) !== undefined && (
-        <button type="button" role="menuitem" onClick={act(() => s.unpackSubgraph(menu.id))}>
-          Unpack subgraph
-        </button>
+        <>
+          <button type="button" role="menuitem" onClick={act(() => openSubgraph(menu.id))}>
+            Open subgraph
+          </button>
+          <button type="button" role="menuitem" onClick={act(() => s.unpackSubgraph(menu.id))}>
+            Unpack subgraph
+          </button>
+          {naming ? (
+            <input
+              // biome-ignore lint/a11y/noAutofocus: the field appears because the user asked to name it
+              autoFocus
+              aria-label="component name"
+              defaultValue={title}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') {
+                  void saveComponent(menu.id, e.currentTarget.value.trim());
+                  onClose();
+                }
+                if (e.key === 'Escape') onClose();
+              }}
+            />
+          ) : (
+            <button type="button" role="menuitem" onClick={() => setNaming(true)}>
+              Save as component…
+            </button>
+          )}
+        </>
       )}
       <button type="button" role="menuitem" className="danger" onClick={act(() => s.deleteSelection())}>
         Delete <kbd>Del</kbd>

@@ -18,7 +18,12 @@ export interface Layout {
   routes: Record<string, Point[]>;
 }
 
-export async function autoLayout(g: GraphState, sockets?: SocketOrder): Promise<Layout> {
+export async function autoLayout(
+  g: GraphState,
+  sockets?: SocketOrder,
+  /** More ELK options (`ui/scripts/layout-presets.ts` tries several on the presets). */
+  options: Record<string, string> = {},
+): Promise<Layout> {
   const nodes = g.flow.filter((f) => f.type === 'rg');
   if (!nodes.length) return { positions: {}, routes: {} };
   const minX = Math.min(...nodes.map((n) => n.position.x));
@@ -38,6 +43,7 @@ export async function autoLayout(g: GraphState, sockets?: SocketOrder): Promise<
       'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
       // Polyline bends sit where a long link passes a layer: between that layer's nodes.
       'elk.edgeRouting': 'POLYLINE',
+      ...options,
     },
     children: nodes.map((n) => {
       const order = sockets?.(n.id);

@@ -49,15 +49,18 @@ export function Palette() {
       <div
         className="rg-palette"
         role="dialog"
+        aria-modal="true"
         aria-label="Add node"
         style={{
           left: Math.min(palette.screen.x, innerWidth - 380),
           top: Math.min(palette.screen.y, innerHeight - 420),
         }}
         onMouseDown={(e) => e.stopPropagation()}
-        // Escape from anywhere inside (the list too, not only the search field).
+        // Escape from anywhere inside (the list too, not only the search field). The search field is its
+        // only stop (arrows drive the list): Tab stays there rather than leaving for the page behind.
         onKeyDown={(e) => {
           if (e.key === 'Escape') close();
+          else if (e.key === 'Tab') e.preventDefault();
         }}
       >
         <input

@@ -116,3 +116,40 @@ export function chainLinks(
   }
   return out;
 }
+
+/** One end of a link to be: a node's output (`source`) or input (`target`). */
+export interface SocketEnd {
+  node: string;
+  socket: string;
+  side: 'source' | 'target';
+}
+
+/**
+ * Every link `from` may make with a socket on another node, sockets before widget inputs, nodes in the
+ * items' order: what the keyboard's socket-to-socket connect offers.
+ */
+export function connectTargets(
+  catalog: Catalog,
+  items: Record<string, Item>,
+  from: SocketEnd,
+): ConnectionRequest[] {
+  const out: ConnectionRequest[] = [];
+  const later: ConnectionRequest[] = [];
+  for (const [id, item] of Object.entries(items)) {
+    if (id === from.node || item.kind !== 'node') continue;
+    const schema = catalog.nodes[item.type];
+    if (!schema) continue;
+    if (from.side === 'source') {
+      for (const [input, d] of Object.entries(schema.inputs)) {
+        const c = { source: from.node, output: from.socket, target: id, input };
+        if (!connectionProblem(catalog, items, c)) (d.widget === 'socket' ? out : later).push(c);
+      }
+    } else {
+      for (const output of Object.keys(schema.outputs)) {
+        const c = { source: id, output, target: from.node, input: from.socket };
+        if (!connectionProblem(catalog, items, c)) out.push(c);
+      }
+    }
+  }
+  return [...out, ...later];
+}

@@ -1,11 +1,11 @@
 import {
   type Catalog,
   type ConstantValue,
-  catalogWithSubgraphs,
   convertToSubgraph,
-  type GraphDefinitions,
   type GraphDocument,
   type InputValue,
+  insertComponent,
+  isBoundary,
   isLink,
   type NodeMode,
   type Point,
@@ -26,6 +26,7 @@ import { type DocMeta, fromDocument, makeEdge, outputType, toDocument } from './
 import { emptyHistory, type History, record, snapshot } from './history';
 import { nextId } from './ids';
 import { withReroutes } from './reroutes';
+import { enter, leave, rootLevel, scopedCatalog, syncedDefinitions } from './subgraphScope';
 import {
   edgeId,
   type FlowEdge,
@@ -41,7 +42,10 @@ import {
 export const DEFAULT_NODE_SIZE = { width: 260, height: 140 };
 
 export interface EditorState extends GraphState {
+  /** What the canvas draws with: the server's catalog plus the document's subgraphs (and boundary). */
   catalog?: Catalog;
+  /** The server's catalog, as given. */
+  baseCatalog?: Catalog;
   docMeta: DocMeta;
   history: History;
   /** Ephemeral: a drag gesture in progress, and the nodes each dragged frame carries. */
@@ -100,6 +104,12 @@ export interface EditorActions {
   convertSelectionToSubgraph(name?: string): string | null;
   /** Put a subgraph instance's inner nodes back in its place (one undo step). */
   unpackSubgraph(id: string): string[];
+  /** Show the inside of the subgraph `id` instances, to edit it (not an undo step); false if not one. */
+  openSubgraph(id: string): boolean;
+  /** Back to the level `depth` of the breadcrumb (0 = the root graph). */
+  leaveSubgraph(depth: number): void;
+  /** Add an instance of a saved component, its definitions copied in (one undo step); its id. */
+  insertComponent(component: GraphDocument, at: Point): string | null;
   undo(): void;
   redo(): void;
 }
@@ -119,23 +129,43 @@ export function createEditorStore(initial?: {
   doc?: GraphDocument;
 }): StoreApi<EditorStore> {
   return createStore<EditorStore>()((set, get) => {
-    /** Apply a graph change as one undo step (grouped by `key` when given). */
+    /**
+     * Apply a graph change as one undo step (grouped by `key` when given). Inside a subgraph the
+     * change is written to its definition too, and the catalog follows (its instances' sockets).
+     */
     const commit = (change: (s: EditorStore) => Partial<GraphState> | null, key?: string) => {
       const s = get();
       const next = change(s);
       if (!next) return;
-      set({ ...next, history: record(s.history, s, key) });
+      const merged: GraphState = { ...s, ...next };
+      const definitions = syncedDefinitions(merged);
+      const derived =
+        definitions !== s.definitions ? { definitions, catalog: derive({ ...merged, definitions }) } : {};
+      set({ ...next, ...derived, history: record(s.history, s, key) });
     };
 
-    /** Replace the graph by an edited document as one undo step, the catalog knowing its subgraphs. */
+    const derive = (st: GraphState) => scopedCatalog(get().baseCatalog, st);
+
+    /** Replace the shown level by an edited document as one undo step, the catalog knowing its subgraphs. */
     const commitDocument = (doc: GraphDocument) => {
-      const catalog = withSubgraphs(get().catalog, doc.definitions);
+      const s = get();
+      // Inside a subgraph the level's document does not see every use of a definition: keep them all.
+      const definitions = s.scopes?.length
+        ? { ...doc.definitions, subgraphs: { ...s.definitions?.subgraphs, ...doc.definitions?.subgraphs } }
+        : doc.definitions;
+      const catalog = derive({ ...s, definitions });
       const l = fromDocument(doc, catalog);
       if (catalog) set({ catalog });
-      commit(() => ({ items: l.items, flow: l.flow, edges: l.edges, definitions: l.definitions }));
+      commit(() => ({ items: l.items, flow: l.flow, edges: l.edges, definitions }));
     };
 
-    const initialCatalog = withSubgraphs(initial?.catalog, initial?.doc?.definitions);
+    /** After undo/redo: the catalog for the definitions and level restored, when they differ. */
+    const restoredCatalog = (restored: GraphState, s: EditorStore): Partial<EditorState> =>
+      restored.definitions === s.definitions && restored.scopes === s.scopes
+        ? {}
+        : { catalog: derive(restored) };
+
+    const initialCatalog = initial?.catalog && scopedCatalog(initial.catalog, { ...EMPTY, ...initial.doc });
     const loaded = initial?.doc ? fromDocument(initial.doc, initialCatalog) : undefined;
 
     return {
@@ -144,23 +174,23 @@ export function createEditorStore(initial?: {
       edges: loaded?.edges ?? [],
       definitions: loaded?.definitions,
       docMeta: loaded?.meta ?? {},
-      ...(initialCatalog ? { catalog: initialCatalog } : {}),
+      ...(initialCatalog ? { catalog: initialCatalog, baseCatalog: initial?.catalog } : {}),
       history: emptyHistory(),
 
       setCatalog(base) {
         const s = get();
-        const catalog = withSubgraphs(base, s.definitions)!;
+        const catalog = scopedCatalog(base, s)!;
         // Edge colours depend on output types, which only the catalog knows.
         const edges = s.edges.map((e) => {
           const type = outputType(catalog, s.items, e.source, e.sourceHandle ?? '');
           return e.data?.type === type ? e : { ...e, data: { type } };
         });
-        set({ catalog, edges });
+        set({ catalog, baseCatalog: base, edges });
       },
 
       load(doc, opts) {
         const s = get();
-        const catalog = withSubgraphs(s.catalog, doc.definitions);
+        const catalog = scopedCatalog(s.baseCatalog, { ...EMPTY, definitions: doc.definitions });
         const l = fromDocument(doc, catalog);
         set({
           ...(catalog ? { catalog } : {}),
@@ -168,6 +198,7 @@ export function createEditorStore(initial?: {
           flow: l.flow,
           edges: l.edges,
           definitions: l.definitions,
+          scopes: undefined,
           docMeta: l.meta,
           history: opts?.keepHistory ? record(s.history, s) : emptyHistory(),
         });
@@ -175,7 +206,7 @@ export function createEditorStore(initial?: {
 
       toDocument() {
         const s = get();
-        return toDocument(s, s.docMeta);
+        return toDocument({ ...rootLevel(s), definitions: syncedDefinitions(s) }, s.docMeta);
       },
 
       onNodesChange(changes) {
@@ -615,7 +646,9 @@ export function createEditorStore(initial?: {
 
       convertSelectionToSubgraph(name) {
         const s = get();
-        const ids = s.flow.filter((f) => f.selected && s.items[f.id]?.kind === 'node').map((f) => f.id);
+        const ids = s.flow
+          .filter((f) => f.selected && s.items[f.id]?.kind === 'node' && !isBoundary(f.id))
+          .map((f) => f.id);
         if (!ids.length || !s.catalog) return null;
         const r = convertToSubgraph(toDocument(s, s.docMeta), ids, s.catalog, name);
         if (!r) return null;
@@ -631,6 +664,29 @@ export function createEditorStore(initial?: {
         return r.nodes;
       },
 
+      openSubgraph(id) {
+        const s = get();
+        const next = enter(s, id, s.catalog);
+        if (!next) return false;
+        set({ ...next, catalog: derive(next) });
+        return true;
+      },
+
+      insertComponent(component, at) {
+        const s = get();
+        const r = insertComponent(toDocument(s, s.docMeta), component, at);
+        if (!r) return null;
+        commitDocument(r.doc);
+        get().select([r.instance]);
+        return r.instance;
+      },
+
+      leaveSubgraph(depth) {
+        const s = get();
+        const next = leave(s, depth, s.baseCatalog);
+        if (next) set({ ...next, catalog: derive(next) });
+      },
+
       undo() {
         const s = get();
         const prev = s.history.past.at(-1);
@@ -638,6 +694,7 @@ export function createEditorStore(initial?: {
         const restored = reconcile(prev, s);
         set({
           ...restored,
+          ...restoredCatalog(restored, s),
           history: { past: s.history.past.slice(0, -1), future: [...s.history.future, snapshot(s)] },
         });
       },
@@ -649,12 +706,15 @@ export function createEditorStore(initial?: {
         const restored = reconcile(next, s);
         set({
           ...restored,
+          ...restoredCatalog(restored, s),
           history: { past: [...s.history.past, snapshot(s)], future: s.history.future.slice(0, -1) },
         });
       },
     };
   });
 }
+
+const EMPTY: GraphState = { items: {}, flow: [], edges: [] };
 
 // ---- pure helpers -------------------------------------------------------------------------------
 
@@ -773,7 +833,9 @@ export function unlink(st: GraphState, target: string, input: string, catalog?: 
   return { items: { ...st.items, [target]: next }, flow: st.flow, edges };
 }
 
-function removeItems(st: GraphState, ids: Set<string>, catalog?: Catalog): GraphState {
+function removeItems(st: GraphState, wanted: Set<string>, catalog?: Catalog): GraphState {
+  // A subgraph's boundary nodes stay while its inside is shown.
+  const ids = new Set([...wanted].filter((id) => !isBoundary(id)));
   if (!ids.size) return st;
   let g: GraphState = st;
   // Unlink every input that reads from a removed node.
@@ -791,10 +853,6 @@ function removeItems(st: GraphState, ids: Set<string>, catalog?: Catalog): Graph
 }
 
 /** Undo/redo restore the graph but keep the current selection and measurements (not history). */
-function withSubgraphs(catalog: Catalog | undefined, defs: GraphDefinitions | undefined) {
-  return catalog && catalogWithSubgraphs(catalog, defs);
-}
-
 function reconcile(target: GraphState, current: GraphState): GraphState {
   const now = new Map(current.flow.map((f) => [f.id, f]));
   const flow = target.flow.map((f) => {
@@ -807,5 +865,5 @@ function reconcile(target: GraphState, current: GraphState): GraphState {
   const edges = target.edges.map((e) =>
     Boolean(e.selected) === selEdges.has(e.id) ? e : { ...e, selected: selEdges.has(e.id) },
   );
-  return { items: target.items, flow, edges, definitions: target.definitions };
+  return { items: target.items, flow, edges, definitions: target.definitions, scopes: target.scopes };
 }

@@ -27,5 +27,5 @@ export function record(h: History, current: GraphState, key?: string, now = Date
 }
 
 export function snapshot(s: GraphState): GraphState {
-  return { items: s.items, flow: s.flow, edges: s.edges, definitions: s.definitions };
+  return { items: s.items, flow: s.flow, edges: s.edges, definitions: s.definitions, scopes: s.scopes };
 }

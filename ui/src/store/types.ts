@@ -67,6 +67,17 @@ export interface GraphState {
   edges: FlowEdge[];
   /** The document's subgraph definitions, kept as they are (undone with the rest). */
   definitions?: GraphDefinitions | undefined;
+  /** The subgraphs opened to edit inside, outermost first: the canvas shows the last one's inside. */
+  scopes?: Scope[] | undefined;
+}
+
+/** A subgraph opened from one of its instances; `parent` is the level it was opened from, as it was. */
+export interface Scope {
+  subgraph: string;
+  instance: string;
+  /** The breadcrumb's name for it (the instance's title). */
+  title: string;
+  parent: Pick<GraphState, 'items' | 'flow' | 'edges'>;
 }
 
 export const GROUP_PREFIX = '@g:';

@@ -1,5 +1,6 @@
 import type { Point } from '@reelgraph/graph';
 import { createStore } from 'zustand/vanilla';
+import type { SocketEnd } from './connect';
 import type { PendingLink } from './editorStore';
 
 export interface Toast {
@@ -41,7 +42,9 @@ export interface UiState {
     /** "Insert a node" on a link: only nodes that take `from` and give `to`; the pick goes in between. */
     splice?: { target: string; input: string; from: string; to: string };
   };
-  dialog?: 'help' | 'presets' | 'missing' | 'login' | 'confirm' | 'compare';
+  dialog?: 'help' | 'presets' | 'missing' | 'login' | 'confirm' | 'compare' | 'connect';
+  /** The socket the keyboard's connect dialog links from. */
+  connectFrom?: SocketEnd;
   /** Two videos the compare dialog plays side by side, in sync. */
   compare?: readonly [Compared, Compared];
   missing?: MissingReport;

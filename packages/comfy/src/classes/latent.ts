@@ -1,6 +1,8 @@
 /** Text conditioning, latents and the VAE. */
+
+import type { GraphNode } from '@reelgraph/graph';
 import type { ApiNode } from '../format';
-import type { BuildContext, ClassTable, Flow, TypeExporter } from '../mapping';
+import type { BuildContext, ClassTable, ExportContext, Flow, OutputMap, TypeExporter } from '../mapping';
 import { out, w } from '../mapping';
 import { ev, inputs, lv } from './values';
 
@@ -74,7 +76,15 @@ export const latentClasses: ClassTable[] = [
     optional: ['clip_vision_output', 'start_image'],
     outputs: out(['positive', 'CONDITIONING'], ['negative', 'CONDITIONING'], ['latent', 'LATENT']),
     // A linked clip_vision_output has no Reelgraph input: the link accounting keeps that node foreign.
-    build: (ctx) => [ctx.flow('positive'), ctx.flow('negative'), wanLatent(ctx)],
+    // The conditioning passes on to the samplers; the node keeps its links and the samplers a pointer
+    // to it, so that export wires the conditioning through WanImageToVideo again.
+    build: (ctx) => {
+      ctx.keepLink('positive');
+      ctx.keepLink('negative');
+      const through = { class: 'WanImageToVideo', values: { node: ctx.id } };
+      const pass = (f: Flow | undefined) => f && { ...f, via: through };
+      return [pass(ctx.flow('positive')), pass(ctx.flow('negative')), wanLatent(ctx)];
+    },
   },
   {
     class: 'VAEDecode',
@@ -130,8 +140,9 @@ export const latentExporters: TypeExporter[] = [
   },
   {
     type: 'video.empty_latent',
-    outputs: { latent: ['', 0] },
+    outputs: wanOutputs,
     emit: (ctx) => {
+      if (ctx.origin === 'WanImageToVideo') return wanImageToVideo(ctx, ctx.node);
       // The class it came from (ComfyUI has one per model family); Wan 2.2's also takes the VAE.
       const wan = ctx.origin === 'Wan22ImageToVideoLatent';
       const cls =
@@ -152,7 +163,7 @@ export const latentExporters: TypeExporter[] = [
   },
   {
     type: 'video.image_to_video',
-    outputs: { latent: ['', 0] },
+    outputs: wanOutputs,
     emit: (ctx): Record<string, ApiNode> => {
       // The importer's shape: an empty latent of its own (id + ".empty") that nothing else reads.
       const src = ctx.source('latent');
@@ -164,6 +175,7 @@ export const latentExporters: TypeExporter[] = [
         return {};
       }
       ctx.absorb(src.id);
+      if (ctx.origin === 'WanImageToVideo') return wanImageToVideo(ctx, src.node);
       const size = (name: string) => ctx.convert(src.node.inputs[name]);
       return {
         '': {
@@ -199,3 +211,33 @@ export const latentExporters: TypeExporter[] = [
     }),
   },
 ];
+
+/** WanImageToVideo's latent is its output 2 (after the conditioning it passes on). */
+function wanOutputs(node: GraphNode): OutputMap {
+  return { latent: ['', node.meta?.comfy?.class === 'WanImageToVideo' ? 2 : 0] };
+}
+
+/** A Wan latent imported from WanImageToVideo, written back with the conditioning it passed on. */
+function wanImageToVideo(ctx: ExportContext, size: GraphNode): Record<string, ApiNode> {
+  const links = ctx.node.meta?.comfy?.links ?? {};
+  const positive = ctx.convert(links.positive);
+  const negative = ctx.convert(links.negative);
+  if (positive === undefined || negative === undefined)
+    ctx.warn('the conditioning it passed on is gone: WanImageToVideo is written without positive/negative');
+  const dim = (name: string) => ctx.convert(size.inputs[name]);
+  return {
+    '': {
+      class_type: 'WanImageToVideo',
+      inputs: inputs({
+        positive,
+        negative,
+        vae: ctx.link('vae'),
+        start_image: ctx.link('start_image'),
+        width: dim('width'),
+        height: dim('height'),
+        length: dim('frames'),
+        batch_size: dim('batch'),
+      }),
+    },
+  };
+}

@@ -1,6 +1,7 @@
 /** ComfyUI's model loaders → `video.load_model` (one Reelgraph model folder holds all three parts). */
 import type { ClassTable, TypeExporter, WidgetSpec } from '../mapping';
 import { out, w } from '../mapping';
+import { matchModel } from '../model-names';
 
 type Part = 'dit' | 'text_encoder' | 'vae';
 
@@ -83,7 +84,12 @@ export const loaderExporters: TypeExporter[] = [
     emit: (ctx) => {
       const cls = loaded(ctx.origin);
       const file = LOADED[cls]?.file as string;
-      return { '': { class_type: cls, inputs: { [file]: ctx.value('model') } } };
+      const model = ctx.value('model');
+      // The file it was imported from, while the node still loads the local model that file matched.
+      const original = cls === ctx.origin ? ctx.node.meta?.comfy?.values?.[file] : undefined;
+      const same =
+        typeof original === 'string' && typeof model === 'string' && matchModel(original, [model]) === model;
+      return { '': { class_type: cls, inputs: { [file]: same ? original : model } } };
     },
   },
 ];

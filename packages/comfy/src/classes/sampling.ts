@@ -306,6 +306,15 @@ function conditioning(
 ): { positive: unknown; negative: unknown } {
   const positive = ctx.link('positive');
   const negative = ctx.link('negative');
+  const wan = through?.class === 'WanImageToVideo' ? through.values?.node : undefined;
+  const peer = typeof wan === 'string' ? ctx.peer(wan) : undefined;
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  if (
+    peer?.meta?.comfy?.class === 'WanImageToVideo' &&
+    (peer.mode ?? 'active') === 'active' &&
+    same(peer.meta.comfy.links?.positive, ctx.node.inputs.positive)
+  )
+    return { positive: [wan, 0], negative: negative === undefined ? undefined : [wan, 1] };
   if (through?.class === 'LTXVConditioning' && negative !== undefined) {
     nodes['.conditioning'] = {
       class_type: 'LTXVConditioning',

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { EngineEvent } from '@reelgraph/executor';
 import type { PackCatalog } from '@reelgraph/packs';
 import type { JobError, JobState, QueueStatus } from '@reelgraph/protocol';
-import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { JobRecord, Store } from '../../store/store';
 import type { Hub } from '../../ws/hub';
@@ -25,8 +25,10 @@ import type { SchedulerOptions, SubmitInput } from '../scheduler';
 import { finishJob, settle } from '../settle';
 import { readAnnounced } from './announce';
 import { type Capability, canRun, missingOn, needsOf } from './capability';
+import { CapabilityQueues } from './capability-queues';
 import { connectRedisPair } from './connect';
-import { appendLog, JobLogReader } from './job-log';
+import { fetchFromPeers } from './fetch-output';
+import { appendLog, JobLogReader, logTail } from './job-log';
 import {
   bullPriority,
   CANCEL_CHANNEL,
@@ -62,6 +64,8 @@ export interface BullQueueOptions
   catalog: () => PackCatalog;
   /** Where this front keeps its place in the job log (in its data folder). */
   logPositionFile: string;
+  /** `REELGRAPH_WORKER_SECRET`: to fetch an output this front missed from another front. */
+  workerSecret?: string;
 }
 
 /** A job a worker runs that this front relays: its tracker numbers, stores and sends its events. */
@@ -69,6 +73,8 @@ interface Relay {
   tracker: JobTracker;
   worker: string;
   cancelRequested: boolean;
+  /** Previews that overtook (on pub/sub) the progress they follow (in the log): sent once it is here. */
+  held?: { step: number; event: EngineEvent }[];
 }
 
 const TERMINAL: ReadonlySet<JobState> = new Set(['success', 'failed', 'cancelled']);
@@ -84,11 +90,7 @@ const TERMINAL: ReadonlySet<JobState> = new Set(['success', 'failed', 'cancelled
  */
 export class BullQueue implements JobQueue {
   readonly #relays = new Map<string, Relay>();
-  /** Cancelled while queued: a worker that still picks it up is told to stop. */
-  readonly #cancelled = new Set<string>();
   #paused = false;
-  /** The last pause/resume sent to Redis: a job submitted after it is added only once it has landed. */
-  #control: Promise<unknown> = Promise.resolve();
   #stopped = false;
   /** The live workers, as last read from Redis (refreshed every second). */
   #workers: WorkerInfo[] = [];
@@ -100,8 +102,7 @@ export class BullQueue implements JobQueue {
     private readonly store: Store,
     private readonly hub: Hub,
     private readonly opts: BullQueueOptions,
-    private readonly queue: Queue,
-    private readonly events: QueueEvents,
+    private readonly queues: CapabilityQueues,
     private readonly pub: Redis,
     private readonly sub: Redis,
   ) {
@@ -124,10 +125,12 @@ export class BullQueue implements JobQueue {
    */
   static async open(store: Store, hub: Hub, opts: BullQueueOptions): Promise<BullQueue> {
     const { connection, pub, sub } = await connectRedisPair(opts.redis, opts.log);
-    const queue = new Queue<WireJob>(QUEUE_NAME, { connection });
-    const events = new QueueEvents(QUEUE_NAME, { connection });
-    await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
-    const q = new BullQueue(store, hub, opts, queue as Queue, events, pub, sub);
+    const queues = new CapabilityQueues(connection, {
+      failed: (jobId, reason) => q.#onFailed(jobId, reason),
+      stalled: (jobId) =>
+        opts.log('warn', `job ${jobId}: its worker stopped answering; the job goes back to the queue`),
+    });
+    const q: BullQueue = new BullQueue(store, hub, opts, queues, pub, sub);
     sub.on('messageBuffer', (channel: Buffer, message: Buffer) => {
       if (channel.toString() !== PREVIEW_CHANNEL) return;
       try {
@@ -145,10 +148,6 @@ export class BullQueue implements JobQueue {
       q.#announce().catch((err: Error) => opts.log('warn', `announcing this front: ${err.message}`));
     }, 1000);
     q.#workerTimer.unref();
-    events.on('failed', ({ jobId, failedReason }) => q.#onFailed(jobId, failedReason));
-    events.on('stalled', ({ jobId }) =>
-      opts.log('warn', `job ${jobId}: its worker stopped answering; the job goes back to the queue`),
-    );
     return q;
   }
 
@@ -160,6 +159,8 @@ export class BullQueue implements JobQueue {
   async #refreshWorkers(): Promise<void> {
     const workers = await readAnnounced<WorkerInfo>(this.pub, WORKER_KEY_PREFIX);
     this.#workers = workers.sort((a, b) => a.name.localeCompare(b.name));
+    // Their queues are open here, so a cancel or a pause reaches jobs another front routed there.
+    for (const w of this.#workers) this.queues.get(w.queue ?? QUEUE_NAME);
   }
 
   /** Workers upload every output file to every live front (so any front serves it). */
@@ -170,8 +171,19 @@ export class BullQueue implements JobQueue {
     return this.pub.set(`${FRONT_KEY_PREFIX}${info.id}`, JSON.stringify(info), 'PX', 3000);
   }
 
-  /** Tell the other fronts what this one did (it applied it already). */
-  #tell(m: FrontMessage): Promise<unknown> {
+  /**
+   * Resolves once this front has applied the job log up to its newest entry: what this front just
+   * logged (a cancel, a priority: applied in log order on every front) and every job another front
+   * accepted before now (a read-through for a job this front does not know yet).
+   */
+  async sync(): Promise<void> {
+    if (this.#stopped) return;
+    const tail = await logTail(this.pub).catch(() => '0');
+    await this.#reader.reached(tail);
+  }
+
+  /** Log what this front did: every front applies it in log order (`#apply`). */
+  #tell(m: FrontMessage): Promise<string> {
     const p = appendLog(this.pub, m);
     this.#background(m.t, p);
     return p;
@@ -181,11 +193,21 @@ export class BullQueue implements JobQueue {
     return this.#reader.front;
   }
 
-  /** Refuse a graph no live worker can run: it would wait forever. */
-  #checkRunnable(input: SubmitInput): Capability {
+  /**
+   * Route a graph to the queue of workers that can run it (the set with the most idle slots), or refuse
+   * it when no live worker can: it would wait forever.
+   */
+  #route(input: SubmitInput): { needs: Capability; queue: string } {
     const needs = needsOf(input.graph, this.opts.catalog());
     const misses = this.#workers.map((w) => missingOn(needs, workerCapability(w)));
-    if (misses.some(canRun)) return needs;
+    const idle = new Map<string, number>();
+    this.#workers.forEach((w, i) => {
+      if (!canRun(misses[i]!)) return;
+      const queue = w.queue ?? QUEUE_NAME;
+      idle.set(queue, (idle.get(queue) ?? 0) + Math.max(0, w.concurrency - w.running.length));
+    });
+    const best = [...idle].sort(([a, x], [b, y]) => y - x || a.localeCompare(b))[0];
+    if (best) return { needs, queue: best[0] };
     // What no worker has at all (empty lists: each lacks something another has).
     const everywhere = (pick: (m: ReturnType<typeof missingOn>) => string[], all: string[]) =>
       misses.length ? all.filter((x) => misses.every((m) => pick(m).includes(x))) : all;
@@ -197,6 +219,16 @@ export class BullQueue implements JobQueue {
       models: everywhere((m) => m.models, needs.models),
       packs: misses.length ? everywhere((m) => m.packs, packs) : [],
     });
+  }
+
+  /**
+   * Slots of live workers that run nothing now: jobs ahead that fill them start at once (as the embedded
+   * queue starts them inside submit), so they do not count towards a new job's position.
+   */
+  #idleSlots(): number {
+    if (this.#paused) return 0;
+    const slots = this.#workers.reduce((n, w) => n + w.concurrency, 0);
+    return Math.max(0, slots - this.#relays.size);
   }
 
   recover(): { requeued: string[]; failed: string[] } {
@@ -219,24 +251,27 @@ export class BullQueue implements JobQueue {
 
   pause(): QueueStatus {
     this.#paused = true;
-    this.#control = this.queue.pause();
-    this.#background('pause', this.#control);
+    this.#background('pause', this.queues.setPaused(true));
     void this.#tell({ t: 'pause', origin: this.#front });
     return this.status();
   }
 
   resume(): QueueStatus {
     this.#paused = false;
-    this.#control = this.queue.resume();
-    this.#background('resume', this.#control);
+    this.#background('resume', this.queues.setPaused(false));
     void this.#tell({ t: 'resume', origin: this.#front });
     return this.status();
   }
 
   submit(input: SubmitInput, nodeCount: number): { jobId: string; position: number } {
     checkRoom(this.#book);
-    const needs = this.#checkRunnable(input);
-    const { jobId: id, position, priority, timeoutMs } = insertQueued(this.#book, input, nodeCount);
+    const { needs, queue } = this.#route(input);
+    const {
+      jobId: id,
+      position,
+      priority,
+      timeoutMs,
+    } = insertQueued(this.#book, input, nodeCount, (n) => Math.max(0, n - this.#idleSlots()));
     const data: WireJob = {
       graph: input.graph,
       ...(input.targets ? { targets: input.targets } : {}),
@@ -259,15 +294,7 @@ export class BullQueue implements JobQueue {
     };
     // In the log before in the queue: every front knows the job before a worker's first word on it.
     this.#tell({ t: 'submit', origin: this.#front, job, position })
-      .then(() => this.#control.catch(() => {}))
-      .then(() =>
-        this.queue.add('run', data, {
-          jobId: id,
-          priority: bullPriority(priority),
-          removeOnComplete: true,
-          removeOnFail: 1000,
-        }),
-      )
+      .then(() => this.queues.add(queue, id, data, bullPriority(priority)))
       .catch((err: Error) => {
         this.opts.log('error', `job ${id}: could not be queued in Redis: ${err.message}`);
         const job = this.store.getJob(id);
@@ -285,33 +312,27 @@ export class BullQueue implements JobQueue {
   cancel(id: string): { state: JobState; cancelled: boolean } {
     const job = this.store.getJob(id);
     if (!job) throw new QueueError({ kind: 'not_found', jobId: id });
-    if (job.state === 'queued') {
-      this.#cancelQueued(job);
-      void this.#tell({ t: 'cancel', origin: this.#front, jobId: id });
-      // Still waiting in Redis: take it out. Already taken by a worker a moment ago: tell it to stop.
-      this.#background(
-        'cancel',
-        this.queue.remove(id).then((removed) => (removed ? undefined : this.pub.publish(CANCEL_CHANNEL, id))),
-      );
-      return { state: 'cancelled', cancelled: true };
-    }
-    if (job.state === 'running') {
-      const relay = this.#relays.get(id);
-      if (relay) relay.cancelRequested = true;
-      this.#background('cancel', this.pub.publish(CANCEL_CHANNEL, id));
-      return { state: 'running', cancelled: true };
-    }
-    return { state: job.state, cancelled: false };
+    if (TERMINAL.has(job.state)) return { state: job.state, cancelled: false };
+    // Applied from the log, on every front alike: a worker's start may be ahead of it there, and then
+    // the job is cancelled while it runs (`sync` waits for it before the HTTP answer).
+    void this.#tell({ t: 'cancel', origin: this.#front, jobId: id });
+    // Still waiting in Redis: take it out. Taken by a worker (a moment ago, perhaps): tell it to stop.
+    this.#background(
+      'cancel',
+      this.queues.remove(id).then((removed) => (removed ? undefined : this.pub.publish(CANCEL_CHANNEL, id))),
+    );
+    return { state: job.state === 'queued' ? 'cancelled' : 'running', cancelled: true };
   }
 
   setPriority(id: string, priority: number): JobRecord {
-    const fresh = reprioritise(this.#book, id, priority);
+    const job = this.store.getJob(id);
+    if (!job) throw new QueueError({ kind: 'not_found', jobId: id });
+    if (job.state !== 'queued')
+      throw new QueueError({ kind: 'conflict', jobId: id, state: job.state, operation: 'reprioritise' });
+    // Applied from the log like a cancel: a start ahead of it there makes it a no-op on every front.
     void this.#tell({ t: 'priority', origin: this.#front, jobId: id, priority });
-    this.#background(
-      'reprioritise',
-      this.queue.getJob(id).then((j) => j?.changePriority({ priority: bullPriority(priority) })),
-    );
-    return fresh;
+    this.#background('reprioritise', this.queues.changePriority(id, bullPriority(priority)));
+    return { ...job, priority };
   }
 
   delete(id: string): void {
@@ -320,7 +341,6 @@ export class BullQueue implements JobQueue {
   }
 
   #cancelQueued(job: JobRecord): void {
-    this.#cancelled.add(job.id);
     finishJob(this.store, this.hub, this.#tracker(job.id), job, {
       state: 'cancelled',
       durationMs: null,
@@ -359,13 +379,17 @@ export class BullQueue implements JobQueue {
     for (const r of this.#relays.values()) r.tracker.close();
     this.#relays.clear();
     await this.pub.del(`${FRONT_KEY_PREFIX}${this.#front}`).catch(() => {});
-    await Promise.allSettled([this.events.close(), this.queue.close(), this.#reader.stop()]);
+    await Promise.allSettled([this.queues.close(), this.#reader.stop()]);
     this.pub.disconnect();
     this.sub.disconnect();
   }
 
-  /** One entry of the job log: another front's doing, or a worker's. */
-  #apply(m: LogMessage): void {
+  /** One entry of the job log: a front's doing, or a worker's. */
+  #apply(m: LogMessage): void | Promise<void> {
+    // This front's own submit, delete and pause it applied at once; its cancels and priorities it applies
+    // here, in log order, as every other front does.
+    const own = 'origin' in m && m.origin === this.#front;
+    if (own && m.t !== 'cancel' && m.t !== 'priority') return;
     switch (m.t) {
       case 'submit': {
         if (this.store.getJob(m.job.id)) return;
@@ -401,17 +425,35 @@ export class BullQueue implements JobQueue {
         this.#paused = m.t === 'pause';
         return;
       default:
-        this.#onMessage(m);
+        return this.#onMessage(m);
     }
   }
 
   /** A preview is not stored: it goes to this front's subscribers of a job running here and now. */
   #onPreview(m: LogMessage): void {
     if (m.t !== 'event') return;
-    this.#relays.get(m.jobId)?.tracker.onEngineEvent(m.event);
+    const relay = this.#relays.get(m.jobId);
+    if (!relay) return;
+    const e = m.event;
+    const step = 'nodeId' in e ? relay.tracker.nodes[e.nodeId]?.step : undefined;
+    if (m.afterStep !== undefined && (step ?? 0) < m.afterStep) {
+      relay.held = [...(relay.held ?? []), { step: m.afterStep, event: e }];
+      return;
+    }
+    relay.tracker.onEngineEvent(e);
   }
 
-  #onMessage(m: WorkerMessage): void {
+  /** Send the held previews whose progress has now been applied. */
+  #release(relay: Relay): void {
+    if (!relay.held?.length) return;
+    const due = relay.held.filter(
+      (h) => 'nodeId' in h.event && (relay.tracker.nodes[h.event.nodeId]?.step ?? 0) >= h.step,
+    );
+    relay.held = relay.held.filter((h) => !due.includes(h));
+    for (const h of due) relay.tracker.onEngineEvent(h.event);
+  }
+
+  #onMessage(m: WorkerMessage): void | Promise<void> {
     const job = this.store.getJob(m.jobId);
     // A job this front never saw (the log was trimmed past it), or one already settled here (a cancel
     // that raced the worker).
@@ -426,8 +468,7 @@ export class BullQueue implements JobQueue {
         this.#onStart(job, m.worker);
         return;
       case 'event':
-        this.#onEvent(job, m.event);
-        return;
+        return this.#onEvent(job, m.event, m.sha256 ?? {});
       case 'end': {
         const relay = this.#relay(job);
         const fresh = this.store.getJob(job.id)!;
@@ -439,7 +480,6 @@ export class BullQueue implements JobQueue {
         });
         finishJob(this.store, this.hub, relay.tracker, fresh, end);
         this.#relays.delete(job.id);
-        this.#cancelled.delete(job.id);
         return;
       }
     }
@@ -473,17 +513,46 @@ export class BullQueue implements JobQueue {
     if (relay.cancelRequested) this.#background('cancel', this.pub.publish(CANCEL_CHANNEL, job.id));
   }
 
-  #onEvent(job: JobRecord, event: EngineEvent): void {
+  #onEvent(job: JobRecord, event: EngineEvent, sha256: Record<string, string>): void | Promise<void> {
     const relay = this.#relay(job);
-    if (event.type === 'node:done' || event.type === 'node:cached') {
-      // The worker uploaded its files here first; their paths are relative to the outputs folder.
-      event.artifacts = event.artifacts.map((a) =>
-        a.kind === 'file' && !path.isAbsolute(a.path)
-          ? { ...a, path: path.join(this.opts.outputsDir, a.path) }
-          : a,
-      );
+    if (event.type !== 'node:done' && event.type !== 'node:cached') {
+      relay.tracker.onEngineEvent(event);
+      this.#release(relay);
+      return;
     }
-    relay.tracker.onEngineEvent(event);
+    // The worker uploaded its files here first; their paths are relative to the outputs folder. A file
+    // missing here (this front was down or behind during the upload) is fetched from another front.
+    const rels = event.artifacts.flatMap((a) =>
+      a.kind === 'file' && !path.isAbsolute(a.path) ? [a.path] : [],
+    );
+    event.artifacts = event.artifacts.map((a) =>
+      a.kind === 'file' && !path.isAbsolute(a.path)
+        ? { ...a, path: path.join(this.opts.outputsDir, a.path) }
+        : a,
+    );
+    const missing = rels.filter((rel) => !existsSync(path.join(this.opts.outputsDir, rel)));
+    if (!missing.length || !this.opts.workerSecret) return relay.tracker.onEngineEvent(event);
+    return this.#fetchMissing(job.id, missing, sha256).then(() => relay.tracker.onEngineEvent(event));
+  }
+
+  async #fetchMissing(jobId: string, rels: string[], sha256: Record<string, string>): Promise<void> {
+    const fronts = await readAnnounced<FrontInfo>(this.pub, FRONT_KEY_PREFIX).catch(() => []);
+    const peers = fronts.filter((f) => f.id !== this.#front).map((f) => f.url);
+    for (const rel of rels) {
+      const got = await fetchFromPeers({
+        peers,
+        jobId,
+        rel,
+        sha256: sha256[rel],
+        outputsDir: this.opts.outputsDir,
+        secret: this.opts.workerSecret ?? '',
+      });
+      if (!got.ok)
+        this.opts.log(
+          'warn',
+          `job ${jobId}: output ${rel} is on no other live front (${got.reasons.join('; ') || 'none is live'})`,
+        );
+    }
   }
 
   /** The relay of a running job; made on first sight when this front (re)started while it ran. */

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { GraphDocument } from '@reelgraph/graph';
 import type { PackCatalog } from '@reelgraph/packs';
+import { QUEUE_NAME } from './wire';
 
 /** What a worker can run (announced in its `WorkerInfo`), or what a job needs. */
 export interface Capability {
@@ -67,3 +69,16 @@ export function missingOn(needs: Capability, has: Capability): Missing {
 }
 
 export const canRun = (m: Missing) => m.nodeTypes.length + m.models.length + m.packs.length === 0;
+
+/**
+ * The BullMQ queue of the workers with exactly this capability set: workers listen on their own set's
+ * queue, and a front adds a job to the queue of a set that can run it (routing, not refusal).
+ */
+export function queueOf(c: Capability): string {
+  const canonical = JSON.stringify([
+    [...c.nodeTypes].sort(),
+    [...c.models].sort(),
+    Object.entries(c.packs).sort(([a], [b]) => a.localeCompare(b)),
+  ]);
+  return `${QUEUE_NAME}-${createHash('sha256').update(canonical).digest('hex').slice(0, 16)}`;
+}

@@ -3,9 +3,23 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import { decodeMessage, encodeMessage, LOG_MAX_ENTRIES, LOG_STREAM, type LogMessage } from './wire';
 
-/** Append one message to the job log (see `wire.ts`); commands on one connection keep their order. */
-export function appendLog(redis: Redis, m: LogMessage): Promise<unknown> {
-  return redis.xadd(LOG_STREAM, 'MAXLEN', '~', String(LOG_MAX_ENTRIES), '*', 'm', encodeMessage(m));
+/** Append one message to the job log (see `wire.ts`); its entry id. Commands on one connection keep their order. */
+export async function appendLog(redis: Redis, m: LogMessage): Promise<string> {
+  const id = await redis.xadd(LOG_STREAM, 'MAXLEN', '~', String(LOG_MAX_ENTRIES), '*', 'm', encodeMessage(m));
+  return id ?? '0';
+}
+
+/** The id of the log's newest entry (`0` when it is empty). */
+export async function logTail(redis: Redis): Promise<string> {
+  const [last] = await redis.xrevrange(LOG_STREAM, '+', '-', 'COUNT', 1);
+  return last?.[0] ?? '0';
+}
+
+/** Stream entry ids (`<ms>-<n>`) in log order. */
+function idAtOrAfter(id: string, than: string): boolean {
+  const [a = 0n, b = 0n] = id.split('-').map(BigInt);
+  const [c = 0n, d = 0n] = than.split('-').map(BigInt);
+  return a > c || (a === c && b >= d);
 }
 
 /** Where a front is in the log, kept in its data folder so a restart resumes there. */
@@ -27,18 +41,21 @@ function loadPosition(file: string): Position {
 }
 
 /**
- * Reads the job log on its own (blocking) connection and hands each message to `apply`, in log order;
- * after each batch the position is saved. While Redis is away it retries every half second.
+ * Reads the job log on its own (blocking) connection and hands each message to `apply`, in log order
+ * (this front's own entries too: `apply` knows which it applied already); after each batch the
+ * position is saved. While Redis is away it retries every half second.
  */
 export class JobLogReader {
   readonly #position: Position;
   #stopped = false;
   #loop: Promise<void> | undefined;
+  /** Callers waiting until the log is applied up to an entry. */
+  #waiters: { id: string; resolve: () => void }[] = [];
 
   constructor(
     private readonly redis: Redis,
     private readonly file: string,
-    private readonly apply: (m: LogMessage) => void,
+    private readonly apply: (m: LogMessage) => void | Promise<void>,
     private readonly log: (level: 'warn' | 'error', message: string) => void,
   ) {
     this.#position = loadPosition(file);
@@ -49,6 +66,30 @@ export class JobLogReader {
   /** This front's id in the log (kept across restarts). */
   get front(): string {
     return this.#position.front;
+  }
+
+  /**
+   * Resolves once every entry up to `id` is applied here (or after `timeoutMs`: a log that does not
+   * move on, e.g. while Redis is away, must not hang an HTTP answer).
+   */
+  reached(id: string, timeoutMs = 5000): Promise<void> {
+    if (idAtOrAfter(this.#position.last, id) || this.#stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const w = { id, resolve };
+      this.#waiters.push(w);
+      setTimeout(() => {
+        this.#waiters = this.#waiters.filter((x) => x !== w);
+        resolve();
+      }, timeoutMs).unref();
+    });
+  }
+
+  #wake(): void {
+    const last = this.#position.last;
+    const due = this.#waiters.filter((w) => idAtOrAfter(last, w.id));
+    if (!due.length) return;
+    this.#waiters = this.#waiters.filter((w) => !due.includes(w));
+    for (const w of due) w.resolve();
   }
 
   /** Apply everything the log holds now, then keep following it. */
@@ -85,14 +126,13 @@ export class JobLogReader {
       const raw = fields[1];
       if (!raw) continue;
       try {
-        const m = decodeMessage(raw);
-        if ('origin' in m && m.origin === this.#position.front) continue;
-        this.apply(m);
+        await this.apply(decodeMessage(raw));
       } catch (err) {
         this.log('error', `a job log entry could not be applied: ${(err as Error).stack ?? err}`);
       }
     }
     this.#save();
+    this.#wake();
     return entries.length > 0;
   }
 
@@ -104,6 +144,7 @@ export class JobLogReader {
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    for (const w of this.#waiters.splice(0)) w.resolve();
     this.redis.disconnect();
     await this.#loop?.catch(() => {});
   }

@@ -7,7 +7,7 @@ import type { Capability } from './capability';
 
 /**
  * What fronts and workers say to each other through Redis (docs/scale-out.md). Jobs travel as BullMQ
- * jobs on one queue. Everything that changes a job — a front's submit, cancel, re-prioritise, delete and
+ * jobs, on one queue per capability set of the live workers (`queueOf`). Everything that changes a job — a front's submit, cancel, re-prioritise, delete and
  * a worker's start, engine events and end — is appended, CBOR-encoded, to one Redis stream (`LOG_STREAM`)
  * that every front applies in the same order, so every front holds the same jobs with the same event
  * sequence numbers and a front that restarts catches up from where it stopped. Previews, which are not
@@ -48,6 +48,8 @@ export interface WorkerInfo {
   /** Every model id its model inputs offer (`capability.ts`). */
   models: string[];
   packs: { name: string; version?: string; status: string }[];
+  /** The BullMQ queue it takes jobs from: its capability set's (`queueOf`); absent: `QUEUE_NAME`. */
+  queue?: string;
   startedAt: number;
   heartbeatAt: number;
 }
@@ -66,8 +68,18 @@ export interface WireJob {
 /** Worker → fronts, in order per job (previews on `PREVIEW_CHANNEL`, the rest in the log). */
 export type WorkerMessage =
   | { t: 'start'; jobId: string; worker: string; attempt: number }
-  /** File artifacts' `path` is relative to the outputs folder and already uploaded to the fronts. */
-  | { t: 'event'; jobId: string; event: EngineEvent }
+  /**
+   * File artifacts' `path` is relative to the outputs folder and already uploaded to the fronts;
+   * `sha256` maps those paths to their digests (a front without a copy fetches one from another).
+   */
+  | {
+      t: 'event';
+      jobId: string;
+      event: EngineEvent;
+      sha256?: Record<string, string>;
+      /** On a preview: its node's last progress step sent before it (the front holds it until then). */
+      afterStep?: number;
+    }
   | {
       t: 'end';
       jobId: string;

@@ -2,6 +2,7 @@ import type { NodeSchema } from '@reelgraph/graph';
 import { useMemo, useState } from 'react';
 import { type CategoryNode, matchesQuery, nodeTree } from '../../lib/library';
 import { editor, useEditor } from '../../state';
+import { ComponentList } from './ComponentList';
 import { NODE_DRAG_TYPE, useDropPoint } from './drop-point';
 
 /** The catalog by category: click (or Enter) adds the node in the middle of the view; drag drops it. */
@@ -21,6 +22,7 @@ export function NodeLibrary() {
         onChange={(e) => setQuery(e.currentTarget.value)}
       />
       <ul className="rg-tree" aria-label="Node library">
+        <ComponentList query={query.trim()} at={at} />
         {tree.map((c) => (
           <Category key={c.path} category={c} query={query.trim()} add={add} />
         ))}

@@ -8,6 +8,7 @@ import {
   openPresetInTab,
   openSaved,
   refreshLibrary,
+  renameSaved,
   saveToLibrary,
 } from '../../library';
 import { api, useEditor } from '../../state';
@@ -19,6 +20,7 @@ export function WorkflowLibrary() {
   const [name, setName] = useState(title ?? '');
   const [presets, setPresets] = useState<PresetInfo[] | null>(null);
   const [presetError, setPresetError] = useState<string>();
+  const [renaming, setRenaming] = useState<string>();
   useEffect(() => setName(title ?? ''), [title]);
   useEffect(() => {
     void refreshLibrary();
@@ -54,15 +56,28 @@ export function WorkflowLibrary() {
       <ul className="rg-library-list" aria-label="My workflows">
         {saved?.map((w) => (
           <li key={w.name} data-workflow-name={w.name}>
-            <button type="button" className="rg-library-open" onClick={() => void openSaved(w.name)}>
-              <span>{w.name}</span>
-              <span className="muted">
-                {w.nodeCount} nodes · {new Date(w.updatedAt).toLocaleString()}
-              </span>
-            </button>
-            <button type="button" aria-label={`Delete ${w.name}`} onClick={() => void deleteSaved(w.name)}>
-              Delete
-            </button>
+            {renaming === w.name ? (
+              <RenameForm name={w.name} done={() => setRenaming(undefined)} />
+            ) : (
+              <>
+                <button type="button" className="rg-library-open" onClick={() => void openSaved(w.name)}>
+                  <span>{w.name}</span>
+                  <span className="muted">
+                    {w.nodeCount} nodes · {new Date(w.updatedAt).toLocaleString()}
+                  </span>
+                </button>
+                <button type="button" aria-label={`Rename ${w.name}`} onClick={() => setRenaming(w.name)}>
+                  Rename
+                </button>
+                <button
+                  type="button"
+                  aria-label={`Delete ${w.name}`}
+                  onClick={() => void deleteSaved(w.name)}
+                >
+                  Delete
+                </button>
+              </>
+            )}
           </li>
         ))}
       </ul>
@@ -81,5 +96,40 @@ export function WorkflowLibrary() {
         ))}
       </ul>
     </div>
+  );
+}
+
+/** In place of a saved workflow's row: its new name; Enter renames, Escape leaves it as it was. */
+function RenameForm({ name, done }: { name: string; done: () => void }) {
+  const [to, setTo] = useState(name);
+  const trimmed = to.trim();
+  return (
+    <form
+      className="rg-library-rename"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (trimmed) void renameSaved(name, trimmed).then((ok) => ok && done());
+      }}
+    >
+      <input
+        aria-label={`New name for ${name}`}
+        maxLength={100}
+        value={to}
+        // biome-ignore lint/a11y/noAutofocus: the user just asked to type a new name here
+        autoFocus
+        onChange={(e) => setTo(e.currentTarget.value)}
+        onKeyDown={(e) => {
+          if (e.key !== 'Escape') return;
+          e.stopPropagation();
+          done();
+        }}
+      />
+      <button type="submit" disabled={!trimmed}>
+        Rename
+      </button>
+      <button type="button" onClick={done}>
+        Cancel
+      </button>
+    </form>
   );
 }
