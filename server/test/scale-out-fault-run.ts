@@ -64,7 +64,8 @@ export async function runFaults(opts: FaultRunOptions): Promise<FaultReport> {
     });
   const fronts: TestServer[] = await Promise.all([front(), front()]);
   const names = ['fw1', 'fw2', 'fw3'];
-  const spawnWorker = (name: string) => startWorker(redis.url, name, scratch, ['--max-stalls', '50']);
+  const spawnWorker = (name: string) =>
+    startWorker(redis.url, name, scratch, ['--max-stalls', '50'], FIXTURE_PACKS, 300_000);
   const workers: TestWorker[] = await Promise.all(names.map(spawnWorker));
   const started = performance.now();
   const report: FaultReport = {

@@ -108,6 +108,8 @@ export async function startWorker(
   scratch: string,
   extra: string[] = [],
   nodes = FIXTURE_PACKS,
+  /** A busy machine can take minutes to start one (it warms its models first). */
+  startTimeoutMs = 180_000,
 ): Promise<TestWorker> {
   const cli = path.join(REPO, 'server', 'src', 'cli.ts');
   const child = spawn(
@@ -144,7 +146,7 @@ export async function startWorker(
   child.stderr?.on('data', (d) => {
     out += d;
   });
-  await waitForLine(child, /takes jobs from/, `worker ${name}`, 180_000);
+  await waitForLine(child, /takes jobs from/, `worker ${name}`, startTimeoutMs);
   return {
     child,
     output: () => out,
