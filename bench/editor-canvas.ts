@@ -207,7 +207,21 @@ async function gestures(
       await page.mouse.up();
     });
   }
-  const header = page.locator('.react-flow__node .rg-title').nth(2);
+  // Far out a node is a canvas box until the pointer is over it: hover it first, then take its header.
+  const id = await page.evaluate<string | undefined>(`window.__reelgraph.editor.getState().flow[2]?.id`);
+  const at = await page.evaluate<{ x: number; y: number } | null>(`(() => {
+      const f = window.__reelgraph.editor.getState().flow[2];
+      const vp = document.querySelector('.react-flow__viewport');
+      const m = vp && new DOMMatrix(getComputedStyle(vp).transform);
+      const pane = document.querySelector('.react-flow').getBoundingClientRect();
+      return f && m ? { x: pane.left + m.e + (f.position.x + 20) * m.a, y: pane.top + m.f + (f.position.y + 8) * m.a } : null;
+    })()`);
+  const far = await page.evaluate<boolean>(`!!document.querySelector('.rg-canvas.lod')`);
+  if (far && at) await page.mouse.move(at.x, at.y);
+  const header = far
+    ? page.locator(`.rg-node[data-node-id="${id}"] .rg-title`)
+    : page.locator('.react-flow__node .rg-title').nth(2);
+  await header.waitFor({ state: 'attached', timeout: 30_000 });
   const box = await header.boundingBox();
   if (box) {
     const x = box.x + 10;

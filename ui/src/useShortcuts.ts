@@ -1,5 +1,6 @@
-import { useReactFlow } from '@xyflow/react';
+import { useReactFlow, useStoreApi } from '@xyflow/react';
 import { useEffect } from 'react';
+import { fitGraph } from './flow/fitEstimate';
 import { shortcutFor } from './keymap';
 import { editor } from './state';
 import { uiStore } from './store/uiStore';
@@ -10,6 +11,7 @@ const typing = (t: EventTarget | null) =>
 /** Global keys, as `keymap.ts` declares them. Keys typed into widgets stay theirs, except Ctrl+Enter. */
 export function useShortcuts(): void {
   const rf = useReactFlow();
+  const flowStore = useStoreApi();
   useEffect(() => {
     let mouse = { x: innerWidth / 2, y: innerHeight / 2 };
     const onMove = (e: MouseEvent) => {
@@ -30,7 +32,7 @@ export function useShortcuts(): void {
           mouse,
           at: () => rf.screenToFlowPosition(mouse),
           selected: () => s.flow.filter((f) => f.selected).map((f) => f.id),
-          fitView: () => void rf.fitView({ maxZoom: 1 }),
+          fitView: () => fitGraph(rf, flowStore.getState(), s.flow),
         },
         e,
       );
@@ -41,5 +43,5 @@ export function useShortcuts(): void {
       removeEventListener('keydown', onKey);
       removeEventListener('mousemove', onMove);
     };
-  }, [rf]);
+  }, [rf, flowStore]);
 }

@@ -73,6 +73,8 @@ export async function openWorkflows(): Promise<boolean> {
   const saved = readWorkflow(active);
   const ok = Boolean(saved && restore(saved));
   if (saved?.unsaved) patch(active, { clean: UNSAVED });
+  // Fitted before the first render, so a large graph first renders far out (canvas boxes), not in full.
+  if (ok) uiStore.setState((u) => ({ fit: u.fit + 1 }));
   return ok;
 }
 

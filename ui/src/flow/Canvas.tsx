@@ -1,6 +1,7 @@
 import {
   Background,
   type Connection,
+  ControlButton,
   Controls,
   type FinalConnectionState,
   MiniMap,
@@ -8,7 +9,7 @@ import {
   useReactFlow,
   useStoreApi,
 } from '@xyflow/react';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import { openFile } from '../actions';
 import { flow as perfFlow } from '../lib/perf';
@@ -16,11 +17,13 @@ import { NODE_DRAG_TYPE } from '../panels/library/drop-point';
 import { editor, useEditor } from '../state';
 import type { FlowEdge, FlowNode, NodeItem } from '../store/types';
 import { toast, uiStore } from '../store/uiStore';
+import { FarCanvas } from './FarCanvas';
 import { FrameNode } from './FrameNode';
-import { estimatedFit } from './fitEstimate';
+import { farNodeAt, farNodesInside, rememberHandles } from './farLayer';
+import { fitEstimated, fitGraph } from './fitEstimate';
 import { GenericNode } from './GenericNode';
 import { addReroute } from './LinkMenu';
-import { useFar } from './lod';
+import { isFar, useFar } from './lod';
 import { NodeMenu, type NodeMenuState } from './NodeMenu';
 import { NoteNode } from './NoteNode';
 import { openSubgraph, SubgraphBreadcrumb } from './SubgraphBreadcrumb';
@@ -31,7 +34,6 @@ const nodeTypes = { rg: GenericNode, frame: FrameNode, note: NoteNode };
 const edgeTypes = { typed: TypedEdge };
 const defaultEdgeOptions = { type: 'typed' };
 const proOptions = { hideAttribution: true };
-const fitViewOptions = { maxZoom: 1 };
 const multiSelectKeys = ['Shift', 'Meta', 'Control'];
 // Benchmark switches (?cull=0&minimap=0, and ?lod=0 in ./lod) to compare rendering strategies.
 const flags = new URLSearchParams(location.search);
@@ -83,6 +85,28 @@ const minimapColor = (n: FlowNode) => {
   return (item as NodeItem | undefined)?.color ?? '#5b6170';
 };
 
+const NONE: readonly string[] = [];
+const same = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * Zoomed far out, the nodes React Flow draws itself: the one under the pointer, those selected, dragged or
+ * inside the selection rectangle being drawn, frames (parents of their members), and the parents of any
+ * of these. The rest are boxes on the canvas layer (`FarCanvas`).
+ */
+function realIds(flow: readonly FlowNode[], hover: string | undefined, picked: readonly string[]): string[] {
+  const want = new Set(picked);
+  if (hover) want.add(hover);
+  const byId = new Map(flow.map((f) => [f.id, f]));
+  const ids: string[] = [];
+  for (const f of flow) {
+    if (!(f.type === 'frame' || f.selected || f.dragging || want.has(f.id))) continue;
+    ids.push(f.id);
+    for (let p = f.parentId; p; p = byId.get(p)?.parentId) ids.push(p);
+  }
+  return ids;
+}
+
 export function Canvas() {
   const flow = useEditor((s) => s.flow);
   const edges = useEditor((s) => s.edges);
@@ -91,6 +115,8 @@ export function Canvas() {
   const fit = useStore(uiStore, (s) => s.fit);
   const far = useFar();
   const flowStore = useStoreApi<FlowNode, FlowEdge>();
+  const [hover, setHover] = useState<string>();
+  const [picked, setPicked] = useState<readonly string[]>(NONE);
   useEffect(() => {
     perfFlow.rf = rf;
   }, [rf]);
@@ -99,17 +125,59 @@ export function Canvas() {
   useEffect(
     () =>
       uiStore.subscribe((s, prev) => {
-        if (s.fit === prev.fit) return;
-        const { width, height, minZoom } = flowStore.getState();
-        const view = estimatedFit(editor.getState().flow, { width, height }, { min: minZoom, max: 1 });
-        if (view) void rf.setViewport(view);
+        if (s.fit !== prev.fit) fitEstimated(rf, flowStore.getState(), editor.getState().flow);
       }),
     [rf, flowStore],
   );
-  // Then the exact fit, once the nodes are measured.
+  // Then the exact fit, once the nodes are measured (React Flow knows only the real ones when far out).
   useEffect(() => {
-    if (fit) void rf.fitView({ maxZoom: 1 });
-  }, [fit, rf]);
+    if (fit && !isFar(flowStore.getState().transform[2])) void rf.fitView({ maxZoom: 1 });
+  }, [fit, rf, flowStore]);
+  const fitAll = useCallback(
+    () => fitGraph(rf, flowStore.getState(), editor.getState().flow),
+    [rf, flowStore],
+  );
+
+  // Far out, a selection rectangle makes the nodes inside it real, so React Flow selects them; the ones it
+  // had no time to see by the release are selected here.
+  useEffect(
+    () =>
+      flowStore.subscribe((s, p) => {
+        if (s.userSelectionRect === p.userSelectionRect) return;
+        if (s.userSelectionRect && isFar(s.transform[2])) {
+          const ids = farNodesInside(s.userSelectionRect);
+          setPicked((prev) => (same(prev, ids) ? prev : ids));
+        } else if (!s.userSelectionRect && p.userSelectionRect) {
+          const inside = farNodesInside(p.userSelectionRect);
+          const e = editor.getState();
+          if (inside.some((id) => !e.flow.find((f) => f.id === id)?.selected))
+            e.select([...e.flow.filter((f) => f.selected).map((f) => f.id), ...inside]);
+          setPicked(NONE);
+        }
+      }),
+    [flowStore],
+  );
+  // Far out, the node under the pointer becomes real, so pressing on it drags, selects or connects it.
+  const onPointerMove = useCallback(
+    (e: React.PointerEvent) => {
+      if (!far || (e.buttons && !flowStore.getState().connection.inProgress)) return;
+      const id = farNodeAt(e.clientX, e.clientY);
+      setHover((h) => (h === id ? h : id));
+    },
+    [far, flowStore],
+  );
+
+  const key = far ? realIds(flow, hover, picked).join('\n') : '';
+  const real = useMemo(() => new Set(key ? key.split('\n') : []), [key]);
+  const shown = useMemo(() => {
+    if (!far) return flow;
+    rememberHandles(flowStore.getState().nodeLookup);
+    return flow.filter((f) => real.has(f.id));
+  }, [far, flow, real, flowStore]);
+  const shownEdges = useMemo(
+    () => (far ? edges.filter((e) => real.has(e.source) && real.has(e.target)) : edges),
+    [far, edges, real],
+  );
 
   const openPalette = useCallback(
     (
@@ -211,6 +279,8 @@ export function Canvas() {
     // biome-ignore lint/a11y/noStaticElementInteractions: the canvas surface; Space and Ctrl+O are the keyboard ways in
     <div
       className={`rg-canvas${far ? ' lod' : ''}`}
+      onPointerMove={onPointerMove}
+      onPointerLeave={() => setHover(undefined)}
       onDoubleClick={(e) => {
         if ((e.target as Element).classList.contains('react-flow__pane')) openPalette(e.clientX, e.clientY);
       }}
@@ -232,8 +302,8 @@ export function Canvas() {
       }}
     >
       <ReactFlow<FlowNode, FlowEdge>
-        nodes={flow}
-        edges={edges}
+        nodes={shown}
+        edges={shownEdges}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
         defaultEdgeOptions={defaultEdgeOptions}
@@ -259,12 +329,21 @@ export function Canvas() {
         onlyRenderVisibleElements={CULL}
         proOptions={proOptions}
         colorMode="system"
-        fitView
-        fitViewOptions={fitViewOptions}
       >
         <Background gap={20} />
-        {MINIMAP && <MiniMap pannable zoomable nodeColor={minimapColor} />}
-        <Controls />
+        <FarCanvas on={far} real={real} />
+        {/* React Flow's minimap knows only the real nodes, which far out are a few. */}
+        {MINIMAP && !far && <MiniMap pannable zoomable nodeColor={minimapColor} />}
+        <Controls showFitView={false}>
+          <ControlButton
+            className="react-flow__controls-fitview"
+            onClick={fitAll}
+            title="fit view"
+            aria-label="fit view"
+          >
+            <FitIcon />
+          </ControlButton>
+        </Controls>
       </ReactFlow>
       {menu && <NodeMenu menu={menu} onClose={() => setMenu(null)} />}
       <SubgraphBreadcrumb />
@@ -272,5 +351,14 @@ export function Canvas() {
         Double-click the canvas or press Shift+A to add a node · ? lists every key
       </div>
     </div>
+  );
+}
+
+/** React Flow's own fit-view icon (its button is replaced: its fit knows only the real nodes). */
+function FitIcon() {
+  return (
+    <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 30" aria-hidden="true">
+      <path d="M3.692 4.63c0-.53.4-.938.939-.938h5.215V0H4.708C2.13 0 0 2.054 0 4.63v5.216h3.692V4.631zM27.354 0h-5.2v3.692h5.17c.53 0 .984.4.984.939v5.215H32V4.631A4.624 4.624 0 0027.354 0zm.954 24.83c0 .532-.4.94-.939.94h-5.215v3.768h5.215c2.577 0 4.631-2.13 4.631-4.707v-5.139h-3.692v5.139zm-23.677.94c-.531 0-.939-.4-.939-.94v-5.138H0v5.139c0 2.577 2.13 4.707 4.708 4.707h5.138V25.77H4.631z" />
+    </svg>
   );
 }

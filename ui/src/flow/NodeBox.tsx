@@ -2,6 +2,7 @@ import type { NodeSchema } from '@reelgraph/graph';
 import { Handle, type Handle as HandleBounds, Position, useStoreApi } from '@xyflow/react';
 import { useMemo } from 'react';
 import type { NodeItem } from '../store/types';
+import { handlesOf } from './farLayer';
 
 /**
  * A node zoomed far out: its header (title, state colour) and its sockets, no widget DOM. A node drawn
@@ -23,7 +24,8 @@ export function NodeBox({
   // Read once per switch to the box (not subscribed: a drag or a pan must not re-render it).
   const measured = useMemo(() => {
     const n = flow.getState().nodeLookup.get(id);
-    const bounds = n?.internals.handleBounds;
+    // A node made real far out (under the pointer) is new to React Flow: its sockets from when it was.
+    const bounds = n?.internals.handleBounds ?? handlesOf(id);
     const { width, height } = n?.measured ?? {};
     return width && height && bounds ? { width, height, bounds } : undefined;
   }, [flow, id]);

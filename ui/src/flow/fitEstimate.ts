@@ -1,5 +1,6 @@
-import { getViewportForBounds, type Viewport } from '@xyflow/react';
+import { getViewportForBounds, type ReactFlowInstance, type Viewport } from '@xyflow/react';
 import type { FlowNode } from '../store/types';
+import { isFar } from './lod';
 
 /** A node never measured is taken to be this big: the widths of the node CSS, a typical node's height. */
 const ESTIMATED = { width: 260, height: 200 };
@@ -30,4 +31,22 @@ export function estimatedFit(
   if (!(x1 > x0) || !view.width || !view.height) return null;
   const bounds = { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
   return getViewportForBounds(bounds, view.width, view.height, zoom.min, zoom.max, PADDING);
+}
+
+type View = { width: number; height: number; minZoom: number };
+type Flow = Pick<ReactFlowInstance, 'setViewport' | 'fitView'>;
+
+/** Set the estimated fit of `nodes` now; whether it is far out (React Flow's exact fit then does not apply). */
+export function fitEstimated(rf: Flow, view: View, nodes: readonly FlowNode[]): boolean {
+  const fit = estimatedFit(nodes, view, { min: view.minZoom, max: 1 });
+  if (fit) void rf.setViewport(fit);
+  return fit ? isFar(fit.zoom) : false;
+}
+
+/**
+ * Fit the whole graph: far out the estimate is the fit (React Flow holds only the real nodes there, so its
+ * own fit would frame those); nearer, React Flow's fit from the measured nodes.
+ */
+export function fitGraph(rf: Flow, view: View, nodes: readonly FlowNode[]): void {
+  if (!fitEstimated(rf, view, nodes)) void rf.fitView({ maxZoom: 1 });
 }

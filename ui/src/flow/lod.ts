@@ -10,5 +10,7 @@ export const LOD_ZOOM = 0.45;
  * so a pan or zoom frame re-renders a subscriber only when it crosses the threshold.
  */
 export function useFar(): boolean {
-  return useFlowStore((s) => LOD && s.transform[2] < LOD_ZOOM);
+  return useFlowStore((s) => isFar(s.transform[2]));
 }
+
+export const isFar = (zoom: number): boolean => LOD && zoom < LOD_ZOOM;

@@ -4,6 +4,7 @@
  * measured and painted.
  */
 import type { ReactFlowInstance } from '@xyflow/react';
+import { farDrawn, farNodeAt } from '../flow/farLayer';
 
 /** The canvas's React Flow instance, for benchmarks that set the viewport. */
 export const flow: { rf?: Pick<ReactFlowInstance, 'setViewport' | 'fitView'> } = {};
@@ -69,15 +70,19 @@ export function stopFrames(): FrameStats {
   };
 }
 
-/** Resolves once React Flow shows `expected` nodes (or at least one, when not given), all measured. */
+/**
+ * Resolves once `expected` nodes are drawn (or at least one, when not given): React Flow's all measured,
+ * plus those on the far-out canvas layer.
+ */
 export async function settled(expected?: number, timeoutMs = 30_000): Promise<void> {
   const start = performance.now();
   for (;;) {
     await nextFrame();
     const els = document.querySelectorAll<HTMLElement>('.react-flow__node');
-    const enough = expected === undefined ? els.length > 0 : els.length >= expected;
+    const shown = els.length + farDrawn();
+    const enough = expected === undefined ? shown > 0 : shown >= expected;
     if (enough && [...els].every((e) => e.style.visibility !== 'hidden')) break;
-    if (performance.now() - start > timeoutMs) throw new Error(`not settled: ${els.length} nodes`);
+    if (performance.now() - start > timeoutMs) throw new Error(`not settled: ${shown} nodes`);
   }
   await nextFrame();
 }
@@ -88,8 +93,10 @@ export function findPanePoint(): { x: number; y: number } | null {
   if (!pane) return null;
   for (let y = pane.top + 40; y < pane.bottom - 40; y += 20) {
     for (let x = pane.left + 60; x < pane.right - 260; x += 20) {
-      const ok = [0, 150, 300].every((dx) =>
-        document.elementFromPoint(x + dx, y)?.classList.contains('react-flow__pane'),
+      const ok = [0, 150, 300].every(
+        (dx) =>
+          document.elementFromPoint(x + dx, y)?.classList.contains('react-flow__pane') &&
+          !farNodeAt(x + dx, y),
       );
       if (ok) return { x, y };
     }
