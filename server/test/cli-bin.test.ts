@@ -1,6 +1,6 @@
 // The `reelgraph` command as installed (server/bin → the built server/dist), not the tsx development path.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,12 +63,24 @@ describe('the reelgraph bin', () => {
     await ensureBuilt({ quiet: true });
     expect(statSync(stampFile).mtimeMs).toBe(built);
 
-    // As if a source had changed since the build: the recorded hash no longer matches.
-    const stamp = JSON.parse(readFileSync(stampFile, 'utf8')) as { key: string; inputs: string[] };
-    writeFileSync(stampFile, JSON.stringify({ ...stamp, key: 'stale' }));
+    type Stamp = { key: string; stats: string; inputs: string[] };
+    // A source rewritten with the same bytes (a checkout): its times differ, its hash does not, so the
+    // build stays and only the recorded times are brought up to date.
+    const stamp = JSON.parse(readFileSync(stampFile, 'utf8')) as Stamp;
+    const cli = path.join(root, 'server', 'src', 'cli.ts');
+    const later = new Date(Date.now() + 1000);
+    utimesSync(cli, later, later);
     await ensureBuilt({ quiet: true });
-    const rebuilt = JSON.parse(readFileSync(stampFile, 'utf8')) as typeof stamp;
+    const touched = JSON.parse(readFileSync(stampFile, 'utf8')) as Stamp;
+    expect(touched.key).toBe(stamp.key);
+    expect(touched.stats).not.toBe(stamp.stats);
+
+    // As if a source had changed since the build: its times and the recorded hash no longer match.
+    writeFileSync(stampFile, JSON.stringify({ ...touched, key: 'stale', stats: 'stale' }));
+    await ensureBuilt({ quiet: true });
+    const rebuilt = JSON.parse(readFileSync(stampFile, 'utf8')) as Stamp;
     expect(rebuilt.key).toBe(stamp.key);
+    expect(rebuilt.stats).toBe(touched.stats);
     expect(rebuilt.inputs).toContain('server/src/cli.ts');
     expect(rebuilt.inputs).toContain('packages/graph/src/index.ts');
   }, 240_000);
