@@ -4,7 +4,7 @@ import { createStore } from 'zustand/vanilla';
 import { ApiClient } from './api/client';
 import { createEditorStore, type EditorStore } from './store/editorStore';
 import { type RunState, runStore } from './store/runStore';
-import { problemsInScope } from './store/subgraphScope';
+import { problemsInScope, runPrefixOf } from './store/subgraphScope';
 import type { Item } from './store/types';
 
 /** The app's single editor store and API client. */
@@ -22,14 +22,17 @@ export function useEditor<T>(selector: (s: EditorStore) => T): T {
 export interface ItemsView {
   items: Record<string, Item>;
   catalog: Catalog | undefined;
+  /** What the shown level's node ids are prefixed with in run events ('' at the root). */
+  runPrefix: string;
 }
 export const itemsView = createStore<ItemsView>()(() => ({
   items: editor.getState().items,
   catalog: editor.getState().catalog,
+  runPrefix: runPrefixOf(editor.getState().scopes),
 }));
 editor.subscribe((s, prev) => {
-  if (s.items !== prev.items || s.catalog !== prev.catalog)
-    itemsView.setState({ items: s.items, catalog: s.catalog });
+  if (s.items !== prev.items || s.catalog !== prev.catalog || s.scopes !== prev.scopes)
+    itemsView.setState({ items: s.items, catalog: s.catalog, runPrefix: runPrefixOf(s.scopes) });
 });
 
 export function useItems<T>(selector: (s: ItemsView) => T): T {

@@ -1,9 +1,9 @@
-import type { GraphDocument, ValidationError } from '@reelgraph/graph';
+import { flattenGraph, type GraphDocument, type ValidationError } from '@reelgraph/graph';
 import { describe, expect, it } from 'vitest';
 import { fromDocument, toDocument } from '../src/store/document';
 import { createEditorStore } from '../src/store/editorStore';
 import { GROUP_WINDOW_MS } from '../src/store/history';
-import { problemsInScope } from '../src/store/subgraphScope';
+import { problemsInScope, runPrefixOf } from '../src/store/subgraphScope';
 import type { NodeItem } from '../src/store/types';
 import { catalog, sampleDoc } from './fixtures';
 
@@ -427,6 +427,22 @@ describe('subgraphs', () => {
     expect(doc.definitions!.subgraphs!.inner!.nodes['2']!.inputs.text).toBe('a red circle');
     expect(doc.definitions!.subgraphs!.outer!.nodes[inner]!.type).toBe('subgraph:inner');
     expect(s.getState().items[outer]).toBeDefined();
+  });
+
+  it("inside a subgraph, a node's run events are those of its flattened id (what the executor runs)", () => {
+    const s = store();
+    expect(runPrefixOf(s.getState().scopes)).toBe('');
+    s.getState().select(['2', '3']);
+    const outer = s.getState().convertSelectionToSubgraph('Outer')!;
+    s.getState().openSubgraph(outer);
+    s.getState().select(['2']);
+    const inner = s.getState().convertSelectionToSubgraph('Inner')!;
+    s.getState().openSubgraph(inner);
+    const prefix = runPrefixOf(s.getState().scopes);
+    const shown = Object.keys(s.getState().items).filter((id) => !id.startsWith('$'));
+    expect(shown).toContain('2');
+    const flat = Object.keys(flattenGraph(s.getState().toDocument()).nodes);
+    for (const id of shown) expect(flat).toContain(prefix + id);
   });
 });
 

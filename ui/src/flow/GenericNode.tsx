@@ -38,7 +38,9 @@ export const GenericNode = memo(function GenericNode({ id, selected }: NodeProps
     [foreign, inputs, catalogSchema],
   );
   const problems = useProblems(id) ?? NO_PROBLEMS;
-  const run = useRun((s) => s.nodes[id]);
+  // Inside an opened subgraph, this node's run is the flattened inner node's.
+  const runId = useItems((s) => s.runPrefix + id);
+  const run = useRun((s) => s.nodes[runId]);
   const far = useFar();
   countRender(id);
   if (!item) return null;
@@ -97,7 +99,7 @@ export const GenericNode = memo(function GenericNode({ id, selected }: NodeProps
       ) : (
         <MissingBody item={item} />
       )}
-      {!item.collapsed && <NodeFooter id={id} run={run} problems={problems} />}
+      {!item.collapsed && <NodeFooter runId={runId} run={run} problems={problems} />}
     </div>
   );
 });
@@ -334,15 +336,15 @@ function MissingBody({ item }: { item: NodeItem }) {
 }
 
 const NodeFooter = memo(function NodeFooter({
-  id,
+  runId,
   run,
   problems,
 }: {
-  id: string;
+  runId: string;
   run: NodeRun | undefined;
   problems: ValidationError[];
 }) {
-  const preview = useRun((s) => s.previews[id]);
+  const preview = useRun((s) => s.previews[runId]);
   const nodeProblems = problems.filter((p) => !p.input);
   const files = (run?.outputs ?? []).filter((o): o is Extract<Output, { kind: 'file' }> => o.kind === 'file');
   const values = (run?.outputs ?? []).filter(

@@ -10,6 +10,7 @@ import {
   definitionAsGraph,
   type GraphDefinitions,
   graphAsDefinition,
+  INNER_SEPARATOR,
   type SubgraphDefinition,
   subgraphIdOf,
   type ValidationError,
@@ -21,6 +22,14 @@ type Level = Pick<GraphState, 'items' | 'flow' | 'edges'>;
 
 const subgraphsOf = (defs: GraphDefinitions | undefined): Record<string, SubgraphDefinition> =>
   defs?.subgraphs ?? {};
+
+/**
+ * What an inner node's id is prefixed with in run events while the canvas shows that level: the
+ * executor runs the flattened graph, whose inner ids are the opened instances' ids joined (`outer/inner/`).
+ */
+export function runPrefixOf(scopes: readonly Pick<Scope, 'instance'>[] | undefined): string {
+  return scopes?.length ? scopes.map((s) => s.instance + INNER_SEPARATOR).join('') : '';
+}
 
 /** The definition the canvas shows the inside of, if any. */
 export function openDefinition(s: GraphState): SubgraphDefinition | undefined {
