@@ -58,6 +58,11 @@ describe.skipIf(!hasChromium)('subgraphs', () => {
       .click();
     await expect.poll(innerFrames, SLOW).toBeGreaterThan(5);
     const frames = await innerFrames();
+    // Run while inside: the inner node shows its own run state (its events come as `subgraph/clip`).
+    await runOutputHashes(page, live.server.url);
+    await expect
+      .poll(() => nodeEl(page, 'clip').getAttribute('class'), SLOW)
+      .toMatch(/\brun-(done|cached)\b/);
     await shot(page, '61-subgraph-inside');
     await crumbs.getByRole('button', { name: 'Root' }).click();
     await nodeEl(page, 'save').waitFor();
