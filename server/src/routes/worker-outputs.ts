@@ -37,18 +37,18 @@ export async function workerOutputRoutes(app: FastifyInstance, deps: WorkerOutpu
       throw new HttpError(401, 'unauthorized', `a valid ${WORKER_SECRET_HEADER} header is required`);
     }
   };
+  // Both routes name one output file of one job, by its path relative to the outputs folder.
+  const FILE_SCHEMA = {
+    hide: true,
+    params: Type.Object({ jobId: Type.String({ maxLength: 100 }) }),
+    querystring: Type.Object({ path: Type.String({ minLength: 1, maxLength: 1000 }) }),
+  };
   await app.register(async (scope) => {
     // Another front that was down while the worker uploaded this file fetches its copy here
     // (queue/redis/fetch-output.ts); same secret, same relative paths.
     scope.get<{ Params: { jobId: string }; Querystring: { path: string } }>(
       UPLOAD_ROUTE,
-      {
-        schema: {
-          hide: true,
-          params: Type.Object({ jobId: Type.String({ maxLength: 100 }) }),
-          querystring: Type.Object({ path: Type.String({ minLength: 1, maxLength: 1000 }) }),
-        },
-      },
+      { schema: FILE_SCHEMA },
       async (req, reply) => {
         checkSecret(req.headers[WORKER_SECRET_HEADER]);
         const rel = safeRelative(req.query.path);
@@ -62,13 +62,7 @@ export async function workerOutputRoutes(app: FastifyInstance, deps: WorkerOutpu
     scope.addContentTypeParser('application/octet-stream', (_req, payload, done) => done(null, payload));
     scope.put<{ Params: { jobId: string }; Querystring: { path: string } }>(
       UPLOAD_ROUTE,
-      {
-        schema: {
-          hide: true,
-          params: Type.Object({ jobId: Type.String({ maxLength: 100 }) }),
-          querystring: Type.Object({ path: Type.String({ minLength: 1, maxLength: 1000 }) }),
-        },
-      },
+      { schema: FILE_SCHEMA },
       async (req, reply) => {
         checkSecret(req.headers[WORKER_SECRET_HEADER]);
         const { jobId } = req.params;
