@@ -6,6 +6,8 @@
 import type { ReactFlowInstance } from '@xyflow/react';
 import { farDrawn, farNodeAt } from '../flow/farLayer';
 
+export { farDrawn };
+
 /** The canvas's React Flow instance, for benchmarks that set the viewport. */
 export const flow: { rf?: Pick<ReactFlowInstance, 'setViewport' | 'fitView'> } = {};
 
