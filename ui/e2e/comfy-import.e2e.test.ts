@@ -71,6 +71,8 @@ describe.skipIf(!hasChromium)('ComfyUI files dropped on the editor', () => {
       await expect.poll(() => dialog.textContent()).toContain('Imported from ComfyUI');
       expect(await dialog.textContent()).toContain('LoraLoaderModelOnly');
       expect(await dialog.textContent()).toContain('wan2.1_t2v_1.3B_fp16.safetensors');
+      // Fitted far out, nodes are canvas boxes; a selected one is drawn in full.
+      await page.evaluate(() => window.__reelgraph.editor.getState().select(['60']));
       await expect.poll(() => nodeEl(page, '60').getAttribute('class')).toContain('foreign');
       expect(await nodeEl(page, '60').textContent()).toContain('LoraLoaderModelOnly');
       await shot(page, 'comfy-01-mp4-imported');

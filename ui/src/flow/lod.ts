@@ -1,7 +1,7 @@
 import { useStore as useFlowStore } from '@xyflow/react';
 
 // Benchmark switch (?lod=0) to compare rendering strategies; the default is the product.
-const LOD = new URLSearchParams(location.search).get('lod') !== '0';
+const LOD = typeof location === 'undefined' || new URLSearchParams(location.search).get('lod') !== '0';
 /** Below this zoom nodes are drawn as boxes: widget text is under 6 px tall there, unreadable anyway. */
 export const LOD_ZOOM = 0.45;
 
